@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""The kit's commands, on any machine with Python 3.11+:
+
+    python3 dev.py lab     set up, warm the kernels, open JupyterLab on the start notebook
+    python3 dev.py test    set up, run the whole test suite (extra arguments go to pytest)
+    python3 dev.py bench   set up, run the benchmarks against their peers
+
+"Set up" means: a virtual environment in .venv with the kit installed in
+editable mode; it is (re)installed only when pyproject.toml changes.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+EXTRAS = {"lab": "test,scale", "test": "test,scale", "bench": "test,scale,bench"}
+
+
+def run(*cmd: str, **kwargs) -> None:
+    subprocess.run(cmd, check=True, cwd=ROOT, **kwargs)
+
+
+def setup(extras: str) -> None:
+    """Create .venv and install the kit with ``extras``, unless already done."""
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
+        sys.exit(f"the kit needs Python 3.11 or newer (this is {sys.version.split()[0]})")
+    if not (BIN / "python").exists():
+        print("creating .venv ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    stamp = VENV / ".kit-installed"
+    key = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    if stamp.exists() and stamp.read_text().strip() == key:
+        return
+    print(f"installing the kit with [{extras}] into .venv ...", flush=True)
+    run(str(BIN / "python"), "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(str(BIN / "python"), "-m", "pip", "install", "--quiet", "-e", f".[{extras}]")
+    stamp.write_text(key + "\n")
+
+
+def main(argv: list[str]) -> None:
+    command = argv[0] if argv else "help"
+    if command not in EXTRAS:
+        sys.exit(__doc__)
+    setup(EXTRAS[command])
+    python = str(BIN / "python")
+    if command == "lab":
+        run(python, "-m", "kit.warmup")
+        os.execv(python, [python, "-m", "jupyter", "lab", "notebooks/00_start_here.ipynb"])
+    elif command == "test":
+        os.execv(python, [python, "-m", "pytest", *argv[1:]])
+    else:
+        os.execv(python, [python, "-m", "benchmarks", *argv[1:]])
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    main(sys.argv[1:])

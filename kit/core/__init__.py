@@ -1,0 +1,1 @@
+"""Shared machinery every topic uses; it knows no topic."""

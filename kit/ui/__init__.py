@@ -1,0 +1,1 @@
+"""Widget and plotly plumbing shared by every app; it knows no topic."""

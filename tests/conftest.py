@@ -1,0 +1,25 @@
+"""Shared test helpers: project paths, the shared fixtures, app driving."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+FIXTURES = Path(os.environ.get("KIT_FIXTURES", ROOT.parent / "shared" / "fixtures"))
+
+
+def fixture_path(*parts: str) -> Path:
+    """A file or folder of the shared fixtures, or a visible skip when absent."""
+    path = FIXTURES.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared fixture {path} is absent (set KIT_FIXTURES to its folder)")
+    return path
+
+
+def require(env_flag: str, reason: str):
+    """Skip with ``reason``, or fail when ``env_flag`` says this must run (CI)."""
+    if os.environ.get(env_flag) == "1":
+        pytest.fail(f"{reason}, but {env_flag}=1 requires it")
+    pytest.skip(reason)

@@ -1,0 +1,149 @@
+"""A person's view: real JupyterLab, real headless Chromium, the start notebook.
+
+Starts JupyterLab on a free 127.0.0.1 port with a random token, opens the
+start notebook in Debian's Chromium through Playwright, runs all cells,
+moves the app's k slider with the keyboard and checks that the figure
+changed and that no cell shows an error. ``KIT_SCREENSHOT=path.png`` saves
+what the browser saw (the README's picture is made this way).
+"""
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, require
+
+CHROMIUM = Path(os.environ.get("KIT_CHROMIUM", "/usr/bin/chromium"))
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+NOTEBOOK = "notebooks/00_start_here.ipynb"
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    if not CHROMIUM.exists():
+        require("KIT_REQUIRE_BROWSER", f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    pytest.importorskip("playwright", reason="the test extra installs playwright")
+    home = tmp_path_factory.mktemp("jupyter")
+    served = home / "served"  # a copy: the browser may autosave outputs into what it opened
+    shutil.copytree(ROOT / "notebooks", served / "notebooks")
+    port, token = free_port(), secrets.token_hex(16)
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={served}",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        f"--LabServerApp.workspaces_dir={home / 'workspaces'}",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    labconfig = home / "config" / "labconfig"  # no "get Jupyter news?" prompt over the page
+    labconfig.mkdir(parents=True)
+    (labconfig / "page_config.json").write_text(
+        '{"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": true}}'
+    )
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+    }
+    log = open(home / "lab.log", "w")
+    server = subprocess.Popen(cmd, cwd=served, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("JupyterLab did not start:\n" + (home / "lab.log").read_text()[-3000:])
+                time.sleep(0.5)
+        yield base, token
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+        shutil.rmtree(home / "runtime", ignore_errors=True)
+
+
+def test_start_notebook_runs_and_slider_moves_figure(lab, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, token = lab
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(60_000)
+            page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}")
+            page.locator(".jp-NotebookPanel").first.wait_for()
+
+            page.locator(".jp-CodeCell").first.wait_for()
+            expect(page.locator("#jp-main-statusbar")).to_contain_text("Idle", timeout=120_000)
+            page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+            page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+
+            app_cell = page.locator(".jp-CodeCell", has_text="FanoutApp()")
+            figure = app_cell.locator(".js-plotly-plot").first
+            figure.wait_for(timeout=120_000)
+            deadline = time.monotonic() + 180
+            while page.locator(".jp-InputPrompt", has_text="[*]").count() and time.monotonic() < deadline:
+                time.sleep(0.5)
+            assert page.locator(".jp-InputPrompt", has_text="[*]").count() == 0, "cells still running"
+
+            annotations = "el => el.layout.annotations.map(a => a.text).join('|')"
+            state = "el => JSON.stringify([el.layout.annotations, el.data.map(t => t.y)])"
+            before = figure.evaluate(state)
+            handle = app_cell.locator(".widget-slider .noUi-handle").first
+            handle.focus()
+            for _ in range(5):
+                page.keyboard.press("ArrowRight")
+            deadline = time.monotonic() + 30
+            while figure.evaluate(state) == before and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert figure.evaluate(state) != before, "moving the k slider did not change the figure"
+            assert "k=105" in figure.evaluate(annotations)
+
+            errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+            texts = [errors.nth(i).inner_text() for i in range(errors.count())]
+            assert not [t for t in texts if "Error" in t or "Traceback" in t], texts
+            assert app_cell.locator("text=Something went wrong").count() == 0
+            if os.environ.get("KIT_SCREENSHOT"):
+                app_cell.scroll_into_view_if_needed()
+                app_cell.screenshot(path=os.environ["KIT_SCREENSHOT"])
+        finally:
+            browser.close()

@@ -1,0 +1,42 @@
+"""The README and the notebooks' map agree with what is in the repository."""
+
+import re
+import subprocess
+import sys
+import tomllib
+
+import nbformat
+
+from tests.conftest import NOTEBOOKS, ROOT
+
+README = (ROOT / "README.md").read_text()
+REPO = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+BINDER = "https://mybinder.org/v2/gh/" + REPO.removeprefix("https://github.com/") + "/HEAD?urlpath=lab/tree/"
+
+
+def test_readme_gives_the_two_commands_and_dev_knows_them():
+    assert "`python3 dev.py lab`" in README and "`python3 dev.py test`" in README
+    usage = subprocess.run([sys.executable, str(ROOT / "dev.py"), "help"], capture_output=True, text=True)
+    assert "dev.py lab" in usage.stderr and "dev.py test" in usage.stderr
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "apt-get install -y chromium" in ci and "python3 dev.py test" in ci
+
+
+def test_every_notebook_has_a_binder_badge_and_a_map_link():
+    start = nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", as_version=4)
+    start_text = "\n".join(c.source for c in start.cells)
+    for nb in NOTEBOOKS:
+        assert f"{BINDER}notebooks/{nb.name})" in README, f"README lacks a Binder badge for {nb.name}"
+        assert f"(notebooks/{nb.name})" in README, f"README's map does not link {nb.name}"
+        if nb.name != "00_start_here.ipynb":
+            assert f"({nb.name})" in start_text, f"the start notebook's map does not link {nb.name}"
+        own = "\n".join(c.source for c in nbformat.read(nb, as_version=4).cells)
+        assert f"{BINDER}notebooks/{nb.name})" in own, f"{nb.name} lacks its own Binder badge"
+
+
+def test_readme_links_and_images_exist():
+    for target in re.findall(r"\]\(((?!http)[^)#]+)\)", README):
+        assert (ROOT / target).exists(), f"README links to missing {target}"

@@ -97,3 +97,20 @@ def test_mixture_spec_layout_and_flattening():
     assert np.allclose(spec[2:5], [0.25, 0.5, 1.0])
     x = m.sample(40_000, seed=1)
     assert np.allclose([np.mean(x == v) for v in (1.0, 2.0, 3.0)], [0.25, 0.25, 0.5], atol=0.01)
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.8, 1.2])
+def test_zipf_keys_follow_their_pmf(alpha):
+    n, m = 50, 400_000
+    keys = rng.zipf_keys(n, alpha, m, seed=2)
+    assert keys.min() >= 0 and keys.max() < n
+    pmf = rng.zipf_pmf(n, alpha)
+    freq = np.bincount(keys, minlength=n) / m
+    assert np.all(np.abs(freq - pmf) < 5 * np.sqrt(pmf * (1 - pmf) / m) + 1e-9)
+
+
+def test_zipf_pmf_is_named_on_bad_input():
+    with pytest.raises(ValueError, match="alpha must be at least 0"):
+        rng.zipf_pmf(10, -1.0)
+    with pytest.raises(ValueError, match="n must be an integer at least 1"):
+        rng.zipf_pmf(0, 1.0)

@@ -363,3 +363,31 @@ class Mixture(Dist):
 
     def _support(self):
         return (min(d._support()[0] for _, d in self.components), math.inf)
+
+
+# --- popularity over keys -------------------------------------------------------------
+
+
+def zipf_pmf(n: int, alpha: float) -> np.ndarray:
+    """P(key i) proportional to 1/(i+1)^alpha for i = 0..n-1 (alpha = 0 is uniform)."""
+    n = validate.integer("n", n, 1)
+    alpha = validate.number("alpha", alpha, 0.0)
+    w = np.arange(1, n + 1, dtype=np.float64) ** -alpha
+    return w / w.sum()
+
+
+@njit
+def sample_discrete(cdf, m, seed):
+    """``m`` draws of index i with P(i) = cdf[i] - cdf[i-1] (inverse transform)."""
+    np.random.seed(seed)
+    u = np.random.random(m) * cdf[-1]
+    return np.searchsorted(cdf, u, side="right").astype(np.int64)
+
+
+def zipf_keys(n: int, alpha: float, m: int, seed: int | None = None) -> np.ndarray:
+    """``m`` keys in 0..n-1 drawn independently from Zipf(alpha) (the IRM workload).
+
+    Key 0 is the most popular. Example: ``zipf_keys(10_000, 0.8, 1_000_000, seed=1)``.
+    """
+    m = validate.integer("m", m, 0)
+    return sample_discrete(np.cumsum(zipf_pmf(n, alpha)), m, resolve_seed(seed))

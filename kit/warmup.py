@@ -9,11 +9,13 @@ process. Binder's postBuild and the README's lab command run it.
 import time
 
 import kit
+from kit.core import rng
 from kit.core.jit import compile_stats
 
 
 def main() -> None:
     start = time.perf_counter()
+    rng.warm()
     for topic in kit.TOPICS.values():
         topic.warm()
     compiled = sum(misses for _, misses in compile_stats().values())

@@ -391,3 +391,9 @@ def zipf_keys(n: int, alpha: float, m: int, seed: int | None = None) -> np.ndarr
     """
     m = validate.integer("m", m, 0)
     return sample_discrete(np.cumsum(zipf_pmf(n, alpha)), m, resolve_seed(seed))
+
+
+def warm() -> None:
+    """Compile (or load from cache) the kernels of this module with their real types."""
+    Exponential(1.0).sample(1, seed=0)
+    zipf_keys(2, 1.0, 1, seed=0)

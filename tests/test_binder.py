@@ -63,8 +63,12 @@ def test_fresh_binder_env_runs_every_notebook_from_cache(tmp_path):
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"
-    install = subprocess.run([python, "-m", "pip", "install", "--quiet", "-r", BINDER / "requirements.txt"],
-                             cwd=ROOT, capture_output=True, text=True)
+    install = subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "-r", BINDER / "requirements.txt"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     if install.returncode:
         if "Could not find a version" in install.stderr or "Failed to establish" in install.stderr:
             require("KIT_REQUIRE_BINDER", f"the pinned packages cannot be installed: {install.stderr[-500:]}")
@@ -80,11 +84,16 @@ def test_fresh_binder_env_runs_every_notebook_from_cache(tmp_path):
     subprocess.run(["bash", BINDER / "postBuild"], cwd=ROOT, env=env, check=True)
     script = tmp_path / "run_notebooks.py"
     script.write_text(NOTEBOOKS_AS_SCRIPT)
-    out = subprocess.run([BINDER / "start", "python", script, *NOTEBOOKS],
-                         cwd=tmp_path, env=env, check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [BINDER / "start", "python", script, *NOTEBOOKS],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     stats = json.loads(out.stdout.strip().splitlines()[-1])
     assert stats, "the notebooks ran no kernel"
     compiled = {name: misses for name, (hits, misses) in stats.items() if misses}
     assert not compiled, f"kernels compiled at run time instead of loading from the cache: {compiled}"
     assert all(hits > 0 for hits, _ in stats.values())
-

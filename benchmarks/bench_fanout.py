@@ -8,7 +8,7 @@ import numpy as np
 
 from kit import fanout
 
-from .common import Row, best_of
+from .common import Row, best_of, peak_rss_mb
 
 
 def numpy_fanout(ks, trials, p, fast_median_ms, fast_sigma, slow_ms, seed):
@@ -44,4 +44,15 @@ def run() -> list[Row]:
         rows.append(
             Row(f"fan-out MC, {trials:,} requests x k=1..{k_max}", t_ours, "numpy (vectorised)", t_peer)
         )
+    rows.append(_memory_row(100_000, 1000))
     return rows
+
+
+def _memory_row(trials: int, k_max: int) -> Row:
+    """Peak memory: the kit keeps the running maximum; numpy holds every server's draw."""
+    setup = "from kit import fanout\nfrom benchmarks.bench_fanout import numpy_fanout\n"
+    setup += f"ks = fanout.k_grid({k_max}); fanout.simulate(ks, trials=10, seed=1)"
+    ours = peak_rss_mb(setup, f"fanout.simulate(ks, trials={trials}, seed=1)")
+    peer = peak_rss_mb(setup, f"numpy_fanout(ks, {trials}, 0.01, 10.0, 0.4, 1000.0, 1)")
+    label = f"fan-out MC peak memory, {trials:,} x k=1..{k_max}"
+    return Row(label, max(ours, 0.1), "numpy (vectorised)", peer, "MB")

@@ -46,7 +46,8 @@ register(
         answer=lambda: api.theory_p_committed(examples.travel_booking(attempts=1)),
         rel_tol=0.01,
         solution="A run commits only if every step succeeds, independently: multiply the five success "
-        "probabilities, e.g. with <code>sagas.theory_p_committed(examples.travel_booking(attempts=1))</code>. "
+        "probabilities, e.g. with "
+        "<code>sagas.theory_p_committed(examples.travel_booking(attempts=1))</code>. "
         "The simulation with a long timeout lands on the same number within its error bar.",
     )
 )
@@ -81,7 +82,8 @@ register(
         ],
         solution="Put every step that may fail permanently before the pivot, and only retriable steps "
         "after it. Then a failure before the pivot is compensated, and after it the saga can always go "
-        "forward by retrying. Simulate <code>examples.pivot_placements()</code> and compare the stuck shares.",
+        "forward by retrying. Simulate <code>examples.pivot_placements()</code> and compare the "
+        "stuck shares.",
     )
 )
 

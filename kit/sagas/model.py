@@ -292,7 +292,8 @@ class Saga:
                 before = pivot_at is None or i < pivot_at
                 if s.kind == "retriable" and before and pivot_at is not None:
                     found.append(
-                        f"{s.name!r} is retriable but runs before the pivot: if the pivot fails it cannot be undone"
+                        f"{s.name!r} is retriable but runs before the pivot: "
+                        "if the pivot fails it cannot be undone"
                     )
                 if s.kind == "compensatable" and pivot_at is not None and i > pivot_at:
                     found.append(

@@ -154,9 +154,9 @@ def _attempt(s, t, a, remote, coord, SF, SI, specs, FF, FI, applied, first, busy
     reply_at = np.inf
     if not lost:
         done = arrive + latency
-        busy[s] = max(busy[s], done)
         if idem and applied[s] > 0:
             result = R_REPLAYED  # the idempotency key finds the stored result: no new effect
+            done = max(done, first[s])  # ... once the original request has finished
         elif u < SF[s, P_PERM]:
             result = R_PERMANENT
         elif u < SF[s, P_PERM] + SF[s, P_FAIL]:
@@ -164,11 +164,12 @@ def _attempt(s, t, a, remote, coord, SF, SI, specs, FF, FI, applied, first, busy
         else:
             result = R_APPLIED
         if result == R_APPLIED:
-            if applied[s] == 0:
-                first[s] = done
+            if applied[s] == 0 or done < first[s]:
+                first[s] = done  # a retry can overtake a slow earlier attempt
             applied[s] += 1
             if dup and not idem:
                 applied[s] += 1  # the duplicated command runs the action twice
+        busy[s] = max(busy[s], done)
         _rec(tr, tl, T_ACTION, s, arrive, done, result, a, svc, svc)
         if result == R_PERMANENT:
             seen = PERMANENT

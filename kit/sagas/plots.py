@@ -51,9 +51,9 @@ def gantt(events: pd.DataFrame, run: int = 0, outcome: str | None = None) -> go.
             continue
         text = [f"{s} · try {a + 1}" if a else s for s, a in zip(part.step, part.attempt, strict=True)]
         fig.add_bar(
-            x=np.maximum(part.t1_ms - part.t0_ms, 0.5),
-            base=part.t0_ms,
-            y=part.src,
+            x=np.maximum(part.t1_ms - part.t0_ms, 0.5).tolist(),
+            base=part.t0_ms.tolist(),
+            y=part.src.tolist(),
             orientation="h",
             name=name,
             marker=dict(color=colour, line=dict(color="white", width=1)),
@@ -64,25 +64,21 @@ def gantt(events: pd.DataFrame, run: int = 0, outcome: str | None = None) -> go.
             hovertemplate="%{text}<br>%{base:.0f} to %{x:.0f} ms later<extra>" + name + "</extra>",
         )
     messages = ev[ev.kind == "message"].head(MAX_ARROWS)
-    for m in messages.itertuples():
-        lost = m.result == "lost"
-        fig.add_annotation(
-            x=m.t1_ms,
-            y=m.dst,
-            ax=m.t0_ms,
-            ay=m.src,
-            xref="x",
-            yref="y",
-            axref="x",
-            ayref="y",
-            showarrow=True,
-            arrowhead=2,
-            arrowsize=1,
-            arrowwidth=1,
-            arrowcolor=theme.VERMILLION if lost else theme.GREY,
-            opacity=0.8,
-            text="",
-        )
+    arrow = dict(xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2, arrowwidth=1, text="")
+    fig.update_layout(  # one layout update: adding arrows one by one is slow
+        annotations=[
+            dict(
+                arrow,
+                x=m.t1_ms,
+                y=m.dst,
+                ax=m.t0_ms,
+                ay=m.src,
+                arrowcolor=theme.VERMILLION if m.result == "lost" else theme.GREY,
+                opacity=0.8,
+            )
+            for m in messages.itertuples()
+        ]
+    )
     if not messages.empty:  # a legend entry for the arrows
         fig.add_scatter(x=[None], y=[None], mode="lines", line=dict(color=theme.GREY), name="message")
     return fig
@@ -148,6 +144,10 @@ def cdf(compared: pd.DataFrame, column: str = "latency_ms", title: str | None = 
         step = max(1, finite.sum() // 400)  # 400 points draw the same curve as 10,000
         idx = np.flatnonzero(finite)[::step]
         fig.add_scatter(
-            x=x[idx], y=y[idx], mode="lines", name=protocol, line=dict(color=colours[protocol], shape="hv")
+            x=x[idx].tolist(),
+            y=y[idx].tolist(),
+            mode="lines",
+            name=protocol,
+            line=dict(color=colours[protocol], shape="hv"),
         )
     return fig

@@ -26,33 +26,33 @@ class SagaApp(App):
     def make_controls(self):
         slider = dict(continuous_update=False, style={"description_width": "initial"})
         names = [s.name for s in self.saga.steps]
-        idem = [("as defined", "as defined"), ("every step", "all"), ("no step", "none")]
+        idem = [("as defined", "as defined"), ("no step", "none"), ("every step", "all")]
         idem += [(f"every step but {n}", n) for n in names]
         return {
             "mode": w.Dropdown(options=list(api.PROTOCOLS[:2]), value=self.saga.mode, description="timeline"),
-            "fail_scale": w.FloatSlider(
-                value=1.0, min=0.0, max=5.0, step=0.1, description="step failure rates ×", **slider
-            ),
-            "crash_p": w.FloatSlider(
-                value=0.02, min=0.0, max=0.3, step=0.01, description="P(crash) per command", **slider
-            ),
-            "loss_p": w.FloatSlider(
-                value=0.01, min=0.0, max=0.3, step=0.01, description="P(message lost)", **slider
+            "idempotent": w.Dropdown(options=idem, value="as defined", description="idempotent"),
+            "attempts": w.Dropdown(options=ATTEMPT_CHOICES, value=0, description="attempts per step"),
+            "comp_fail_p": w.FloatSlider(
+                value=0.05, min=0.0, max=0.5, step=0.01, description="P(compensation fails)", **slider
             ),
             "dup_p": w.FloatSlider(
                 value=0.02, min=0.0, max=0.3, step=0.01, description="P(message duplicated)", **slider
             ),
-            "comp_fail_p": w.FloatSlider(
-                value=0.05, min=0.0, max=0.5, step=0.01, description="P(compensation fails)", **slider
+            "loss_p": w.FloatSlider(
+                value=0.01, min=0.0, max=0.3, step=0.01, description="P(message lost)", **slider
             ),
-            "attempts": w.Dropdown(options=ATTEMPT_CHOICES, value=0, description="attempts per step"),
-            "idempotent": w.Dropdown(options=idem, value="as defined", description="idempotent"),
+            "crash_p": w.FloatSlider(
+                value=0.02, min=0.0, max=0.3, step=0.01, description="P(crash) per command", **slider
+            ),
+            "fail_scale": w.FloatSlider(
+                value=1.0, min=0.0, max=5.0, step=0.1, description="step failure rates ×", **slider
+            ),
             "run": w.IntSlider(
                 value=0, min=0, max=config.SAGAS_TRACE_RUNS - 1, description="timeline of run #", **slider
             ),
         }
 
-    def compute(self, mode, fail_scale, crash_p, loss_p, dup_p, comp_fail_p, attempts, idempotent, run):
+    def compute(self, mode, idempotent, attempts, comp_fail_p, dup_p, loss_p, crash_p, fail_scale, run):
         saga = self.saga.scaled(fail_scale)
         if attempts:
             saga = saga.replace(retry=attempts)

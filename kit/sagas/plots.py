@@ -85,7 +85,11 @@ def gantt(events: pd.DataFrame, run: int = 0, outcome: str | None = None) -> go.
 
 
 def outcomes(runs: dict[str, pd.DataFrame], title: str | None = None) -> go.Figure:
-    """Share of runs per outcome, one bar per design (``{label: simulate(...) frame}``)."""
+    """Share of runs per outcome, one bar per design (``{label: simulate(...) frame}``).
+
+    Each bar's label adds the mean messages per run and duplicate side
+    effects per 1,000 runs.
+    """
     colours = {
         "committed": theme.BLUE,
         "compensated": theme.GREEN,
@@ -100,7 +104,12 @@ def outcomes(runs: dict[str, pd.DataFrame], title: str | None = None) -> go.Figu
         xaxis=dict(title=""),
         hovermode="closest",
     )
-    shares = {label: api.outcome_shares(df) for label, df in runs.items()}
+    # the labels carry what the bars cannot: message cost and duplicate side effects
+    shares = {
+        f"{label}<br>{df.messages.mean():.1f} msgs/run, "
+        f"{1000 * df.duplicates.mean() if 'duplicates' in df else 0:.0f} dups/1k": api.outcome_shares(df)
+        for label, df in runs.items()
+    }
     for outcome, colour in colours.items():
         y = [float(s.get(outcome, 0.0)) for s in shares.values()]
         if any(y):

@@ -151,8 +151,8 @@ def trace(
     One row per event: ``run``, ``kind`` (action, compensation, message,
     timeout, down), ``step``, ``t0_ms``, ``t1_ms``, ``result`` (applied,
     replayed, failed, permanent, lost), ``attempt`` (0 is the first try),
-    ``src`` and ``dst`` (service names; "coordinator" is the orchestrator,
-    or the initiator in choreography). ``attrs["truncated"]`` lists runs
+    ``src`` and ``dst`` (service names, "coordinator" for the orchestrator,
+    "initiator" for whoever starts a choreography). ``attrs["truncated"]`` lists runs
     with more than ``config.SAGAS_TRACE_ROWS`` events, whose tail is cut.
 
     Example
@@ -170,7 +170,7 @@ def trace(
     _, tr, tl = _kernel_runs(saga, runs, seed, faults, runs)
     rows = np.concatenate([tr[i, : tl[i, 0]] for i in range(runs)]) if runs else np.zeros((0, 8))
     run_ids = np.repeat(np.arange(runs), tl[:, 0])
-    names = [*saga.services, "coordinator"]
+    names = [*saga.services, "coordinator" if saga.mode == "orchestration" else "initiator"]
     steps = [s.name for s in saga.steps]
     df = pd.DataFrame(
         {

@@ -31,8 +31,8 @@ def gantt(events: pd.DataFrame, run: int = 0, outcome: str | None = None) -> go.
     """
     ev = events[events.run == run]
     rows = list(dict.fromkeys([*ev.src, *ev.dst]))
-    if "coordinator" in rows:  # the orchestrator (or initiator) on top
-        rows = ["coordinator", *[r for r in rows if r != "coordinator"]]
+    top = [r for r in ("coordinator", "initiator") if r in rows]  # who starts the saga goes on top
+    rows = [*top, *[r for r in rows if r not in top]]
     label = events.attrs.get("mode", "")
     title = f"One {label} run (#{run})" + (f": {outcome}" if outcome else "")
     fig = theme.figure(
@@ -42,6 +42,7 @@ def gantt(events: pd.DataFrame, run: int = 0, outcome: str | None = None) -> go.
         barmode="overlay",
         hovermode="closest",
         height=max(300, 60 * len(rows) + 140),
+        margin=dict(l=110),
     )
     boxes = ev[ev.kind != "message"].copy()
     boxes["result"] = boxes.result.astype(str).where(boxes.kind != "down", "applied")
@@ -151,7 +152,8 @@ def cdf(compared: pd.DataFrame, column: str = "latency_ms", title: str | None = 
         y = np.arange(1, x.size + 1) / x.size
         finite = np.isfinite(x) & (x > 0 if column.endswith("_ms") else True)
         step = max(1, finite.sum() // 400)  # 400 points draw the same curve as 10,000
-        idx = np.flatnonzero(finite)[::step]
+        kept = np.flatnonzero(finite)
+        idx = np.unique(np.r_[kept[::step], kept[-1:]])  # always the last point: where the curve stops
         fig.add_scatter(
             x=x[idx].tolist(),
             y=y[idx].tolist(),

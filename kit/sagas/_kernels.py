@@ -673,9 +673,11 @@ def simulate_2pc(SF, SI, specs, FF, FI, runs, seeds):
                 )
                 vote_at = te + draw(_spec(specs, net_off, net_len))
                 vote_yes[s] = stt == OK
-                if lost or vote_at > SF[s, TIMEOUT] or stt != OK:
+                if lost or vote_at > SF[s, TIMEOUT]:
+                    vote_at = SF[s, TIMEOUT]  # no vote: the coordinator waits out its timeout
+                    vote_yes[s] = False
+                if not vote_yes[s]:
                     commit = False
-                    vote_at = min(vote_at, SF[s, TIMEOUT])
                 decide = max(decide, vote_at)
             crashed, t_back = _crash(decide, decide, n, specs, FF, FI, cnt, empty, tl, 0)
             blocked = 0.0

@@ -110,6 +110,9 @@ class Step:
         Whether a repeated request (same idempotency key) is recognised and
         answered without doing the work again.
     kind : {"compensatable", "pivot", "retriable"}
+        A retriable step is retried up to ``config.SAGAS_FORWARD_ATTEMPTS``
+        times whatever its retry policy: after the pivot the saga can only
+        go forward.
     """
 
     name: str
@@ -302,8 +305,6 @@ class Saga:
                     )
                 if s.kind == "pivot" and len(g) > 1:
                     found.append(f"the pivot {s.name!r} runs in parallel with other steps")
-            if pivot_at is None and any(s.kind == "retriable" for s in g):
-                found.append("retriable steps without a pivot: nothing decides go or no-go")
         return list(dict.fromkeys(found))
 
     def to_frame(self) -> pd.DataFrame:

@@ -41,14 +41,16 @@ register(
         NOTEBOOK,
         "p-commit",
         prompt="The travel saga with <b>one attempt per step</b> and no timeouts: each attempt succeeds "
-        "with probability 1 − p_fail − p_permanent (see the table of steps). What fraction of runs "
-        "commits? (a number between 0 and 1)",
+        "with probability 1 − p_fail − p_permanent (see the table of steps), except that the retriable "
+        "confirmation is still retried until it succeeds (after the pivot a saga only goes forward). "
+        "What fraction of runs commits? (a number between 0 and 1)",
         answer=lambda: api.theory_p_committed(examples.travel_booking(attempts=1)),
         rel_tol=0.01,
-        solution="A run commits only if every step succeeds, independently: multiply the five success "
-        "probabilities, e.g. with "
-        "<code>sagas.theory_p_committed(examples.travel_booking(attempts=1))</code>. "
-        "The simulation with a long timeout lands on the same number within its error bar.",
+        solution="A run commits only if every step succeeds, independently: multiply the success "
+        "probabilities 1 − p_fail − p_permanent of the four steps up to the pivot (from the table); the "
+        "confirmation contributes 1. The kit computes it with "
+        "<code>sagas.theory_p_committed(examples.travel_booking(attempts=1))</code>, and the simulation "
+        "with a long timeout lands on the same number within its error bar.",
     )
 )
 

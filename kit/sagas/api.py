@@ -344,7 +344,7 @@ def anomalies(
     record a saga writes. Without isolation a reader that arrives while an
     effect is visible but will be undone (``runs.dirty_ms``) reads dirty
     data: a room shown as taken that is released a moment later.
-    With a *semantic lock* (Richardson 2018, section 4.3.3: the record is
+    With a *semantic lock* (Richardson 2018, section 4.3.2: the record is
     marked PENDING until the saga settles it) no read is dirty, but every
     reader that meets a pending record (``runs.pending_ms``) must wait or
     retry: it is rejected instead.

@@ -31,6 +31,27 @@ FANOUT_FAST_SIGMA = 0.4  # log-space spread of the fast mode
 FANOUT_SLOW_MS = 1000.0  # latency of a slow server (Dean & Barroso 2013: 1 s)
 FANOUT_PERCENTILE = 99.9  # not 99: with p = 1%, a server's p99 sits exactly on the edge of its slow mode
 
+# --- 05 sagas: distributed transactions without 2PC ---------------------------------
+SAGAS_RUNS = 10_000  # saga executions per simulate() call
+SAGAS_APP_RUNS = 4_000  # per mode in the app (orchestration, choreography, 2PC: ~100 ms)
+SAGAS_MAX_RUNS = 5_000_000  # the most runs one call accepts
+SAGAS_ACTION_MS = 50.0  # median latency of a step whose Step gives none
+SAGAS_SIGMA = 0.5  # log-space spread of a latency given as a plain median in ms
+SAGAS_TIMEOUT_MS = 1_000.0  # how long a caller waits for one attempt
+SAGAS_ATTEMPTS = 3  # tries per step (and per compensation) unless a Step says otherwise
+SAGAS_BACKOFF_BASE_MS = 50.0  # first backoff; doubles per retry up to the cap
+SAGAS_BACKOFF_MULTIPLIER = 2.0
+SAGAS_BACKOFF_CAP_MS = 2_000.0
+SAGAS_JITTER = "full"  # "none", "full" or "equal" (Brooker 2015)
+SAGAS_FORWARD_ATTEMPTS = 50  # a retriable step (after the pivot) is retried up to this many times
+SAGAS_NETWORK_MS = 2.0  # median one-way network delay between services
+SAGAS_BROKER_MS = 10.0  # median delivery delay through the message broker
+SAGAS_REDELIVER_MS = 500.0  # broker resends an unacknowledged delivery after this
+SAGAS_DOWNTIME_MS = 5_000.0  # mean time for a crashed coordinator or service to come back
+SAGAS_APP_PERMANENT_SHARE = 0.1  # app: share of compensation failures that are for good (stuck)
+SAGAS_TRACE_RUNS = 20  # runs whose event trace a simulation keeps
+SAGAS_TRACE_ROWS = 400  # rows of trace kept per run (more are dropped, flagged truncated)
+
 
 _DEFAULTS = {name: value for name, value in globals().items() if name.isupper()}
 

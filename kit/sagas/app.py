@@ -1,0 +1,84 @@
+"""The sagas app: failure rates, crashes, messages, retries and idempotency on any saga."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from .. import config
+from ..ui.app import App
+from . import api, examples, plots
+from .model import Faults, Saga
+
+ATTEMPT_CHOICES = [("as defined", 0), ("1 (no retry)", 1), ("2", 2), ("3", 3), ("5", 5), ("8", 8)]
+
+
+class SagaApp(App):
+    """``SagaApp()`` runs the travel booking; ``SagaApp(saga=my_saga)`` runs yours."""
+
+    title = "Sagas: what does a failure cost, and who cleans up?"
+
+    def __init__(self, saga: Saga | None = None, **initial):
+        self.saga = examples.travel_booking() if saga is None else saga
+        if not isinstance(self.saga, Saga):
+            raise ValueError(f"saga must be a kit.sagas.Saga (got {type(saga).__name__})")
+        super().__init__(**initial)
+
+    def make_controls(self):
+        slider = dict(continuous_update=False, style={"description_width": "initial"})
+        names = [s.name for s in self.saga.steps]
+        idem = [("as defined", "as defined"), ("no step", "none"), ("every step", "all")]
+        idem += [(f"every step but {n}", n) for n in names]
+        return {
+            "mode": w.Dropdown(options=list(api.PROTOCOLS[:2]), value=self.saga.mode, description="timeline"),
+            "idempotent": w.Dropdown(options=idem, value="as defined", description="idempotent"),
+            "attempts": w.Dropdown(options=ATTEMPT_CHOICES, value=0, description="attempts per step"),
+            "comp_fail_p": w.FloatSlider(
+                value=0.05, min=0.0, max=0.5, step=0.01, description="P(compensation fails)", **slider
+            ),
+            "dup_p": w.FloatSlider(
+                value=0.02, min=0.0, max=0.3, step=0.01, description="P(message duplicated)", **slider
+            ),
+            "loss_p": w.FloatSlider(
+                value=0.01, min=0.0, max=0.3, step=0.01, description="P(message lost)", **slider
+            ),
+            "crash_p": w.FloatSlider(
+                value=0.02, min=0.0, max=0.3, step=0.01, description="P(crash) per command", **slider
+            ),
+            "fail_scale": w.FloatSlider(
+                value=1.0, min=0.0, max=5.0, step=0.1, description="step failure rates ×", **slider
+            ),
+            "run": w.IntSlider(
+                value=0, min=0, max=config.SAGAS_TRACE_RUNS - 1, description="timeline of run #", **slider
+            ),
+        }
+
+    def compute(self, mode, idempotent, attempts, comp_fail_p, dup_p, loss_p, crash_p, fail_scale, run):
+        saga = self.saga.scaled(fail_scale)
+        if attempts:
+            saga = saga.replace(retry=attempts)
+        if idempotent in ("all", "none"):
+            saga = saga.replace(idempotent=idempotent == "all")
+        elif idempotent != "as defined":
+            saga = saga.replace(idempotent=True).replace(only=idempotent, idempotent=False)
+        share = config.SAGAS_APP_PERMANENT_SHARE
+        faults = Faults(
+            crash_p=crash_p,
+            loss_p=loss_p,
+            dup_p=dup_p,
+            comp_fail_p=comp_fail_p * (1.0 - share),
+            comp_permanent_p=comp_fail_p * share,
+        )
+        compared = api.compare(saga, config.SAGAS_APP_RUNS, config.SEED, faults)
+        events = api.trace(saga, run + 1, config.SEED, faults, mode=mode)
+        outcome = str(compared.outcome[(compared.protocol == mode)].iloc[run])
+        return compared, events, run, outcome
+
+    def figures(self, computed):
+        compared, events, run, outcome = computed
+        by_protocol = {p: compared[compared.protocol == p] for p in api.PROTOCOLS}
+        return [
+            plots.gantt(events, run, outcome),
+            plots.outcomes(by_protocol),
+            plots.cdf(compared, "latency_ms"),
+            plots.cdf(compared, "inconsistency_ms"),
+        ]

@@ -412,7 +412,10 @@ def reshard_timeline(keys, strategies, n_from: int | None = None, n_to: int | No
         x = api._keyspace(encoded, s)
         if s == "range":
             partition, _ = api._range_partition(x, n_from, own.get("split_keys"))
-            owners = [partition.with_nodes(n).lookup(x) for n in sizes]
+            owners = []
+            for n in sizes:  # each step rebalances the previous one: ranges move once per step
+                partition = partition.with_nodes(n)
+                owners.append(partition.lookup(x))
         else:
             owners = [api._place(x, s, n, api._check_params(s, n, own)) for n in sizes]
         cumulative = 0.0

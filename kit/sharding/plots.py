@@ -61,16 +61,17 @@ def ring(view: measure.RingView, title: str | None = None) -> go.Figure:
         hovermode="closest",
     )
     colours = _node_colours(view.nodes)
-    fig.add_barpolar(
-        theta=(start + length / 2) * 360,
-        width=length * 360,
-        r=np.full(owner.size, 0.25),
-        base=0.85,
-        marker=dict(color=owner, line=dict(width=0), **colours),
-        name="arcs (colour: owning node)",
-        customdata=owner,
-        hovertemplate="arc of node %{customdata}<extra></extra>",
-    )
+    if owner.size:  # (mod, jump and rendezvous own no contiguous arcs)
+        fig.add_barpolar(
+            theta=(start + length / 2) * 360,
+            width=length * 360,
+            r=np.full(owner.size, 0.25),
+            base=0.85,
+            marker=dict(color=owner, line=dict(width=0), **colours),
+            name="arcs (colour: owning node)",
+            customdata=owner,
+            hovertemplate="arc of node %{customdata}<extra></extra>",
+        )
     in_sector = view.key_at <= sector
     fig.add_scatterpolar(
         theta=view.key_at[in_sector] * 360,
@@ -81,8 +82,8 @@ def ring(view: measure.RingView, title: str | None = None) -> go.Figure:
         customdata=view.key_owner[in_sector],
         hovertemplate="key on node %{customdata}<extra></extra>",
     )
-    if view.token_at.size:
-        shown = view.token_at <= sector
+    shown = view.token_at <= sector
+    if shown.any():
         fig.add_scatterpolar(
             theta=view.token_at[shown] * 360,
             r=np.full(shown.sum(), 1.12),

@@ -151,8 +151,7 @@ def insert_traffic(keys, strategy: str, nodes: int, windows: int | None = None, 
         partition, _ = api._range_partition(x, nodes, p.get("split_keys"))
         writer = partition.writer
     else:
-        _, first = np.unique(x, return_index=True)
-        writer = api._place(x, strategy, nodes, p)[np.sort(first)]
+        writer = api._place(x, strategy, nodes, p)[api.first_arrivals(x)]
     windows = validate.integer(
         "windows", config.SHARDING_WINDOWS if windows is None else windows, 1, writer.size
     )

@@ -15,7 +15,7 @@ class ShardingApp(App):
 
     def __init__(self, **initial):
         self.shown_nodes = None  # cluster size of the last drawn update, to report what a change moved
-        self.curves = {}  # (vnodes, eps) -> moved-fraction curves of every scheme, which nothing else changes
+        self.cache = {}  # results that only some controls change: Zipf alpha alone need not redo them
         super().__init__(**initial)
 
     def make_controls(self):
@@ -86,20 +86,36 @@ class ShardingApp(App):
             note,
             measure.read_traffic(ids, scheme, nodes, alpha=alpha, seed=config.SEED, **params),
             self.curve(vnodes, eps),
-            measure.reshard_timeline(ids, scheme, **params),
+            self.cached(
+                ("timeline", scheme, ids.size, *params.values()),
+                measure.reshard_timeline,
+                ids,
+                scheme,
+                **params,
+            ),
             scheme,
         )
         self.shown_nodes = nodes
         return result
 
+    def cached(self, key, fn, *args, **kwargs):
+        if key not in self.cache:
+            self.cache[key] = fn(*args, **kwargs)
+        return self.cache[key]
+
     def curve(self, vnodes, eps):
-        if (vnodes, eps) not in self.curves:
-            lo, hi = config.SHARDING_CURVE_NODES
-            keys = np.arange(config.SHARDING_CURVE_KEYS)
-            self.curves[vnodes, eps] = measure.reshard_timeline(
-                keys, list(api.STRATEGIES), lo, hi, vnodes=vnodes, eps=eps
-            )
-        return self.curves[vnodes, eps]
+        lo, hi = config.SHARDING_CURVE_NODES
+        keys = np.arange(config.SHARDING_CURVE_KEYS)
+        return self.cached(
+            ("curve", vnodes, eps),
+            measure.reshard_timeline,
+            keys,
+            list(api.STRATEGIES),
+            lo,
+            hi,
+            vnodes=vnodes,
+            eps=eps,
+        )
 
     def figures(self, computed):
         view, load, note, traffic, curve, timeline, scheme = computed
@@ -107,6 +123,6 @@ class ShardingApp(App):
             plots.ring(view),
             plots.loads(load, note),
             plots.traffic(traffic),
-            plots.moved_curve(curve),
-            plots.timeline(timeline, scheme),
+            self.cached(("curve figure", id(curve)), plots.moved_curve, curve),  # curve is itself cached
+            self.cached(("timeline figure", id(timeline)), plots.timeline, timeline, scheme),
         ]

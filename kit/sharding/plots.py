@@ -134,8 +134,8 @@ def moved_curve(timeline: pd.DataFrame) -> go.Figure:
     )
     for i, (name, rows) in enumerate(timeline.groupby("strategy", sort=False)):
         fig.add_scatter(
-            x=rows.nodes_after,
-            y=rows.moved,
+            x=rows.nodes_after.to_numpy(),
+            y=rows.moved.to_numpy(),
             mode="markers+lines",
             name=api.STRATEGIES[name].label,
             line=dict(color=theme.PALETTE[i % len(theme.PALETTE)], width=1),
@@ -171,17 +171,18 @@ def timeline(df: pd.DataFrame, strategy: str) -> go.Figure:
         ),
         margin=dict(r=60),
     )
-    fig.add_bar(x=rows.nodes_after, y=rows.moved, name="moved this step", marker_color=theme.BLUE)
+    x = rows.nodes_after.to_numpy()
+    fig.add_bar(x=x, y=rows.moved.to_numpy(), name="moved this step", marker_color=theme.BLUE)
     fig.add_scatter(
-        x=rows.nodes_after,
-        y=rows.theory,
+        x=x,
+        y=rows.theory.to_numpy(),
         mode="markers",
         name="theory",
         marker=dict(color=theme.THEORY, symbol="line-ew", size=14, line=dict(width=2)),
     )
     fig.add_scatter(
-        x=rows.nodes_after,
-        y=rows.max_over_mean,
+        x=x,
+        y=rows.max_over_mean.to_numpy(),
         yaxis="y2",
         mode="lines+markers",
         name="max/mean after the step",

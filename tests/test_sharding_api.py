@@ -406,3 +406,12 @@ def test_kernels_run_as_plain_python_with_the_same_answers():
     jitted = [sharding.assign(np.arange(300), s, 4).tolist() for s in sharding.STRATEGIES]
     assert out.stdout.strip() == str(jitted)
     assert "Warning" not in out.stderr, out.stderr
+
+
+@pytest.mark.parametrize("module", ["api", "hashing", "measure"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"kit.sharding.{module}"), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

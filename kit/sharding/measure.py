@@ -304,7 +304,7 @@ def shards_touched_theory(nodes: int, items: int) -> float:
     Example
     -------
     >>> round(shards_touched_theory(16, 10), 2)
-    7.62
+    7.61
     """
     nodes = validate.integer("nodes", nodes, 1)
     items = validate.integer("items", items, 0)

@@ -150,16 +150,7 @@ def rehash(h, seeds):
     return out
 
 
-# --- mod-N and jump ----------------------------------------------------------------------
-
-
-@njit
-def mod_assign(h, n):
-    out = np.empty(h.size, np.int64)
-    m = np.uint64(n)
-    for i in range(h.size):
-        out[i] = np.int64(h[i] % m)
-    return out
+# --- jump hash ---------------------------------------------------------------------------
 
 
 @njit

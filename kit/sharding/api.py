@@ -19,7 +19,7 @@ Six schemes share one entry point, :func:`assign`, and one registry,
     logarithmic method (-w / ln u, Schindelhauer & Schomaker, SPAA 2005).
 ``range``
     key ranges in key order, split in two at the median when a range reaches
-    ``split_keys`` keys (Bigtable tablets, HBase regions, DynamoDB partitions).
+    ``split_keys`` keys (Bigtable tablets, HBase regions).
     Keys are not hashed, so range scans stay on few nodes, and sequential keys
     all land on the last range.
 ``bounded``
@@ -365,8 +365,8 @@ def bounded_capacity(m: int, nodes: int, eps: float) -> int:
 def _place(x: np.ndarray, strategy: str, nodes: int, p: dict) -> np.ndarray:
     """Node of each element of ``x`` (hashes, or order keys for ``range``); ``p`` checked."""
     with np.errstate(over="ignore"):
-        if strategy == "mod":
-            return _kernels.mod_assign(x, nodes)
+        if strategy == "mod":  # numpy's vectorised remainder is as fast as a compiled loop
+            return (x % np.uint64(nodes)).astype(np.int64)
         if strategy == "jump":
             return _kernels.jump_assign(x, nodes)
         if strategy == "ring":

@@ -3,7 +3,7 @@
 Key popularity follows Zipf(alpha) over the keys' positions: ``keys[0]`` is
 the most requested, ``keys[i]`` is requested in proportion to 1/(i+1)^alpha
 (Breslau et al., INFOCOM 1999, for web objects; YCSB's default alpha is 0.99,
-Cooper et al., SoCC 2010, section 4.1).
+Cooper et al., SoCC 2010).
 """
 
 from __future__ import annotations
@@ -224,11 +224,10 @@ def hot_key_cure(
     Notes
     -----
     Salting divides a hot key's writes by ``copies`` and multiplies its read
-    cost by ``copies``; replication does the reverse. Twitter's and
-    Facebook's caches replicate hot keys for reads (Nishtala et al., NSDI
-    2013, section 3.2.3 for the general idea of spreading hot items), and
-    DynamoDB's guidance is write sharding with a random suffix (AWS, "Using
-    write sharding to distribute workloads evenly").
+    cost by ``copies``; replication does the reverse. Facebook's memcache
+    replicates hot keys within a pool (Nishtala et al., NSDI 2013, section
+    3.2.3); DynamoDB's guidance for write-hot keys is a random suffix (AWS,
+    "Using write sharding to distribute workloads evenly").
 
     Example
     -------

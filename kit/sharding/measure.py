@@ -387,6 +387,12 @@ def reshard_timeline(keys, strategies, n_from: int | None = None, n_to: int | No
         (:func:`kit.sharding.moved_theory`), ``cumulative_moved`` (data moved
         so far, in multiples of the data set), ``max_over_mean`` and ``cv`` of
         keys per node after the step.
+
+    Notes
+    -----
+    ``range`` builds its ranges once, pre-split for the larger cluster
+    (about ``config.SHARDING_RANGES_PER_NODE`` ranges per node there), then
+    each step moves whole ranges (:meth:`RangePartition.with_nodes`).
     """
     strategies = [strategies] if isinstance(strategies, str) else list(strategies)
     for s in strategies:
@@ -409,7 +415,9 @@ def reshard_timeline(keys, strategies, n_from: int | None = None, n_to: int | No
         own = {k: v for k, v in params.items() if k in api.STRATEGIES[s].params and k != "weights"}
         x = api._keyspace(encoded, s)
         if s == "range":
-            partition, _ = api._range_partition(x, n_from, own.get("split_keys"))
+            # pre-split for the largest cluster of the timeline, or the new nodes would find no range to take
+            split = own.get("split_keys") or api.default_split_keys(x.size, max(n_from, n_to))
+            partition, _ = api._range_partition(x, n_from, split)
             owners = []
             for n in sizes:  # each step rebalances the previous one: ranges move once per step
                 partition = partition.with_nodes(n)

@@ -8,6 +8,8 @@ from .. import config
 from ..ui import theme
 from . import api, measure
 
+INSIDE = dict(orientation="v", x=0.98, xanchor="right", y=0.6, yanchor="middle")  # long legends: in the plot
+
 
 def node_colour(i: int) -> str:
     return theme.PALETTE[i % len(theme.PALETTE)]
@@ -131,6 +133,7 @@ def moved_curve(timeline: pd.DataFrame) -> go.Figure:
         xaxis=dict(title="cluster size after the join (n + 1)"),
         yaxis=dict(title="fraction of keys moved", tickformat=".0%", range=[0, 1.02]),
         hovermode="x unified",
+        legend=INSIDE,
     )
     for i, (name, rows) in enumerate(timeline.groupby("strategy", sort=False)):
         fig.add_scatter(
@@ -167,7 +170,13 @@ def timeline(df: pd.DataFrame, strategy: str) -> go.Figure:
         xaxis=dict(title="cluster size after the step", dtick=1),
         yaxis=dict(title="fraction of keys moved", tickformat=".0%", rangemode="tozero"),
         yaxis2=dict(
-            title="max / mean keys per node", overlaying="y", side="right", showgrid=False, rangemode="tozero"
+            title="max / mean keys per node",
+            overlaying="y",
+            side="right",
+            showgrid=False,
+            rangemode="tozero",
+            tickmode="auto",
+            tickformat=".2f",
         ),
         margin=dict(r=60),
     )
@@ -238,8 +247,9 @@ def scatter_gather(df: pd.DataFrame) -> go.Figure:
     n = int(df.nodes.iloc[0])
     fig = theme.figure(
         title=f"Shards one query visits, {n} shards",
-        xaxis=dict(title="rows the query needs", type="log"),
+        xaxis=dict(title="rows the query needs", type="log", tickvals=[1, 2, 5, 10, 20, 50, 100, 200, 500]),
         yaxis=dict(title="shards visited", rangemode="tozero"),
+        legend=dict(INSIDE, y=0.3),
     )
     fig.add_scatter(
         x=df["items"], y=df.theory, mode="lines", name="theory n(1-(1-1/n)^c)", line=dict(color=theme.THEORY)

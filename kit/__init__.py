@@ -9,13 +9,17 @@ checks a learner's predictions.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import config, exercises, fanout, sagas, sweep
+from . import config, exercises, fanout, sagas, sharding, sweep
 
 try:
     __version__ = version("sysdesign-kit")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
-TOPICS = {"00_start_here": fanout, "05_sagas": sagas}  # notebook -> topic package, in curriculum order
+TOPICS = {  # notebook -> topic package, in curriculum order
+    "00_start_here": fanout,
+    "03_sharding": sharding,
+    "05_sagas": sagas,
+}
 
-__all__ = ["TOPICS", "__version__", "config", "exercises", "fanout", "sagas", "sweep"]
+__all__ = ["TOPICS", "__version__", "config", "exercises", "fanout", "sagas", "sharding", "sweep"]

@@ -51,6 +51,21 @@ SAGAS_DOWNTIME_MS = 5_000.0  # mean time for a crashed coordinator or service to
 SAGAS_APP_PERMANENT_SHARE = 0.1  # app: share of compensation failures that are for good (stuck)
 SAGAS_TRACE_RUNS = 20  # runs whose event trace a simulation keeps
 SAGAS_TRACE_ROWS = 400  # rows of trace kept per run (more are dropped, flagged truncated)
+# --- 03 sharding: partitioning schemes, imbalance, resharding, hot keys ---------
+SHARDING_NODES = 8  # nodes in the app's starting cluster
+SHARDING_KEYS = 100_000  # keys in the app's data set (~60 ms per update on 2 cores)
+SHARDING_VNODES = 100  # tokens per node on the ring: load spread ~ 1/sqrt(vnodes) = 10%
+SHARDING_EPS = 0.25  # bounded loads: a node holds at most ceil((1 + eps) m / n) keys
+SHARDING_ZIPF_ALPHA = 0.99  # key popularity skew, YCSB's zipfian constant (Cooper et al. 2010)
+SHARDING_READ_FRACTION = 0.95  # reads among requests, for hot-key cures (YCSB workload B)
+SHARDING_RANGES_PER_NODE = 8  # range partitioning: default split size aims at this many ranges per node
+SHARDING_REQUESTS = 50_000  # requests sampled for a traffic heat map (2,500 per window)
+SHARDING_WINDOWS = 20  # time windows of a traffic heat map
+SHARDING_TIMELINE = (4, 16)  # resharding timeline: grow from this many nodes to that many, one at a time
+SHARDING_CURVE_NODES = (1, 16)  # moved fraction vs cluster size: the sizes compared
+SHARDING_CURVE_KEYS = 10_000  # keys behind the app's moved-fraction curves (shape, not noise, matters)
+SHARDING_RING_PLOT_ARCS = 1500  # the ring figure draws at most this many arcs (then a sector of it)
+SHARDING_RING_PLOT_KEYS = 600  # keys drawn as dots on the ring figure
 
 
 _DEFAULTS = {name: value for name, value in globals().items() if name.isupper()}

@@ -1,5 +1,6 @@
 """Slow, obvious reference implementations that fast kernels are tested against."""
 
+import bisect
 import heapq
 
 
@@ -129,3 +130,127 @@ def saga_run(saga, faults, rng, forward_attempts):
                     break
     duplicates = sum(max(n - 1, 0) for n in effects.values())
     return outcome, t, tally["messages"], tally["retries"], duplicates
+# --- 03 sharding ---------------------------------------------------------------------------
+
+MASK64 = (1 << 64) - 1
+XXH_P1, XXH_P2, XXH_P3, XXH_P4, XXH_P5 = (
+    0x9E3779B185EBCA87,
+    0xC2B2AE3D27D4EB4F,
+    0x165667B19E3779F9,
+    0x85EBCA77C2B2AE63,
+    0x27D4EB2F165667C5,
+)
+
+
+def _rotl(x: int, r: int) -> int:
+    return ((x << r) | (x >> (64 - r))) & MASK64
+
+
+def _xxh_round(acc: int, lane: int) -> int:
+    return (_rotl((acc + lane * XXH_P2) & MASK64, 31) * XXH_P1) & MASK64
+
+
+def xxh64(data: bytes, seed: int = 0) -> int:
+    """XXH64 straight from the specification, on Python integers."""
+    n, i = len(data), 0
+    if n >= 32:
+        v = [(seed + XXH_P1 + XXH_P2) & MASK64, (seed + XXH_P2) & MASK64, seed, (seed - XXH_P1) & MASK64]
+        while i + 32 <= n:
+            for lane in range(4):
+                v[lane] = _xxh_round(v[lane], int.from_bytes(data[i + 8 * lane : i + 8 * lane + 8], "little"))
+            i += 32
+        h = (_rotl(v[0], 1) + _rotl(v[1], 7) + _rotl(v[2], 12) + _rotl(v[3], 18)) & MASK64
+        for lane in v:
+            h = ((h ^ _xxh_round(0, lane)) * XXH_P1 + XXH_P4) & MASK64
+    else:
+        h = (seed + XXH_P5) & MASK64
+    h = (h + n) & MASK64
+    while i + 8 <= n:
+        h ^= _xxh_round(0, int.from_bytes(data[i : i + 8], "little"))
+        h = (_rotl(h, 27) * XXH_P1 + XXH_P4) & MASK64
+        i += 8
+    if i + 4 <= n:
+        h ^= (int.from_bytes(data[i : i + 4], "little") * XXH_P1) & MASK64
+        h = (_rotl(h, 23) * XXH_P2 + XXH_P3) & MASK64
+        i += 4
+    while i < n:
+        h ^= (data[i] * XXH_P5) & MASK64
+        h = (_rotl(h, 11) * XXH_P1) & MASK64
+        i += 1
+    h ^= h >> 33
+    h = (h * XXH_P2) & MASK64
+    h ^= h >> 29
+    h = (h * XXH_P3) & MASK64
+    return h ^ (h >> 32)
+
+
+def key_hash(key) -> int:
+    """The kit's key hash: XXH64 of UTF-8 for strings, of 8 little-endian bytes for integers."""
+    if isinstance(key, str):
+        return xxh64(key.encode("utf-8"))
+    return xxh64((int(key) & MASK64).to_bytes(8, "little"))
+
+
+def jump(key: int, n: int) -> int:
+    """Lamping & Veach's loop, with Python's unbounded integers reduced mod 2^64."""
+    b, j = -1, 0
+    while j < n:
+        b = j
+        key = (key * 2862933555777941757 + 1) & MASK64
+        j = int((b + 1) * (float(1 << 31) / float((key >> 33) + 1)))
+    return b
+
+
+def ring_points(vnodes: list[int]) -> list[tuple[int, int]]:
+    """Sorted (token, node): token v of node i at XXH64("i-v")."""
+    return sorted((xxh64(f"{i}-{v}".encode()), i) for i, count in enumerate(vnodes) for v in range(count))
+
+
+def ring_owner(points: list[tuple[int, int]], h: int) -> int:
+    """Owner of the first token strictly after h, wrapping around."""
+    tokens = [t for t, _ in points]
+    j = bisect.bisect_right(tokens, h)
+    return points[j % len(points)][1]
+
+
+def bounded(points: list[tuple[int, int]], hashes: list[int], n: int, capacity: int) -> list[int]:
+    tokens = [t for t, _ in points]
+    load, out = [0] * n, []
+    for h in hashes:
+        j = bisect.bisect_right(tokens, h) % len(points)
+        while load[points[j][1]] >= capacity:
+            j = (j + 1) % len(points)
+        out.append(points[j][1])
+        load[points[j][1]] += 1
+    return out
+
+
+def rendezvous(h: int, n: int) -> int:
+    scores = [xxh64(h.to_bytes(8, "little"), seed=j) for j in range(n)]
+    return scores.index(max(scores))
+
+
+def range_partition(keys: list[int], split_keys: int, n: int):
+    """Ranges as [low, sorted keys, owner] in key order; split at the median when full."""
+    ranges = [[0, [], 0]]
+    node_keys = [0] * n
+    writer = []
+    seen = set()
+    for x in keys:
+        if x in seen:
+            continue
+        seen.add(x)
+        p = bisect.bisect_right([r[0] for r in ranges], x) - 1
+        r = ranges[p]
+        bisect.insort(r[1], x)
+        node_keys[r[2]] += 1
+        writer.append(r[2])
+        if len(r[1]) == split_keys:
+            half = split_keys // 2
+            upper = r[1][half:]
+            del r[1][half:]
+            dest = node_keys.index(min(node_keys))
+            node_keys[r[2]] -= len(upper)
+            node_keys[dest] += len(upper)
+            ranges.insert(p + 1, [upper[0], upper, dest])
+    return ranges, writer

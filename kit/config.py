@@ -31,6 +31,15 @@ FANOUT_FAST_SIGMA = 0.4  # log-space spread of the fast mode
 FANOUT_SLOW_MS = 1000.0  # latency of a slow server (Dean & Barroso 2013: 1 s)
 FANOUT_PERCENTILE = 99.9  # not 99: with p = 1%, a server's p99 sits exactly on the edge of its slow mode
 
+# --- 04 caching: eviction, curves, write paths, stampedes, tiers ----------------
+CACHE_CURVE_POINTS = 24  # capacities per miss-ratio curve (log-spaced)
+CACHE_WORKERS = 0  # threads for curves over capacities; 0 = one per CPU
+CACHE_APP_OBJECTS = 5_000  # objects in the eviction app's synthetic workloads
+CACHE_APP_REQUESTS = 40_000  # requests per app update (~100 ms for all policies on 2 cores)
+CACHE_APP_ALPHA = 0.8  # Zipf skew of the app's default workload
+CACHE_APP_POINTS = 12  # capacities per curve in the app
+CACHE_APP_WINDOWS = 40  # points of the hit-ratio-over-time race
+
 
 _DEFAULTS = {name: value for name, value in globals().items() if name.isupper()}
 

@@ -18,9 +18,8 @@ next_access, seed) -> st`` (a tuple of arrays: its whole state), ``find``,
 module's operations bound in, one machine-code kernel per policy with no
 indirect calls.
 
-Objects are dense ids ``0..n-1``, so per-object state is plain arrays indexed
-by id, and queues are doubly linked lists threaded through two shared arrays
-(``prev``/``nxt``): an object sits in at most one queue of a policy at a time.
+Objects are dense ids ``0..n-1``, so per-object state is a table indexed by
+id, and queues are doubly linked lists threaded through it (see below).
 """
 
 import sys
@@ -29,6 +28,8 @@ import types
 import numpy as np
 
 from ..core.jit import njit
+
+op = njit(_nrt=False)  # decorator of every operation the loop calls (see kernel())
 
 NONE = -1  # "no object": an empty end of a queue, a missing neighbour
 NEVER = np.iinfo(np.int64).max  # next access of an object never requested again
@@ -40,109 +41,135 @@ def n_objects(keys):
     return keys.max() + 1 if keys.size else 0
 
 
-@njit
+@op
 def fits(st, o, s, capacity):
     """Default admission: an object larger than the whole cache is not admitted."""
     return s <= capacity
 
 
-# --- queues: doubly linked lists over object ids ---------------------------------------------
-# ``ends[q] = (head, tail)`` of queue q; the head is the newest end. ``prev`` points
-# towards the head, ``nxt`` towards the tail (libCacheSim's queue.prev / queue.next).
+# --- per-object table and queues ----------------------------------------------------------
+# One row per object id: PREV, NEXT (queue links), SIZE (bytes stored; -1 = not cached)
+# and the policy's own fields from column 3. Keeping an object's fields in one row
+# (32 bytes) means one cache line per object touched: on large traces memory
+# latency, not arithmetic, is the cost of a simulation. Queue q has
+# ``ends[q] = (head, tail)``; the head is the newest end; PREV points towards
+# the head and NEXT towards the tail (libCacheSim's queue.prev / queue.next).
+# An object sits in at most one queue of a policy at a time.
+
+PREV, NEXT, SIZE = 0, 1, 2
+HEAD, TAIL = 0, 1
 
 
 @njit
-def queues(n_objects, n_queues):
-    """``(prev, nxt, ends)`` for ``n_queues`` empty queues over ``n_objects`` ids."""
-    return (
-        np.full(n_objects, NONE, np.int64),
-        np.full(n_objects, NONE, np.int64),
-        np.full((n_queues, 2), NONE, np.int64),
-    )
+def table(n_objects, columns):
+    """An ``n_objects x columns`` int64 table: no links, nothing stored, policy fields 0."""
+    t = np.zeros((n_objects, columns), np.int64)
+    t[:, :3] = NONE
+    return t
 
 
 @njit
-def push_head(q, k, o):
-    """Put ``o`` at the newest end of queue ``k``."""
-    prev, nxt, ends = q
-    head = ends[k, 0]
-    prev[o] = NONE
-    nxt[o] = head
-    if head != NONE:
-        prev[head] = o
+def ends(n_queues):
+    """Head and tail of ``n_queues`` empty queues."""
+    return np.full((n_queues, 2), NONE, np.int64)
+
+
+@op
+def push_head(t, e, q, o):
+    """Put ``o`` at the newest end of queue ``q``."""
+    first = e[q, HEAD]
+    t[o, PREV] = NONE
+    t[o, NEXT] = first
+    if first != NONE:
+        t[first, PREV] = o
     else:
-        ends[k, 1] = o
-    ends[k, 0] = o
+        e[q, TAIL] = o
+    e[q, HEAD] = o
 
 
-@njit
-def unlink(q, k, o):
-    """Take ``o`` out of queue ``k``."""
-    prev, nxt, ends = q
-    p, n = prev[o], nxt[o]
+@op
+def unlink(t, e, q, o):
+    """Take ``o`` out of queue ``q``."""
+    p, n = t[o, PREV], t[o, NEXT]
     if p != NONE:
-        nxt[p] = n
+        t[p, NEXT] = n
     else:
-        ends[k, 0] = n
+        e[q, HEAD] = n
     if n != NONE:
-        prev[n] = p
+        t[n, PREV] = p
     else:
-        ends[k, 1] = p
+        e[q, TAIL] = p
 
 
-@njit
-def to_head(q, k, o):
-    unlink(q, k, o)
-    push_head(q, k, o)
-
-
-@njit
-def tail(q, k):
-    """The oldest object of queue ``k`` (``NONE`` if empty)."""
-    return q[2][k, 1]
-
-
-@njit
-def head(q, k):
-    return q[2][k, 0]
+@op
+def to_head(t, e, q, o):
+    if e[q, HEAD] != o:
+        unlink(t, e, q, o)
+        push_head(t, e, q, o)
 
 
 # --- the loop -------------------------------------------------------------------------------
 
 
-def _simulate(keys, sizes, capacity, next_access, seed, window):
-    """Hits and hit bytes per window of ``window`` requests (see the module docstring)."""
-    st = init(keys, capacity, next_access, seed)  # noqa: F821 - bound by kernel()
-    n = keys.size
-    n_windows = max(1, (n + window - 1) // window)
-    hits = np.zeros(n_windows, np.int64)
-    hit_bytes = np.zeros(n_windows, np.int64)
+def _run(st, keys, sizes, by_objects, capacity, window, hits, hit_bytes):
+    """Fill hits and hit bytes per window of ``window`` requests (see the module docstring).
+
+    ``by_objects``: every object occupies 1 (capacity in objects). An empty
+    ``sizes`` means the trace has none: every request is 1 byte.
+    """
     used = 0
-    for i in range(n):
+    w = 0  # the current window, advanced by counting (a division per request costs more)
+    end = window
+    sized = sizes.size > 0
+    for i in range(keys.size):
+        if i == end:
+            w += 1
+            end += window
         o = keys[i]
-        s = sizes[i]
-        if find(st, o, i):  # noqa: F821
-            hits[i // window] += 1
-            hit_bytes[i // window] += s
+        b = sizes[i] if sized else 1
+        s = 1 if by_objects else b
+        if find(st, o, i):  # noqa: F821 - the policy's operations, bound by kernel()
+            hits[w] += 1
+            hit_bytes[w] += b
         elif admit(st, o, s, capacity):  # noqa: F821
             while used + s > capacity:
                 used -= evict(st, s, i)  # noqa: F821
             used += insert(st, o, s, i)  # noqa: F821
+
+
+def _simulate(keys, sizes, by_objects, capacity, next_access, seed, window):
+    """Hits and hit bytes per window of ``window`` requests, from an empty cache."""
+    st = init(keys, capacity, next_access, seed)  # noqa: F821
+    n_windows = max(1, (keys.size + window - 1) // window)
+    hits = np.zeros(n_windows, np.int64)
+    hit_bytes = np.zeros(n_windows, np.int64)
+    run(st, keys, sizes, by_objects, capacity, window, hits, hit_bytes)  # noqa: F821
     return hits, hit_bytes
+
+
+def _bind(template, module, namespace, name, **options):
+    code = template.__code__.replace(co_filename=module.__file__, co_name=name, co_qualname=name)
+    return njit(types.FunctionType(code, namespace, name), **options)
 
 
 def kernel(module_name: str):
     """The loop above compiled with the policy operations of module ``module_name``.
 
-    Why a copy of the code object: numba cannot cache a kernel that takes other
+    Why copies of code objects: numba cannot cache a kernel that takes other
     kernels as arguments or closes over them (their identity changes per
-    process), but it can cache one whose operations are *globals*. So the loop's
-    code is re-bound to the policy module's namespace and attributed to the
-    policy's file: numba caches it beside that file, and editing the policy
-    invalidates the cached kernel. ``nogil`` lets curves over many capacities
-    run on threads.
+    process), but it can cache one whose operations are *globals*. So the
+    loop's code is re-bound to the policy module's namespace and attributed
+    to the policy's file: numba caches it beside that file, and editing the
+    policy invalidates the cached kernel.
+
+    The loop and the operations it inlines run without numba's reference
+    counting (``_nrt=False``, hence :data:`op`): an array passed between
+    functions would otherwise cost atomic increments on every request, which
+    made simulations four times slower. Allocation happens outside, in
+    ``init`` and the returned ``simulate``. ``nogil`` lets curves over many
+    capacities run on threads.
     """
     module = sys.modules[module_name]
-    namespace = {**_simulate.__globals__, **vars(module)}
-    code = _simulate.__code__.replace(co_filename=module.__file__, co_name="simulate", co_qualname="simulate")
-    return njit(types.FunctionType(code, namespace, "simulate"), nogil=True)
+    namespace = {**_run.__globals__, **vars(module)}
+    namespace["run"] = _bind(_run, module, namespace, "run", nogil=True, _nrt=False)
+    return _bind(_simulate, module, namespace, "simulate", nogil=True)

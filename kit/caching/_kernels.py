@@ -9,50 +9,80 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing (Knuth, TAOCP vol. 
 
 
 @njit
-def _slot(key, shift, mask):
-    return np.int64((np.uint64(key) * _GOLDEN) >> shift) & mask
+def _slot(key, shift):
+    return np.int64((np.uint64(key) * _GOLDEN) >> shift)
+
+
+@njit
+def _dense_direct(keys, lo, span):
+    """Ids by direct addressing: ``first[k - lo]`` is the id of key k (keys span < 4n)."""
+    first = np.full(span, -1, np.int64)
+    out = np.empty(keys.size, np.int64)
+    labels = np.empty(keys.size, np.int64)
+    n = 0
+    for i in range(keys.size):
+        j = keys[i] - lo
+        if first[j] < 0:
+            first[j] = n
+            labels[n] = keys[i]
+            n += 1
+        out[i] = first[j]
+    return out, labels[:n].copy()
+
+
+@njit
+def _dense_hashed(keys):
+    """Ids through an open-addressing hash table (linear probing, load <= 1/2, doubled when full).
+
+    Each slot holds (key, id) side by side, so a probe touches one cache line.
+    """
+    bits = 16
+    table = np.full((1 << bits, 2), -1, np.int64)
+    labels = np.empty(keys.size, np.int64)
+    out = np.empty(keys.size, np.int64)
+    n = 0
+    for i in range(keys.size):
+        k = keys[i]
+        mask = (1 << bits) - 1
+        j = _slot(k, np.uint64(64 - bits))
+        while table[j, 1] != -1 and table[j, 0] != k:
+            j = (j + 1) & mask
+        if table[j, 1] == -1:
+            table[j, 0] = k
+            table[j, 1] = n
+            labels[n] = k
+            n += 1
+            if 2 * n > table.shape[0]:  # rehash into a table twice the size
+                bits += 1
+                mask = (1 << bits) - 1
+                table = np.full((1 << bits, 2), -1, np.int64)
+                for m in range(n):
+                    j = _slot(labels[m], np.uint64(64 - bits))
+                    while table[j, 1] != -1:
+                        j = (j + 1) & mask
+                    table[j, 0] = labels[m]
+                    table[j, 1] = m
+            out[i] = n - 1
+        else:
+            out[i] = table[j, 1]
+    return out, labels[:n].copy()
 
 
 @njit
 def dense_ids(keys):
     """Ids 0..n-1 in order of first appearance, and the original key of each id.
 
-    An open-addressing hash table (linear probing, load <= 1/2, doubled when
-    full) maps each 64-bit key to its id in one pass: O(1) per request where
-    sorting (np.unique) costs O(log n).
+    One pass, O(1) per request (sorting, as np.unique does, costs O(log n)):
+    keys spanning a range under four times the trace length are addressed
+    directly; any others (64-bit hashes, say) go through a hash table.
     """
-    bits = 16
-    table = np.full(1 << bits, -1, np.int64)  # id stored at each slot, -1 = empty
-    labels = np.empty(max(16, keys.size // 8), np.int64)
-    out = np.empty(keys.size, np.int64)
-    n = 0
-    for i in range(keys.size):
-        k = keys[i]
-        mask = (1 << bits) - 1
-        j = _slot(k, np.uint64(64 - bits), mask)
-        while table[j] != -1 and labels[table[j]] != k:
-            j = (j + 1) & mask
-        if table[j] == -1:
-            if n == labels.size:
-                grown = np.empty(2 * labels.size, np.int64)
-                grown[:n] = labels[:n]
-                labels = grown
-            labels[n] = k
-            table[j] = n
-            n += 1
-            if 2 * n > table.size:  # rehash into a table twice the size
-                bits += 1
-                mask = (1 << bits) - 1
-                table = np.full(1 << bits, -1, np.int64)
-                for m in range(n):
-                    j = _slot(labels[m], np.uint64(64 - bits), mask)
-                    while table[j] != -1:
-                        j = (j + 1) & mask
-                    table[j] = m
-            out[i] = n - 1
-        else:
-            out[i] = table[j]
-    return out, labels[:n].copy()
+    if keys.size == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    lo = keys.min()
+    hi = keys.max()
+    if lo >= 0 and hi - lo < 4 * keys.size + 1024:
+        return _dense_direct(keys, lo, hi - lo + 1)
+    return _dense_hashed(keys)
 
 
 @njit

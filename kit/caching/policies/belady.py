@@ -11,7 +11,7 @@ import numpy as np
 
 from ...core.jit import njit
 from .._engine import fits as admit  # noqa: F401 - admission is an operation of the policy
-from .._engine import kernel, n_objects
+from .._engine import kernel, n_objects, op
 
 LABEL = "Belady (OPT)"
 SOURCE = "Belady 1966; libCacheSim Belady.c"
@@ -28,14 +28,14 @@ def init(keys, capacity, next_access, seed):
     return heap, pos, when, count, np.zeros(n, np.int64), next_access
 
 
-@njit
+@op
 def _swap(heap, pos, a, b):
     heap[a], heap[b] = heap[b], heap[a]
     pos[heap[a]] = a
     pos[heap[b]] = b
 
 
-@njit
+@op
 def _sift_up(heap, pos, when, j):
     while j > 0:
         parent = (j - 1) // 2
@@ -45,7 +45,7 @@ def _sift_up(heap, pos, when, j):
         j = parent
 
 
-@njit
+@op
 def _sift_down(heap, pos, when, j, n):
     while True:
         child = 2 * j + 1
@@ -59,7 +59,7 @@ def _sift_down(heap, pos, when, j, n):
         j = child
 
 
-@njit
+@op
 def find(st, o, i):
     heap, pos, when, count, size, next_access = st
     if pos[o] < 0:
@@ -69,7 +69,7 @@ def find(st, o, i):
     return True
 
 
-@njit
+@op
 def insert(st, o, s, i):
     heap, pos, when, count, size, next_access = st
     j = count[0]
@@ -82,7 +82,7 @@ def insert(st, o, s, i):
     return s
 
 
-@njit
+@op
 def evict(st, s, i):
     heap, pos, when, count, size, next_access = st
     o = heap[0]

@@ -6,52 +6,52 @@ it and move the object to the newest end; bit clear -> evict it (libCacheSim
 Clock.c with one-bit counters, the FIFO-reinsertion form of Corbató's 1968 clock).
 """
 
-import numpy as np
-
 from ...core.jit import njit
+from .._engine import SIZE, TAIL, ends, kernel, n_objects, op, push_head, table, to_head, unlink
 from .._engine import fits as admit  # noqa: F401 - admission is an operation of the policy
-from .._engine import kernel, n_objects, push_head, queues, tail, to_head, unlink
 
 LABEL = "CLOCK"
 SOURCE = "Corbató 1968; libCacheSim Clock.c"
 MAX_FREQ = 1  # a one-bit counter
+FREQ = 3
 
 
 @njit
 def init(keys, capacity, next_access, seed):
-    n = n_objects(keys)
-    return queues(n, 1), np.zeros(n, np.bool_), np.zeros(n, np.int64), np.zeros(n, np.int8)
+    return table(n_objects(keys), 4), ends(1)
 
 
-@njit
+@op
 def find(st, o, i):
-    q, cached, size, freq = st
-    if cached[o] and freq[o] < MAX_FREQ:
-        freq[o] += 1
-    return cached[o]
+    t = st[0]
+    if t[o, SIZE] < 0:
+        return False
+    if t[o, FREQ] < MAX_FREQ:
+        t[o, FREQ] += 1
+    return True
 
 
-@njit
+@op
 def insert(st, o, s, i):
-    q, cached, size, freq = st
-    push_head(q, 0, o)
-    cached[o] = True
-    size[o] = s
-    freq[o] = 0
+    t, e = st
+    push_head(t, e, 0, o)
+    t[o, SIZE] = s
+    t[o, FREQ] = 0
     return s
 
 
-@njit
+@op
 def evict(st, s, i):
-    q, cached, size, freq = st
-    o = tail(q, 0)
-    while freq[o] >= 1:
-        freq[o] -= 1
-        to_head(q, 0, o)
-        o = tail(q, 0)
-    unlink(q, 0, o)
-    cached[o] = False
-    return size[o]
+    t, e = st
+    o = e[0, TAIL]
+    while t[o, FREQ] >= 1:
+        t[o, FREQ] -= 1
+        to_head(t, e, 0, o)
+        o = e[0, TAIL]
+    unlink(t, e, 0, o)
+    freed = t[o, SIZE]
+    t[o, SIZE] = -1
+    return freed
 
 
 simulate = kernel(__name__)

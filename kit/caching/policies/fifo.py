@@ -1,10 +1,8 @@
 """FIFO: evict the object admitted longest ago; a hit changes nothing."""
 
-import numpy as np
-
 from ...core.jit import njit
+from .._engine import SIZE, TAIL, ends, kernel, n_objects, op, push_head, table, unlink
 from .._engine import fits as admit  # noqa: F401 - admission is an operation of the policy
-from .._engine import kernel, n_objects, push_head, queues, tail, unlink
 
 LABEL = "FIFO"
 SOURCE = "libCacheSim FIFO.c"
@@ -12,31 +10,30 @@ SOURCE = "libCacheSim FIFO.c"
 
 @njit
 def init(keys, capacity, next_access, seed):
-    n = n_objects(keys)
-    return queues(n, 1), np.zeros(n, np.bool_), np.zeros(n, np.int64)
+    return table(n_objects(keys), 4), ends(1)
 
 
-@njit
+@op
 def find(st, o, i):
-    return st[1][o]
+    return st[0][o, SIZE] >= 0
 
 
-@njit
+@op
 def insert(st, o, s, i):
-    q, cached, size = st
-    push_head(q, 0, o)
-    cached[o] = True
-    size[o] = s
+    t, e = st
+    push_head(t, e, 0, o)
+    t[o, SIZE] = s
     return s
 
 
-@njit
+@op
 def evict(st, s, i):
-    q, cached, size = st
-    o = tail(q, 0)
-    unlink(q, 0, o)
-    cached[o] = False
-    return size[o]
+    t, e = st
+    o = e[0, TAIL]
+    unlink(t, e, 0, o)
+    freed = t[o, SIZE]
+    t[o, SIZE] = -1
+    return freed
 
 
 simulate = kernel(__name__)

@@ -1,10 +1,8 @@
 """LRU: evict the least recently used object; a hit moves the object to the newest end."""
 
-import numpy as np
-
 from ...core.jit import njit
+from .._engine import SIZE, TAIL, ends, kernel, n_objects, op, push_head, table, to_head, unlink
 from .._engine import fits as admit  # noqa: F401 - admission is an operation of the policy
-from .._engine import kernel, n_objects, push_head, queues, tail, to_head, unlink
 
 LABEL = "LRU"
 SOURCE = "Mattson et al. 1970; libCacheSim LRU.c"
@@ -12,34 +10,34 @@ SOURCE = "Mattson et al. 1970; libCacheSim LRU.c"
 
 @njit
 def init(keys, capacity, next_access, seed):
-    n = n_objects(keys)
-    return queues(n, 1), np.zeros(n, np.bool_), np.zeros(n, np.int64)
+    return table(n_objects(keys), 4), ends(1)
 
 
-@njit
+@op
 def find(st, o, i):
-    q, cached, _ = st
-    if cached[o]:
-        to_head(q, 0, o)
-    return cached[o]
+    t, e = st
+    if t[o, SIZE] < 0:
+        return False
+    to_head(t, e, 0, o)
+    return True
 
 
-@njit
+@op
 def insert(st, o, s, i):
-    q, cached, size = st
-    push_head(q, 0, o)
-    cached[o] = True
-    size[o] = s
+    t, e = st
+    push_head(t, e, 0, o)
+    t[o, SIZE] = s
     return s
 
 
-@njit
+@op
 def evict(st, s, i):
-    q, cached, size = st
-    o = tail(q, 0)
-    unlink(q, 0, o)
-    cached[o] = False
-    return size[o]
+    t, e = st
+    o = e[0, TAIL]
+    unlink(t, e, 0, o)
+    freed = t[o, SIZE]
+    t[o, SIZE] = -1
+    return freed
 
 
 simulate = kernel(__name__)

@@ -3,49 +3,53 @@
 import numpy as np
 
 from ...core.jit import njit
+from .._engine import NONE, SIZE, kernel, n_objects, op, table
 from .._engine import fits as admit  # noqa: F401 - admission is an operation of the policy
-from .._engine import kernel, n_objects
 
 LABEL = "RANDOM"
 SOURCE = "libCacheSim Random.c"
+SLOT = 3  # where the object sits in the packed list of cached ids
 
 
 @njit
 def init(keys, capacity, next_access, seed):
     np.random.seed(seed)
     n = n_objects(keys)
-    slot = np.full(n, -1, np.int64)  # where o sits in ``cached``; -1 = not cached
-    cached = np.empty(n, np.int64)  # the cached ids, packed at the front
-    count = np.zeros(1, np.int64)
-    return slot, cached, count, np.zeros(n, np.int64)
+    cached = np.empty(n + 1, np.int64)  # the cached ids packed at the front; last cell = count
+    cached[n] = 0
+    return table(n, 4), cached
 
 
-@njit
+@op
 def find(st, o, i):
-    return st[0][o] >= 0
+    return st[0][o, SIZE] >= 0
 
 
-@njit
+@op
 def insert(st, o, s, i):
-    slot, cached, count, size = st
-    slot[o] = count[0]
-    cached[count[0]] = o
-    count[0] += 1
-    size[o] = s
+    t, cached = st
+    count = cached[-1]
+    t[o, SLOT] = count
+    t[o, SIZE] = s
+    cached[count] = o
+    cached[-1] = count + 1
     return s
 
 
-@njit
+@op
 def evict(st, s, i):
-    slot, cached, count, size = st
-    j = np.random.randint(0, count[0])
+    t, cached = st
+    count = cached[-1] - 1
+    j = np.random.randint(0, count + 1)
     o = cached[j]
-    count[0] -= 1
-    last = cached[count[0]]  # fill the hole with the last packed id
+    last = cached[count]  # fill the hole with the last packed id
     cached[j] = last
-    slot[last] = j
-    slot[o] = -1
-    return size[o]
+    t[last, SLOT] = j
+    cached[-1] = count
+    t[o, SLOT] = NONE
+    freed = t[o, SIZE]
+    t[o, SIZE] = -1
+    return freed
 
 
 simulate = kernel(__name__)

@@ -21,129 +21,134 @@ numbers): until the first eviction, objects that find small full go to main.
 import numpy as np
 
 from ...core.jit import njit
-from .._engine import kernel, n_objects, push_head, queues, tail, unlink
+from .._engine import SIZE, TAIL, ends, kernel, n_objects, op, push_head, table, unlink
 
 LABEL = "S3-FIFO"
 SOURCE = "Yang et al., SOSP 2023; libCacheSim S3FIFO.c"
 SMALL_RATIO = 0.10
 GHOST_RATIO = 0.90
+MIN_CAPACITY = 10  # below this the small queue (10%) holds nothing; libCacheSim refuses too
 MOVE_TO_MAIN = 2  # hits in small that earn a place in main
-OUT, SMALL, MAIN, GHOST = 0, 1, 2, 3  # where an object is; also queue ids (ghost = 3)
+OUT, SMALL, MAIN, GHOST = 0, 1, 2, 3  # where an object is; also queue ids
+WHERE, FREQ = 3, 4  # table columns; SIZE of a ghost entry is the size it had when cached
 # meta: [used_small, used_main, used_ghost, cap_small, cap_main, cap_ghost, has_evicted, hit_on_ghost]
 U_SMALL, U_MAIN, U_GHOST, C_SMALL, C_MAIN, C_GHOST, HAS_EVICTED, HIT_ON_GHOST = range(8)
 
 
 @njit
 def init(keys, capacity, next_access, seed):
-    n = n_objects(keys)
     meta = np.zeros(8, np.int64)
     meta[C_SMALL] = np.int64(capacity * SMALL_RATIO)  # truncated, as in libCacheSim
     meta[C_MAIN] = capacity - meta[C_SMALL]
     meta[C_GHOST] = np.int64(capacity * GHOST_RATIO)
-    return queues(n, 4), np.zeros(n, np.int8), np.zeros(n, np.int64), np.zeros(n, np.int64), meta
+    t = table(n_objects(keys), 6)
+    t[:, WHERE] = OUT
+    return t, ends(4), meta
 
 
-@njit
+@op
 def find(st, o, i):
-    q, where, size, freq, meta = st
-    if where[o] == SMALL:
-        freq[o] += 1
+    t, e, meta = st
+    w = t[o, WHERE]
+    if w == SMALL:
+        t[o, FREQ] += 1
         return True
     meta[HIT_ON_GHOST] = 0
-    if where[o] == GHOST:
-        unlink(q, GHOST, o)
-        meta[U_GHOST] -= size[o]
-        where[o] = OUT
+    if w == GHOST:
+        unlink(t, e, GHOST, o)
+        meta[U_GHOST] -= t[o, SIZE]
+        t[o, WHERE] = OUT
         meta[HIT_ON_GHOST] = 1
         return False
-    if where[o] == MAIN:
-        freq[o] += 1
+    if w == MAIN:
+        t[o, FREQ] += 1
         return True
     return False
 
 
-@njit
+@op
 def admit(st, o, s, capacity):
-    return s <= st[4][C_SMALL] and s <= capacity
+    return s <= st[2][C_SMALL] and s <= capacity
 
 
-@njit
-def _enter(q, where, size, freq, meta, k, o, s):
-    push_head(q, k, o)
-    where[o] = k
-    size[o] = s
-    freq[o] = 0
-    meta[U_SMALL if k == SMALL else U_MAIN] += s
+@op
+def _enter(t, e, meta, q, o, s):
+    push_head(t, e, q, o)
+    t[o, WHERE] = q
+    t[o, SIZE] = s
+    t[o, FREQ] = 0
+    meta[U_SMALL if q == SMALL else U_MAIN] += s
 
 
-@njit
+@op
 def insert(st, o, s, i):
-    q, where, size, freq, meta = st
+    t, e, meta = st
     if meta[HIT_ON_GHOST]:
         meta[HIT_ON_GHOST] = 0
-        _enter(q, where, size, freq, meta, MAIN, o, s)
+        _enter(t, e, meta, MAIN, o, s)
     elif s >= meta[C_SMALL]:
         return 0
     elif not meta[HAS_EVICTED] and meta[U_SMALL] >= meta[C_SMALL]:
-        _enter(q, where, size, freq, meta, MAIN, o, s)
+        _enter(t, e, meta, MAIN, o, s)
     else:
-        _enter(q, where, size, freq, meta, SMALL, o, s)
+        _enter(t, e, meta, SMALL, o, s)
     return s
 
 
-@njit
-def _remember(q, where, size, meta, o):
+@op
+def _remember(t, e, meta, o):
     """Put a dropped object's id into ghost, a FIFO bounded in bytes."""
-    s = size[o]
+    s = t[o, SIZE]
+    t[o, WHERE] = OUT
     if meta[C_GHOST] == 0 or s > meta[C_GHOST]:
-        where[o] = OUT
         return
     while meta[U_GHOST] + s > meta[C_GHOST]:
-        g = tail(q, GHOST)
-        unlink(q, GHOST, g)
-        meta[U_GHOST] -= size[g]
-        where[g] = OUT
-    push_head(q, GHOST, o)
-    where[o] = GHOST
+        g = e[GHOST, TAIL]
+        unlink(t, e, GHOST, g)
+        meta[U_GHOST] -= t[g, SIZE]
+        t[g, WHERE] = OUT
+    push_head(t, e, GHOST, o)
+    t[o, WHERE] = GHOST
     meta[U_GHOST] += s
 
 
-@njit
-def _evict_small(q, where, size, freq, meta):
+@op
+def _evict_small(t, e, meta):
     while meta[U_SMALL] > 0:
-        o = tail(q, SMALL)
-        unlink(q, SMALL, o)
-        meta[U_SMALL] -= size[o]
-        if freq[o] >= MOVE_TO_MAIN:
-            _enter(q, where, size, freq, meta, MAIN, o, size[o])
+        o = e[SMALL, TAIL]
+        unlink(t, e, SMALL, o)
+        s = t[o, SIZE]
+        meta[U_SMALL] -= s
+        if t[o, FREQ] >= MOVE_TO_MAIN:
+            _enter(t, e, meta, MAIN, o, s)
         else:
-            _remember(q, where, size, meta, o)
-            return size[o]
+            _remember(t, e, meta, o)
+            return s
     return 0  # everything in small moved to main: nothing freed yet
 
 
-@njit
-def _evict_main(q, where, size, freq, meta):
+@op
+def _evict_main(t, e, meta):
     while meta[U_MAIN] > 0:
-        o = tail(q, MAIN)
-        unlink(q, MAIN, o)
-        if freq[o] >= 1:
-            push_head(q, MAIN, o)
-            freq[o] = min(freq[o], 3) - 1
+        o = e[MAIN, TAIL]
+        unlink(t, e, MAIN, o)
+        if t[o, FREQ] >= 1:
+            push_head(t, e, MAIN, o)
+            t[o, FREQ] = min(t[o, FREQ], 3) - 1
         else:
-            meta[U_MAIN] -= size[o]
-            where[o] = OUT
-            return size[o]
+            meta[U_MAIN] -= t[o, SIZE]
+            t[o, WHERE] = OUT
+            return t[o, SIZE]
     return 0
 
 
-@njit
+@op
 def evict(st, s, i):
-    q, where, size, freq, meta = st
+    t, e, meta = st
     meta[HAS_EVICTED] = 1
     if meta[U_MAIN] > meta[C_MAIN] or meta[U_SMALL] == 0:
-        return _evict_main(q, where, size, freq, meta)
-    return _evict_small(q, where, size, freq, meta)
+        return _evict_main(t, e, meta)
+    return _evict_small(t, e, meta)
 
 
 simulate = kernel(__name__)

@@ -8,53 +8,51 @@ CLOCK, survivors are not moved, so new objects are examined first
 (libCacheSim Sieve.c).
 """
 
-import numpy as np
-
 from ...core.jit import njit
-from .._engine import NONE, kernel, n_objects, push_head, queues, tail, unlink
+from .._engine import NONE, PREV, SIZE, TAIL, ends, kernel, n_objects, op, push_head, table, unlink
 from .._engine import fits as admit  # noqa: F401 - admission is an operation of the policy
 
 LABEL = "SIEVE"
 SOURCE = "Zhang et al., NSDI 2024; libCacheSim Sieve.c"
+VISITED = 3
+HAND = 1  # ends row 1 holds the hand (column 0)
 
 
 @njit
 def init(keys, capacity, next_access, seed):
-    n = n_objects(keys)
-    hand = np.full(1, NONE, np.int64)
-    return queues(n, 1), np.zeros(n, np.bool_), np.zeros(n, np.int64), np.zeros(n, np.bool_), hand
+    return table(n_objects(keys), 4), ends(2)
 
 
-@njit
+@op
 def find(st, o, i):
-    q, cached, size, visited, hand = st
-    if cached[o]:
-        visited[o] = True
-    return cached[o]
+    t = st[0]
+    if t[o, SIZE] < 0:
+        return False
+    t[o, VISITED] = 1
+    return True
 
 
-@njit
+@op
 def insert(st, o, s, i):
-    q, cached, size, visited, hand = st
-    push_head(q, 0, o)
-    cached[o] = True
-    size[o] = s
-    visited[o] = False
+    t, e = st
+    push_head(t, e, 0, o)
+    t[o, SIZE] = s
+    t[o, VISITED] = 0
     return s
 
 
-@njit
+@op
 def evict(st, s, i):
-    q, cached, size, visited, hand = st
-    prev = q[0]
-    o = hand[0] if hand[0] != NONE else tail(q, 0)
-    while visited[o]:
-        visited[o] = False
-        o = prev[o] if prev[o] != NONE else tail(q, 0)
-    hand[0] = prev[o]
-    unlink(q, 0, o)
-    cached[o] = False
-    return size[o]
+    t, e = st
+    o = e[HAND, 0] if e[HAND, 0] != NONE else e[0, TAIL]
+    while t[o, VISITED]:
+        t[o, VISITED] = 0
+        o = t[o, PREV] if t[o, PREV] != NONE else e[0, TAIL]
+    e[HAND, 0] = t[o, PREV]
+    unlink(t, e, 0, o)
+    freed = t[o, SIZE]
+    t[o, SIZE] = -1
+    return freed
 
 
 simulate = kernel(__name__)

@@ -105,6 +105,25 @@ def request_counts(ids, n_objects):
 
 
 @njit
+def _fenwick_add(tree, j, value):
+    j += 1
+    while j < tree.size:
+        tree[j] += value
+        j += j & -j
+
+
+@njit
+def _fenwick_prefix(tree, j):
+    """Sum of entries 0..j."""
+    j += 1
+    total = 0
+    while j > 0:
+        total += tree[j]
+        j -= j & -j
+    return total
+
+
+@njit
 def stack_distances(ids, sizes, n_objects):
     """LRU stack distance of every request; 0 for a first request (an infinite distance).
 
@@ -113,35 +132,55 @@ def stack_distances(ids, sizes, n_objects):
     in every LRU cache of at least that many objects (Mattson, Gecsei, Slutz &
     Traiger, "Evaluation techniques for storage hierarchies", IBM Systems
     Journal 9(2), 1970). With sizes, it is those objects' bytes plus the
-    object's own. A Fenwick tree over request positions holds each object's
-    size at its latest request, so each distance is one prefix-sum query:
-    O(n log n) in all, one pass.
+    object's own.
+
+    Each object's latest request holds a marker (its size) in a Fenwick tree
+    ordered by time, so a distance is one prefix sum: O(log n) per request.
+    The tree has slots for twice the number of objects, not one per request:
+    when the slots run out, the live markers are renumbered in order and the
+    tree rebuilt, O(objects) once every ~objects requests. A smaller tree
+    stays in the CPU caches.
     """
     n = ids.size
-    tree = np.zeros(n + 1, np.int64)
-    last = np.full(n_objects, -1, np.int64)
+    slots = 2 * n_objects + 16
+    tree = np.zeros(slots + 1, np.int64)
+    slot_of = np.full(n_objects, -1, np.int64)  # slot of each object's latest request
+    owner = np.full(slots, -1, np.int64)  # object whose marker sits in each slot
+    weight = np.zeros(slots, np.int64)  # size held by each slot's marker
     out = np.zeros(n, np.int64)
-    total = 0  # sum of the tree: bytes of all distinct objects so far
+    total = 0  # sum of all markers: bytes of all distinct objects so far
+    t = 0  # next free slot
     for i in range(n):
+        if t == slots:  # compact: live markers keep their order in slots 0..m-1
+            m = 0
+            for j in range(slots):
+                if owner[j] >= 0:
+                    owner[m] = owner[j]
+                    weight[m] = weight[j]
+                    slot_of[owner[m]] = m
+                    m += 1
+            owner[m:] = -1
+            weight[m:] = 0
+            tree[:] = 0
+            for k in range(1, slots + 1):  # linear-time Fenwick build, up to the root
+                tree[k] += weight[k - 1]
+                up = k + (k & -k)
+                if up <= slots:
+                    tree[up] += tree[k]
+            t = m
         o = ids[i]
-        p = last[o]
+        p = slot_of[o]
         if p >= 0:
-            # bytes marked at positions > p = total - prefix(p)
-            j = p + 1
-            prefix = 0
-            while j > 0:
-                prefix += tree[j]
-                j -= j & -j
-            out[i] = total - prefix + sizes[p]
-            j = p + 1
-            while j <= n:  # unmark the previous request
-                tree[j] -= sizes[p]
-                j += j & -j
-            total -= sizes[p]
-        j = i + 1
-        while j <= n:
-            tree[j] += sizes[i]
-            j += j & -j
+            own = weight[p]
+            out[i] = total - _fenwick_prefix(tree, p) + own
+            _fenwick_add(tree, p, -own)
+            total -= own
+            owner[p] = -1
+            weight[p] = 0
+        _fenwick_add(tree, t, sizes[i])
         total += sizes[i]
-        last[o] = i
+        owner[t] = o
+        weight[t] = sizes[i]
+        slot_of[o] = t
+        t += 1
     return out

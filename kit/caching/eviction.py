@@ -233,8 +233,8 @@ def miss_ratio_curve(
         {
             "policy": policy,
             "capacity": np.array(caps, dtype=np.int64),
-            "miss_ratio": 1.0 - hits / max(n, 1),
-            "byte_miss_ratio": 1.0 - hit_bytes / max(total_bytes, 1),
+            "miss_ratio": (n - hits) / max(n, 1),
+            "byte_miss_ratio": (total_bytes - hit_bytes) / max(total_bytes, 1),
             "hits": hits,
             "misses": n - hits,
         }
@@ -309,11 +309,11 @@ def lru_mrc(trace: Trace, by: str = "objects", capacities=None) -> pd.DataFrame:
     distances = stack_distances(trace, by)
     n = max(len(trace), 1)
     if by == "objects" and capacities is None:
-        counts = np.bincount(distances, minlength=2)
-        hits = np.cumsum(counts[1:])
-        return pd.DataFrame({"capacity": np.arange(1, hits.size + 1), "miss_ratio": 1.0 - hits / n})
+        distinct = max(int(np.count_nonzero(distances == 0)), 1)  # every object's first request
+        hits = np.cumsum(np.bincount(distances, minlength=distinct + 1)[1:])
+        return pd.DataFrame({"capacity": np.arange(1, hits.size + 1), "miss_ratio": (n - hits) / n})
     capacities = capacity_grid(trace, by=by) if capacities is None else np.atleast_1d(capacities)
     caps = np.array([validate.integer("capacity", c, 1) for c in capacities], dtype=np.int64)
     reused = np.sort(distances[distances > 0])
     hits = np.searchsorted(reused, caps, side="right")
-    return pd.DataFrame({"capacity": caps, "miss_ratio": 1.0 - hits / n})
+    return pd.DataFrame({"capacity": caps, "miss_ratio": (n - hits) / n})

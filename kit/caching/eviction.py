@@ -78,7 +78,9 @@ class SimResult:
 
 def _check_trace(trace) -> Trace:
     if not isinstance(trace, Trace):
-        raise ValueError(f"trace must be a kit.caching Trace, e.g. from load_trace() or zipf() (got {trace!r})")
+        raise ValueError(
+            f"trace must be a kit.caching Trace, e.g. from load_trace() or zipf() (got {trace!r})"
+        )
     return trace
 
 
@@ -170,7 +172,9 @@ def simulate(
     )
 
 
-def capacity_grid(trace: Trace, points: int | None = None, by: str = "objects", low: float = 1e-3) -> np.ndarray:
+def capacity_grid(
+    trace: Trace, points: int | None = None, by: str = "objects", low: float = 1e-3
+) -> np.ndarray:
     """About ``points`` log-spaced capacities from ``low`` of the working set to all of it."""
     trace = _check_trace(trace)
     by = validate.choice("by", by, BY)
@@ -200,7 +204,8 @@ def miss_ratio_curve(
     Each capacity is an independent simulation; they run on ``workers``
     threads (the kernels release the GIL), so the table is the same for any
     number of workers. "random" uses the same seed at every capacity (common
-    random numbers: a smoother curve).
+    random numbers: a smoother curve). Capacities below a policy's minimum
+    (S3-FIFO: 10) are left out of its curve.
 
     Returns a DataFrame with columns ``policy, capacity, miss_ratio,
     byte_miss_ratio, hits, misses``.
@@ -214,7 +219,12 @@ def miss_ratio_curve(
     """
     trace, policy, by = _check_setup(trace, policy, by)
     capacities = capacity_grid(trace, by=by) if capacities is None else np.atleast_1d(capacities)
-    caps = [_check_capacity(policy, c) for c in capacities]
+    caps = [validate.integer("capacity", c, 1, 2**62) for c in capacities]
+    smallest = getattr(POLICIES[policy], "MIN_CAPACITY", 1)
+    caps = [c for c in caps if c >= smallest]  # e.g. S3-FIFO needs 10: its curve starts there
+    if not caps:
+        listed = [int(c) for c in capacities]
+        raise ValueError(f"capacity must be at least {smallest} for {policy!r} (got capacities={listed})")
     seed = resolve_seed(seed)
     sizes, future = _arrays(trace, policy)
     kernel = POLICIES[policy].simulate

@@ -210,7 +210,7 @@ def _load_oracle_general(path: Path, name: str) -> Trace:
     records = np.fromfile(path, dtype=ORACLE_GENERAL)
     sizes = records["obj_size"]
     keep = sizes > 0
-    ids = records["obj_id"] if keep.all() else records["obj_id"][keep]
+    ids = np.ascontiguousarray(records["obj_id"] if keep.all() else records["obj_id"][keep])
     sizes = sizes if keep.all() else sizes[keep]
     dense, labels = _dense(ids)
     return Trace(dense, sizes.astype(np.int64), labels, name)
@@ -297,7 +297,8 @@ def zipf(n_objects: int, alpha: float, n_requests: int, seed: int | None = None)
     """
     n_objects = validate.integer("n_objects", n_objects, 1, 100_000_000)
     keys = zipf_keys(n_objects, alpha, _requests(n_requests), seed=seed)
-    return Trace(keys, None, np.arange(n_objects), f"Zipf({alpha:g}), N={n_objects:,}", zipf_pmf(n_objects, alpha))
+    name = f"Zipf({alpha:g}), N={n_objects:,}"
+    return Trace(keys, None, np.arange(n_objects), name, zipf_pmf(n_objects, alpha))
 
 
 def scan(n_objects: int) -> Trace:
@@ -336,7 +337,8 @@ def shifting_hot_set(
     i = np.arange(n_requests)
     in_hot = rng.random(n_requests) < hot_fraction
     start = (i // period) * hot
-    keys = np.where(in_hot, (start + rng.integers(0, hot, n_requests)) % n_objects, rng.integers(0, n_objects, n_requests))
+    hot_keys = (start + rng.integers(0, hot, n_requests)) % n_objects
+    keys = np.where(in_hot, hot_keys, rng.integers(0, n_objects, n_requests))
     return Trace(keys, None, np.arange(n_objects), f"hot set of {hot:,} moving every {period:,}")
 
 
@@ -368,7 +370,9 @@ def mix(*traces: Trace, seed: int | None = None) -> Trace:
 def with_sizes(trace: Trace, size: Dist, seed: int | None = None) -> Trace:
     """The same requests with a size per object (bytes, drawn once per object from ``size``)."""
     if not isinstance(size, Dist):
-        raise ValueError(f"size must be a kit distribution such as LogNormal.from_median(4096, 1) (got {size!r})")
+        raise ValueError(
+            f"size must be a kit distribution such as LogNormal.from_median(4096, 1) (got {size!r})"
+        )
     per_object = np.maximum(1, np.round(size.sample(max(trace.n_objects, 1), seed=seed))).astype(np.int64)
     return Trace(trace.keys, per_object[trace.keys], trace.labels, trace.name, trace.popularity)
 
@@ -380,3 +384,31 @@ def sample_requests(popularity: np.ndarray, n_requests: int, seed: int | None = 
         raise ValueError("popularity must be a non-empty vector of non-negative numbers")
     keys = sample_discrete(np.cumsum(p), _requests(n_requests), resolve_seed(seed))
     return Trace(keys, None, np.arange(p.size), "IRM", p / p.sum())
+
+
+WORKLOADS = ("zipf", "zipf + scans", "loop", "shifting hot set")
+
+
+def workload(
+    name: str, n_objects: int, n_requests: int, alpha: float = 0.8, seed: int | None = None
+) -> Trace:
+    """One of the lab's synthetic workloads by name (see :data:`WORKLOADS`).
+
+    - ``"zipf"``: the IRM, Zipf(alpha) over ``n_objects``;
+    - ``"zipf + scans"``: 70% of the requests Zipf, 30% a scan of new
+      objects (each requested once) running through them;
+    - ``"loop"``: a cyclic pass over ``n_objects``;
+    - ``"shifting hot set"``: 90% of requests to a hot 5% of the objects,
+      moving four times over the trace.
+    """
+    name = validate.choice("name", name, WORKLOADS)
+    n_objects = validate.integer("n_objects", n_objects, 20, 100_000_000)
+    n_requests = _requests(n_requests)
+    if name == "zipf":
+        return zipf(n_objects, alpha, n_requests, seed=seed)
+    if name == "zipf + scans":
+        scanned = max(1, int(0.3 * n_requests))
+        return mix(zipf(n_objects, alpha, n_requests - scanned, seed=seed), scan(scanned), seed=seed)
+    if name == "loop":
+        return loop(n_objects, n_requests)
+    return shifting_hot_set(n_objects, n_objects // 20, n_requests, max(1, n_requests // 4), 0.9, seed=seed)

@@ -82,7 +82,7 @@ def _ghost_hit_now(meta, i):
 
 @op
 def insert(st, o, s, i):
-    t, e, meta, p = st
+    t, e, meta, _ = st
     q = T1
     if _ghost_hit_now(meta, i):
         q = T2

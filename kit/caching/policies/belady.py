@@ -61,7 +61,7 @@ def _sift_down(heap, pos, when, j, n):
 
 @op
 def find(st, o, i):
-    heap, pos, when, count, size, next_access = st
+    heap, pos, when, _, _, next_access = st
     if pos[o] < 0:
         return False
     when[o] = next_access[i]  # later than before: it can only rise in a max-heap
@@ -84,7 +84,7 @@ def insert(st, o, s, i):
 
 @op
 def evict(st, s, i):
-    heap, pos, when, count, size, next_access = st
+    heap, pos, when, count, size, _ = st
     o = heap[0]
     count[0] -= 1
     _swap(heap, pos, 0, count[0])

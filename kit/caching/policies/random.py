@@ -1,3 +1,4 @@
+# ruff: noqa: NPY002 - numba kernels can only use numpy's legacy global RNG (seeded in init)
 """RANDOM: evict an object chosen uniformly at random among those cached."""
 
 import numpy as np

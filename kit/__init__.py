@@ -9,7 +9,7 @@ checks a learner's predictions.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import config, exercises, fanout, sweep
+from . import caching, config, exercises, fanout, sweep
 
 try:
     __version__ = version("sysdesign-kit")
@@ -17,5 +17,6 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
 TOPICS = {"00_start_here": fanout}  # notebook -> topic package, in curriculum order
+TOPICS["04_caching"] = caching
 
-__all__ = ["TOPICS", "__version__", "config", "exercises", "fanout", "sweep"]
+__all__ = ["TOPICS", "__version__", "caching", "config", "exercises", "fanout", "sweep"]

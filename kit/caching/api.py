@@ -57,6 +57,22 @@ from .traces import (
 )
 
 
+def policy_table() -> pd.DataFrame:
+    """One row per registered policy: its name, label, one-line description and sources."""
+    rows = []
+    for name, module in POLICIES.items():
+        rows.append(
+            {
+                "policy": name,
+                "label": module.LABEL,
+                "idea": " ".join(module.__doc__.split("\n\n")[0].split()),
+                "source": module.SOURCE,
+                "offline": getattr(module, "NEEDS_FUTURE", False),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def ttl_sweep(
     ttls, strategy: str = "write-around", invalidation: str = "ttl", seed=None, **kwargs
 ) -> pd.DataFrame:
@@ -154,6 +170,7 @@ __all__ = [
     "miss_ratio_curve",
     "mix",
     "policy_race",
+    "policy_table",
     "sample_requests",
     "save_trace",
     "scan",

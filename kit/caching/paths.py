@@ -261,7 +261,7 @@ def serve(
     warmup_s = validate.number(
         "warmup_s", config.CACHE_WARMUP_S if warmup_s is None else warmup_s, 0.0, duration_s
     )
-    crash = math.inf if crash_at_s is None else validate.number("crash_at_s", crash_at_s, 0.0)
+    crash = math.inf if crash_at_s is None else validate.number("crash_at_s", crash_at_s, 0.0, duration_s)
     if crash < math.inf and strategy != "write-behind":
         raise ValueError("crash_at_s applies to write-behind only: the other strategies write synchronously")
     cache_d = _dist("cache_latency", cache_latency, config.CACHE_LATENCY_MS, 0.3)

@@ -40,3 +40,40 @@ def test_public_api_is_exported():
     import kit
 
     assert kit.TOPICS["04_caching"] is caching
+
+
+_PLAIN = """
+import json
+from kit import caching
+trace = caching.mix(caching.zipf(60, 0.9, 1500, seed=1), caching.scan(40), seed=1)
+sized = caching.with_sizes(trace, caching.latency(50.0, 1.0), seed=2)
+out = {p: [caching.simulate(trace, p, 12, seed=3).hits, caching.simulate(sized, p, 600, by="bytes").hits]
+       for p in caching.POLICIES}
+out["mrc"] = caching.lru_mrc(trace).miss_ratio.tolist()[:20]
+out["serve"] = caching.serve(duration_s=0.5, warmup_s=0.1, seed=1).summary()["hit_ratio"]
+out["stampede"] = caching.stampede("xfetch", duration_s=6.0, seed=1).recomputes
+out["tiers"] = caching.tiers(duration_s=1.0, warmup_s=0.2, seed=1).edge_hit_ratio
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.parametrize("how", ["NUMBA_DISABLE_JIT", "without numba"])
+def test_kernels_give_the_same_answers_as_plain_python(how):
+    """Every caching kernel run as Python (coverage, and machines without numba) agrees with numba."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = _PLAIN if how == "NUMBA_DISABLE_JIT" else "import sys; sys.modules['numba'] = None\n" + _PLAIN
+    env = {**os.environ, "NUMBA_DISABLE_JIT": "1"} if how == "NUMBA_DISABLE_JIT" else dict(os.environ)
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    plain = json.loads(done.stdout)
+    jitted = {}
+    exec(compile(_PLAIN.replace("print(json.dumps(out))", ""), "<plain>", "exec"), jitted)
+    assert plain == json.loads(json.dumps(jitted["out"]))

@@ -25,6 +25,17 @@ _COLOURS = {
 }
 
 
+def _plain(fig: go.Figure) -> go.Figure:
+    """Trace data as plain lists: numpy arrays in a figure make its JSON ambiguous to compare."""
+    for trace in fig.data:
+        for axis in ("x", "y", "text"):
+            value = getattr(trace, axis, None)
+            if value is not None and not isinstance(value, str):
+                setattr(trace, axis, None)  # else plotly keeps a numpy array's type for the new value
+                setattr(trace, axis, np.asarray(value).tolist())
+    return fig
+
+
 def colour(policy: str) -> str:
     """A fixed colour per policy (a policy added later takes one from the palette)."""
     if policy in _COLOURS:
@@ -77,7 +88,7 @@ def hit_ratio_curves(
             fig.add_scatter(x=che.capacity, y=che[column], mode="lines", name=name, line=theory_line)
     if capacity is not None:
         fig.add_vline(x=capacity, line=dict(color=theme.GREY, dash="dot"))
-    return fig
+    return _plain(fig)
 
 
 def race(results: dict, highlight: str | None = None) -> go.Figure:
@@ -98,7 +109,7 @@ def race(results: dict, highlight: str | None = None) -> go.Figure:
             line=_line(policy, highlight),
             opacity=1.0 if highlight in (None, policy) else 0.55,
         )
-    return fig
+    return _plain(fig)
 
 
 def stampede_timeline(results: list[StampedeResult]) -> go.Figure:
@@ -119,7 +130,7 @@ def stampede_timeline(results: list[StampedeResult]) -> go.Figure:
             line=dict(color=theme.PALETTE[j % len(theme.PALETTE)]),
             marker=dict(size=6),
         )
-    return fig
+    return _plain(fig)
 
 
 def stampede_latency(results: list[StampedeResult]) -> go.Figure:
@@ -142,7 +153,7 @@ def stampede_latency(results: list[StampedeResult]) -> go.Figure:
         name="served stale (%)",
         marker=dict(color=theme.ORANGE, size=10, symbol="diamond"),
     )
-    return fig
+    return _plain(fig)
 
 
 def write_paths(table: pd.DataFrame) -> go.Figure:
@@ -164,7 +175,7 @@ def write_paths(table: pd.DataFrame) -> go.Figure:
         name="stale reads",
         marker=dict(color=theme.VERMILLION, size=12, symbol="diamond"),
     )
-    return fig
+    return _plain(fig)
 
 
 def write_latency(table: pd.DataFrame) -> go.Figure:
@@ -189,7 +200,7 @@ def write_latency(table: pd.DataFrame) -> go.Figure:
         name="acknowledged, not yet durable",
         showlegend=False,
     )
-    return fig
+    return _plain(fig)
 
 
 def staleness_vs_ttl(table: pd.DataFrame, write_rate_per_key=None) -> go.Figure:
@@ -221,7 +232,7 @@ def staleness_vs_ttl(table: pd.DataFrame, write_rate_per_key=None) -> go.Figure:
             name=f"theory, one key written {write_rate_per_key:g}/s",
             line=dict(color=theme.THEORY, dash="dash"),
         )
-    return fig
+    return _plain(fig)
 
 
 def tier_cdf(results: dict[str, TierResult]) -> go.Figure:
@@ -241,7 +252,7 @@ def tier_cdf(results: dict[str, TierResult]) -> go.Figure:
             name=f"{label}: p50 {r.latency(50):.0f} ms, p99 {r.latency(99):.0f} ms",
             line=dict(color=theme.PALETTE[j % len(theme.PALETTE)]),
         )
-    return fig
+    return _plain(fig)
 
 
 def tier_shares(results: dict[str, TierResult]) -> go.Figure:
@@ -260,4 +271,4 @@ def tier_shares(results: dict[str, TierResult]) -> go.Figure:
             name=name,
             marker_color=theme.PALETTE[tier],
         )
-    return fig
+    return _plain(fig)

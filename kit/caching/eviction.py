@@ -317,7 +317,9 @@ def lru_mrc(trace: Trace, by: str = "objects", capacities=None) -> pd.DataFrame:
     True
     """
     distances = stack_distances(trace, by)
-    n = max(len(trace), 1)
+    if len(trace) == 0:
+        return pd.DataFrame({"capacity": np.empty(0, np.int64), "miss_ratio": np.empty(0)})
+    n = len(trace)
     if by == "objects" and capacities is None:
         distinct = max(int(np.count_nonzero(distances == 0)), 1)  # every object's first request
         hits = np.cumsum(np.bincount(distances, minlength=distinct + 1)[1:])

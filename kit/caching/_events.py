@@ -79,7 +79,11 @@ def serve(
     dirty_fifo = np.empty(n_keys, np.int64)  # ring buffer of dirty keys, oldest first
     fifo_head = 0
     fifo_len = 0
-    flush_log = np.empty((0, 3), np.int64)  # (key, version, writes) per key of each flush
+    flush_log = np.empty((64, 3), np.int64)  # (key, version, writes) per key flushed, grown by doubling
+    logged = 0
+    # cache-aside and read-through remove cached copies on writes; the others never do
+    invalidates = strategy == CACHE_ASIDE or strategy == READ_THROUGH
+    versioned = invalidates and invalidation == INV_VERSIONED
     is_read = np.zeros(max_requests, np.bool_)
     key = np.empty(max_requests, np.int64)
     start = np.empty(max_requests)
@@ -143,7 +147,7 @@ def serve(
             # a read: versioned keys ask for the current version, so an older entry is a miss
             pinned = dirty[k] > 0 or flushing[k] > 0 or queued[k]
             present = cached[k] >= 0 and (t < expires[k] or pinned)
-            if invalidation == INV_VERSIONED and strategy <= READ_THROUGH:
+            if versioned:
                 present = present and cached[k] == acked[k]
             if present:
                 hit[r] = True
@@ -165,7 +169,6 @@ def serve(
             # except over a write-behind entry not yet durable (the cache is then the truth)
             # and, with versioned keys, over a newer version (a different key)
             pinned = dirty[k] > 0 or flushing[k] > 0 or queued[k]
-            versioned = invalidation == INV_VERSIONED and strategy <= READ_THROUGH
             if not pinned and not (versioned and version[r] < cached[k]):
                 cached[k] = version[r]
                 expires[k] = t + ttl_s
@@ -185,7 +188,7 @@ def serve(
             if strategy == WRITE_THROUGH:
                 cached[k] = db[k]
                 expires[k] = t + ttl_s
-            elif strategy != WRITE_AROUND:
+            elif invalidates:
                 if invalidation == INV_DELETE:
                     cached[k] = -1
                 elif invalidation == INV_EVENT and np.random.random() >= loss:
@@ -196,18 +199,20 @@ def serve(
             h = heap_push(h, t + flush_interval_s, FLUSH, 0)
             m = min(batch, fifo_len)
             if m > 0:
-                first = flush_log.shape[0]
-                grown = np.empty((first + m, 3), np.int64)
-                grown[:first] = flush_log
+                first = logged
+                if logged + m > flush_log.shape[0]:
+                    grown = np.empty((2 * (logged + m), 3), np.int64)
+                    grown[:logged] = flush_log[:logged]
+                    flush_log = grown
                 for j in range(m):
                     k = dirty_fifo[(fifo_head + j) % n_keys]
-                    grown[first + j, 0] = k
-                    grown[first + j, 1] = acked[k]
-                    grown[first + j, 2] = dirty[k]
+                    flush_log[first + j, 0] = k
+                    flush_log[first + j, 1] = acked[k]
+                    flush_log[first + j, 2] = dirty[k]
                     flushing[k] += dirty[k]
                     dirty[k] = 0
                     queued[k] = False
-                flush_log = grown
+                logged += m
                 fifo_head = (fifo_head + m) % n_keys
                 fifo_len -= m
                 if t >= warmup_s:

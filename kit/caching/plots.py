@@ -25,6 +25,13 @@ _COLOURS = {
 }
 
 
+# a second, linear y axis on the right, with its own ticks (not the left axis's grid)
+_RIGHT_AXIS = dict(
+    overlaying="y", side="right", type="linear", rangemode="tozero", showgrid=False, tickmode="auto"
+)
+_SIDE_LEGEND = dict(orientation="v", x=1.02, xanchor="left", y=1.0, yanchor="top")  # for many curves
+
+
 def _plain(fig: go.Figure) -> go.Figure:
     """Trace data as plain lists: numpy arrays in a figure make its JSON ambiguous to compare."""
     for trace in fig.data:
@@ -71,6 +78,7 @@ def hit_ratio_curves(
         title=title,
         xaxis=dict(title=f"cache size ({unit})", type="log"),
         yaxis=dict(title="hit ratio", range=[0, 1.02], tickformat=".0%"),
+        legend=_SIDE_LEGEND,
     )
     for policy, part in curves.groupby("policy", sort=False):
         fig.add_scatter(
@@ -98,6 +106,7 @@ def race(results: dict, highlight: str | None = None) -> go.Figure:
         title=f"Policy race at {some.capacity:,} {some.by}",
         xaxis=dict(title="requests"),
         yaxis=dict(title="hit ratio per window", range=[0, 1.02], tickformat=".0%"),
+        legend=_SIDE_LEGEND,
     )
     for policy, result in results.items():
         frame = result.over_time()
@@ -118,14 +127,14 @@ def stampede_timeline(results: list[StampedeResult]) -> go.Figure:
         title="Database load around a hot key's expiries",
         xaxis=dict(title="time (s)"),
         yaxis=dict(title="recomputes started per bin", type="log"),
+        legend=_SIDE_LEGEND,
     )
     for j, r in enumerate(results):
         frame = r.timeline()
         fig.add_scatter(
             x=frame.t_s,
             y=np.where(frame.recomputes > 0, frame.recomputes, np.nan),
-            mode="markers+lines",
-            connectgaps=False,
+            mode="markers",
             name=f"{r.protection}: {r.db_load_per_s:.2g}/s, up to {r.max_concurrent} at once",
             line=dict(color=theme.PALETTE[j % len(theme.PALETTE)]),
             marker=dict(size=6),
@@ -140,18 +149,19 @@ def stampede_latency(results: list[StampedeResult]) -> go.Figure:
         title="What each protection costs the users",
         xaxis=dict(title="protection"),
         yaxis=dict(title="latency (ms)", type="log"),
+        yaxis2=dict(title="served stale", tickformat=".1%", **_RIGHT_AXIS),
         barmode="group",
+        margin=dict(r=80),
     )
     for q, c in ((50, theme.SKY), (99, theme.BLUE)):
         fig.add_bar(x=names, y=[r.latency(q) for r in results], name=f"p{q}", marker_color=c)
     fig.add_scatter(
         x=names,
-        y=[100 * r.stale_fraction for r in results],
-        mode="markers+text",
-        text=[f"{r.stale_fraction:.1%} stale" for r in results],
-        textposition="top center",
-        name="served stale (%)",
-        marker=dict(color=theme.ORANGE, size=10, symbol="diamond"),
+        y=[r.stale_fraction for r in results],
+        yaxis="y2",
+        mode="markers",
+        name="served stale",
+        marker=dict(color=theme.ORANGE, size=12, symbol="diamond"),
     )
     return _plain(fig)
 
@@ -162,8 +172,9 @@ def write_paths(table: pd.DataFrame) -> go.Figure:
         title="Write strategies: load on the database and stale reads",
         xaxis=dict(title="strategy"),
         yaxis=dict(title="database operations per second"),
-        yaxis2=dict(title="stale reads", overlaying="y", side="right", tickformat=".1%", rangemode="tozero"),
+        yaxis2=dict(title="stale reads", tickformat=".1%", **_RIGHT_AXIS),
         barmode="group",
+        margin=dict(r=80),
     )
     fig.add_bar(x=table.strategy, y=table.db_reads_per_s, name="DB reads/s", marker_color=theme.SKY)
     fig.add_bar(x=table.strategy, y=table.db_writes_per_s, name="DB writes/s", marker_color=theme.BLUE)

@@ -17,7 +17,7 @@ them leave quickly without disturbing main.
 Details follow libCacheSim S3FIFO.c (the version behind its published
 numbers): until the first eviction, objects that find small full go to main;
 and since an object as large as small is refused, a cache of fewer than 20
-unit-size objects (a small queue of 1) admits nothing but ghost hits.
+unit-size objects (a small queue of 1) admits nothing.
 """
 
 import numpy as np

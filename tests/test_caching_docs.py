@@ -77,3 +77,26 @@ def test_kernels_give_the_same_answers_as_plain_python(how):
     jitted = {}
     exec(compile(_PLAIN.replace("print(json.dumps(out))", ""), "<plain>", "exec"), jitted)
     assert plain == json.loads(json.dumps(jitted["out"]))
+
+
+def test_exercises_are_registered_and_their_answers_check_out():
+    from kit import exercises
+    from kit.exercises import MultipleChoice, Numeric, PickConfig
+
+    questions = exercises.questions("04_caching")
+    assert len(questions) >= 4
+    for q in questions:
+        if isinstance(q, Numeric):
+            assert q.check(float(q.answer())).correct
+            assert not q.check(float(q.answer()) * 3 + 1).correct
+        elif isinstance(q, MultipleChoice):
+            assert q.check(int(q.answer())).correct
+        elif isinstance(q, PickConfig):
+            scores = [q.score(c) for c in q.configs]
+            assert q.check(scores.index(min(scores) if q.goal == "min" else max(scores))).correct
+    assert exercises.get("04_caching", "loop").options[exercises.get("04_caching", "loop").answer()] == "0%"
+    scans = exercises.get("04_caching", "scans")
+    scores = [scans.score(c) for c in scans.configs]
+    assert scans.configs[scores.index(min(scores))]["policy"] == "s3fifo"
+    assert exercises.check("04_caching", "che-lru", 0.4367).correct
+    assert exercises.check("04_caching", "herd", 201).correct

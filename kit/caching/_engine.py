@@ -32,7 +32,6 @@ from ..core.jit import njit
 op = njit(_nrt=False)  # decorator of every operation the loop calls (see kernel())
 
 NONE = -1  # "no object": an empty end of a queue, a missing neighbour
-NEVER = np.iinfo(np.int64).max  # next access of an object never requested again
 
 
 @njit

@@ -208,7 +208,7 @@ def miss_ratio_curve(
     (S3-FIFO: 10) are left out of its curve.
 
     Returns a DataFrame with columns ``policy, capacity, miss_ratio,
-    byte_miss_ratio, hits, misses``.
+    byte_miss_ratio, hits, misses, byte_misses``.
 
     Example
     -------
@@ -247,6 +247,7 @@ def miss_ratio_curve(
             "byte_miss_ratio": (total_bytes - hit_bytes) / max(total_bytes, 1),
             "hits": hits,
             "misses": n - hits,
+            "byte_misses": total_bytes - hit_bytes,
         }
     )
 

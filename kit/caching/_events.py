@@ -19,11 +19,21 @@ from .policies import lru
 
 MS = 1e-3  # latencies are drawn in ms; the clock runs in s
 
+
+def _int64s(n):
+    """``n`` constants as int64 scalars: numba compiles a callee once per distinct plain-int
+    literal it is passed, so event kinds as ints would mean one heap_push per kind."""
+    return tuple(np.int64(k) for k in range(n))
+
+
+NO_DATA, ONE = _int64s(2)  # an event's empty payload; a unit size
+HEAP_START = np.int64(64)  # events the heap holds before it first grows
+
 # --- write paths, TTL and invalidation ------------------------------------------------------------
 
 CACHE_ASIDE, READ_THROUGH, WRITE_THROUGH, WRITE_BEHIND, WRITE_AROUND = range(5)
 INV_DELETE, INV_EVENT, INV_VERSIONED, INV_TTL = range(4)
-READ, WRITE, DB_READ_DONE, DB_WRITE_DONE, INVALIDATE, FLUSH, FLUSH_DONE, CRASH = range(8)
+READ, WRITE, DB_READ_DONE, DB_WRITE_DONE, INVALIDATE, FLUSH, FLUSH_DONE, CRASH = _int64s(8)
 # counters returned by serve
 C_DB_READS, C_DB_WRITES, C_FLUSHES, C_LOST, C_ACKED, C_TRUNCATED, C_END = range(7)  # C_END: how many
 
@@ -97,22 +107,22 @@ def serve(
     at_risk = 0.0
     last_change = warmup_s
     n = 0
-    h = heap_new(64)
+    h = heap_new(HEAP_START)
     if read_rate > 0:
-        h = heap_push(h, np.random.exponential(1.0 / read_rate), READ, 0)
+        h = heap_push(h, np.random.exponential(1.0 / read_rate), READ, NO_DATA)
     if write_rate > 0:
-        h = heap_push(h, np.random.exponential(1.0 / write_rate), WRITE, 0)
+        h = heap_push(h, np.random.exponential(1.0 / write_rate), WRITE, NO_DATA)
     if strategy == WRITE_BEHIND:
-        h = heap_push(h, flush_interval_s, FLUSH, 0)
+        h = heap_push(h, flush_interval_s, FLUSH, NO_DATA)
         if crash_at_s < duration_s:
-            h = heap_push(h, crash_at_s, CRASH, 0)
+            h = heap_push(h, crash_at_s, CRASH, NO_DATA)
     while heap_size(h) > 0:
         t, kind, data = heap_pop(h)
         if t > duration_s:
             break
         if kind == READ or kind == WRITE:
             nxt = t + np.random.exponential(1.0 / (read_rate if kind == READ else write_rate))
-            h = heap_push(h, nxt, kind, 0)
+            h = heap_push(h, nxt, kind, NO_DATA)
             if n >= max_requests:
                 counters[C_TRUNCATED] = 1
                 duration_s = t
@@ -196,7 +206,7 @@ def serve(
         elif kind == INVALIDATE:
             cached[data] = -1
         elif kind == FLUSH:
-            h = heap_push(h, t + flush_interval_s, FLUSH, 0)
+            h = heap_push(h, t + flush_interval_s, FLUSH, NO_DATA)
             m = min(batch, fifo_len)
             if m > 0:
                 first = logged
@@ -241,7 +251,7 @@ def serve(
 # --- a hot key's expiry: stampedes and their cures ------------------------------------------------
 
 NO_PROTECTION, LOCK, XFETCH, STALE_WHILE_REVALIDATE = range(4)
-REQUEST, RECOMPUTED = 0, 1
+REQUEST, RECOMPUTED = _int64s(2)
 S_RECOMPUTES, S_VALUES, S_EXPIRED, S_MAX_CONCURRENT, S_TRUNCATED, S_END = range(6)
 
 
@@ -297,15 +307,15 @@ def stampede(
     lock_holder = -1  # recompute everyone may wait on (lock, stale-while-revalidate)
     n = 0
     n_rc = 0
-    h = heap_new(64)
-    h = heap_push(h, np.random.exponential(1.0 / rate), REQUEST, 0)
+    h = heap_new(HEAP_START)
+    h = heap_push(h, np.random.exponential(1.0 / rate), REQUEST, NO_DATA)
     while heap_size(h) > 0:
         t, kind, data = heap_pop(h)
         if t > duration_s:
             break
         b = int(t / bin_s)
         if kind == REQUEST:
-            h = heap_push(h, t + np.random.exponential(1.0 / rate), REQUEST, 0)
+            h = heap_push(h, t + np.random.exponential(1.0 / rate), REQUEST, NO_DATA)
             if n >= max_requests:
                 counters[S_TRUNCATED] = 1
                 break
@@ -386,7 +396,7 @@ def stampede(
 
 # --- tiers: edge cache -> app cache -> database replicas --------------------------------------------
 
-ARRIVE, AT_DB, DB_DONE = 0, 1, 2
+ARRIVE, AT_DB, DB_DONE = _int64s(3)
 RANDOM_REPLICA, LEAST_LOADED = 0, 1
 EDGE, APP, DATABASE = 0, 1, 2
 
@@ -396,7 +406,7 @@ def _lookup(st, k, capacity):
     """True on a hit in an LRU cache (policies.lru); capacity 0 means no cache."""
     if capacity == 0:
         return False
-    return lru.find(st, k, 0)
+    return lru.find(st, k, NO_DATA)
 
 
 @njit
@@ -405,8 +415,8 @@ def _fill(st, k, capacity, used):
     if capacity == 0 or st[0][k, SIZE] >= 0:
         return used
     while used + 1 > capacity:
-        used -= lru.evict(st, 1, 0)
-    return used + lru.insert(st, k, 1, 0)
+        used -= lru.evict(st, ONE, NO_DATA)
+    return used + lru.insert(st, k, ONE, NO_DATA)
 
 
 @njit
@@ -449,14 +459,14 @@ def tiers(
     key = np.empty(max_requests, np.int64)
     truncated = False
     n = 0
-    h = heap_new(64)
-    h = heap_push(h, np.random.exponential(1.0 / rate), ARRIVE, 0)
+    h = heap_new(HEAP_START)
+    h = heap_push(h, np.random.exponential(1.0 / rate), ARRIVE, NO_DATA)
     while heap_size(h) > 0:
         t, kind, r = heap_pop(h)
         if kind == ARRIVE:
             if t > duration_s:
                 continue
-            h = heap_push(h, t + np.random.exponential(1.0 / rate), ARRIVE, 0)
+            h = heap_push(h, t + np.random.exponential(1.0 / rate), ARRIVE, NO_DATA)
             if n >= max_requests:
                 truncated = True
                 continue

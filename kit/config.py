@@ -66,6 +66,49 @@ SHARDING_CURVE_NODES = (1, 16)  # moved fraction vs cluster size: the sizes comp
 SHARDING_CURVE_KEYS = 10_000  # keys behind the app's moved-fraction curves (shape, not noise, matters)
 SHARDING_RING_PLOT_ARCS = 1500  # the ring figure draws at most this many arcs (then a sector of it)
 SHARDING_RING_PLOT_KEYS = 600  # keys drawn as dots on the ring figure
+# --- 04 caching: eviction, curves, write paths, stampedes, tiers ----------------
+CACHE_CURVE_POINTS = 24  # capacities per miss-ratio curve (log-spaced)
+CACHE_WORKERS = 0  # threads for curves over capacities; 0 = one per CPU
+CACHE_APP_OBJECTS = 5_000  # objects in the eviction app's synthetic workloads
+CACHE_APP_REQUESTS = 30_000  # requests per app update (~100 ms for all policies on 2 cores)
+CACHE_APP_ALPHA = 0.8  # Zipf skew of the app's default workload
+CACHE_APP_POINTS = 12  # capacities per curve in the app
+CACHE_APP_WINDOWS = 40  # points of the hit-ratio-over-time race
+CACHE_APP_DURATION_S = 8.0  # simulated seconds per write-path run in the app
+CACHE_KEYS = 1_000  # keys behind the cache in the write-path, stampede-free models
+CACHE_KEY_ALPHA = 0.9  # Zipf skew of key popularity there
+CACHE_READ_RATE = 2_000.0  # reads per second
+CACHE_WRITE_RATE = 100.0  # writes per second
+CACHE_TTL_S = 30.0
+CACHE_DURATION_S = 20.0  # simulated seconds per write-path run
+CACHE_WARMUP_S = 4.0  # not measured: the cache starts empty
+CACHE_LATENCY_MS = 0.5  # median cache round trip (log-normal, sigma 0.3)
+CACHE_DB_READ_MS = 5.0  # median database read (log-normal, sigma 0.5)
+CACHE_DB_WRITE_MS = 10.0  # median database write (log-normal, sigma 0.5)
+CACHE_INVALIDATION_DELAY_MS = 50.0  # mean delivery delay of an invalidation event
+CACHE_INVALIDATION_LOSS = 0.01  # fraction of invalidation events lost
+CACHE_FLUSH_INTERVAL_S = 1.0  # write-behind flush period
+CACHE_FLUSH_BATCH = 100  # keys per write-behind flush
+CACHE_MAX_REQUESTS = 2_000_000  # bound on any one discrete-event run
+CACHE_HOT_RATE = 2_000.0  # requests per second for the one hot key (stampede)
+CACHE_HOT_TTL_S = 5.0
+CACHE_RECOMPUTE_MS = 200.0  # median recompute (a heavy query), log-normal sigma 0.3
+CACHE_XFETCH_BETA = 1.0  # Vattani et al. 2015: beta = 1 is the optimum they recommend
+CACHE_MAX_STALE_S = 10.0  # stale-while-revalidate: serve a stale value this long at most
+CACHE_STAMPEDE_DURATION_S = 30.0
+CACHE_STAMPEDE_BIN_S = 0.25  # timeline resolution
+CACHE_TIER_KEYS = 10_000
+CACHE_TIER_ALPHA = 0.8
+CACHE_TIER_RATE = 1_000.0  # requests per second at the edge
+CACHE_TIER_DURATION_S = 30.0
+CACHE_TIER_WARMUP_S = 10.0
+CACHE_EDGE_CAPACITY = 500  # objects at the CDN edge
+CACHE_APP_CAPACITY = 2_000  # objects in the app cache
+CACHE_REPLICAS = 2  # database read replicas
+CACHE_EDGE_RTT_MS = 20.0  # median client-edge round trip (log-normal, sigma 0.3)
+CACHE_ORIGIN_RTT_MS = 60.0  # median edge-origin round trip (log-normal, sigma 0.3)
+CACHE_APP_LOOKUP_MS = 1.0  # median app cache lookup (log-normal, sigma 0.3)
+CACHE_DB_SERVICE_MS = 2.0  # mean replica service time (exponential)
 
 
 _DEFAULTS = {name: value for name, value in globals().items() if name.isupper()}

@@ -1,0 +1,110 @@
+"""Exercises of the caching lab; answers come from the api."""
+
+from ..core.rng import zipf_pmf
+from ..exercises import MultipleChoice, Numeric, PickConfig, register
+from . import api
+
+NOTEBOOK = "04_caching"
+
+register(
+    Numeric(
+        NOTEBOOK,
+        "che-lru",
+        prompt="10,000 objects are requested independently with Zipf(0.8) popularity. An LRU cache holds "
+        "1,000 of them (10%). What hit ratio does it reach? (a number between 0 and 1)",
+        answer=lambda: api.che_lru(zipf_pmf(10_000, 0.8), 1_000),
+        rel_tol=0.05,
+        solution="The Che approximation: find the characteristic time T with "
+        "Σ<sub>i</sub> (1 − e<sup>−p<sub>i</sub>T</sup>) = 1000, then the hit ratio is "
+        "Σ<sub>i</sub> p<sub>i</sub>(1 − e<sup>−p<sub>i</sub>T</sup>) ≈ 0.437: ten percent of the "
+        "objects serve 44% of the requests, because popularity is skewed. Run "
+        "<code>caching.che_lru(zipf_pmf(10_000, 0.8), 1_000)</code>, and check it against "
+        "<code>caching.simulate(caching.zipf(10_000, 0.8, 1_000_000), 'lru', 1_000)</code>.",
+    )
+)
+
+_LOOP_OPTIONS = ["about 91% (1000/1100)", "about 50%", "0%", "100%"]
+_LOOP_VALUES = [1000 / 1100, 0.5, 0.0, 1.0]
+
+
+def _loop_answer() -> int:
+    hit = api.simulate(api.loop(1_100, 22_000), "lru", 1_000).hit_ratio
+    return min(range(len(_LOOP_VALUES)), key=lambda j: abs(_LOOP_VALUES[j] - hit))
+
+
+register(
+    MultipleChoice(
+        NOTEBOOK,
+        "loop",
+        prompt="A batch job reads the same 1,100 objects in a loop, again and again. The cache holds "
+        "1,000 objects. What hit ratio does LRU get?",
+        options=_LOOP_OPTIONS,
+        answer=_loop_answer,
+        why=[
+            "That is what an optimal policy gets: keep 1,000 objects and miss only the other 100. "
+            "LRU does something else.",
+            "A random policy would land near here; LRU is not random.",
+            "LRU always evicts the object that is needed the soonest: every request misses.",
+            "The loop does not fit: some requests must miss.",
+        ],
+        solution="In a loop, the least recently used object is exactly the one the loop needs next, so "
+        "LRU evicts it just in time to miss it: 0%. FIFO and CLOCK do the same; RANDOM and S3-FIFO "
+        "keep part of the loop, and Belady keeps all but one slot of the cache useful (compare them "
+        "with <code>caching.policy_race(caching.loop(1100, 22000), 1000)</code>).",
+    )
+)
+
+_SCANS = dict(n_objects=5_000, n_requests=40_000, alpha=0.8, seed=2026)
+
+
+def _scan_miss_ratio(config: dict) -> float:
+    trace = api.workload("zipf + scans", **_SCANS)
+    return api.simulate(trace, config["policy"], config["capacity"]).miss_ratio
+
+
+register(
+    PickConfig(
+        NOTEBOOK,
+        "scans",
+        prompt="Zipf traffic over 5,000 objects, with a scan of new, never-repeated objects making up 30% "
+        "of the requests (a backup, an analytics job). With a 250-object cache, which policy misses least?",
+        configs=[{"policy": p, "capacity": 250} for p in ("lru", "fifo", "clock", "s3fifo")],
+        score=_scan_miss_ratio,
+        goal="min",
+        score_name="miss ratio",
+        solution="Each scanned object is requested once, so every one of them is a wasted slot. LRU, "
+        "FIFO and CLOCK put new objects where they stay longest; S3-FIFO puts them in a small FIFO "
+        "(10% of the cache) that lets them leave fast, and promotes only objects requested again "
+        "(Yang et al., SOSP 2023). Compare all policies with <code>caching.compare</code>.",
+    )
+)
+
+register(
+    Numeric(
+        NOTEBOOK,
+        "herd",
+        prompt="A key is requested 2,000 times per second. It expires, and recomputing it takes 100 ms. "
+        "Without protection, how many recomputes hit the database for this one expiry?",
+        answer=lambda: float(api.herd_size(2_000, 0.1)),
+        rel_tol=0.1,
+        solution="The first request after expiry starts a recompute; every request in the next 100 ms "
+        "finds no value and starts its own: 1 + 2000 × 0.1 = 201. A lock (single flight) makes it 1; "
+        "XFetch makes the expiry itself unlikely; stale-while-revalidate serves the old value meanwhile.",
+    )
+)
+
+register(
+    Numeric(
+        NOTEBOOK,
+        "ttl-stale",
+        prompt="Write-around: writes go to the database only, cached copies live 60 s. A key is read "
+        "all the time and written on average once every 30 s (at random). What fraction of its reads "
+        "are stale? (between 0 and 1)",
+        answer=lambda: float(api.ttl_stale_fraction(1 / 30, 60.0)),
+        rel_tol=0.05,
+        solution="A read finds a copy of age uniform in [0, 60 s); it is stale if a write came since "
+        "the copy was made, probability 1 − e<sup>−w·age</sup>. Averaged: "
+        "1 − (1 − e<sup>−wT</sup>)/(wT) with wT = 2: 0.57. A TTL bounds how long data can be stale, "
+        "not how often: invalidate on write, or shorten the TTL.",
+    )
+)

@@ -1,0 +1,39 @@
+"""FIFO: evict the object admitted longest ago; a hit changes nothing."""
+
+from ...core.jit import njit
+from .._engine import SIZE, TAIL, ends, kernel, n_objects, op, push_head, table, unlink
+from .._engine import fits as admit  # noqa: F401 - admission is an operation of the policy
+
+LABEL = "FIFO"
+SOURCE = "libCacheSim FIFO.c"
+
+
+@njit
+def init(keys, capacity, next_access, seed):
+    return table(n_objects(keys), 4), ends(1)
+
+
+@op
+def find(st, o, i):
+    return st[0][o, SIZE] >= 0
+
+
+@op
+def insert(st, o, s, i):
+    t, e = st
+    push_head(t, e, 0, o)
+    t[o, SIZE] = s
+    return s
+
+
+@op
+def evict(st, s, i):
+    t, e = st
+    o = e[0, TAIL]
+    unlink(t, e, 0, o)
+    freed = t[o, SIZE]
+    t[o, SIZE] = -1
+    return freed
+
+
+simulate = kernel(__name__)

@@ -31,6 +31,28 @@ FANOUT_FAST_SIGMA = 0.4  # log-space spread of the fast mode
 FANOUT_SLOW_MS = 1000.0  # latency of a slow server (Dean & Barroso 2013: 1 s)
 FANOUT_PERCENTILE = 99.9  # not 99: with p = 1%, a server's p99 sits exactly on the edge of its slow mode
 
+# --- 02 consistency and CAP: PBS and the replicated-register simulator ---------
+PBS_TRIALS = 100_000  # WARS write/read pairs per curve (~15 ms; 10^6 for published-number checks)
+PBS_LATENCY = "lnkd-disk"  # the paper's Table 3 model used when none is named
+SIM_N = 3  # home replicas per key
+SIM_CLIENTS = 3
+SIM_KEYS = 1
+SIM_READ_FRACTION = 0.5
+SIM_THINK_MS = 10.0  # mean time between one client's operations
+SIM_TIMEOUT_MS = 50.0  # a client gives up after this (outcome unknown)
+SIM_LATENCY_MEDIAN_MS = 1.0  # one-way message delay, log-normal
+SIM_LATENCY_SIGMA = 0.5
+SIM_RETRY_MS = 20.0  # leader resends unacknowledged entries / spares retry hints
+SIM_ANTI_ENTROPY_MS = 100.0  # gossip period of the AP protocols
+SIM_DURATION_MS = 2000.0  # clients issue operations for this long
+SIM_SETTLE_MS = 500.0  # then the run continues without clients, so replicas can converge
+SIM_SAMPLES = 200  # divergence samples per run
+SIM_MAX_OPS = 20_000
+SIM_MAX_EVENTS = 2_000_000  # bound on one run's work (~1 s); the run stops early and says so
+
+# --- 02 consistency and CAP: the checkers --------------------------------------
+CONSISTENCY_CHECK_TIMEOUT_S = 30.0  # budget of one check; past it the verdict is UNKNOWN (math.inf: none)
+
 
 _DEFAULTS = {name: value for name, value in globals().items() if name.isupper()}
 

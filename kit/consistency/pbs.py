@@ -329,3 +329,9 @@ def pbs_tradeoff(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def warm() -> None:
+    """Compile (or load from cache) the WARS kernel with its real types."""
+    pbs_simulate(3, 1, 1, "wan", trials=2, seed=0)
+    pbs_simulate(3, 1, 1, "lnkd-disk", trials=2, seed=0)

@@ -125,7 +125,7 @@ def _topology(partitions, crashes, n_nodes: int, n_store: int, C: int):
     """Arrays the kernel reads: partition windows and sides, crash windows."""
     parts = []
     for i, p in enumerate(partitions):
-        if isinstance(p, Sequence) and not isinstance(p, Partition) and len(p) in (3, 4):
+        if isinstance(p, Sequence) and not isinstance(p, str | Partition) and len(p) in (3, 4):
             p = Partition(*p)
         if not isinstance(p, Partition):
             raise ValueError(f"partitions[{i}] must be a Partition(start_ms, end_ms, replicas, clients)")
@@ -137,7 +137,7 @@ def _topology(partitions, crashes, n_nodes: int, n_store: int, C: int):
         parts.append((start, end, side))
     cr = []
     for i, c in enumerate(crashes):
-        if isinstance(c, Sequence) and not isinstance(c, Crash) and len(c) == 3:
+        if isinstance(c, Sequence) and not isinstance(c, str | Crash) and len(c) == 3:
             c = Crash(*c)
         if not isinstance(c, Crash):
             raise ValueError(f"crashes[{i}] must be a Crash(replica, start_ms, end_ms)")

@@ -41,13 +41,25 @@ def test_wan_reads_right_after_commit_see_the_write_only_at_the_writers_datacent
 
 
 def test_kernel_matches_naive_trial_on_the_same_draws():
-    N, R, W, trials = 4, 2, 1, 50
+    N, trials = 4, 50
+    Rs = np.array([2, 1, 4, 3], np.int64)
+    Ws = np.array([1, 1, 2, 4], np.int64)
     spec = Uniform(0.0, 10.0).spec
-    got = _pbs_kernels.wars_trials(spec, spec, spec, spec, N, R, W, 0.0, trials, np.array([99], np.uint32))
+    got = _pbs_kernels.wars_trials(spec, spec, spec, spec, N, Rs, Ws, 0.0, trials, np.array([99], np.uint32))
     draws = Uniform(0.0, 10.0).sample(4 * N * trials, seed=99).reshape(trials, 4 * N)
-    want = np.array([naive.wars_trial(d.tolist(), N, R, W) for d in draws])
-    for j in range(3):
-        assert np.allclose(got[j], want[:, j])
+    for j, (R, W) in enumerate(zip(Rs, Ws, strict=True)):
+        want = np.array([naive.wars_trial(d.tolist(), N, int(R), int(W)) for d in draws])
+        for k in range(3):
+            assert np.allclose(got[k][:, j], want[:, k])
+
+
+def test_every_quorum_pair_at_once_equals_one_at_a_time():
+    """Common random numbers: pbs_all's (R, W) column is exactly pbs_simulate(R, W) on the same seed."""
+    every = consistency.pbs_all(3, "lnkd-disk", trials=5000, seed=4)
+    assert [(r.R, r.W) for r in every] == [(R, W) for R in (1, 2, 3) for W in (1, 2, 3)]
+    for r in every:
+        alone = consistency.pbs_simulate(3, r.R, r.W, "lnkd-disk", trials=5000, seed=4)
+        assert np.array_equal(alone.t_star_ms, r.t_star_ms) and np.array_equal(alone.read_ms, r.read_ms)
 
 
 def test_strict_quorums_are_always_consistent():

@@ -8,7 +8,8 @@ coordinator keeps the R fastest answers. The read is consistent if one of
 those replicas had the write when the read reached it:
 ``commit + t + R_i >= W_i``. So each trial has a threshold
 ``t* = min over the R fastest of (W_i - commit - R_i)`` and is consistent for
-every ``t >= t*``: one pass gives the whole t-visibility curve.
+every ``t >= t*``: one pass gives the whole t-visibility curve, and, since
+R and W only pick order statistics of the same delays, every (R, W) at once.
 """
 
 # ruff: noqa: NPY002  (numba kernels can only use numpy's legacy global RNG, seeded per chunk)
@@ -34,24 +35,31 @@ def _order_by(keys, idx, n):
 
 
 @njit(parallel=True)
-def wars_trials(w_spec, a_spec, r_spec, s_spec, N, R, W, remote_ms, trials, seeds):
-    """Per trial: (t* in ms, write latency in ms, read latency in ms).
+def wars_trials(w_spec, a_spec, r_spec, s_spec, N, Rs, Ws, remote_ms, trials, seeds):
+    """Per trial and quorum pair j = (Rs[j], Ws[j]): t* (ms), write latency, read latency.
 
-    ``remote_ms`` > 0 models the paper's WAN: the writer and the reader each
-    sit beside one replica drawn at random, and every one-way message to or
-    from another replica takes ``remote_ms`` longer. Chunk c of ``CHUNK``
-    trials is seeded with ``seeds[c]``.
+    Every pair is read off the same draws (common random numbers): the write
+    commits at the W-th fastest ``W_i + A_i``, the read keeps the R fastest
+    ``R_i + S_i``, and ``t* = min over those of (W_i - R_i) - commit``, a
+    prefix minimum in read order. ``remote_ms`` > 0 models the paper's WAN:
+    the writer and the reader each sit beside one replica drawn at random,
+    and every one-way message to or from another replica takes ``remote_ms``
+    longer. Chunk c of ``CHUNK`` trials is seeded with ``seeds[c]``. Returns
+    three float64 arrays of shape ``(trials, len(Rs))``.
     """
-    t_star = np.empty(trials)
-    write_ms = np.empty(trials)
-    read_ms = np.empty(trials)
+    pairs = Rs.size
+    t_star = np.empty((trials, pairs))
+    write_ms = np.empty((trials, pairs))
+    read_ms = np.empty((trials, pairs))
     for c in prange(seeds.size):
         np.random.seed(seeds[c])
         w = np.empty(N)
         wa = np.empty(N)
         r = np.empty(N)
         rs = np.empty(N)
-        idx = np.empty(N, np.int64)
+        by_write = np.empty(N, np.int64)
+        by_read = np.empty(N, np.int64)
+        first = np.empty(N)
         for t in range(c * CHUNK, min(trials, (c + 1) * CHUNK)):
             near_w = np.random.randint(0, N) if remote_ms > 0.0 else -1
             near_r = np.random.randint(0, N) if remote_ms > 0.0 else -1
@@ -62,16 +70,16 @@ def wars_trials(w_spec, a_spec, r_spec, s_spec, N, R, W, remote_ms, trials, seed
                 wa[i] = w[i] + draw(a_spec) + extra_w
                 r[i] = draw(r_spec) + extra_r
                 rs[i] = r[i] + draw(s_spec) + extra_r
-            _order_by(wa, idx, N)
-            commit = wa[idx[W - 1]]
-            _order_by(rs, idx, N)
+            _order_by(wa, by_write, N)
+            _order_by(rs, by_read, N)
             best = np.inf
-            for k in range(R):
-                i = idx[k]
-                need = w[i] - commit - r[i]
-                if need < best:
-                    best = need
-            t_star[t] = best
-            write_ms[t] = commit
-            read_ms[t] = rs[idx[R - 1]]
+            for k in range(N):  # first[k]: min of W_i - R_i over the k+1 fastest readers
+                i = by_read[k]
+                best = min(best, w[i] - r[i])
+                first[k] = best
+            for j in range(pairs):
+                commit = wa[by_write[Ws[j] - 1]]
+                t_star[t, j] = first[Rs[j] - 1] - commit
+                write_ms[t, j] = commit
+                read_ms[t, j] = rs[by_read[Rs[j] - 1]]
     return t_star, write_ms, read_ms

@@ -26,7 +26,7 @@ import pandas as pd
 
 from .. import config
 from ..core import validate
-from ..core.rng import Dist, Exponential, Mixture, Pareto, derive_seed, resolve_seed, stream_seeds
+from ..core.rng import Dist, Exponential, Mixture, Pareto, resolve_seed, stream_seeds
 from ._pbs_kernels import CHUNK, wars_trials
 
 N_MAX = 100  # replicas per key accepted by the PBS model; real stores use 3 to 5
@@ -221,8 +221,18 @@ def pbs_simulate(
     (0.44, 0.92)
     """
     N, R, W = quorum_sizes(N, R, W)
+    return _run(N, [(R, W)], latency, trials, seed)[0]
+
+
+def _run(N: int, pairs, latency, trials, seed) -> list[PBSResult]:
+    """One WARS pass for several (R, W) of the same N: one PBSResult per pair, same draws."""
     model = latency_model(latency)
     trials = validate.integer("trials", config.PBS_TRIALS if trials is None else trials, 1, TRIALS_MAX)
+    if trials * len(pairs) > TRIALS_MAX:
+        raise ValueError(
+            f"trials must be at most {TRIALS_MAX // len(pairs):,} for {len(pairs)} quorum pairs "
+            f"(got trials={trials:,})"
+        )
     seed = resolve_seed(seed)
     t_star, write_ms, read_ms = wars_trials(
         model.w.spec,
@@ -230,13 +240,16 @@ def pbs_simulate(
         model.r.spec,
         model.s.spec,
         N,
-        R,
-        W,
+        np.array([r for r, _ in pairs], np.int64),
+        np.array([w for _, w in pairs], np.int64),
         float(model.remote_ms),
         trials,
         stream_seeds(seed, -(-trials // CHUNK)),
     )
-    return PBSResult(N, R, W, model, t_star, write_ms, read_ms, seed)
+    return [
+        PBSResult(N, R, W, model, t_star[:, j].copy(), write_ms[:, j].copy(), read_ms[:, j].copy(), seed)
+        for j, (R, W) in enumerate(pairs)
+    ]
 
 
 def pbs_consistency(
@@ -289,6 +302,22 @@ def k_staleness(N: int, R: int, W: int, k: int) -> float:
     return float(1 - miss**k)
 
 
+def pbs_all(
+    N: int,
+    latency: str | WARSLatency | None = None,
+    trials: int | None = None,
+    seed: int | None = None,
+) -> list[PBSResult]:
+    """:func:`pbs_simulate` for every (R, W) with 1 <= R, W <= N, from one set of draws.
+
+    Common random numbers: every configuration sees the same message
+    delays, so differences between them are the quorum sizes', not noise.
+    Ordered by R, then W.
+    """
+    N = validate.integer("N", N, 1, N_MAX)
+    return _run(N, [(R, W) for R in range(1, N + 1) for W in range(1, N + 1)], latency, trials, seed)
+
+
 def pbs_tradeoff(
     N: int,
     latency: str | WARSLatency | None = None,
@@ -314,20 +343,18 @@ def pbs_tradeoff(
     p = validate.probability("p", p)
     q = validate.number("q", q, 0.0, 100.0)
     rows = []
-    for R in range(1, N + 1):
-        for W in range(1, N + 1):
-            r = pbs_simulate(N, R, W, latency, trials, derive_seed(seed, R, W))
-            rows.append(
-                {
-                    "R": R,
-                    "W": W,
-                    "strict": r.strict,
-                    "read_ms": r.read_latency(q),
-                    "write_ms": r.write_latency(q),
-                    "t_visibility_ms": r.t_visibility(p),
-                    "p_consistent_0": r.p_consistent(0.0),
-                }
-            )
+    for r in pbs_all(N, latency, trials, seed):
+        rows.append(
+            {
+                "R": r.R,
+                "W": r.W,
+                "strict": r.strict,
+                "read_ms": r.read_latency(q),
+                "write_ms": r.write_latency(q),
+                "t_visibility_ms": r.t_visibility(p),
+                "p_consistent_0": r.p_consistent(0.0),
+            }
+        )
     return pd.DataFrame(rows)
 
 

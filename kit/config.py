@@ -49,6 +49,8 @@ SIM_SETTLE_MS = 500.0  # then the run continues without clients, so replicas can
 SIM_SAMPLES = 200  # divergence samples per run
 SIM_MAX_OPS = 20_000
 SIM_MAX_EVENTS = 2_000_000  # bound on one run's work (~1 s); the run stops early and says so
+PBS_APP_TRIALS = 30_000  # per app update: every (R, W) of N from one pass (~20 ms at N = 3)
+CAP_APP_PARTITION_MS = (500, 1500)  # the app's partition window within SIM_DURATION_MS
 
 # --- 02 consistency and CAP: the checkers --------------------------------------
 CONSISTENCY_CHECK_TIMEOUT_S = 30.0  # budget of one check; past it the verdict is UNKNOWN (math.inf: none)

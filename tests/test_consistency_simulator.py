@@ -149,7 +149,7 @@ def test_read_repair_heals_what_it_reads():
     kw = dict(N=3, R=1, W=1, keys=20, read_fraction=0.9, partitions=cut, anti_entropy_ms=0, seed=8)
     without = simulate("quorum", **kw)
     repaired = simulate("quorum", read_repair=True, **kw)
-    assert without.divergence[-1] >= 0.3 and repaired.divergence[-1] <= without.divergence[-1] / 2
+    assert without.divergence[-1] >= 0.1 and repaired.divergence[-1] <= without.divergence[-1] / 2
 
 
 def test_latency_is_two_message_delays_for_a_local_answer():

@@ -1,7 +1,9 @@
 """02 consistency and CAP: histories, consistency checkers, quorums and PBS, a replicated-store simulator."""
 
 from . import pbs as _pbs
+from . import replication_plots
 from . import simulator as _simulator
+from .app import CAPApp, QuorumApp
 from .history import History, detect_format, load_history
 from .pbs import (
     LATENCY_MODELS,
@@ -13,8 +15,9 @@ from .pbs import (
     pbs_consistency,
     pbs_simulate,
     pbs_tradeoff,
+    tradeoff_table,
 )
-from .simulator import PROTOCOLS, Crash, Partition, SimResult, simulate, stale_reads
+from .simulator import CUTS, PROTOCOLS, SETUPS, Crash, Partition, SimResult, compare, simulate, stale_reads
 
 
 def warm() -> None:
@@ -24,14 +27,19 @@ def warm() -> None:
 
 
 __all__ = [
+    "CUTS",
     "LATENCY_MODELS",
     "PROTOCOLS",
+    "SETUPS",
+    "CAPApp",
     "Crash",
     "History",
     "PBSResult",
     "Partition",
+    "QuorumApp",
     "SimResult",
     "WARSLatency",
+    "compare",
     "detect_format",
     "k_staleness",
     "latency_model",
@@ -40,7 +48,9 @@ __all__ = [
     "pbs_consistency",
     "pbs_simulate",
     "pbs_tradeoff",
+    "replication_plots",
     "simulate",
     "stale_reads",
+    "tradeoff_table",
     "warm",
 ]

@@ -45,12 +45,12 @@ def wars_trials(w_spec, a_spec, r_spec, s_spec, N, Rs, Ws, remote_ms, trials, se
     the writer and the reader each sit beside one replica drawn at random,
     and every one-way message to or from another replica takes ``remote_ms``
     longer. Chunk c of ``CHUNK`` trials is seeded with ``seeds[c]``. Returns
-    three float64 arrays of shape ``(trials, len(Rs))``.
+    three float64 arrays of shape ``(len(Rs), trials)``.
     """
     pairs = Rs.size
-    t_star = np.empty((trials, pairs))
-    write_ms = np.empty((trials, pairs))
-    read_ms = np.empty((trials, pairs))
+    t_star = np.empty((pairs, trials))
+    write_ms = np.empty((pairs, trials))
+    read_ms = np.empty((pairs, trials))
     for c in prange(seeds.size):
         np.random.seed(seeds[c])
         w = np.empty(N)
@@ -79,7 +79,7 @@ def wars_trials(w_spec, a_spec, r_spec, s_spec, N, Rs, Ws, remote_ms, trials, se
                 first[k] = best
             for j in range(pairs):
                 commit = wa[by_write[Ws[j] - 1]]
-                t_star[t, j] = first[Rs[j] - 1] - commit
-                write_ms[t, j] = commit
-                read_ms[t, j] = rs[by_read[Rs[j] - 1]]
+                t_star[j, t] = first[Rs[j] - 1] - commit
+                write_ms[j, t] = commit
+                read_ms[j, t] = rs[by_read[Rs[j] - 1]]
     return t_star, write_ms, read_ms

@@ -376,15 +376,17 @@ def simulate_store(
             continue
 
         if kind == EV_SAMPLE:
-            nd = 0  # keys on which the home replicas disagree
+            behind = 0  # home-replica copies older than the newest copy of their key
             for k in range(K):
-                differs = False
+                newest = 0
                 for x in range(N):
                     samp_val[n_samp, x, k] = sval[x, k]
-                    differs = differs or sid[x, k] != sid[0, k]
-                nd += differs
+                    if _newer(sts[x, k], sid[x, k], sts[newest, k], sid[newest, k]):
+                        newest = x
+                for x in range(N):
+                    behind += sid[x, k] != sid[newest, k]
             samp_t[n_samp] = now
-            samp_div[n_samp] = nd / K
+            samp_div[n_samp] = behind / (N * K)
             n_samp += 1
             if now + sample_ms <= end_ms and n_samp < n_samp_max:
                 h = heap_push(h, now + sample_ms, EV_SAMPLE, 0)

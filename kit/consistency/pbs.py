@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -155,6 +156,10 @@ class PBSResult:
     def trials(self) -> int:
         return self.t_star_ms.size
 
+    @cached_property
+    def _ranked(self) -> np.ndarray:
+        return np.sort(self.t_star_ms)
+
     @property
     def strict(self) -> bool:
         """R + W > N: every read quorum meets every write quorum."""
@@ -164,15 +169,14 @@ class PBSResult:
         """P(a read issued ``t_ms`` after commit returns the write): float, or array for an array."""
         t = np.asarray(t_ms, dtype=float)
         validate.in_range("t_ms", t, 0.0, np.inf)
-        p = np.searchsorted(np.sort(self.t_star_ms), t, side="right") / self.trials
+        p = np.searchsorted(self._ranked, t, side="right") / self.trials
         return float(p) if p.ndim == 0 else p
 
     def t_visibility(self, p: float) -> float:
         """Smallest t (ms) after commit at which reads are consistent with probability >= ``p``."""
         p = validate.probability("p", p)
-        ranked = np.sort(self.t_star_ms)
         i = min(max(math.ceil(p * self.trials) - 1, 0), self.trials - 1)
-        return max(float(ranked[i]), 0.0)
+        return max(float(self._ranked[i]), 0.0)
 
     def read_latency(self, q: float) -> float:
         """q-th percentile (0-100) of read latency, ms."""
@@ -247,7 +251,7 @@ def _run(N: int, pairs, latency, trials, seed) -> list[PBSResult]:
         stream_seeds(seed, -(-trials // CHUNK)),
     )
     return [
-        PBSResult(N, R, W, model, t_star[:, j].copy(), write_ms[:, j].copy(), read_ms[:, j].copy(), seed)
+        PBSResult(N, R, W, model, t_star[j], write_ms[j], read_ms[j], seed)
         for j, (R, W) in enumerate(pairs)
     ]
 
@@ -340,11 +344,15 @@ def pbs_tradeoff(
     True
     """
     N = validate.integer("N", N, 1, N_MAX)
+    return tradeoff_table(pbs_all(N, latency, trials, seed), p, q)
+
+
+def tradeoff_table(results, p: float = 0.999, q: float = 99.9) -> pd.DataFrame:
+    """The :func:`pbs_tradeoff` table from PBSResults already computed (e.g. by :func:`pbs_all`)."""
     p = validate.probability("p", p)
     q = validate.number("q", q, 0.0, 100.0)
-    rows = []
-    for r in pbs_all(N, latency, trials, seed):
-        rows.append(
+    return pd.DataFrame(
+        [
             {
                 "R": r.R,
                 "W": r.W,
@@ -354,8 +362,9 @@ def pbs_tradeoff(
                 "t_visibility_ms": r.t_visibility(p),
                 "p_consistent_0": r.p_consistent(0.0),
             }
-        )
-    return pd.DataFrame(rows)
+            for r in results
+        ]
+    )
 
 
 def warm() -> None:

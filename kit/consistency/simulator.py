@@ -92,6 +92,22 @@ class Partition:
     replicas: tuple[int, ...] = ()
     clients: tuple[int, ...] = ()
 
+    @classmethod
+    def cutting(cls, who: str, start_ms: float, end_ms: float, N: int, clients: int) -> Partition:
+        """A partition named in :data:`CUTS`, e.g. ``Partition.cutting("minority", 500, 1500, 3, 3)``."""
+        validate.choice("who", who, CUTS)
+        replicas, cut_clients = CUTS[who](N, clients)
+        return cls(start_ms, end_ms, replicas, cut_clients)
+
+
+#: Who a named partition cuts off, as ``(replicas, clients)`` for N replicas and C clients.
+CUTS = {
+    "minority": lambda N, C: (tuple(range(N // 2 + 1, N)), (C - 1,)),
+    "leader alone": lambda N, C: ((0,), ()),
+    "leader and a client": lambda N, C: ((0,), (0,)),
+    "every client": lambda N, C: ((), tuple(range(C))),
+}
+
 
 @dataclass(frozen=True)
 class Crash:
@@ -230,8 +246,9 @@ class SimResult:
     stale : ndarray of bool
         Per operation of ``history``: a stale read (see :func:`stale_reads`).
     sample_t_ms, divergence : ndarray
-        Sample times and, at each, the fraction of keys on which the home
-        replicas do not all hold the same version.
+        Sample times and, at each, the fraction of home-replica copies
+        (replica, key) that are older than the newest copy of their key:
+        0 when all replicas agree.
     replica_values : ndarray
         ``[sample, replica, key]``: the value each home replica held.
     events, truncated, messages_sent, messages_lost, ops_capped
@@ -531,6 +548,36 @@ def simulate(
         messages_lost=int(stats[3]),
         ops_capped=bool(stats[4]),
     )
+
+
+#: Named protocol set-ups (the options of :func:`simulate`) for comparisons and the apps.
+SETUPS = {
+    "leader-sync (CP)": dict(protocol="leader-sync"),
+    "leader-async, follower reads": dict(protocol="leader-async", read_from="random"),
+    "leader-async, sticky reads": dict(protocol="leader-async", read_from="sticky"),
+    "quorum, strict": dict(protocol="quorum"),
+    "quorum, sloppy": dict(protocol="quorum", sloppy_quorum=True),
+    "quorum, sloppy + read repair": dict(protocol="quorum", sloppy_quorum=True, read_repair=True),
+    "multi-leader (AP)": dict(protocol="multi-leader"),
+}
+
+
+def compare(setups: Sequence[str], **kwargs) -> dict[str, SimResult]:
+    """:func:`simulate` each named set-up of :data:`SETUPS` with the same workload, faults and seed.
+
+    Example
+    -------
+    >>> cut = [Partition.cutting("minority", 500, 1500, N=3, clients=3)]
+    >>> runs = compare(["leader-sync (CP)", "multi-leader (AP)"], partitions=cut, seed=1)
+    >>> runs["multi-leader (AP)"].availability > runs["leader-sync (CP)"].availability
+    True
+    """
+    for name in setups:
+        validate.choice("setups", name, SETUPS)
+    clash = sorted(set(kwargs) & {k for name in setups for k in SETUPS[name]})
+    if clash:
+        raise ValueError(f"{clash[0]} is set by the set-up itself; pass it to simulate() instead")
+    return {name: simulate(**SETUPS[name], **kwargs) for name in setups}
 
 
 def _history(ops_i: np.ndarray, ops_f: np.ndarray, changes: np.ndarray, cas: bool) -> History:

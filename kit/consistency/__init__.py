@@ -1,7 +1,7 @@
 """02 consistency and CAP: histories, consistency checkers, quorums and PBS, a replicated-store simulator."""
 
+from . import exercises, replication_plots
 from . import pbs as _pbs
-from . import replication_plots
 from . import simulator as _simulator
 from .app import CAPApp, QuorumApp
 from .history import History, detect_format, load_history
@@ -41,6 +41,7 @@ __all__ = [
     "WARSLatency",
     "compare",
     "detect_format",
+    "exercises",
     "k_staleness",
     "latency_model",
     "load_history",

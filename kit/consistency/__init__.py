@@ -1,9 +1,17 @@
 """02 consistency and CAP: histories, consistency checkers, quorums and PBS, a replicated-store simulator."""
 
+from . import checker as _checker
 from . import exercises, replication_plots
 from . import pbs as _pbs
 from . import simulator as _simulator
 from .app import CAPApp, QuorumApp
+from .checker import (
+    LinearizabilityResult,
+    SequentialResult,
+    check_linearizable,
+    check_sequential,
+    linearization_points,
+)
 from .history import History, detect_format, load_history
 from .pbs import (
     LATENCY_MODELS,
@@ -23,6 +31,7 @@ from .simulator import CUTS, PROTOCOLS, SETUPS, Crash, Partition, SimResult, com
 def warm() -> None:
     """Compile (or load from cache) every kernel of this topic with its real types."""
     _pbs.warm()
+    _checker.warm()
     _simulator.warm()
 
 
@@ -34,16 +43,21 @@ __all__ = [
     "CAPApp",
     "Crash",
     "History",
+    "LinearizabilityResult",
     "PBSResult",
     "Partition",
     "QuorumApp",
+    "SequentialResult",
     "SimResult",
     "WARSLatency",
+    "check_linearizable",
+    "check_sequential",
     "compare",
     "detect_format",
     "exercises",
     "k_staleness",
     "latency_model",
+    "linearization_points",
     "load_history",
     "pbs_all",
     "pbs_consistency",

@@ -233,3 +233,64 @@ def test_stale_reads_needs_unique_written_values():
     )
     with pytest.raises(ValueError, match="unique values"):
         consistency.stale_reads(h)
+
+
+# --- against the linearizability checker ----------------------------------------------------------
+
+
+@given(faults, st.integers(0, 2**32 - 1))
+@settings(max_examples=10, deadline=None)
+def test_leader_sync_histories_are_linearizable(spec, seed):
+    """The CP protocol's histories pass Wing & Gong's check, with cas, partitions and crashes."""
+    r = simulate(
+        "leader-sync",
+        clients=3,
+        cas_fraction=0.3,
+        duration_ms=300,
+        partitions=_partitions(spec),
+        crashes=[Crash(1, 50, 150)],
+        seed=seed,
+    )
+    assert consistency.check_linearizable(r.history, timeout_s=60).verdict == "OK"
+
+
+@given(
+    st.sampled_from(
+        [
+            dict(sloppy_quorum=True, partitions=[Partition(0, 200, (1, 2), (1, 2))]),
+            dict(clock_skew_ms=[0.0, 0.0, -20.0]),
+            dict(R=1, W=1),
+        ]
+    ),
+    st.integers(0, 2**32 - 1),
+)
+@settings(max_examples=20, deadline=None)
+def test_a_stale_read_proves_a_history_is_not_linearizable(options, seed):
+    r = simulate("quorum", clients=3, think_ms=4, duration_ms=150, seed=seed, **options)
+    if r.stale.any():
+        assert consistency.check_linearizable(r.history, timeout_s=60).verdict == "ILLEGAL"
+
+
+def test_the_notebooks_sloppy_quorum_history_is_refuted():
+    """Notebook 02's R + W > N counterexample: a stale read, and the checker says ILLEGAL."""
+    cut = [Partition(0, 100, replicas=(1, 2), clients=(1, 2))]
+    r = simulate(
+        "quorum",
+        N=3,
+        R=2,
+        W=2,
+        sloppy_quorum=True,
+        partitions=cut,
+        clients=3,
+        think_ms=4,
+        duration_ms=60,
+        seed=7,
+    )
+    assert len(r.history) < 40 and r.stale.sum() >= 1
+    assert consistency.check_linearizable(r.history).verdict == "ILLEGAL"
+
+
+def test_compare_and_set_is_atomic_only_behind_a_leader():
+    kw = dict(clients=4, cas_fraction=0.5, read_fraction=0.3, think_ms=3, duration_ms=300, seed=4)
+    assert consistency.check_linearizable(simulate("leader-sync", **kw).history).verdict == "OK"
+    assert consistency.check_linearizable(simulate("quorum", **kw).history).verdict == "ILLEGAL"

@@ -222,7 +222,7 @@ def pbs_simulate(
     -------
     >>> r = pbs_simulate(3, 1, 1, "lnkd-disk", trials=200_000, seed=1)
     >>> round(r.p_consistent(0.0), 2), round(r.p_consistent(10.0), 2)
-    (0.44, 0.92)
+    (0.44, 0.93)
     """
     N, R, W = quorum_sizes(N, R, W)
     return _run(N, [(R, W)], latency, trials, seed)[0]

@@ -54,6 +54,8 @@ CAP_APP_PARTITION_MS = (500, 1500)  # the app's partition window within SIM_DURA
 
 # --- 02 consistency and CAP: the checkers --------------------------------------
 CONSISTENCY_CHECK_TIMEOUT_S = 30.0  # budget of one check; past it the verdict is UNKNOWN (math.inf: none)
+CONSISTENCY_PARALLEL_MIN_OPS = 1000  # check keys on all cores from this many operations up
+CONSISTENCY_TIMELINE_MAX_OPS = 120  # operations drawn in a timeline (around the one that failed)
 
 
 _DEFAULTS = {name: value for name, value in globals().items() if name.isupper()}

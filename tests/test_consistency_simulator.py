@@ -93,6 +93,21 @@ def test_clock_skew_loses_writes_under_last_writer_wins():
     assert fair.stale_read_fraction == 0.0 and skewed.stale_read_fraction > 0.02
 
 
+def test_replication_lag_makes_follower_reads_staler():
+    kw = dict(read_from="random", clients=3, seed=4)
+    prompt = simulate("leader-async", **kw)
+    lagging = simulate("leader-async", replication_latency=LogNormal.from_median(20.0, 1.0), **kw)
+    assert lagging.stale_read_fraction > prompt.stale_read_fraction + 0.1
+    assert lagging.latency_percentiles().loc["write", "p50"] < 5  # async: writes do not wait for followers
+
+
+def test_replica_log_starts_with_every_replica_at_the_initial_value():
+    r = simulate("multi-leader", N=4, keys=3, duration_ms=100, seed=1)
+    first = r.history.replicas[r.history.replicas.t == 0]
+    pairs = set(zip(first.replica, first.key, strict=True))
+    assert len(first) >= 12 and pairs == {(x, k) for x in range(4) for k in range(3)}
+
+
 def test_follower_reads_lag_and_leader_reads_do_not():
     slow = LogNormal.from_median(1.0, 1.0)
     leader = simulate("leader-async", read_from="leader", clients=4, latency=slow, seed=3)
@@ -201,6 +216,8 @@ def test_max_events_bounds_the_work_and_says_so():
         (dict(think_ms=0), "think_ms must be a positive number"),
         (dict(timeout_ms=-1), "timeout_ms must be a positive number"),
         (dict(latency=3.0), "latency must be a kit distribution"),
+        (dict(protocol="leader-async", replication_latency="slow"), "replication_latency must be a kit"),
+        (dict(replication_latency=Exponential(5.0)), "replication_latency applies to the leader"),
         (dict(clock_skew_ms=[1, 2]), "clock_skew_ms must be a number or 3 finite offsets"),
         (dict(clock_skew_ms=-5.0), "clock_skew_ms must be between 0"),
         (dict(read_from="random"), "read_from applies to protocol='leader-async' only"),

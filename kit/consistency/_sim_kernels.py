@@ -199,6 +199,7 @@ def simulate_store(
     think_ms,
     timeout_ms,
     lat_spec,
+    repl_spec,
     skew,
     read_policy,
     sloppy,
@@ -223,7 +224,8 @@ def simulate_store(
 
     Clients issue one operation at a time, ``think_ms`` (exponential mean)
     apart, until ``duration_ms``; an operation not answered within
-    ``timeout_ms`` ends with status INFO. Returns
+    ``timeout_ms`` ends with status INFO. Messages take ``lat_spec`` delays,
+    except replication between leaders and followers (``repl_spec``). Returns
     ``(ops_i, ops_f, sample_t, sample_div, sample_val, changes, stats)``:
     ``ops_i[:, (client, kind, key, val, expected, status, result, coordinator)]``,
     ``ops_f[:, (invoke_ms, complete_ms)]``, divergence samples, home-replica
@@ -407,7 +409,7 @@ def simulate_store(
                                     h,
                                     net,
                                     topo,
-                                    lat_spec,
+                                    repl_spec,
                                     now,
                                     M_REPL,
                                     0,
@@ -533,7 +535,7 @@ def simulate_store(
                 lg_acks[s] = 1
                 for fo in range(1, N):
                     h, net, _ = _send(
-                        h, net, topo, lat_spec, now, M_REPL, 0, fo, s, key, op_i[o, 3], applies, float(s), o
+                        h, net, topo, repl_spec, now, M_REPL, 0, fo, s, key, op_i[o, 3], applies, float(s), o
                     )
                 if protocol == LEADER_ASYNC:
                     h, net, _ = _send(h, net, topo, lat_spec, now, M_RESP, 0, me, o, key, res, OK, 0.0, 0)
@@ -573,7 +575,7 @@ def simulate_store(
                 for y in range(N):
                     if y != x:
                         h, net, _ = _send(
-                            h, net, topo, lat_spec, now, M_PUSH, x, y, o, key, op_i[o, 3], 0, wts, o
+                            h, net, topo, repl_spec, now, M_PUSH, x, y, o, key, op_i[o, 3], 0, wts, o
                         )
                 continue
             # QUORUM: pick the replicas this operation goes to

@@ -355,6 +355,7 @@ def simulate(
     think_ms: float | None = None,
     timeout_ms: float | None = None,
     latency: Dist | None = None,
+    replication_latency: Dist | None = None,
     clock_skew_ms=0.0,
     read_from: str = "leader",
     sloppy_quorum: bool = False,
@@ -396,6 +397,11 @@ def simulate(
         client waits for an answer before giving up (status info).
     latency : Dist
         One-way message delay in ms (default :func:`default_latency`).
+    replication_latency : Dist
+        ``leader-sync``, ``leader-async`` and ``multi-leader``: the delay of
+        replication messages between replicas (default ``latency``). Real
+        followers lag by batching and queueing (Kleppmann, DDIA section 5.2,
+        "Problems with replication lag").
     clock_skew_ms : float or sequence
         Last-writer-wins clocks: a number s draws each node's offset
         uniformly from [-s, s]; a sequence gives the offsets of replicas
@@ -468,6 +474,12 @@ def simulate(
         raise ValueError(
             f"latency must be a kit distribution, e.g. LogNormal.from_median(1, 0.5) (got {latency!r})"
         )
+    if replication_latency is None:
+        replication_latency = latency
+    elif protocol == "quorum":
+        raise ValueError("replication_latency applies to the leader and multi-leader protocols, not 'quorum'")
+    if not isinstance(replication_latency, Dist):
+        raise ValueError(f"replication_latency must be a kit distribution (got {replication_latency!r})")
     validate.choice("read_from", read_from, READ_FROM)
     if read_from != "leader" and protocol != "leader-async":
         raise ValueError(f"read_from applies to protocol='leader-async' only (got protocol={protocol!r})")
@@ -521,19 +533,21 @@ def simulate(
 
     ops_i, ops_f, samp_t, samp_div, samp_val, changes, stats = K_.simulate_store(
         code, N, S, C, n_keys, R, W, read_fraction, cas_fraction, key_cdf, think_ms, timeout_ms,
-        latency.spec, skew, READ_FROM[read_from], bool(sloppy_quorum), bool(hinted_handoff),
+        latency.spec, replication_latency.spec, skew, READ_FROM[read_from], bool(sloppy_quorum),
+        bool(hinted_handoff),
         bool(read_repair), float(anti_entropy_ms), retry_ms, *topo, duration_ms, end_ms, sample_ms,
         max_ops, max_events, seed,
     )  # fmt: skip
     params = dict(
         protocol=protocol, N=N, R=R, W=W, clients=C, keys=n_keys, read_fraction=read_fraction,
         cas_fraction=cas_fraction, zipf_alpha=zipf_alpha, think_ms=think_ms, timeout_ms=timeout_ms,
-        latency=latency, clock_skew_ms=skew[:N].copy(), read_from=read_from, sloppy_quorum=sloppy_quorum,
+        latency=latency, replication_latency=replication_latency, clock_skew_ms=skew[:N].copy(),
+        read_from=read_from, sloppy_quorum=sloppy_quorum,
         spares=S, hinted_handoff=hinted_handoff, read_repair=read_repair, anti_entropy_ms=anti_entropy_ms,
         retry_ms=retry_ms, partitions=tuple(partitions), crashes=tuple(crashes), duration_ms=duration_ms,
         settle_ms=settle_ms, sample_ms=sample_ms, max_ops=max_ops, max_events=max_events, seed=seed,
     )  # fmt: skip
-    history = _history(ops_i, ops_f, changes, cas=cas_fraction > 0)
+    history = _history(ops_i, ops_f, changes, N, n_keys, cas=cas_fraction > 0)
     return SimResult(
         protocol=protocol,
         params=params,
@@ -580,8 +594,14 @@ def compare(setups: Sequence[str], **kwargs) -> dict[str, SimResult]:
     return {name: simulate(**SETUPS[name], **kwargs) for name in setups}
 
 
-def _history(ops_i: np.ndarray, ops_f: np.ndarray, changes: np.ndarray, cas: bool) -> History:
-    """The kernel's operation table as a History (initial value 0, unique written values)."""
+def _history(
+    ops_i: np.ndarray, ops_f: np.ndarray, changes: np.ndarray, N: int, n_keys: int, cas: bool
+) -> History:
+    """The kernel's operation table as a History (initial value 0, unique written values).
+
+    The replica log starts with every home replica holding 0 for every key at
+    t = 0, so a replica that never changes still counts when convergence is checked.
+    """
     n = ops_i.shape[0]
     f, status, val, exp, res = ops_i[:, 1], ops_i[:, 5], ops_i[:, 3], ops_i[:, 4], ops_i[:, 6]
     value = np.empty(n, dtype=object)
@@ -596,12 +616,16 @@ def _history(ops_i: np.ndarray, ops_f: np.ndarray, changes: np.ndarray, cas: boo
         elif status[i] == K_.OK:
             result[i] = int(res[i])
     complete = np.where(ops_f[:, 1] == np.inf, np.inf, ops_f[:, 1])
+    start = np.zeros((N * n_keys, 4))
+    start[:, 1] = np.repeat(np.arange(N), n_keys)
+    start[:, 2] = np.tile(np.arange(n_keys), N)
+    log = np.concatenate([start, changes])
     replicas = pd.DataFrame(
         {
-            "t": changes[:, 0],
-            "replica": changes[:, 1].astype(np.int64),
-            "key": changes[:, 2].astype(np.int64),
-            "value": changes[:, 3].astype(np.int64),
+            "t": log[:, 0],
+            "replica": log[:, 1].astype(np.int64),
+            "key": log[:, 2].astype(np.int64),
+            "value": log[:, 3].astype(np.int64),
         }
     )
     return History(

@@ -1,6 +1,7 @@
 """Slow, obvious reference implementations that fast kernels are tested against."""
 
 import heapq
+import itertools
 
 
 def fanout_max(draws_per_trial: list[list[float]], ks: list[int]) -> list[list[float]]:
@@ -80,3 +81,135 @@ def stale_reads(ops: list[dict], initial) -> list[bool]:
                 stale = True
         out.append(stale)
     return out
+
+
+# --- 02 consistency: the checkers, by their definitions (permutations) ---------------------------
+# An operation is a dict: process, f ("read"/"write"/"cas"/"append"), key, value, result,
+# invoke_t, complete_t, status ("ok"/"fail"/"info"). Exponential: for histories of a few ops.
+
+
+def _legal(sequence, initial) -> bool:
+    """Does running ``sequence`` on one copy of the object give every operation its result?"""
+    state = {}
+    for o in sequence:
+        cur = state.get(o["key"], initial)
+        unknown = o["status"] == "info"
+        if o["f"] == "read":
+            if not unknown and o["result"] != cur:
+                return False
+        elif o["f"] == "write":
+            state[o["key"]] = o["value"]
+        elif o["f"] == "append":
+            state[o["key"]] = cur + o["value"]
+        else:
+            swapped = cur == o["value"][0]
+            if not unknown and bool(o["result"]) != swapped:
+                return False
+            if swapped:
+                state[o["key"]] = o["value"][1]
+    return True
+
+
+def _choices(ops):
+    """Every set of operations that may have happened: ok ones always, info ones or not, fail never."""
+    sure = [o for o in ops if o["status"] == "ok"]
+    maybe = [o for o in ops if o["status"] == "info"]
+    for mask in range(2 ** len(maybe)):
+        yield sure + [o for j, o in enumerate(maybe) if mask >> j & 1]
+
+
+def linearizable(ops, initial) -> bool:
+    """Herlihy & Wing 1990: some order of the operations that respects real time is legal.
+
+    a must precede b when a completed strictly before b was invoked; an info
+    operation never completed (it may take effect at any time after its
+    invocation, or never).
+    """
+
+    def done(o):
+        return float("inf") if o["status"] == "info" else o["complete_t"]
+
+    for chosen in _choices(ops):
+        for perm in itertools.permutations(chosen):
+            if all(
+                not done(perm[j]) < perm[i]["invoke_t"]
+                for i in range(len(perm))
+                for j in range(i + 1, len(perm))
+            ) and _legal(perm, initial):
+                return True
+    return False
+
+
+def _program_order_kept(perm) -> bool:
+    last = {}
+    for o in perm:
+        if last.get(o["process"], -float("inf")) > o["invoke_t"]:
+            return False
+        last[o["process"]] = o["invoke_t"]
+    return True
+
+
+def sequential(ops, initial) -> bool:
+    """Lamport 1979: some interleaving that keeps each process's order is legal."""
+    return any(
+        _program_order_kept(perm) and _legal(perm, initial)
+        for chosen in _choices(ops)
+        for perm in itertools.permutations(chosen)
+    )
+
+
+def _reads_from(ops, initial):
+    """For ok reads of a differentiated history: the write each saw (None: the initial value)."""
+    writer = {(o["key"], o["value"]): o for o in ops if o["f"] == "write"}
+    return {id(r): writer.get((r["key"], r["result"])) for r in ops if r["f"] == "read"}
+
+
+def causal_memory(ops, initial) -> bool:
+    """Ahamad et al. 1995: each process has one legal order of all writes and its own ops respecting CO.
+
+    CO is (program order ∪ reads-from)+; ok reads and writes only.
+    """
+    rf = _reads_from(ops, initial)
+    if any(w is None and r["result"] != initial for r in ops if r["f"] == "read" for w in [rf[id(r)]]):
+        return False  # a value nobody wrote
+    before = {
+        (id(a), id(b))
+        for a in ops
+        for b in ops
+        if a["process"] == b["process"] and a["invoke_t"] < b["invoke_t"]
+    }
+    before |= {(id(w), rid) for rid, w in rf.items() if w is not None}
+    changed = True
+    while changed:  # transitive closure
+        extra = {(a, d) for a, b in before for c, d in before if b == c} - before
+        changed = bool(extra)
+        before |= extra
+    if any(a == b for a, b in before):
+        return False
+    writes = [o for o in ops if o["f"] == "write"]
+    for p in {o["process"] for o in ops}:
+        mine = writes + [o for o in ops if o["process"] == p and o["f"] == "read"]
+        if not any(
+            all(
+                (id(perm[j]), id(perm[i])) not in before
+                for i in range(len(perm))
+                for j in range(i + 1, len(perm))
+            )
+            and _legal(perm, initial)
+            for perm in itertools.permutations(mine)
+        ):
+            return False
+    return True
+
+
+def pram(ops, initial) -> bool:
+    """Lipton & Sandberg 1988: each process has one legal order of all writes and its own ops
+    that keeps every process's program order."""
+    writes = [o for o in ops if o["f"] == "write"]
+    for p in {o["process"] for o in ops}:
+        mine = writes + [o for o in ops if o["process"] == p and o["f"] == "read"]
+        if not any(
+            _program_order_kept(perm) and _legal(perm, initial) for perm in itertools.permutations(mine)
+        ):
+            return False
+    return True

@@ -1,10 +1,21 @@
 """02 consistency and CAP: histories, consistency checkers, quorums and PBS, a replicated-store simulator."""
 
 from . import checker as _checker
-from . import exercises, replication_plots
+from . import checker_exercises, checker_plots, exercises, replication_plots
 from . import pbs as _pbs
 from . import simulator as _simulator
 from .app import CAPApp, QuorumApp
+from .causal import (
+    CAUSAL_VARIANTS,
+    SESSION_GUARANTEES,
+    EventualResult,
+    ModelResult,
+    Violation,
+    check_causal,
+    check_eventual,
+    check_pram,
+    check_session,
+)
 from .checker import (
     LinearizabilityResult,
     SequentialResult,
@@ -12,6 +23,7 @@ from .checker import (
     check_sequential,
     linearization_points,
 )
+from .classify import AVAILABILITY, Classification, classify
 from .history import History, detect_format, load_history
 from .pbs import (
     LATENCY_MODELS,
@@ -36,22 +48,36 @@ def warm() -> None:
 
 
 __all__ = [
+    "AVAILABILITY",
+    "CAUSAL_VARIANTS",
     "CUTS",
     "LATENCY_MODELS",
     "PROTOCOLS",
+    "SESSION_GUARANTEES",
     "SETUPS",
     "CAPApp",
+    "Classification",
     "Crash",
+    "EventualResult",
     "History",
     "LinearizabilityResult",
+    "ModelResult",
     "PBSResult",
     "Partition",
     "QuorumApp",
     "SequentialResult",
     "SimResult",
+    "Violation",
     "WARSLatency",
+    "check_causal",
+    "check_eventual",
     "check_linearizable",
+    "check_pram",
     "check_sequential",
+    "check_session",
+    "checker_exercises",
+    "checker_plots",
+    "classify",
     "compare",
     "detect_format",
     "exercises",

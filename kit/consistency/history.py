@@ -695,16 +695,16 @@ def _load_edn(text: str, fmt: str) -> History:
     kv = fmt == "kv-edn"
     b = _Builder()
     for t, op in enumerate(_edn_ops(text)):
-        where = f"(operation {t + 1}: {op!r})"
+        where = "(operation {}: {{{}}})".format(t + 1, ", ".join(f"{k!r} {v!r}" for k, v in op.items()))
         missing = [k for k in ("process", "type", "f") if Keyword(k) not in op]
         if missing:
             raise ValueError(f"EDN history: operation without :{missing[0]} {where}")
         process, kind = op[Keyword("process")], str(op[Keyword("type")])
+        if process is None or isinstance(process, Keyword):
+            continue  # the nemesis: faults, not client operations
         f = _ALIASES.get(str(op[Keyword("f")]), str(op[Keyword("f")]))
         if f not in OPS or (f == "append" and not kv):
             raise ValueError(f"EDN history: unsupported :f :{op[Keyword('f')]} {where}")
-        if process is None or isinstance(process, Keyword):
-            continue  # the nemesis: faults, not client operations
         value = op.get(Keyword("value"))
         key = op.get(Keyword("key")) if kv else None
         if kind == "invoke":

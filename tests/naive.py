@@ -140,19 +140,21 @@ def linearizable(ops, initial) -> bool:
     return False
 
 
-def _program_order_kept(perm) -> bool:
+def _program_order_kept(perm, ops) -> bool:
+    """Does ``perm`` keep each process's operations in their order in ``ops`` (the history's)?"""
+    position = {id(o): k for k, o in enumerate(ops)}
     last = {}
     for o in perm:
-        if last.get(o["process"], -float("inf")) > o["invoke_t"]:
+        if last.get(o["process"], -1) > position[id(o)]:
             return False
-        last[o["process"]] = o["invoke_t"]
+        last[o["process"]] = position[id(o)]
     return True
 
 
 def sequential(ops, initial) -> bool:
     """Lamport 1979: some interleaving that keeps each process's order is legal."""
     return any(
-        _program_order_kept(perm) and _legal(perm, initial)
+        _program_order_kept(perm, ops) and _legal(perm, initial)
         for chosen in _choices(ops)
         for perm in itertools.permutations(chosen)
     )
@@ -172,11 +174,8 @@ def causal_memory(ops, initial) -> bool:
     rf = _reads_from(ops, initial)
     if any(w is None and r["result"] != initial for r in ops if r["f"] == "read" for w in [rf[id(r)]]):
         return False  # a value nobody wrote
-    before = {
-        (id(a), id(b))
-        for a in ops
-        for b in ops
-        if a["process"] == b["process"] and a["invoke_t"] < b["invoke_t"]
+    before = {  # program order: the history lists each process's operations in order
+        (id(a), id(b)) for j, a in enumerate(ops) for b in ops[j + 1 :] if a["process"] == b["process"]
     }
     before |= {(id(w), rid) for rid, w in rf.items() if w is not None}
     changed = True
@@ -209,7 +208,7 @@ def pram(ops, initial) -> bool:
     for p in {o["process"] for o in ops}:
         mine = writes + [o for o in ops if o["process"] == p and o["f"] == "read"]
         if not any(
-            _program_order_kept(perm) and _legal(perm, initial) for perm in itertools.permutations(mine)
+            _program_order_kept(perm, ops) and _legal(perm, initial) for perm in itertools.permutations(mine)
         ):
             return False
     return True

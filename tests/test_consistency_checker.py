@@ -152,6 +152,14 @@ def test_locality_per_key():
     assert check_linearizable(History.from_ops(rows[:2], initial=0)).verdict == "OK"
 
 
+def test_touching_intervals_overlap_except_within_a_process():
+    """Porcupine orders calls before returns at equal times; a process's own next operation follows."""
+    other = History.from_ops([("A", "w", 1, None, 0, 5), ("B", "r", None, 0, 5, 6)], initial=0)
+    assert check_linearizable(other).verdict == "OK"
+    same = History.from_ops([("A", "w", 1, None, 0, 5), ("A", "r", None, 0, 5, 6)], initial=0)
+    assert check_linearizable(same).verdict == "ILLEGAL"
+
+
 def test_failed_and_unknown_operations():
     """fail: never happened; info: may happen at any time after its invocation, or never."""
     failed = History.from_ops([("A", "w", 1, None, 0, 1, "fail"), ("B", "r", None, 1, 2, 3)], initial=0)

@@ -181,6 +181,13 @@ def test_bad_operations_are_named(ops, match):
         History.from_ops(ops)
 
 
+def test_a_process_runs_one_operation_at_a_time():
+    with pytest.raises(ValueError, match="process 'A' runs one operation at a time"):
+        History.from_ops([("A", "w", 1, None, 0, 5), ("A", "r", None, 1, 3, 6)])
+    touching = History.from_ops([("A", "w", 1, None, 0, 5), ("A", "r", None, 1, 5, 6)])
+    assert len(touching) == 2
+
+
 def test_append_needs_the_kv_model():
     with pytest.raises(ValueError, match="append needs model='kv'"):
         History.from_ops([("A", "a", "x", None, 0, 1)], initial="", model="register")

@@ -414,7 +414,9 @@ def _session_violations(obs: Observations, rules: frozenset) -> list[Violation]:
     order of the writes (its *arbitration*) makes each read return the last
     visible write to its key. Visibility is taken as small as the rules
     allow (every rule only ever adds writes), so an explanation exists iff
-    the forced order constraints are acyclic.
+    the forced order constraints are acyclic. With all three rules of PRAM
+    the session's view is one sequence in its program order, so its own
+    writes also come after everything it saw before issuing them.
     """
     out = obs.thin_air_violations()
     so_writes: dict = {}  # session -> its writes in order
@@ -449,6 +451,7 @@ def _session_violations(obs: Observations, rules: frozenset) -> list[Violation]:
                     todo.append(a)
         return visible
 
+    pram = rules >= {"read-your-writes", "monotonic-reads", "monotonic-writes"}
     for s, ops in obs.sessions.items():
         edges = {a: set(b) for a, b in order_edges.items()}
         carried: set = set()  # visibility carried along the session (monotonic reads)
@@ -477,6 +480,9 @@ def _session_violations(obs: Observations, rules: frozenset) -> list[Violation]:
                 if "monotonic-reads" in rules:
                     carried = visible
             if i in obs.writes:
+                if pram:  # one view in program order: my write comes after all I have seen
+                    for v in carried | own:
+                        edges.setdefault(v, set()).add(i)
                 own.add(i)
         writes = sorted(obs.writes)
         _, cycle = _closure(
@@ -629,7 +635,9 @@ def check_eventual(history: History, replica_ids=None) -> EventualResult:
     written = {(history.key[i], _written(history, i)) for i in np.flatnonzero(writes)}
     log = log.sort_values("t", kind="stable")
     final = dict(zip(zip(log.key, log.replica, strict=True), log.value, strict=True))  # later rows win
-    last_change = log.groupby("key").t.max().to_dict()
+    last_change: dict = {}  # by hand: pandas would drop the key None of a single register
+    for k, t in zip(log.key, log.t, strict=True):
+        last_change[k] = t
     rows = []
     for k in keys:
         finals = {r: final.get((k, r), history.initial) for r in ids}

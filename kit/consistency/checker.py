@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -195,6 +196,21 @@ def _searched(history: History) -> np.ndarray:
     return (history.status != "fail") & ~((history.status == "info") & (history.f == "read"))
 
 
+def _handoff(history: History, idx: np.ndarray) -> np.ndarray:
+    """For each operation in ``idx``: does its process invoke another one exactly when it completes?"""
+    starts = Counter(zip(history.process.tolist(), history.invoke_t.tolist(), strict=True))
+    own = (
+        history.invoke_t[idx] == history.complete_t[idx]
+    )  # an instantaneous operation is not its own successor
+    return np.array(
+        [
+            starts[(history.process[i], history.complete_t[i])] > o
+            for i, o in zip(idx.tolist(), own, strict=True)
+        ],
+        dtype=bool,
+    )
+
+
 def _encode(history: History, model: str):
     """Kernel arrays for every key, operations that took effect only."""
     live = _searched(history)
@@ -237,12 +253,13 @@ def _encode(history: History, model: str):
         t = np.concatenate(
             (history.invoke_t[idx], np.where(history.status[idx] == "info", np.inf, history.complete_t[idx]))
         )
-        is_return = np.concatenate((np.zeros(m, np.int64), np.ones(m, np.int64)))
+        # At equal times calls go first (intervals that touch overlap), except the return of an
+        # operation whose process invokes its next one at that instant: program order.
+        rank = np.concatenate((np.ones(m, np.int64), np.where(_handoff(history, idx), 0, 2)))
         local = np.concatenate((np.arange(m), np.arange(m)))
-        # time order; at equal times calls first (touching intervals overlap), then by operation
-        ev = np.lexsort((local, is_return, t))
+        ev = np.lexsort((local, rank, t))
         ev_op[2 * pos : 2 * (pos + m)] = local[ev]
-        ev_call[2 * pos : 2 * (pos + m)] = 1 - is_return[ev]
+        ev_call[2 * pos : 2 * (pos + m)] = (rank[ev] == 1).astype(np.int64)
         pos += m
         op_off[p + 1] = pos
     return parts, rows, op_off, (kind, a1, a2, res, unknown, ev_op, ev_call, init), enc.literals()

@@ -192,6 +192,17 @@ class History:
         self._check_ops()
 
     def _check_ops(self) -> None:
+        codes, _ = pd.factorize(pd.Series(self.process, dtype=object))
+        order = np.lexsort((self.invoke_t, codes))
+        same = codes[order][1:] == codes[order][:-1]
+        overlap = np.flatnonzero(same & (self.invoke_t[order][1:] < self.complete_t[order][:-1]))
+        if overlap.size:
+            i, j = int(order[overlap[0]]), int(order[overlap[0] + 1])
+            raise ValueError(
+                f"process {self.process[i]!r} runs one operation at a time, but operation {j} "
+                f"(invoked at {self.invoke_t[j]:g}) starts before operation {i} completes "
+                f"(at {self.complete_t[i]:g})"
+            )
         for i in range(len(self)):
             f, v, r, s = self.f[i], self.value[i], self.result[i], self.status[i]
             if f == "cas":
@@ -617,7 +628,7 @@ class _Builder:
 
     def invoke(self, process, f, key, value, t) -> None:
         if process in self.open:  # a process that re-invokes gave up on its last op: unknown outcome
-            self.open.pop(process)["status"] = "info"
+            self.open.pop(process).update(status="info", complete_t=t)
         row = {
             "process": process,
             "f": f,

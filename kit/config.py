@@ -51,6 +51,8 @@ SIM_MAX_OPS = 20_000
 SIM_MAX_EVENTS = 2_000_000  # bound on one run's work (~1 s); the run stops early and says so
 PBS_APP_TRIALS = 30_000  # per app update: every (R, W) of N from one pass (~20 ms at N = 3)
 CAP_APP_PARTITION_MS = (500, 1500)  # the app's partition window within SIM_DURATION_MS
+HISTORY_APP_DURATION_MS = 100.0  # a history short enough to read: about 30 operations
+HISTORY_APP_THINK_MS = 4.0
 
 # --- 02 consistency and CAP: the checkers --------------------------------------
 CONSISTENCY_CHECK_TIMEOUT_S = 30.0  # budget of one check; past it the verdict is UNKNOWN (math.inf: none)

@@ -4,7 +4,7 @@ from . import checker as _checker
 from . import checker_exercises, checker_plots, exercises, replication_plots
 from . import pbs as _pbs
 from . import simulator as _simulator
-from .app import CAPApp, QuorumApp
+from .app import CAPApp, HistoryApp, QuorumApp
 from .causal import (
     CAUSAL_VARIANTS,
     SESSION_GUARANTEES,
@@ -60,6 +60,7 @@ __all__ = [
     "Crash",
     "EventualResult",
     "History",
+    "HistoryApp",
     "LinearizabilityResult",
     "ModelResult",
     "PBSResult",

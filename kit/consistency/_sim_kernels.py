@@ -225,7 +225,8 @@ def simulate_store(
     Clients issue one operation at a time, ``think_ms`` (exponential mean)
     apart, until ``duration_ms``; an operation not answered within
     ``timeout_ms`` ends with status INFO. Messages take ``lat_spec`` delays,
-    except replication between leaders and followers (``repl_spec``). Returns
+    except background replication between replicas (log shipping, pushes,
+    gossip, hints, read repair), which takes ``repl_spec`` delays. Returns
     ``(ops_i, ops_f, sample_t, sample_div, sample_val, changes, stats)``:
     ``ops_i[:, (client, kind, key, val, expected, status, result, coordinator)]``,
     ``ops_f[:, (invoke_ms, complete_ms)]``, divergence samples, home-replica
@@ -431,7 +432,9 @@ def simulate_store(
                     pool_val[row] = sval[x]
                     pool_ts[row] = sts[x]
                     pool_id[row] = sid[x]
-                    h, net, slot = _send(h, net, topo, lat_spec, now, M_GOSSIP, x, peer, 0, 0, 0, row, 0.0, 0)
+                    h, net, slot = _send(
+                        h, net, topo, repl_spec, now, M_GOSSIP, x, peer, 0, 0, 0, row, 0.0, 0
+                    )
                     if slot < 0:
                         pool_free[pool_top] = row
                         pool_top += 1
@@ -447,7 +450,7 @@ def simulate_store(
                                     h,
                                     net,
                                     topo,
-                                    lat_spec,
+                                    repl_spec,
                                     now,
                                     M_HINT,
                                     x,
@@ -718,7 +721,7 @@ def simulate_store(
                                 h,
                                 net,
                                 topo,
-                                lat_spec,
+                                repl_spec,
                                 now,
                                 M_REPAIR,
                                 x,
@@ -735,7 +738,7 @@ def simulate_store(
                     h,
                     net,
                     topo,
-                    lat_spec,
+                    repl_spec,
                     now,
                     M_REPAIR,
                     x,

@@ -1,10 +1,11 @@
-"""The consistency lab's apps: quorum staleness (PBS) and CAP under a partition."""
+"""The consistency lab's apps: a short history checked, quorum staleness (PBS), CAP under a partition."""
 
 import ipywidgets as w
 
 from .. import config
+from ..core.rng import LogNormal
 from ..ui.app import App
-from . import pbs, replication_plots, simulator
+from . import checker, checker_plots, classify, pbs, replication_plots, simulator
 
 _SLIDER = dict(continuous_update=False, style={"description_width": "initial"})
 
@@ -99,3 +100,54 @@ class CAPApp(App):
 
     def figures(self, runs):
         return [replication_plots.cap_timeline(runs), replication_plots.divergence(runs)]
+
+
+class HistoryApp(App):
+    """Simulate a short history under a protocol and faults, then prove which models it keeps."""
+
+    title = "Which promise does this store keep? A short simulated history, checked"
+
+    def make_controls(self):
+        return {
+            "clock_skew_ms": w.FloatSlider(
+                value=0.0, min=0.0, max=30.0, step=1.0, description="clock skew ± (ms)", **_SLIDER
+            ),
+            "lag_ms": w.FloatLogSlider(
+                value=config.SIM_LATENCY_MEDIAN_MS,
+                base=10,
+                min=0,
+                max=2,
+                step=0.1,
+                readout_format=".1f",
+                description="replication delay, median (ms)",
+                **_SLIDER,
+            ),
+            "cut_off": w.Dropdown(
+                options=["nobody", *simulator.CUTS], value="minority", description="partition"
+            ),
+            "seed": w.IntSlider(value=1, min=0, max=50, description="seed", **_SLIDER),
+            "setup": w.Dropdown(
+                options=list(simulator.SETUPS), value="multi-leader (AP)", description="store"
+            ),
+        }
+
+    def compute(self, clock_skew_ms, lag_ms, cut_off, seed, setup):
+        duration, clients = config.HISTORY_APP_DURATION_MS, config.SIM_CLIENTS
+        start, end = 0.2 * duration, 0.8 * duration
+        cuts = [] if cut_off == "nobody" else [simulator.Partition.cutting(cut_off, start, end, 3, clients)]
+        run = simulator.simulate(
+            **simulator.SETUPS[setup],
+            N=3,
+            clients=clients,
+            think_ms=config.HISTORY_APP_THINK_MS,
+            duration_ms=duration,
+            clock_skew_ms=clock_skew_ms,
+            replication_latency=LogNormal.from_median(lag_ms, config.SIM_LATENCY_SIGMA),
+            partitions=cuts,
+            seed=seed,
+        )
+        return checker.check_linearizable(run.history), classify.classify(run.history)
+
+    def figures(self, computed):
+        verdict, classification = computed
+        return [checker_plots.timeline(verdict), checker_plots.hierarchy(classification)]

@@ -398,10 +398,10 @@ def simulate(
     latency : Dist
         One-way message delay in ms (default :func:`default_latency`).
     replication_latency : Dist
-        ``leader-sync``, ``leader-async`` and ``multi-leader``: the delay of
-        replication messages between replicas (default ``latency``). Real
-        followers lag by batching and queueing (Kleppmann, DDIA section 5.2,
-        "Problems with replication lag").
+        Delay of background replication between replicas: log shipping to
+        followers, pushes between leaders, gossip, hints and read repair
+        (default ``latency``). Real followers lag by batching and queueing
+        (Kleppmann, DDIA section 5.2, "Problems with replication lag").
     clock_skew_ms : float or sequence
         Last-writer-wins clocks: a number s draws each node's offset
         uniformly from [-s, s]; a sequence gives the offsets of replicas
@@ -474,10 +474,7 @@ def simulate(
         raise ValueError(
             f"latency must be a kit distribution, e.g. LogNormal.from_median(1, 0.5) (got {latency!r})"
         )
-    if replication_latency is None:
-        replication_latency = latency
-    elif protocol == "quorum":
-        raise ValueError("replication_latency applies to the leader and multi-leader protocols, not 'quorum'")
+    replication_latency = latency if replication_latency is None else replication_latency
     if not isinstance(replication_latency, Dist):
         raise ValueError(f"replication_latency must be a kit distribution (got {replication_latency!r})")
     validate.choice("read_from", read_from, READ_FROM)

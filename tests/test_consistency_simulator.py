@@ -310,3 +310,34 @@ def test_compare_and_set_is_atomic_only_behind_a_leader():
     kw = dict(clients=4, cas_fraction=0.5, read_fraction=0.3, think_ms=3, duration_ms=300, seed=4)
     assert consistency.check_linearizable(simulate("leader-sync", **kw).history).verdict == "OK"
     assert consistency.check_linearizable(simulate("quorum", **kw).history).verdict == "ILLEGAL"
+
+
+def test_follower_reads_and_the_session_guarantees():
+    """Session guarantees (Terry et al. 1994) under replication lag.
+
+    A sticky follower keeps monotonic reads but not read-your-writes; a random follower keeps neither.
+    """
+    lag = LogNormal.from_median(20.0, 1.0)
+    kw = dict(clients=3, keys=1, replication_latency=lag, duration_ms=2000, seed=1)
+    verdicts = {
+        read_from: {
+            g: res.verdict
+            for g, res in consistency.check_session(
+                simulate("leader-async", read_from=read_from, **kw).history
+            ).items()
+        }
+        for read_from in ("leader", "sticky", "random")
+    }
+    assert set(verdicts["leader"].values()) == {"OK"}
+    assert (
+        verdicts["sticky"]["read-your-writes"] == "ILLEGAL" and verdicts["sticky"]["monotonic-reads"] == "OK"
+    )
+    assert verdicts["random"]["monotonic-reads"] == "ILLEGAL"
+
+
+def test_replica_logs_prove_convergence_or_divergence():
+    cut = [Partition(100, 2400, (2,), (2,))]
+    healed = simulate("multi-leader", keys=2, partitions=[Partition(100, 1500, (2,), (2,))], seed=1)
+    apart = simulate("multi-leader", keys=2, partitions=cut, anti_entropy_ms=0, seed=1)
+    assert consistency.check_eventual(healed.history).ok
+    assert not consistency.check_eventual(apart.history).ok

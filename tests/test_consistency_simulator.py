@@ -300,6 +300,7 @@ def test_the_notebooks_sloppy_quorum_history_is_refuted():
         clients=3,
         think_ms=4,
         duration_ms=60,
+        settle_ms=20,
         seed=7,
     )
     assert len(r.history) < 40 and r.stale.sum() >= 1

@@ -28,7 +28,7 @@ MILLION = 1_000_000
     ],
 )
 def test_reproduces_bailis_2012_section_5_6(latency, N, t_ms, published):
-    """R = W = 1, within 0.5 percentage points (Bailis et al., PVLDB 2012, section 5.6 and Figure 5)."""
+    """R = W = 1, within 0.5 percentage points (Bailis et al., PVLDB 2012, section 5)."""
     p = consistency.pbs_consistency(N, 1, 1, t_ms, latency, trials=MILLION, seed=7)
     assert abs(p - published) <= 0.005, p
 

@@ -75,7 +75,8 @@ CLIENTS_MAX = 64
 KEYS_MAX = 256
 DURATION_MAX_MS = 1e7
 MAX_EVENTS_LIMIT = 100_000_000
-MAX_OPS_LIMIT = 1_000_000
+MAX_OPS_LIMIT = 200_000  # per-operation bookkeeping stays under ~80 MB
+SAMPLED_VALUES_MAX = 5_000_000  # replica values kept by the divergence samples (40 MB)
 
 
 @dataclass(frozen=True)
@@ -505,9 +506,10 @@ def simulate(
     sample_ms = validate.positive(
         "sample_ms", end_ms / config.SIM_SAMPLES if sample_ms is None else sample_ms
     )
-    if end_ms / sample_ms > 100_000:
+    if (end_ms / sample_ms) * N * n_keys > SAMPLED_VALUES_MAX:
         raise ValueError(
-            f"sample_ms is too small for the run: at most 100000 samples (got sample_ms={sample_ms:g})"
+            f"sample_ms is too small for the run: at most {SAMPLED_VALUES_MAX:,} sampled replica values "
+            f"(samples x N x keys) (got sample_ms={sample_ms:g})"
         )
     max_ops = validate.integer("max_ops", _get(max_ops, "SIM_MAX_OPS"), 1, MAX_OPS_LIMIT)
     max_events = validate.integer("max_events", _get(max_events, "SIM_MAX_EVENTS"), 1, MAX_EVENTS_LIMIT)

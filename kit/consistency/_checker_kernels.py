@@ -28,6 +28,8 @@ from ..core.jit import HAVE_NUMBA, njit, prange
 
 OK, ILLEGAL, TIMEOUT, CANCELLED = 0, 1, 2, 3  # outcomes of one partition
 READ, WRITE, CAS, APPEND = 0, 1, 2, 3  # as history.OPS
+# A write of unknown outcome whose value nobody observed: all of these are interchangeable.
+BLIND = 4
 NIL = -1
 MOD = 2147483647  # 2^31 - 1: products of two residues fit in int64
 BASE1, BASE2 = 131, 257
@@ -198,7 +200,7 @@ def search_partition(
 ):
     """Search one partition for a linearisation.
 
-    Parameters: per operation ``kind`` (READ/WRITE/CAS/APPEND), ``a1``/``a2``
+    Parameters: per operation ``kind`` (READ/WRITE/CAS/APPEND/BLIND), ``a1``/``a2``
     (value ids: written value, cas expected/new, appended literal), ``res``
     (value id read, or 1/0 for a cas that swapped/did not), ``unknown``
     (result unconstrained: the operation's outcome is unknown); per event in
@@ -261,6 +263,17 @@ def search_partition(
     buf1 = np.empty(16, np.uint8)
     buf2 = np.empty(16, np.uint8)
 
+    # Operations of unknown outcome (info) can take effect at any time, or never: try them only
+    # after every other candidate of the same level (phase 1), so an OK history is found without
+    # first trying each pending write at every position.
+    calls_phase = np.zeros(m, np.int64)
+    calls_skipped = np.zeros(m, np.bool_)
+    phase = 0
+    skipped = False
+    # BLIND writes (info, value never read nor expected by a cas) all lead to the same state and
+    # can all still happen at any later time, so a level tries only the first one it meets.
+    calls_blind = np.zeros(m, np.bool_)
+    blind_tried = False
     state = init_state
     h = 0
     entry = nxt[0]
@@ -272,7 +285,12 @@ def search_partition(
                 return CANCELLED, 0, n_best, steps
             if now_s() > deadline_s:
                 return TIMEOUT, 0, n_best, steps
-        if node_call[entry]:
+        if node_call[entry] and (phase == 1) != unknown[node_op[entry]]:
+            skipped = skipped or phase == 0  # an info operation, left for phase 1
+            entry = nxt[entry]
+        elif node_call[entry] and blind_tried and kind[node_op[entry]] == BLIND:
+            entry = nxt[entry]
+        elif node_call[entry]:
             op = node_op[entry]
             k_ = kind[op]
             legal = True
@@ -281,6 +299,9 @@ def search_partition(
                 legal = unknown[op] or state == res[op]
             elif k_ == WRITE:
                 new_state = a1[op]
+            elif k_ == BLIND:
+                new_state = a1[op]
+                blind_tried = True
             elif k_ == CAS:
                 if state == a1[op]:
                     new_state = a2[op]
@@ -365,7 +386,13 @@ def search_partition(
                     n_cache += 1
                     calls_node[n_calls] = entry
                     calls_state[n_calls] = state
+                    calls_phase[n_calls] = phase
+                    calls_skipped[n_calls] = skipped
+                    calls_blind[n_calls] = blind_tried
                     n_calls += 1
+                    phase = 0
+                    skipped = False
+                    blind_tried = False
                     state = new_state
                     h = h2
                     # lift the call and its return out of the list
@@ -381,6 +408,9 @@ def search_partition(
                     entry = nxt[entry]
             else:
                 entry = nxt[entry]
+        elif phase == 0 and skipped:
+            phase = 1  # the ordinary candidates are exhausted: now the info ones
+            entry = nxt[0]
         else:
             # an operation returned before we could linearise it: backtrack
             if n_calls > n_best:
@@ -393,6 +423,9 @@ def search_partition(
             n_calls -= 1
             entry = calls_node[n_calls]
             state = calls_state[n_calls]
+            phase = calls_phase[n_calls]
+            skipped = calls_skipped[n_calls]
+            blind_tried = calls_blind[n_calls]
             op = node_op[entry]
             bits[op >> 6] &= ~(np.uint64(1) << np.uint64(op & 63))
             h ^= zob[op]

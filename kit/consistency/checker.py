@@ -162,7 +162,7 @@ class _Encoder:
         self.values: list = []
 
     def __call__(self, v) -> int:
-        key = (type(v).__name__ if isinstance(v, bool) else "", v)  # keep True apart from 1
+        key = _key(v)  # keep True apart from 1
         i = self.ids.get(key)
         if i is None:
             if self.strings and not isinstance(v, str):
@@ -196,6 +196,44 @@ def _searched(history: History) -> np.ndarray:
     return (history.status != "fail") & ~((history.status == "info") & (history.f == "read"))
 
 
+class _Unobserved:
+    """The one state every never-observed written value stands for."""
+
+
+_UNOBSERVED = _Unobserved()
+
+
+def _key(v):
+    return (type(v).__name__ if isinstance(v, bool) else "", v)
+
+
+def _observed(history: History, idx: np.ndarray, strings: bool):
+    """Values some operation of this key can tell apart: what reads returned and cas expected.
+
+    Values written but never observed behave alike in every state (no read
+    returns them, no cas expects them), so they share one state id; this is
+    exact, and lets the search merge configurations. With appends every
+    value is part of what reads return, so nothing is merged.
+    """
+    if strings:
+        return _EVERYTHING
+    seen = {_key(history.initial)}
+    for i in idx.tolist():
+        if history.f[i] == "read" and history.status[i] == "ok":
+            seen.add(_key(history.result[i]))
+        elif history.f[i] == "cas":
+            seen.add(_key(history.value[i][0]))
+    return seen
+
+
+class _Everything:
+    def __contains__(self, item) -> bool:
+        return True
+
+
+_EVERYTHING = _Everything()
+
+
 def _handoff(history: History, idx: np.ndarray) -> np.ndarray:
     """For each operation in ``idx``: does its process invoke another one exactly when it completes?"""
     starts = Counter(zip(history.process.tolist(), history.invoke_t.tolist(), strict=True))
@@ -217,6 +255,7 @@ def _encode(history: History, model: str):
     strings = model == "kv" and bool(np.any(history.f[live] == "append"))
     enc = _Encoder(strings)
     init = enc(history.initial)
+    unobserved = -1 if strings else enc(_UNOBSERVED)
     parts = []
     for key, idx in history.by_key().items():
         idx = idx[live[idx]]
@@ -238,6 +277,7 @@ def _encode(history: History, model: str):
     for p, (_, idx) in enumerate(parts):
         m = idx.size
         rows[pos : pos + m] = idx
+        seen = _observed(history, idx, strings)
         for j, i in enumerate(idx.tolist()):
             f, v, r = history.f[i], history.value[i], history.result[i]
             kind[pos + j] = _CODE[f]
@@ -246,8 +286,13 @@ def _encode(history: History, model: str):
             if f == "read":
                 res[pos + j] = 0 if info else enc(r)
             elif f == "cas":
-                a1[pos + j], a2[pos + j] = enc(v[0]), enc(v[1])
+                a1[pos + j] = enc(v[0])
+                a2[pos + j] = enc(v[1]) if _key(v[1]) in seen else unobserved
                 res[pos + j] = 1 if (not info and r) else 0
+            elif f == "write" and _key(v) not in seen:
+                a1[pos + j] = unobserved
+                if info:
+                    kind[pos + j] = K.BLIND
             else:
                 a1[pos + j] = enc(v)
         t = np.concatenate(
@@ -450,9 +495,21 @@ def check_sequential(history: History, model: str | None = None, timeout_s: floa
     deadline = _budget(timeout_s)
     keys = history.keys
     key_id = {k: j for j, k in enumerate(keys)}
+    strings = model == "kv" and bool(np.any(history.f == "append"))
+    seen_values = {k: _observed(history, idx, strings) for k, idx in history.by_key().items()}
+
+    def merged(i):
+        """The written value, or the one stand-in for values nobody observes (as in the search)."""
+        v, f = history.value[i], history.f[i]
+        if f == "write" and _key(v) not in seen_values[history.key[i]]:
+            return _UNOBSERVED
+        if f == "cas" and _key(v[1]) not in seen_values[history.key[i]]:
+            return (v[0], _UNOBSERVED)
+        return v
+
     sessions = []
     for proc in history.processes:
-        idx = np.flatnonzero((history.process == proc) & (history.status != "fail"))
+        idx = np.flatnonzero((history.process == proc) & _searched(history))
         idx = idx[np.argsort(history.invoke_t[idx], kind="stable")]
         sessions.append(
             [
@@ -460,7 +517,7 @@ def check_sequential(history: History, model: str | None = None, timeout_s: floa
                     int(i),
                     key_id[history.key[i]],
                     history.f[i],
-                    history.value[i],
+                    merged(i),
                     history.result[i],
                     history.status[i] == "info",
                 )
@@ -484,20 +541,20 @@ def check_sequential(history: History, model: str | None = None, timeout_s: floa
         if pos == lengths:
             verdict, order = "OK", _unwind(trail)
             break
-        for p, s in enumerate(sessions):
+        for p in range(len(sessions)):
             if pos[p] == lengths[p]:
                 continue
-            i, k, f, v, r, unknown = s[pos[p]]
+            i, k, f, v, r, unknown = sessions[p][pos[p]]
             nxt = (*pos[:p], pos[p] + 1, *pos[p + 1 :])
+            if unknown and (nxt, state) not in seen:  # an info operation that never took effect
+                seen.add((nxt, state))
+                stack.append((nxt, state, trail))
             legal, new = step(model, state[k], f, v, r, unknown)
             if legal:
                 new_state = (*state[:k], new, *state[k + 1 :])
                 if (nxt, new_state) not in seen:
                     seen.add((nxt, new_state))
                     stack.append((nxt, new_state, (i, trail)))
-            if unknown and (nxt, state) not in seen:  # an info operation that never took effect
-                seen.add((nxt, state))
-                stack.append((nxt, state, trail))
     return SequentialResult(
         verdict=verdict,
         history=history,

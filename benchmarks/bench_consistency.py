@@ -112,7 +112,7 @@ def simpy_quorum(N, R, W, clients, duration_ms, think_ms, median_ms, sigma, read
     The kit's protocol, message for message: client -> coordinator, coordinator
     -> each of the N replicas (free when it is itself), replies, coordinator
     -> client after W acks (write) or R answers (read, newest wins).
-    Returns ``(op kind, invoke, complete, value written or read)`` rows.
+    Returns ``(client, op kind, invoke, complete, value written or read)`` rows.
     """
     env = simpy.Environment()
     rng = np.random.default_rng(seed)
@@ -141,7 +141,7 @@ def simpy_quorum(N, R, W, clients, duration_ms, think_ms, median_ms, sigma, read
         if state["answers"] == R:
             state["done"].succeed(state["best"][2])
 
-    def client():
+    def client(c):
         yield env.timeout(rng.exponential(think_ms))
         while env.now <= duration_ms:
             o = len(ops)
@@ -159,11 +159,11 @@ def simpy_quorum(N, R, W, clients, duration_ms, think_ms, median_ms, sigma, read
                     env.process(put(coord, i, (env.now, o, o + 1), state))
             value = yield state["done"]
             yield env.timeout(rng.lognormal(mu, sigma))
-            ops[o] = ("read" if read else "write", invoke, env.now, value if read else o + 1)
+            ops[o] = (c, "read" if read else "write", invoke, env.now, value if read else o + 1)
             yield env.timeout(rng.exponential(think_ms))
 
-    for _ in range(clients):
-        env.process(client())
+    for c in range(clients):
+        env.process(client(c))
     env.run()
     return [op for op in ops if op is not None]
 
@@ -171,8 +171,8 @@ def simpy_quorum(N, R, W, clients, duration_ms, think_ms, median_ms, sigma, read
 def _simpy_history(rows):
     return consistency.History.from_ops(
         [
-            (0, f, None if f == "read" else v, v if f == "read" else None, inv, done)
-            for f, inv, done, v in rows
+            (c, f, None if f == "read" else v, v if f == "read" else None, inv, done)
+            for c, f, inv, done, v in rows
         ],
         initial=0,
     )

@@ -251,8 +251,7 @@ def _run(N: int, pairs, latency, trials, seed) -> list[PBSResult]:
         stream_seeds(seed, -(-trials // CHUNK)),
     )
     return [
-        PBSResult(N, R, W, model, t_star[j], write_ms[j], read_ms[j], seed)
-        for j, (R, W) in enumerate(pairs)
+        PBSResult(N, R, W, model, t_star[j], write_ms[j], read_ms[j], seed) for j, (R, W) in enumerate(pairs)
     ]
 
 

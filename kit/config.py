@@ -33,7 +33,7 @@ FANOUT_PERCENTILE = 99.9  # not 99: with p = 1%, a server's p99 sits exactly on 
 
 # --- 02 consistency and CAP: PBS and the replicated-register simulator ---------
 PBS_TRIALS = 100_000  # WARS write/read pairs per curve (~15 ms; 10^6 for published-number checks)
-PBS_LATENCY = "lnkd-disk"  # the paper's Table 3 model used when none is named
+PBS_LATENCY = "lnkd-disk"  # the paper's production fit used when none is named
 SIM_N = 3  # home replicas per key
 SIM_CLIENTS = 3
 SIM_KEYS = 1

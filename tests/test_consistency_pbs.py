@@ -101,7 +101,7 @@ def test_ymmr_trade_off_of_section_5_6():
 
 
 def test_exponential_model_with_instant_writes_is_always_consistent():
-    """If writes arrive (almost) at once, any read after commit sees them (section 5.2's limit)."""
+    """Writes that arrive (almost) at once are seen by any read after commit (exponential model, §5)."""
     model = pbs.WARSLatency(
         "fast writes", Exponential(1e-9), Exponential(1.0), Exponential(1.0), Exponential(1.0)
     )
@@ -123,7 +123,7 @@ def test_k_staleness_agrees_with_sampling_random_quorums():
 
 
 def test_k_staleness_paper_example():
-    """Section 3.2: N = 3, R = W = 1 reads the latest write with probability 1/3."""
+    """Section 3: N = 3, R = W = 1 reads the latest write with probability 1/3."""
     assert consistency.k_staleness(3, 1, 1, 1) == pytest.approx(1 / 3, abs=1e-15)
 
 

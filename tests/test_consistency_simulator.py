@@ -78,7 +78,7 @@ def test_strict_quorums_with_synchronised_clocks_never_serve_a_stale_read(spec, 
 
 
 def test_sloppy_quorum_breaks_r_plus_w_above_n():
-    """Kleppmann, DDIA section 5.4: with a sloppy quorum, R + W > N no longer guarantees the latest value."""
+    """Kleppmann, DDIA ch. 5: with a sloppy quorum, R + W > N no longer guarantees the latest value."""
     cut = [Partition(300, 1500, (1, 2), (1, 2))]  # replica 0, client 0 and the spares on one side
     strict = simulate("quorum", N=3, R=2, W=2, partitions=cut, seed=2)
     sloppy = simulate("quorum", N=3, R=2, W=2, partitions=cut, sloppy_quorum=True, seed=2)

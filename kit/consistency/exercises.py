@@ -51,7 +51,7 @@ register(
         rel_tol=0.0,
         solution="A read misses one write when its single replica is not the write's: 2/3. It misses both of "
         "the last two, independently, with (2/3)<sup>2</sup> = 4/9, so it returns one of them with "
-        "1 − 4/9 ≈ 0.556. In general 1 − (C(N−W, R) / C(N, R))<sup>k</sup> (Bailis et al. 2012, §3.2).",
+        "1 − 4/9 ≈ 0.556. In general 1 − (C(N−W, R) / C(N, R))<sup>k</sup> (Bailis et al. 2012, §3).",
     )
 )
 
@@ -64,7 +64,7 @@ register(
         answer=lambda: pbs.pbs_consistency(3, 1, 1, 0.0, "lnkd-disk", trials=_TRIALS, seed=_SEED),
         abs_tol=0.05,
         rel_tol=0.0,
-        solution="About 44% (the paper reports 43.9%, §5.6). With W = 1 the write commits when the fastest "
+        solution="About 44% (the paper reports 43.9%, §5). With W = 1 the write commits when the fastest "
         "replica acknowledges, while the slow disk writes of the other two are still under way; a read "
         "with R = 1 goes to whichever replica answers first, often one of those. Ten milliseconds later "
         "92.5% of reads are consistent: the staleness is real but short.",
@@ -111,8 +111,8 @@ register(
         ],
         solution="Simulate it: <code>consistency.simulate('quorum', N=3, R=2, W=2, sloppy_quorum=True, "
         "partitions=[Partition(300, 1500, (1, 2), (1, 2))])</code> serves stale reads during the "
-        "partition. DeCandia et al. 2007 (§4.6) and Kleppmann (DDIA §5.4, 'Sloppy quorums and hinted "
-        "handoff'): a sloppy quorum is an assurance of durability, not of reading the latest value.",
+        "partition. DeCandia et al. 2007 (§4.6) and Kleppmann (DDIA ch. 5, 'Sloppy Quorums and Hinted "
+        "Handoff'): a sloppy quorum is an assurance of durability, not of reading the latest value.",
     )
 )
 

@@ -7,7 +7,7 @@ stores ship with) a read can miss the latest write. Bailis, Venkataraman,
 Franklin, Hellerstein and Stoica ("Probabilistically Bounded Staleness for
 Practical Partial Quorums", PVLDB 5(8), 2012) answer *how often*:
 
-- **k-staleness** (section 3.2): if write and read quorums are chosen
+- **k-staleness** (section 3): if write and read quorums are chosen
   uniformly at random, a read misses all of the last k writes with
   probability ``(C(N-W, R) / C(N, R))^k``.
 - **t-visibility** (section 4): with message delays drawn from production
@@ -73,7 +73,7 @@ class WARSLatency:
 
     @classmethod
     def exponential(cls, w_rate: float, ars_rate: float) -> WARSLatency:
-        """Exponential delays: W at ``w_rate`` per ms, A = R = S at ``ars_rate`` (section 5.2)."""
+        """Exponential delays: W at ``w_rate`` per ms, A = R = S at ``ars_rate`` (section 5)."""
         w_rate = validate.positive("w_rate", w_rate)
         ars_rate = validate.positive("ars_rate", ars_rate)
         ars = Exponential(1.0 / ars_rate)
@@ -83,7 +83,7 @@ class WARSLatency:
             ars,
             ars,
             ars,
-            source="Bailis et al. 2012, section 5.2 (synthetic exponential delays)",
+            source="Bailis et al. 2012, section 5 (synthetic exponential delays)",
         )
 
     @classmethod
@@ -101,13 +101,13 @@ _LNKD_SSD = _pareto_exp(0.9122, 0.235, 10.0, 1.66)
 _LNKD_DISK_W = _pareto_exp(0.38, 1.05, 1.51, 0.183)
 _YMMR_W = _pareto_exp(0.939, 3.0, 3.5, 0.0028)
 _YMMR_ARS = _pareto_exp(0.982, 1.5, 3.8, 0.0217)
-_TABLE3 = "Bailis et al. 2012, section 5.1, Table 3 (fits to production latencies)"
+_FITS = "Bailis et al. 2012, section 5 (fits to production latencies)"
 
 #: The paper's latency models by name; ``pbs_consistency(latency=...)`` takes a key or a WARSLatency.
 LATENCY_MODELS: dict[str, WARSLatency] = {
-    "lnkd-ssd": WARSLatency("LNKD-SSD", _LNKD_SSD, _LNKD_SSD, _LNKD_SSD, _LNKD_SSD, source=_TABLE3),
-    "lnkd-disk": WARSLatency("LNKD-DISK", _LNKD_DISK_W, _LNKD_SSD, _LNKD_SSD, _LNKD_SSD, source=_TABLE3),
-    "ymmr": WARSLatency("YMMR", _YMMR_W, _YMMR_ARS, _YMMR_ARS, _YMMR_ARS, source=_TABLE3),
+    "lnkd-ssd": WARSLatency("LNKD-SSD", _LNKD_SSD, _LNKD_SSD, _LNKD_SSD, _LNKD_SSD, source=_FITS),
+    "lnkd-disk": WARSLatency("LNKD-DISK", _LNKD_DISK_W, _LNKD_SSD, _LNKD_SSD, _LNKD_SSD, source=_FITS),
+    "ymmr": WARSLatency("YMMR", _YMMR_W, _YMMR_ARS, _YMMR_ARS, _YMMR_ARS, source=_FITS),
     "wan": WARSLatency(
         "WAN",
         _LNKD_DISK_W,
@@ -115,7 +115,7 @@ LATENCY_MODELS: dict[str, WARSLatency] = {
         _LNKD_SSD,
         _LNKD_SSD,
         remote_ms=75.0,
-        source="Bailis et al. 2012, section 5.1: LNKD-DISK plus 75 ms one way between datacenters",
+        source="Bailis et al. 2012, section 5: LNKD-DISK plus 75 ms one way between datacenters",
     ),
 }
 
@@ -203,7 +203,7 @@ def pbs_simulate(
         Replicas per key, read quorum, write quorum (1 <= R, W <= N <= 100).
     latency : str or WARSLatency, optional
         ``"lnkd-ssd"``, ``"lnkd-disk"``, ``"ymmr"``, ``"wan"`` (the paper's
-        Table 3 fits) or your own :class:`WARSLatency`. Default ``config.PBS_LATENCY``.
+        fits to production latencies) or your own :class:`WARSLatency`. Default ``config.PBS_LATENCY``.
     trials : int, optional
         Write/read pairs simulated (default ``config.PBS_TRIALS``).
     seed : int, optional
@@ -215,7 +215,7 @@ def pbs_simulate(
 
     Notes
     -----
-    Bailis et al., PVLDB 5(8) 2012, section 4.2 (the WARS model) and
+    Bailis et al., PVLDB 5(8) 2012, section 4 (the WARS model) and
     section 5 (its validation against Cassandra and the production fits).
 
     Example
@@ -271,7 +271,7 @@ def pbs_consistency(
 
     Notes
     -----
-    Reproduces the paper's section 5.6 figures for N = 3, R = W = 1 at t = 0:
+    Reproduces the paper's section 5 figures for N = 3, R = W = 1 at t = 0:
     LNKD-SSD 97.4%, LNKD-DISK 43.9%, YMMR 89.3%; LNKD-DISK 92.5% at t = 10 ms.
 
     Example
@@ -292,7 +292,7 @@ def k_staleness(N: int, R: int, W: int, k: int) -> float:
 
     Notes
     -----
-    Bailis et al. 2012, section 3.2, equation (2).
+    Bailis et al. 2012, section 3 (PBS k-staleness).
 
     Example
     -------
@@ -334,7 +334,7 @@ def pbs_tradeoff(
     One row per (R, W): the ``q``-th percentile read and write latency (ms),
     the t-visibility at probability ``p`` (ms after commit until reads are
     consistent with probability p), P(consistent) at t = 0, and whether the
-    quorum is strict. This is the paper's section 5.6 table for one model.
+    quorum is strict. This is the paper's section 5 comparison for one model.
 
     Example
     -------

@@ -402,7 +402,7 @@ def simulate(
         Delay of background replication between replicas: log shipping to
         followers, pushes between leaders, gossip, hints and read repair
         (default ``latency``). Real followers lag by batching and queueing
-        (Kleppmann, DDIA section 5.2, "Problems with replication lag").
+        (Kleppmann, DDIA chapter 5, "Problems with Replication Lag").
     clock_skew_ms : float or sequence
         Last-writer-wins clocks: a number s draws each node's offset
         uniformly from [-s, s]; a sequence gives the offsets of replicas
@@ -438,11 +438,11 @@ def simulate(
     Notes
     -----
     Leader protocols: Kleppmann, *Designing Data-Intensive Applications*,
-    section 5.1; commit rule as Raft (Ongaro & Ousterhout 2014, section 5.3).
-    Quorums, sloppy quorums, hinted handoff, read repair and anti-entropy:
-    DeCandia et al., SOSP 2007, sections 4.5-4.7; Kleppmann section 5.4.
-    Why R + W > N is not linearizable: Kleppmann section 9.1, "Linearizability
-    and quorums".
+    chapter 5, "Leaders and Followers"; commit rule as Raft (Ongaro &
+    Ousterhout 2014, section 5.3). Quorums, sloppy quorums, hinted handoff,
+    read repair and anti-entropy: DeCandia et al., SOSP 2007, sections
+    4.5-4.7; Kleppmann chapter 5, "Leaderless Replication". Why R + W > N is
+    not linearizable: Kleppmann chapter 9, "Linearizability and quorums".
 
     Example
     -------

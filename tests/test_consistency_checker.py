@@ -268,6 +268,11 @@ def test_pending_writes_nobody_saw_are_interchangeable():
     assert r.verdict == "ILLEGAL" and r.history.describe(r.blocked) == "r999"
     rows[-1] = ("R", "r", None, 7, 54, 55)
     assert check_linearizable(History.from_ops(rows, initial=0), timeout_s=20).verdict == "OK"
+    # the same for pending cas operations from one expected value to values nobody saw
+    cas = [(p, "cas", (7, 100 + p), None, p, p + 1, "info") for p in range(40)]
+    cas += [("S", "w", 7, None, 50, 51), ("R", "r", None, 999, 52, 53)]
+    r = check_linearizable(History.from_ops(cas, initial=0), timeout_s=20)
+    assert r.verdict == "ILLEGAL"
 
 
 def test_default_budget_comes_from_config(monkeypatch):

@@ -28,8 +28,7 @@ from ..core.jit import HAVE_NUMBA, njit, prange
 
 OK, ILLEGAL, TIMEOUT, CANCELLED = 0, 1, 2, 3  # outcomes of one partition
 READ, WRITE, CAS, APPEND = 0, 1, 2, 3  # as history.OPS
-# A write of unknown outcome whose value nobody observed: all of these are interchangeable.
-BLIND = 4
+MAX_CLASSES = 63  # classes of interchangeable pending operations tracked per search level
 NIL = -1
 MOD = 2147483647  # 2^31 - 1: products of two residues fit in int64
 BASE1, BASE2 = 131, 257
@@ -183,6 +182,7 @@ def search_partition(
     a2,
     res,
     unknown,
+    cls,
     ev_op,
     ev_call,
     init_state,
@@ -200,10 +200,11 @@ def search_partition(
 ):
     """Search one partition for a linearisation.
 
-    Parameters: per operation ``kind`` (READ/WRITE/CAS/APPEND/BLIND), ``a1``/``a2``
+    Parameters: per operation ``kind`` (READ/WRITE/CAS/APPEND), ``a1``/``a2``
     (value ids: written value, cas expected/new, appended literal), ``res``
     (value id read, or 1/0 for a cas that swapped/did not), ``unknown``
-    (result unconstrained: the operation's outcome is unknown); per event in
+    (result unconstrained: the operation's outcome is unknown), ``cls`` (a class
+    0..MAX_CLASSES-1 of interchangeable pending operations, or -1); per event in
     time order ``ev_op`` and ``ev_call`` (1 call, 0 return); ``init_state``;
     the literal strings for appends (bytes, offsets, lengths, the two hashes
     and BASE^len of each, mod ``MOD``); ``deadline_s`` on the ``now_s`` clock;
@@ -263,17 +264,10 @@ def search_partition(
     buf1 = np.empty(16, np.uint8)
     buf2 = np.empty(16, np.uint8)
 
-    # Operations of unknown outcome (info) can take effect at any time, or never: try them only
-    # after every other candidate of the same level (phase 1), so an OK history is found without
-    # first trying each pending write at every position.
-    calls_phase = np.zeros(m, np.int64)
-    calls_skipped = np.zeros(m, np.bool_)
-    phase = 0
-    skipped = False
-    # BLIND writes (info, value never read nor expected by a cas) all lead to the same state and
-    # can all still happen at any later time, so a level tries only the first one it meets.
-    calls_blind = np.zeros(m, np.bool_)
-    blind_tried = False
+    # Pending operations of one class (cls >= 0) lead to the same state and can all still happen
+    # at any later time, so a level tries only the first of each class it meets.
+    calls_tried = np.zeros(m, np.int64)
+    tried = 0
     state = init_state
     h = 0
     entry = nxt[0]
@@ -285,13 +279,12 @@ def search_partition(
                 return CANCELLED, 0, n_best, steps
             if now_s() > deadline_s:
                 return TIMEOUT, 0, n_best, steps
-        if node_call[entry] and (phase == 1) != unknown[node_op[entry]]:
-            skipped = skipped or phase == 0  # an info operation, left for phase 1
-            entry = nxt[entry]
-        elif node_call[entry] and blind_tried and kind[node_op[entry]] == BLIND:
-            entry = nxt[entry]
+        if node_call[entry] and cls[node_op[entry]] >= 0 and (tried >> cls[node_op[entry]]) & 1:
+            entry = nxt[entry]  # a twin of this one was tried at this level
         elif node_call[entry]:
             op = node_op[entry]
+            if cls[op] >= 0:
+                tried |= 1 << cls[op]
             k_ = kind[op]
             legal = True
             new_state = state
@@ -299,9 +292,6 @@ def search_partition(
                 legal = unknown[op] or state == res[op]
             elif k_ == WRITE:
                 new_state = a1[op]
-            elif k_ == BLIND:
-                new_state = a1[op]
-                blind_tried = True
             elif k_ == CAS:
                 if state == a1[op]:
                     new_state = a2[op]
@@ -386,13 +376,9 @@ def search_partition(
                     n_cache += 1
                     calls_node[n_calls] = entry
                     calls_state[n_calls] = state
-                    calls_phase[n_calls] = phase
-                    calls_skipped[n_calls] = skipped
-                    calls_blind[n_calls] = blind_tried
+                    calls_tried[n_calls] = tried
                     n_calls += 1
-                    phase = 0
-                    skipped = False
-                    blind_tried = False
+                    tried = 0
                     state = new_state
                     h = h2
                     # lift the call and its return out of the list
@@ -408,9 +394,6 @@ def search_partition(
                     entry = nxt[entry]
             else:
                 entry = nxt[entry]
-        elif phase == 0 and skipped:
-            phase = 1  # the ordinary candidates are exhausted: now the info ones
-            entry = nxt[0]
         else:
             # an operation returned before we could linearise it: backtrack
             if n_calls > n_best:
@@ -423,9 +406,7 @@ def search_partition(
             n_calls -= 1
             entry = calls_node[n_calls]
             state = calls_state[n_calls]
-            phase = calls_phase[n_calls]
-            skipped = calls_skipped[n_calls]
-            blind_tried = calls_blind[n_calls]
+            tried = calls_tried[n_calls]
             op = node_op[entry]
             bits[op >> 6] &= ~(np.uint64(1) << np.uint64(op & 63))
             h ^= zob[op]
@@ -446,13 +427,14 @@ def search_partition(
 @njit
 def _search_one(p, op_off, ops, lits, deadline_s, stop, outcome, n_order, n_best, steps, order, best):
     lo, hi = op_off[p], op_off[p + 1]
-    kind, a1, a2, res, unknown, ev_op, ev_call, init_state = ops
+    kind, a1, a2, res, unknown, cls, ev_op, ev_call, init_state = ops
     o, n1, n2, s = search_partition(
         kind[lo:hi],
         a1[lo:hi],
         a2[lo:hi],
         res[lo:hi],
         unknown[lo:hi],
+        cls[lo:hi],
         ev_op[2 * lo : 2 * hi],
         ev_call[2 * lo : 2 * hi],
         init_state,

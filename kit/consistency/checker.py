@@ -269,6 +269,7 @@ def _encode(history: History, model: str):
     a2 = np.zeros(m_total, np.int64)
     res = np.zeros(m_total, np.int64)
     unknown = np.zeros(m_total, np.bool_)
+    cls = np.full(m_total, -1, np.int64)
     ev_op = np.empty(2 * m_total, np.int64)
     ev_call = np.empty(2 * m_total, np.int64)
     op_off = np.zeros(len(parts) + 1, np.int64)
@@ -278,6 +279,10 @@ def _encode(history: History, model: str):
         m = idx.size
         rows[pos : pos + m] = idx
         seen = _observed(history, idx, strings)
+        # Pending operations whose written value nobody observed act alike: a blind write always
+        # leads to the one unobserved state, a cas from the same expected value too. Each such
+        # group is a class the search tries once per level.
+        classes: dict = {}
         for j, i in enumerate(idx.tolist()):
             f, v, r = history.f[i], history.value[i], history.result[i]
             kind[pos + j] = _CODE[f]
@@ -289,10 +294,12 @@ def _encode(history: History, model: str):
                 a1[pos + j] = enc(v[0])
                 a2[pos + j] = enc(v[1]) if _key(v[1]) in seen else unobserved
                 res[pos + j] = 1 if (not info and r) else 0
+                if info and a2[pos + j] == unobserved:
+                    cls[pos + j] = classes.setdefault(("cas", a1[pos + j]), len(classes))
             elif f == "write" and _key(v) not in seen:
                 a1[pos + j] = unobserved
                 if info:
-                    kind[pos + j] = K.BLIND
+                    cls[pos + j] = classes.setdefault("write", len(classes))
             else:
                 a1[pos + j] = enc(v)
         t = np.concatenate(
@@ -307,7 +314,8 @@ def _encode(history: History, model: str):
         ev_call[2 * pos : 2 * (pos + m)] = (rank[ev] == 1).astype(np.int64)
         pos += m
         op_off[p + 1] = pos
-    return parts, rows, op_off, (kind, a1, a2, res, unknown, ev_op, ev_call, init), enc.literals()
+    cls[cls >= K.MAX_CLASSES] = -1  # beyond that many classes, the rest are searched one by one
+    return parts, rows, op_off, (kind, a1, a2, res, unknown, cls, ev_op, ev_call, init), enc.literals()
 
 
 def check_linearizable(history: History, model: str | None = None, timeout_s: float | None = None):

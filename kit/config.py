@@ -56,7 +56,7 @@ HISTORY_APP_THINK_MS = 4.0
 
 # --- 02 consistency and CAP: the checkers --------------------------------------
 CONSISTENCY_CHECK_TIMEOUT_S = 30.0  # budget of one check; past it the verdict is UNKNOWN (math.inf: none)
-CONSISTENCY_PARALLEL_MIN_OPS = 1000  # check keys on all cores from this many operations up
+CONSISTENCY_PARALLEL_MIN_OPS = 5000  # check keys on all cores from this many ops up (waking threads costs ms)
 CONSISTENCY_TIMELINE_MAX_OPS = 120  # operations drawn in a timeline (around the one that failed)
 CONSISTENCY_SEQUENTIAL_MAX_OPS = 200  # classify() searches for a sequential order up to this size
 

@@ -228,9 +228,12 @@ def search_partition(
     for e in range(n_ev + 1):
         nxt[e] = e + 1 if e < n_ev else NIL
         prv[e] = e - 1
+    node_cls = np.full(n_ev + 1, -1, np.int64)  # the class of a call's operation (-1: none, or a return)
     for e in range(n_ev):
         node_op[e + 1] = ev_op[e]
         node_call[e + 1] = ev_call[e] == 1
+        if ev_call[e] == 1:
+            node_cls[e + 1] = cls[ev_op[e]]
         if ev_call[e] == 0:
             ret_node[ev_op[e]] = e + 1
     # Zobrist keys: the hash of a set of operations is the xor of its members' keys
@@ -279,7 +282,7 @@ def search_partition(
                 return CANCELLED, 0, n_best, steps
             if now_s() > deadline_s:
                 return TIMEOUT, 0, n_best, steps
-        if node_call[entry] and cls[node_op[entry]] >= 0 and (tried >> cls[node_op[entry]]) & 1:
+        if node_cls[entry] >= 0 and (tried >> node_cls[entry]) & 1:
             entry = nxt[entry]  # a twin of this one was tried at this level
         elif node_call[entry]:
             op = node_op[entry]

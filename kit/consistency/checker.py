@@ -114,9 +114,10 @@ class LinearizabilityResult:
     unplaced : tuple of int
         ILLEGAL: the operations outside that prefix that were already
         invoked when ``blocked`` returned: none of them could come next.
-    partitions : DataFrame
-        One row per key: ``key, ops, verdict, steps`` (search steps). Once
-        one key is ILLEGAL the others stop (UNKNOWN): the verdict is settled.
+    keys : dict
+        Per key checked, in search order: ``key, ops, verdict, steps``
+        (lists); as a table in ``.partitions``. Once one key is ILLEGAL the
+        others stop (UNKNOWN): the verdict is settled.
     elapsed_s : float
     """
 
@@ -126,7 +127,7 @@ class LinearizabilityResult:
     order: tuple = field(repr=False)
     blocked: int | None
     unplaced: tuple = field(repr=False)
-    partitions: pd.DataFrame = field(repr=False)
+    keys: dict = field(repr=False)
     elapsed_s: float
 
     @property
@@ -135,8 +136,13 @@ class LinearizabilityResult:
         return {"OK": True, "ILLEGAL": False}.get(self.verdict)
 
     @property
+    def partitions(self) -> pd.DataFrame:
+        """One row per key: ``key, ops, verdict, steps`` (search steps)."""
+        return pd.DataFrame(self.keys)
+
+    @property
     def illegal_keys(self) -> list:
-        return self.partitions.loc[self.partitions.verdict == "ILLEGAL", "key"].tolist()
+        return [k for k, v in zip(self.keys["key"], self.keys["verdict"], strict=True) if v == "ILLEGAL"]
 
     def points(self) -> np.ndarray:
         """Linearisation instants of the operations in ``order`` (NaN elsewhere)."""
@@ -149,7 +155,7 @@ class LinearizabilityResult:
             extra += f", prefix={len(self.order)} ops"
         return (
             f"LinearizabilityResult({self.verdict}, model={self.model!r}, {len(self.history)} ops, "
-            f"{len(self.partitions)} key(s){extra}, {self.elapsed_s * 1e3:.1f} ms)"
+            f"{len(self.keys['key'])} key(s){extra}, {self.elapsed_s * 1e3:.1f} ms)"
         )
 
 
@@ -234,16 +240,14 @@ class _Everything:
 _EVERYTHING = _Everything()
 
 
-def _handoff(history: History, idx: np.ndarray) -> np.ndarray:
-    """For each operation in ``idx``: does its process invoke another one exactly when it completes?"""
+def _handoff(history: History) -> np.ndarray:
+    """For each operation: does its process invoke another one exactly when it completes?"""
     starts = Counter(zip(history.process.tolist(), history.invoke_t.tolist(), strict=True))
-    own = (
-        history.invoke_t[idx] == history.complete_t[idx]
-    )  # an instantaneous operation is not its own successor
+    instant = (history.invoke_t == history.complete_t).tolist()  # not its own successor
     return np.array(
         [
-            starts[(history.process[i], history.complete_t[i])] > o
-            for i, o in zip(idx.tolist(), own, strict=True)
+            starts[(p, t)] > o
+            for p, t, o in zip(history.process.tolist(), history.complete_t.tolist(), instant, strict=True)
         ],
         dtype=bool,
     )
@@ -256,6 +260,7 @@ def _encode(history: History, model: str):
     enc = _Encoder(strings)
     init = enc(history.initial)
     unobserved = -1 if strings else enc(_UNOBSERVED)
+    handoff = _handoff(history)
     parts = []
     for key, idx in history.by_key().items():
         idx = idx[live[idx]]
@@ -307,7 +312,7 @@ def _encode(history: History, model: str):
         )
         # At equal times calls go first (intervals that touch overlap), except the return of an
         # operation whose process invokes its next one at that instant: program order.
-        rank = np.concatenate((np.ones(m, np.int64), np.where(_handoff(history, idx), 0, 2)))
+        rank = np.concatenate((np.ones(m, np.int64), np.where(handoff[idx], 0, 2)))
         local = np.concatenate((np.arange(m), np.arange(m)))
         ev = np.lexsort((local, rank, t))
         ev_op[2 * pos : 2 * (pos + m)] = local[ev]
@@ -374,14 +379,12 @@ def check_linearizable(history: History, model: str | None = None, timeout_s: fl
         outcome = n_order = n_best = steps = np.zeros(0, np.int64)
         order = best = np.zeros(0, np.int64)
     names = {K.OK: "OK", K.ILLEGAL: "ILLEGAL", K.TIMEOUT: "UNKNOWN", K.CANCELLED: "UNKNOWN"}
-    partitions = pd.DataFrame(
-        {
-            "key": [k for k, _ in parts],
-            "ops": np.diff(op_off),
-            "verdict": [names[int(o)] for o in outcome],
-            "steps": steps,
-        }
-    )
+    keys = {
+        "key": [k for k, _ in parts],
+        "ops": np.diff(op_off).tolist(),
+        "verdict": [names[int(o)] for o in outcome],
+        "steps": steps.tolist(),
+    }
     verdict = "ILLEGAL" if (outcome == K.ILLEGAL).any() else "OK" if (outcome == K.OK).all() else "UNKNOWN"
     blocked, unplaced = None, ()
     if verdict == "OK":
@@ -412,7 +415,7 @@ def check_linearizable(history: History, model: str | None = None, timeout_s: fl
         order=final,
         blocked=blocked,
         unplaced=unplaced,
-        partitions=partitions,
+        keys=keys,
         elapsed_s=time.perf_counter() - start,
     )
 

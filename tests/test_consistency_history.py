@@ -106,6 +106,19 @@ def test_edn_history_errors_name_the_operation(tmp_path):
         load_history(p)
 
 
+def test_vector_values_are_compared_as_tuples(tmp_path):
+    p = tmp_path / "h.edn"
+    p.write_text(
+        "[{:process 0 :type :invoke :f :write :value [1 2]} {:process 0 :type :ok :f :write :value [1 2]}\n"
+        " {:process 1 :type :invoke :f :read :value nil} {:process 1 :type :ok :f :read :value [1 2]}]"
+    )
+    h = load_history(p)
+    assert h.value[0] == (1, 2) and h.result[1] == (1, 2)
+    from kit.consistency import check_linearizable
+
+    assert check_linearizable(h).verdict == "OK"
+
+
 def test_nemesis_operations_are_skipped(tmp_path):
     p = tmp_path / "h.edn"
     p.write_text(

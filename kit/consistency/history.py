@@ -264,8 +264,8 @@ class History:
             cols["process"].append(get("process"))
             cols["f"].append(f)
             cols["key"].append(get("key"))
-            cols["value"].append(tuple(value) if f == "cas" and isinstance(value, list) else value)
-            cols["result"].append(get("result"))
+            cols["value"].append(_hashable(value))  # lists become tuples: values are compared and hashed
+            cols["result"].append(_hashable(get("result")))
             cols["invoke_t"].append(get("invoke_t"))
             cols["complete_t"].append(math.inf if complete is None else complete)
             cols["status"].append(status)
@@ -685,7 +685,7 @@ def _load_etcd(text: str) -> History:
 
 
 def _cas_pair(value, where):
-    if not (isinstance(value, list) and len(value) == 2):
+    if not (isinstance(value, list | tuple) and len(value) == 2):
         raise ValueError(f"a cas needs [expected new] (got {value!r}) {where}")
     return tuple(value)
 
@@ -716,8 +716,8 @@ def _load_edn(text: str, fmt: str) -> History:
         f = _ALIASES.get(str(op[Keyword("f")]), str(op[Keyword("f")]))
         if f not in OPS or (f == "append" and not kv):
             raise ValueError(f"EDN history: unsupported :f :{op[Keyword('f')]} {where}")
-        value = op.get(Keyword("value"))
-        key = op.get(Keyword("key")) if kv else None
+        value = _hashable(op.get(Keyword("value")))  # vectors become tuples: values are compared and hashed
+        key = _hashable(op.get(Keyword("key"))) if kv else None
         if kind == "invoke":
             arg = None if f == "read" else _cas_pair(value, where) if f == "cas" else value
             b.invoke(process, f, key, arg, float(t))

@@ -9,7 +9,7 @@ checks a learner's predictions.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import caching, config, exercises, fanout, sagas, sharding, sweep
+from . import caching, config, consistency, exercises, fanout, sagas, sharding, sweep
 
 try:
     __version__ = version("sysdesign-kit")
@@ -18,9 +18,21 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 TOPICS = {  # notebook -> topic package, in curriculum order
     "00_start_here": fanout,
+    "02_consistency_and_cap": consistency,
     "03_sharding": sharding,
     "04_caching": caching,
     "05_sagas": sagas,
 }
 
-__all__ = ["TOPICS", "__version__", "caching", "config", "exercises", "fanout", "sagas", "sharding", "sweep"]
+__all__ = [
+    "TOPICS",
+    "__version__",
+    "caching",
+    "config",
+    "consistency",
+    "exercises",
+    "fanout",
+    "sagas",
+    "sharding",
+    "sweep",
+]

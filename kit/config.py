@@ -109,6 +109,34 @@ CACHE_EDGE_RTT_MS = 20.0  # median client-edge round trip (log-normal, sigma 0.3
 CACHE_ORIGIN_RTT_MS = 60.0  # median edge-origin round trip (log-normal, sigma 0.3)
 CACHE_APP_LOOKUP_MS = 1.0  # median app cache lookup (log-normal, sigma 0.3)
 CACHE_DB_SERVICE_MS = 2.0  # mean replica service time (exponential)
+# --- 02 consistency and CAP: PBS and the replicated-register simulator ---------
+PBS_TRIALS = 100_000  # WARS write/read pairs per curve (~15 ms; 10^6 for published-number checks)
+PBS_LATENCY = "lnkd-disk"  # the paper's production fit used when none is named
+SIM_N = 3  # home replicas per key
+SIM_CLIENTS = 3
+SIM_KEYS = 1
+SIM_READ_FRACTION = 0.5
+SIM_THINK_MS = 10.0  # mean time between one client's operations
+SIM_TIMEOUT_MS = 50.0  # a client gives up after this (outcome unknown)
+SIM_LATENCY_MEDIAN_MS = 1.0  # one-way message delay, log-normal
+SIM_LATENCY_SIGMA = 0.5
+SIM_RETRY_MS = 20.0  # leader resends unacknowledged entries / spares retry hints
+SIM_ANTI_ENTROPY_MS = 100.0  # gossip period of the AP protocols
+SIM_DURATION_MS = 2000.0  # clients issue operations for this long
+SIM_SETTLE_MS = 500.0  # then the run continues without clients, so replicas can converge
+SIM_SAMPLES = 200  # divergence samples per run
+SIM_MAX_OPS = 20_000
+SIM_MAX_EVENTS = 2_000_000  # bound on one run's work (~1 s); the run stops early and says so
+PBS_APP_TRIALS = 30_000  # per app update: every (R, W) of N from one pass (~20 ms at N = 3)
+CAP_APP_PARTITION_MS = (500, 1500)  # the app's partition window within SIM_DURATION_MS
+HISTORY_APP_DURATION_MS = 100.0  # a history short enough to read: about 30 operations
+HISTORY_APP_THINK_MS = 4.0
+
+# --- 02 consistency and CAP: the checkers --------------------------------------
+CONSISTENCY_CHECK_TIMEOUT_S = 30.0  # budget of one check; past it the verdict is UNKNOWN (math.inf: none)
+CONSISTENCY_PARALLEL_MIN_OPS = 5000  # check keys on all cores from this many ops up (waking threads costs ms)
+CONSISTENCY_TIMELINE_MAX_OPS = 120  # operations drawn in a timeline (around the one that failed)
+CONSISTENCY_SEQUENTIAL_MAX_OPS = 200  # classify() searches for a sequential order up to this size
 
 
 _DEFAULTS = {name: value for name, value in globals().items() if name.isupper()}

@@ -1,0 +1,153 @@
+"""The consistency lab's apps: a short history checked, quorum staleness (PBS), CAP under a partition."""
+
+import ipywidgets as w
+
+from .. import config
+from ..core.rng import LogNormal
+from ..ui.app import App
+from . import checker, checker_plots, classify, pbs, replication_plots, simulator
+
+_SLIDER = dict(continuous_update=False, style={"description_width": "initial"})
+
+
+class QuorumApp(App):
+    """N, R, W and a production latency model: how stale are reads, and what does freshness cost?"""
+
+    title = "Partial quorums: how soon does a read see the last write? (PBS, Bailis et al. 2012)"
+
+    def make_controls(self):
+        N = w.IntSlider(value=3, min=2, max=7, description="replicas N", **_SLIDER)
+        R = w.IntSlider(value=1, min=1, max=3, description="read quorum R", **_SLIDER)
+        W = w.IntSlider(value=1, min=1, max=3, description="write quorum W", **_SLIDER)
+
+        def fit_quorums(change):  # R and W cannot exceed N: the sliders follow N
+            R.max = W.max = change.new
+
+        N.observe(fit_quorums, names="value")
+        return {
+            "N": N,
+            "R": R,
+            "W": W,
+            "latency": w.Dropdown(
+                options=[(m.name, key) for key, m in pbs.LATENCY_MODELS.items()],
+                value=config.PBS_LATENCY,
+                description="latency model",
+            ),
+            "p": w.Dropdown(
+                options=[("90%", 0.9), ("99%", 0.99), ("99.9%", 0.999)],
+                value=0.999,
+                description="target P(consistent)",
+            ),
+        }
+
+    def compute(self, N, R, W, latency, p):
+        every = pbs.pbs_all(N, latency, trials=config.PBS_APP_TRIALS, seed=config.SEED)
+        return every, (R, W), p
+
+    def figures(self, computed):
+        every, (R, W), p = computed
+        mine = next(r for r in every if (r.R, r.W) == (R, W))
+        partial = [r for r in every if not r.strict]
+        table = pbs.tradeoff_table(every, p)
+        return [
+            replication_plots.pbs_curves(partial, mine, p=p),
+            replication_plots.pbs_tradeoff(table, (R, W)),
+        ]
+
+
+class CAPApp(App):
+    """The same clients and partition under a CP and an AP store, side by side."""
+
+    title = "CAP: during a partition, refuse or serve stale data?"
+
+    def make_controls(self):
+        start, end = config.CAP_APP_PARTITION_MS
+        ap = [name for name in simulator.SETUPS if name != "leader-sync (CP)"]
+        return {
+            "cut_off": w.Dropdown(options=list(simulator.CUTS), value="minority", description="cut off"),
+            "clock_skew_ms": w.FloatSlider(
+                value=0.0, min=0.0, max=50.0, step=1.0, description="clock skew ± (ms)", **_SLIDER
+            ),
+            "partition_ms": w.IntRangeSlider(
+                value=(start, end),
+                min=0,
+                max=int(config.SIM_DURATION_MS),
+                step=50,
+                description="partition (ms)",
+                **_SLIDER,
+            ),
+            "N": w.IntSlider(value=3, min=3, max=7, description="replicas N", **_SLIDER),
+            "read_fraction": w.FloatSlider(
+                value=config.SIM_READ_FRACTION, min=0.1, max=0.9, step=0.05, description="reads", **_SLIDER
+            ),
+            "ap_setup": w.Dropdown(options=ap, value="multi-leader (AP)", description="compare with"),
+        }
+
+    def compute(self, partition_ms, cut_off, ap_setup, N, clock_skew_ms, read_fraction):
+        start, end = partition_ms
+        clients = config.SIM_CLIENTS
+        # an empty window means no partition at all: the baseline to compare with
+        cuts = [simulator.Partition.cutting(cut_off, start, end, N, clients)] if end > start else []
+        return simulator.compare(
+            ["leader-sync (CP)", ap_setup],
+            N=N,
+            clients=clients,
+            clock_skew_ms=clock_skew_ms,
+            read_fraction=read_fraction,
+            partitions=cuts,
+            seed=config.SEED,
+        )
+
+    def figures(self, runs):
+        return [replication_plots.cap_timeline(runs), replication_plots.divergence(runs)]
+
+
+class HistoryApp(App):
+    """Simulate a short history under a protocol and faults, then prove which models it keeps."""
+
+    title = "Which promise does this store keep? A short simulated history, checked"
+
+    def make_controls(self):
+        return {
+            "clock_skew_ms": w.FloatSlider(
+                value=0.0, min=0.0, max=30.0, step=1.0, description="clock skew ± (ms)", **_SLIDER
+            ),
+            "lag_ms": w.FloatLogSlider(
+                value=config.SIM_LATENCY_MEDIAN_MS,
+                base=10,
+                min=0,
+                max=2,
+                step=0.1,
+                readout_format=".1f",
+                description="replication delay, median (ms)",
+                **_SLIDER,
+            ),
+            "cut_off": w.Dropdown(
+                options=["nobody", *simulator.CUTS], value="minority", description="partition"
+            ),
+            "seed": w.IntSlider(value=1, min=0, max=50, description="seed", **_SLIDER),
+            "setup": w.Dropdown(
+                options=list(simulator.SETUPS), value="multi-leader (AP)", description="store"
+            ),
+        }
+
+    def compute(self, clock_skew_ms, lag_ms, cut_off, seed, setup):
+        duration, clients = config.HISTORY_APP_DURATION_MS, config.SIM_CLIENTS
+        start, end = 0.2 * duration, 0.8 * duration
+        cuts = [] if cut_off == "nobody" else [simulator.Partition.cutting(cut_off, start, end, 3, clients)]
+        run = simulator.simulate(
+            **simulator.SETUPS[setup],
+            N=3,
+            clients=clients,
+            think_ms=config.HISTORY_APP_THINK_MS,
+            duration_ms=duration,
+            clock_skew_ms=clock_skew_ms,
+            replication_latency=LogNormal.from_median(lag_ms, config.SIM_LATENCY_SIGMA),
+            partitions=cuts,
+            seed=seed,
+        )
+        return checker.check_linearizable(run.history), classify.classify(run.history)
+
+    def figures(self, computed):
+        verdict, classification = computed
+        return [checker_plots.timeline(verdict), checker_plots.hierarchy(classification)]

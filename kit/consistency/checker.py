@@ -1,0 +1,622 @@
+"""Linearizability and sequential consistency of a history.
+
+Linearizability (Herlihy & Wing 1990): every operation appears to take
+effect at one instant between its invocation and its completion, in an order
+that a single copy of the object (the *model*) could have produced. It is
+*local* (Herlihy & Wing 1990, section 3.3, Theorem 1): a history is
+linearizable iff each object's sub-history is, so a key-value history is
+checked key by key (P-compositionality, Horn & Kroening 2015), the keys in
+parallel. Each key is searched with Wing & Gong's algorithm as improved by
+Lowe (2017) and implemented by Porcupine: see ``_checker_kernels``.
+
+Sequential consistency (Lamport 1979) drops real time: some interleaving
+that keeps each process's own order must be legal. It is not local, so all
+keys are searched together; that is exponential in the worst case (checking
+it is NP-complete, Gibbons & Korach 1997) and meant for small histories.
+
+Models (the sequential specifications):
+
+``register``      read, write
+``cas-register``  read, write, cas(expected, new) -> swapped?
+``kv``            read (get), write (put), append, on strings (Porcupine's kv)
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import config
+from ..core import validate
+from . import _checker_kernels as K
+from .history import APPEND, CAS, MODELS, OPS, READ, WRITE, History
+
+VERDICTS = ("OK", "ILLEGAL", "UNKNOWN")
+_ALLOWED = {
+    "register": {"read", "write"},
+    "cas-register": {"read", "write", "cas"},
+    "kv": {"read", "write", "append"},
+}
+_CODE = {f: i for i, f in enumerate(OPS)}
+
+
+def _budget(timeout_s) -> float:
+    """The deadline on the kernels' clock for a budget in seconds (None: the configured one)."""
+    timeout_s = config.CONSISTENCY_CHECK_TIMEOUT_S if timeout_s is None else timeout_s
+    if timeout_s == math.inf:
+        return math.inf
+    return K.now_s() + validate.positive("timeout_s", timeout_s)
+
+
+def _model(history: History, model: str | None) -> str:
+    if not isinstance(history, History):
+        raise ValueError(
+            f"history must be a kit.consistency.History (load_history, History.from_ops) "
+            f"(got {type(history).__name__})"
+        )
+    model = history.model if model is None else model
+    validate.choice("model", model, MODELS)
+    used = set(history.f[history.status != "fail"].tolist())
+    extra = used - _ALLOWED[model]
+    if extra:
+        raise ValueError(
+            f"model={model!r} has no {sorted(extra)[0]!r} operation; this history needs "
+            f"{'kv' if 'append' in extra else 'cas-register'!r}"
+        )
+    return model
+
+
+def linearization_points(history: History, order) -> np.ndarray:
+    """A real-time instant for each operation of a linearisation (NaN for those not in it).
+
+    Operation k of the order sits in ``[lo_k, hi_k]``: ``lo_k`` the latest of
+    its invocation and the previous point, ``hi_k`` the earliest completion
+    among it and the operations after it (non-empty because the order
+    respects real time); it is drawn in the middle (at ``lo_k`` if unbounded).
+    """
+    points = np.full(len(history), np.nan)
+    order = np.asarray(order, dtype=np.int64)
+    if order.size == 0:
+        return points
+    complete = np.where(history.status[order] == "info", np.inf, history.complete_t[order])
+    hi = np.minimum.accumulate(complete[::-1])[::-1]
+    prev = -np.inf
+    for k, i in enumerate(order):
+        lo = max(prev, history.invoke_t[i])
+        p = lo if not np.isfinite(hi[k]) else (lo + hi[k]) / 2.0
+        points[i] = p
+        prev = p
+    return points
+
+
+@dataclass(frozen=True, eq=False)
+class LinearizabilityResult:
+    """What :func:`check_linearizable` found.
+
+    Attributes
+    ----------
+    verdict : {"OK", "ILLEGAL", "UNKNOWN"}
+        UNKNOWN: the time budget ran out before an answer (never a guess).
+    model : str
+    history : History
+    order : tuple of int
+        OK: every operation that took effect (rows of ``history``) in a
+        linearisation order. Otherwise: the longest linearisable prefix of
+        the first key found ILLEGAL.
+    blocked : int or None
+        ILLEGAL: the operation that could not be linearised before it
+        returned, at the deepest point the search reached.
+    unplaced : tuple of int
+        ILLEGAL: the operations outside that prefix that were already
+        invoked when ``blocked`` returned: none of them could come next.
+    keys : dict
+        Per key checked, in search order: ``key, ops, verdict, steps``
+        (lists); as a table in ``.partitions``. Once one key is ILLEGAL the
+        others stop (UNKNOWN): the verdict is settled.
+    elapsed_s : float
+    """
+
+    verdict: str
+    model: str
+    history: History = field(repr=False)
+    order: tuple = field(repr=False)
+    blocked: int | None
+    unplaced: tuple = field(repr=False)
+    keys: dict = field(repr=False)
+    elapsed_s: float
+
+    @property
+    def ok(self) -> bool | None:
+        """True (OK), False (ILLEGAL) or None (UNKNOWN)."""
+        return {"OK": True, "ILLEGAL": False}.get(self.verdict)
+
+    @property
+    def partitions(self) -> pd.DataFrame:
+        """One row per key: ``key, ops, verdict, steps`` (search steps)."""
+        return pd.DataFrame(self.keys)
+
+    @property
+    def illegal_keys(self) -> list:
+        return [k for k, v in zip(self.keys["key"], self.keys["verdict"], strict=True) if v == "ILLEGAL"]
+
+    def points(self) -> np.ndarray:
+        """Linearisation instants of the operations in ``order`` (NaN elsewhere)."""
+        return linearization_points(self.history, self.order)
+
+    def __repr__(self) -> str:
+        extra = ""
+        if self.verdict == "ILLEGAL":
+            extra = f", blocked={self.history.describe(self.blocked)!r} (op {self.blocked})"
+            extra += f", prefix={len(self.order)} ops"
+        return (
+            f"LinearizabilityResult({self.verdict}, model={self.model!r}, {len(self.history)} ops, "
+            f"{len(self.keys['key'])} key(s){extra}, {self.elapsed_s * 1e3:.1f} ms)"
+        )
+
+
+class _Encoder:
+    """Values -> small ints the kernels compare; strings also as bytes for appends."""
+
+    def __init__(self, strings: bool):
+        self.strings = strings
+        self.ids: dict = {}
+        self.values: list = []
+
+    def __call__(self, v) -> int:
+        key = _key(v)  # keep True apart from 1
+        i = self.ids.get(key)
+        if i is None:
+            if self.strings and not isinstance(v, str):
+                raise ValueError(
+                    f"the kv model appends strings: every value written, appended or read must be a "
+                    f"str (got {v!r})"
+                )
+            i = self.ids[key] = len(self.values)
+            self.values.append(v)
+        return i
+
+    def literals(self):
+        if not self.strings:
+            empty = np.zeros(0, np.int64)
+            return (np.zeros(0, np.uint8), empty, empty, empty, empty, empty, empty)
+        data = [v.encode("utf-8") for v in self.values]
+        lengths = np.array([len(b) for b in data], dtype=np.int64)
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+        raw = np.frombuffer(b"".join(data), dtype=np.uint8).copy()
+        h1, h2, p1, p2 = K.literal_hashes(raw, offsets, lengths)
+        return raw, offsets, lengths, h1, h2, p1, p2
+
+
+def _searched(history: History) -> np.ndarray:
+    """The operations the search must place: not failed, and not reads of unknown result.
+
+    A read whose result is unknown neither constrains nor changes the state,
+    so it fits anywhere after its invocation; leaving it out keeps the
+    search from doubling its configurations for every such read in flight.
+    """
+    return (history.status != "fail") & ~((history.status == "info") & (history.f == "read"))
+
+
+class _Unobserved:
+    """The one state every never-observed written value stands for."""
+
+
+_UNOBSERVED = _Unobserved()
+
+
+def _key(v):
+    return (type(v).__name__ if isinstance(v, bool) else "", v)
+
+
+def _observed(history: History, idx: np.ndarray, strings: bool):
+    """Values some operation of this key can tell apart: what reads returned and cas expected.
+
+    Values written but never observed behave alike in every state (no read
+    returns them, no cas expects them), so they share one state id; this is
+    exact, and lets the search merge configurations. With appends every
+    value is part of what reads return, so nothing is merged.
+    """
+    if strings:
+        return _EVERYTHING
+    seen = {_key(history.initial)}
+    for i in idx.tolist():
+        if history.f[i] == "read" and history.status[i] == "ok":
+            seen.add(_key(history.result[i]))
+        elif history.f[i] == "cas":
+            seen.add(_key(history.value[i][0]))
+    return seen
+
+
+class _Everything:
+    def __contains__(self, item) -> bool:
+        return True
+
+
+_EVERYTHING = _Everything()
+
+
+def _handoff(history: History) -> np.ndarray:
+    """For each operation: does its process invoke another one exactly when it completes?"""
+    starts = Counter(zip(history.process.tolist(), history.invoke_t.tolist(), strict=True))
+    instant = (history.invoke_t == history.complete_t).tolist()  # not its own successor
+    return np.array(
+        [
+            starts[(p, t)] > o
+            for p, t, o in zip(history.process.tolist(), history.complete_t.tolist(), instant, strict=True)
+        ],
+        dtype=bool,
+    )
+
+
+def _encode(history: History, model: str):
+    """Kernel arrays for every key, operations that took effect only."""
+    live = _searched(history)
+    strings = model == "kv" and bool(np.any(history.f[live] == "append"))
+    enc = _Encoder(strings)
+    init = enc(history.initial)
+    unobserved = -1 if strings else enc(_UNOBSERVED)
+    handoff = _handoff(history)
+    parts = []
+    for key, idx in history.by_key().items():
+        idx = idx[live[idx]]
+        if idx.size:
+            parts.append((key, idx))
+    # Small keys first: on one core, one hard key should not hold up an easy ILLEGAL one.
+    parts.sort(key=lambda part: part[1].size)
+    m_total = sum(idx.size for _, idx in parts)
+    kind = np.empty(m_total, np.int64)
+    a1 = np.zeros(m_total, np.int64)
+    a2 = np.zeros(m_total, np.int64)
+    res = np.zeros(m_total, np.int64)
+    unknown = np.zeros(m_total, np.bool_)
+    cls = np.full(m_total, -1, np.int64)
+    ev_op = np.empty(2 * m_total, np.int64)
+    ev_call = np.empty(2 * m_total, np.int64)
+    op_off = np.zeros(len(parts) + 1, np.int64)
+    rows = np.empty(m_total, np.int64)
+    pos = 0
+    for p, (_, idx) in enumerate(parts):
+        m = idx.size
+        rows[pos : pos + m] = idx
+        seen = _observed(history, idx, strings)
+        # Pending operations whose written value nobody observed act alike: a blind write always
+        # leads to the one unobserved state, a cas from the same expected value too. Each such
+        # group is a class the search tries once per level.
+        classes: dict = {}
+        for j, i in enumerate(idx.tolist()):
+            f, v, r = history.f[i], history.value[i], history.result[i]
+            kind[pos + j] = _CODE[f]
+            info = history.status[i] == "info"
+            unknown[pos + j] = info
+            if f == "read":
+                res[pos + j] = 0 if info else enc(r)
+            elif f == "cas":
+                a1[pos + j] = enc(v[0])
+                a2[pos + j] = enc(v[1]) if _key(v[1]) in seen else unobserved
+                res[pos + j] = 1 if (not info and r) else 0
+                if info and a2[pos + j] == unobserved:
+                    cls[pos + j] = classes.setdefault(("cas", a1[pos + j]), len(classes))
+            elif f == "write" and _key(v) not in seen:
+                a1[pos + j] = unobserved
+                if info:
+                    cls[pos + j] = classes.setdefault("write", len(classes))
+            else:
+                a1[pos + j] = enc(v)
+        t = np.concatenate(
+            (history.invoke_t[idx], np.where(history.status[idx] == "info", np.inf, history.complete_t[idx]))
+        )
+        # At equal times calls go first (intervals that touch overlap), except the return of an
+        # operation whose process invokes its next one at that instant: program order.
+        rank = np.concatenate((np.ones(m, np.int64), np.where(handoff[idx], 0, 2)))
+        local = np.concatenate((np.arange(m), np.arange(m)))
+        ev = np.lexsort((local, rank, t))
+        ev_op[2 * pos : 2 * (pos + m)] = local[ev]
+        ev_call[2 * pos : 2 * (pos + m)] = (rank[ev] == 1).astype(np.int64)
+        pos += m
+        op_off[p + 1] = pos
+    cls[cls >= K.MAX_CLASSES] = -1  # beyond that many classes, the rest are searched one by one
+    return parts, rows, op_off, (kind, a1, a2, res, unknown, cls, ev_op, ev_call, init), enc.literals()
+
+
+def check_linearizable(history: History, model: str | None = None, timeout_s: float | None = None):
+    """Is the history linearizable with respect to ``model``?
+
+    Parameters
+    ----------
+    history : History
+    model : {"register", "cas-register", "kv"}, optional
+        Default: the history's own (``cas-register`` for etcd logs and
+        Knossos EDN, ``kv`` for kv files).
+    timeout_s : float, optional
+        Time budget; when it runs out the verdict is UNKNOWN. Default
+        ``config.CONSISTENCY_CHECK_TIMEOUT_S`` (``math.inf``: no budget).
+
+    Returns
+    -------
+    LinearizabilityResult
+        ``.verdict`` OK / ILLEGAL / UNKNOWN, ``.ok`` True / False / None, a
+        linearisation (OK) or the longest linearisable prefix and the
+        operation that could not be placed (ILLEGAL).
+
+    Notes
+    -----
+    Wing & Gong (1993) search with Lowe's memoisation of (set of linearised
+    operations, model state) (Lowe 2017, "Testing for linearizability",
+    Concurrency Computat. Pract. Exper. 29(4), section 3), as in Porcupine
+    (Athalye 2017); each key separately (Herlihy & Wing 1990, section 3.3).
+    Operations whose intervals touch are concurrent. ``fail`` operations
+    did not happen; ``info`` ones may take effect at any point after their
+    invocation, or never, and their results are not checked.
+
+    Example
+    -------
+    Herlihy & Wing (1990), Figure 1 style: a read overlapping a write may
+    return either value, but not an older one after a newer one.
+
+    >>> h = History.from_ops([
+    ...     ("A", "write", 1, None, 0, 10),
+    ...     ("B", "read", None, 1, 1, 2),
+    ...     ("B", "read", None, 0, 3, 4),
+    ... ], initial=0)
+    >>> check_linearizable(h).verdict
+    'ILLEGAL'
+    """
+    start = time.perf_counter()
+    model = _model(history, model)
+    deadline = _budget(timeout_s)
+    parts, rows, op_off, ops, lits = _encode(history, model)
+    if parts:
+        # Threads pay off only when several keys carry real work (waking them costs milliseconds).
+        parallel = len(parts) > 1 and len(rows) >= config.CONSISTENCY_PARALLEL_MIN_OPS
+        search = K.search_partitions_parallel if parallel else K.search_partitions
+        outcome, n_order, n_best, steps, order, best = search(op_off, ops, lits, deadline)
+    else:
+        outcome = n_order = n_best = steps = np.zeros(0, np.int64)
+        order = best = np.zeros(0, np.int64)
+    names = {K.OK: "OK", K.ILLEGAL: "ILLEGAL", K.TIMEOUT: "UNKNOWN", K.CANCELLED: "UNKNOWN"}
+    keys = {
+        "key": [k for k, _ in parts],
+        "ops": np.diff(op_off).tolist(),
+        "verdict": [names[int(o)] for o in outcome],
+        "steps": steps.tolist(),
+    }
+    verdict = "ILLEGAL" if (outcome == K.ILLEGAL).any() else "OK" if (outcome == K.OK).all() else "UNKNOWN"
+    blocked, unplaced = None, ()
+    if verdict == "OK":
+        orders = [rows[op_off[p] + order[op_off[p] : op_off[p] + n_order[p]]] for p in range(len(parts))]
+        points = np.full(len(history), np.nan)
+        rank = np.zeros(len(history))
+        for o in orders:
+            pts = linearization_points(history, o)
+            points[o] = pts[o]
+            rank[o] = np.arange(o.size)
+        free = np.flatnonzero((history.status == "info") & (history.f == "read"))
+        points[free] = history.invoke_t[free]
+        orders.append(free)
+        done = np.concatenate(orders)
+        final = tuple(int(i) for i in done[np.lexsort((rank[done], points[done]))])
+    elif verdict == "ILLEGAL":
+        p = int(np.flatnonzero(outcome == K.ILLEGAL)[0])
+        lo = op_off[p]
+        prefix = rows[lo + best[lo : lo + n_best[p]]]
+        final = tuple(int(i) for i in prefix)
+        blocked, unplaced = _blocked(history, parts[p][1], set(final))
+    else:
+        final = ()
+    return LinearizabilityResult(
+        verdict=verdict,
+        model=model,
+        history=history,
+        order=final,
+        blocked=blocked,
+        unplaced=unplaced,
+        keys=keys,
+        elapsed_s=time.perf_counter() - start,
+    )
+
+
+def _blocked(history: History, idx: np.ndarray, placed: set) -> tuple[int, tuple]:
+    """The first operation to return without being placed, and the candidates invoked by then."""
+    rest = np.array([i for i in idx.tolist() if i not in placed], dtype=np.int64)
+    complete = np.where(history.status[rest] == "info", np.inf, history.complete_t[rest])
+    blocked = int(rest[np.lexsort((rest, complete))[0]])
+    deadline = complete.min()
+    candidates = tuple(int(i) for i in rest[history.invoke_t[rest] <= deadline])
+    return blocked, candidates
+
+
+# --- the sequential models in Python, for the sequential-consistency search ---------------------
+def step(model: str, state, f: str, value, result, unknown: bool):
+    """One operation on the model: ``(legal, new state)``. States are plain values."""
+    if f == "read":
+        return (unknown or state == result), state
+    if f == "write":
+        return True, value
+    if f == "cas":
+        swapped = state == value[0]
+        return (unknown or bool(result) == swapped), (value[1] if swapped else state)
+    return True, state + value  # append
+
+
+@dataclass(frozen=True, eq=False)
+class SequentialResult:
+    """What :func:`check_sequential` found: ``verdict``, ``ok``, and a legal order when OK."""
+
+    verdict: str
+    history: History = field(repr=False)
+    order: tuple = field(repr=False)
+    explored: int
+    elapsed_s: float
+
+    @property
+    def ok(self) -> bool | None:
+        return {"OK": True, "ILLEGAL": False}.get(self.verdict)
+
+    def __repr__(self) -> str:
+        return (
+            f"SequentialResult({self.verdict}, {len(self.history)} ops, explored {self.explored} states, "
+            f"{self.elapsed_s * 1e3:.1f} ms)"
+        )
+
+
+def check_sequential(history: History, model: str | None = None, timeout_s: float | None = None):
+    """Is the history sequentially consistent (Lamport 1979)?
+
+    Some interleaving of all processes' operations, each process's in its
+    own order, must be legal for ``model``; real time plays no part.
+    ``info`` operations may be left out (they may never have happened).
+
+    Parameters
+    ----------
+    history : History
+    model : str, optional
+        As for :func:`check_linearizable`.
+    timeout_s : float, optional
+        Time budget (UNKNOWN when exceeded); default
+        ``config.CONSISTENCY_CHECK_TIMEOUT_S``.
+
+    Returns
+    -------
+    SequentialResult
+
+    Notes
+    -----
+    Depth-first search over (position in each process, state of every key)
+    with memoisation: O(prod_p (n_p + 1) x states) in the worst case.
+    Checking sequential consistency is NP-complete (Gibbons & Korach 1997,
+    SIAM J. Comput. 26(4)), so this is for small histories: textbook
+    examples, the simulator's small runs.
+
+    Example
+    -------
+    Lamport's point: a stale read is sequentially consistent if the reader
+    can be placed before the write (Viotti & Vukolić 2016, section 3.3).
+
+    >>> h = History.from_ops([("A", "w", 1, None, 0, 1), ("B", "r", None, 0, 2, 3)], initial=0)
+    >>> check_linearizable(h).verdict, check_sequential(h).verdict
+    ('ILLEGAL', 'OK')
+    """
+    start = time.perf_counter()
+    model = _model(history, model)
+    deadline = _budget(timeout_s)
+    keys = history.keys
+    key_id = {k: j for j, k in enumerate(keys)}
+    strings = model == "kv" and bool(np.any(history.f == "append"))
+    seen_values = {k: _observed(history, idx, strings) for k, idx in history.by_key().items()}
+
+    def merged(i):
+        """The written value, or the one stand-in for values nobody observes (as in the search)."""
+        v, f = history.value[i], history.f[i]
+        if f == "write" and _key(v) not in seen_values[history.key[i]]:
+            return _UNOBSERVED
+        if f == "cas" and _key(v[1]) not in seen_values[history.key[i]]:
+            return (v[0], _UNOBSERVED)
+        return v
+
+    sessions = []
+    for proc in history.processes:
+        idx = np.flatnonzero((history.process == proc) & _searched(history))
+        idx = idx[np.argsort(history.invoke_t[idx], kind="stable")]
+        sessions.append(
+            [
+                (
+                    int(i),
+                    key_id[history.key[i]],
+                    history.f[i],
+                    merged(i),
+                    history.result[i],
+                    history.status[i] == "info",
+                )
+                for i in idx
+            ]
+        )
+    lengths = tuple(len(s) for s in sessions)
+    initial = (history.initial,) * len(keys)
+    start_node = ((0,) * len(sessions), initial)
+    seen = {start_node}
+    # stack of (positions, state, order so far as a linked list (op, parent))
+    stack = [(start_node[0], initial, None)]
+    explored = 0
+    verdict, order = "ILLEGAL", ()
+    while stack:
+        pos, state, trail = stack.pop()
+        explored += 1
+        if (explored & 1023) == 0 and K.now_s() > deadline:
+            verdict = "UNKNOWN"
+            break
+        if pos == lengths:
+            verdict, order = "OK", _unwind(trail)
+            break
+        for p in range(len(sessions)):
+            if pos[p] == lengths[p]:
+                continue
+            i, k, f, v, r, unknown = sessions[p][pos[p]]
+            nxt = (*pos[:p], pos[p] + 1, *pos[p + 1 :])
+            if unknown and (nxt, state) not in seen:  # an info operation that never took effect
+                seen.add((nxt, state))
+                stack.append((nxt, state, trail))
+            legal, new = step(model, state[k], f, v, r, unknown)
+            if legal:
+                new_state = (*state[:k], new, *state[k + 1 :])
+                if (nxt, new_state) not in seen:
+                    seen.add((nxt, new_state))
+                    stack.append((nxt, new_state, (i, trail)))
+    return SequentialResult(
+        verdict=verdict,
+        history=history,
+        order=order,
+        explored=explored,
+        elapsed_s=time.perf_counter() - start,
+    )
+
+
+def _unwind(trail) -> tuple:
+    out = []
+    while trail is not None:
+        out.append(trail[0])
+        trail = trail[1]
+    return tuple(reversed(out))
+
+
+def warm() -> None:
+    """Compile (or load) the search kernels with their real argument types."""
+    registers = History.from_ops(
+        [
+            (0, "write", 1, None, 0, 2),
+            (1, "cas", (1, 2), True, 1, 3),
+            (2, "read", None, 2, 4, 5),
+        ],
+        initial=0,
+    )
+    check_linearizable(registers)
+    kv = History.from_ops(
+        [
+            {"process": 0, "f": "append", "key": "k", "value": "a", "invoke_t": 0, "complete_t": 1},
+            {"process": 1, "f": "read", "key": "k", "result": "a", "invoke_t": 2, "complete_t": 3},
+        ],
+        initial="",
+    )
+    check_linearizable(kv)
+    _, _, op_off, ops, lits = _encode(kv, "kv")
+    K.search_partitions_parallel(op_off, ops, lits, math.inf)
+
+
+__all__ = [
+    "APPEND",
+    "CAS",
+    "READ",
+    "VERDICTS",
+    "WRITE",
+    "LinearizabilityResult",
+    "SequentialResult",
+    "check_linearizable",
+    "check_sequential",
+    "linearization_points",
+    "step",
+    "warm",
+]

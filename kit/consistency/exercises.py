@@ -1,0 +1,137 @@
+"""Exercises of the consistency lab (quorums, PBS, CAP); answers come from the api."""
+
+from functools import cache
+
+import numpy as np
+
+from ..exercises import MultipleChoice, Numeric, PickConfig, register
+from . import pbs, simulator
+
+NOTEBOOK = "02_consistency_and_cap"
+_SEED = 2012  # fixed: a learner's answer is checked against the same numbers every time
+_TRIALS = 200_000
+
+
+@cache
+def _lnkd_disk_table():
+    return pbs.pbs_tradeoff(3, "lnkd-disk", p=0.999, trials=_TRIALS, seed=_SEED)
+
+
+def _fast_fresh_score(config: dict) -> float:
+    """Read + write p99.9 latency (ms) if reads are 99.9% fresh within 10 ms, else infinite."""
+    t = _lnkd_disk_table()
+    row = t[(t.R == config["R"]) & (t.W == config["W"])].iloc[0]
+    return float(row.read_ms + row.write_ms) if row.t_visibility_ms <= 10.0 else float("inf")
+
+
+def _sloppy_run():
+    cut = [simulator.Partition(300, 1500, (1, 2), (1, 2))]
+    return simulator.simulate("quorum", N=3, R=2, W=2, sloppy_quorum=True, partitions=cut, seed=_SEED)
+
+
+def _minority_fate() -> int:
+    """0: served normally, 1: served stale data, 2: not served (refused or timed out)."""
+    cut = [simulator.Partition.cutting("minority", 500, 1500, N=3, clients=3)]
+    run = simulator.simulate("leader-sync", partitions=cut, seed=_SEED)
+    h = run.history
+    inside = (h.process == 2) & (h.invoke_t > 500) & (h.invoke_t < 1400)
+    if np.all(h.status[inside] != "ok"):
+        return 2
+    return 1 if run.stale[inside].any() else 0
+
+
+register(
+    Numeric(
+        NOTEBOOK,
+        "k-staleness",
+        prompt="N = 3 replicas, R = W = 1, quorums chosen at random. What is the probability that a read "
+        "returns one of the last <b>two</b> writes? (a number between 0 and 1)",
+        answer=lambda: pbs.k_staleness(3, 1, 1, 2),
+        abs_tol=0.01,
+        rel_tol=0.0,
+        solution="A read misses one write when its single replica is not the write's: 2/3. It misses both of "
+        "the last two, independently, with (2/3)<sup>2</sup> = 4/9, so it returns one of them with "
+        "1 − 4/9 ≈ 0.556. In general 1 − (C(N−W, R) / C(N, R))<sup>k</sup> (Bailis et al. 2012, §3).",
+    )
+)
+
+register(
+    Numeric(
+        NOTEBOOK,
+        "disk-right-after-commit",
+        prompt="LinkedIn's spinning-disk latencies (LNKD-DISK), N = 3, R = W = 1: what fraction of reads "
+        "issued <i>immediately</i> after a write commits return that write? (between 0 and 1)",
+        answer=lambda: pbs.pbs_consistency(3, 1, 1, 0.0, "lnkd-disk", trials=_TRIALS, seed=_SEED),
+        abs_tol=0.05,
+        rel_tol=0.0,
+        solution="About 44% (the paper reports 43.9%, §5). With W = 1 the write commits when the fastest "
+        "replica acknowledges, while the slow disk writes of the other two are still under way; a read "
+        "with R = 1 goes to whichever replica answers first, often one of those. Ten milliseconds later "
+        "92.5% of reads are consistent: the staleness is real but short.",
+    )
+)
+
+register(
+    PickConfig(
+        NOTEBOOK,
+        "fresh-and-fast",
+        prompt="LNKD-DISK, N = 3. You need 99.9% of reads to see a write within 10 ms of its commit, at the "
+        "lowest read + write latency (p99.9). Which quorum?",
+        configs=[{"R": 1, "W": 1}, {"R": 2, "W": 1}, {"R": 2, "W": 2}, {"R": 3, "W": 1}],
+        score=_fast_fresh_score,
+        goal="min",
+        score_name="p99.9 read+write ms (inf: misses the 10 ms freshness target)",
+        solution="Run <code>consistency.pbs_tradeoff(3, 'lnkd-disk')</code>. The partial quorums "
+        "(R + W ≤ N) leave a window of stale reads: R = W = 1 for tens of ms, R = 2, W = 1 for a little "
+        "more than 10 ms. Strict quorums are always fresh; the question is which one is fastest. In "
+        "LNKD-DISK only the write delay (W) is slow: it is a disk write, while acknowledgements and "
+        "reads are fast. So wait for one write and all three reads (R = 3, W = 1) rather than two "
+        "slow writes (R = W = 2): spend the quorum where messages are fast.",
+    )
+)
+
+register(
+    MultipleChoice(
+        NOTEBOOK,
+        "r-plus-w",
+        prompt="A Dynamo-style store runs N = 3, R = 2, W = 2 with a <i>sloppy</i> quorum. A partition "
+        "separates replica 0 (and the two spare nodes) from replicas 1 and 2. Can a read return a value "
+        "older than a write that completed before the read began?",
+        options=[
+            "No: R + W > N, so every read quorum meets every write quorum",
+            "Only if clocks are skewed",
+            "Yes: the write's quorum can be spares the read never asks",
+        ],
+        answer=lambda: 2 if _sloppy_run().stale_read_fraction > 0 else 0,
+        why=[
+            "R + W > N guarantees overlap only among the N home replicas. A sloppy quorum counts spares.",
+            "Skew breaks last-writer-wins, but this happens with perfect clocks.",
+            "Writes on replica 0's side are acknowledged by replica 0 and two spares; reads on the other "
+            "side ask replicas 1 and 2. The quorums do not meet until hinted handoff delivers the write.",
+        ],
+        solution="Simulate it: <code>consistency.simulate('quorum', N=3, R=2, W=2, sloppy_quorum=True, "
+        "partitions=[Partition(300, 1500, (1, 2), (1, 2))])</code> serves stale reads during the "
+        "partition. DeCandia et al. 2007 (§4.6) and Kleppmann (DDIA ch. 5, 'Sloppy Quorums and Hinted "
+        "Handoff'): a sloppy quorum is an assurance of durability, not of reading the latest value.",
+    )
+)
+
+register(
+    MultipleChoice(
+        NOTEBOOK,
+        "cp-minority",
+        prompt="A single-leader store with synchronous (majority) replication. A partition cuts one replica "
+        "and one client off from the leader and the other replicas. What does that client get?",
+        options=["Normal service", "Answers, but possibly stale", "Timeouts or refusals: no answer"],
+        answer=_minority_fate,
+        why=[
+            "Its requests must reach the leader, which is on the other side.",
+            "Stale answers would need a replica that serves reads on its own; this store does not.",
+            "This is the C in CAP: to stay linearizable the minority side is unavailable.",
+        ],
+        solution="Every operation is ordered by the leader and answered once a majority holds it, so the "
+        "cut-off client cannot be served until the partition heals. An AP store (multi-leader) would serve "
+        "it from its own replica, with data that may be stale. Gilbert &amp; Lynch 2002 prove that no "
+        "store can do both during a partition.",
+    )
+)

@@ -32,6 +32,13 @@ FANOUT_SLOW_MS = 1000.0  # latency of a slow server (Dean & Barroso 2013: 1 s)
 FANOUT_PERCENTILE = 99.9  # not 99: with p = 1%, a server's p99 sits exactly on the edge of its slow mode
 
 
+# --- queueing core (kit.queueing: used by 06 reliability and later labs) ------
+QUEUE_REPLICATIONS = 20  # independent runs behind simulate_mmc's means and standard errors
+QUEUE_WARMUP_FRACTION = 0.05  # first customers of each run left out of the statistics
+QUEUE_MAX_EVENTS = 50_000_000  # bound on one station run; it stops there, truncated
+QUEUE_SAMPLES = 400  # state samples (queue length, busy servers) over a run's horizon
+QUEUE_APP_CUSTOMERS = 40_000  # customers per update of the queue app (~50 ms)
+
 _DEFAULTS = {name: value for name, value in globals().items() if name.isupper()}
 
 

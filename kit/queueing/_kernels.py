@@ -80,11 +80,11 @@ def next_arrival(seg_t, rates, k, t):
 
 
 @njit
-def _piece(bounds, values, t):
-    """``values[j]`` for the piece [bounds[j], bounds[j+1]) holding t (bounds[0] = 0)."""
+def _piece(bounds, values, k, t):
+    """``values[k, j]`` for the piece [bounds[j], bounds[j+1]) holding t (bounds[0] = 0)."""
     if bounds.size == 1:
-        return values[0]
-    return values[np.searchsorted(bounds, t, side="right") - 1]
+        return values[k, 0]
+    return values[k, np.searchsorted(bounds, t, side="right") - 1]
 
 
 @njit
@@ -119,8 +119,9 @@ def _start(tm, info, r, now, service_table, service_at, fault_t, slowdown, error
     """Server starts attempt ``r``: draw its (possibly slowed) service and its fate; returns its end."""
     tm[r, START] = now
     info[r, SERVER] = IN_SERVICE
-    s = draw_at(service_table, service_at[info[r, CLASS]]) * _piece(fault_t, slowdown, now)
-    p_error = _piece(fault_t, error_p, now)
+    k = info[r, CLASS]
+    s = draw_at(service_table, service_at[k]) * _piece(fault_t, slowdown, k, now)
+    p_error = _piece(fault_t, error_p, k, now)
     if p_error > 0.0 and np.random.random() < p_error:
         info[r, FAILS] = 1
     return now + max(s, 0.0)
@@ -478,13 +479,13 @@ def mmc_replications(lam, mu, c, customers, warmup, seeds):
     no_trace = np.empty(0)
     no_trace_cls = np.empty(0, np.int64)
     no_clients = np.zeros(1, np.int64)
-    ones = np.ones(1)
-    zeros = np.zeros(1)
+    ones = np.ones((1, 1))
+    zeros = np.zeros((1, 1))
     no_breaker = np.empty(0)
     for i in prange(seeds.size):
         tm, _, _, _, _, _ = station(
             c, FIFO, -1, seg_t, rates, one, at, no_trace, no_trace_cls, no_clients, one, at, service, at,
-            zeros, ones, zeros, np.inf, CANCEL_NONE, 0, NONE, 0.0, 0.0, 0.0, np.inf, no_breaker,
+            np.zeros(1), ones, zeros, np.inf, CANCEL_NONE, 0, NONE, 0.0, 0.0, 0.0, np.inf, no_breaker,
             customers, np.inf, 2**62, 0.0, customers, int(seeds[i]),
         )  # fmt: skip
         w, s, p, u = mmc_stats(tm, warmup, c)

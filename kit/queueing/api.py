@@ -21,6 +21,7 @@ unit works (:func:`simulate_mmc` is unit-free).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,18 +34,19 @@ from ..core import validate
 from ..core.rng import Constant, Dist, resolve_seed, spec_table, stream_seeds
 from . import _kernels as kk
 from . import policies, theory
+from ._kernels import ERROR, OK, PENDING, REJECTED, SHORT_CIRCUITED, TIMED_OUT
 
 DISCIPLINES = {"fifo": kk.FIFO, "lifo": kk.LIFO, "priority": kk.PRIORITY}
 CANCEL = {"none": kk.CANCEL_NONE, "queued": kk.CANCEL_QUEUED, "all": kk.CANCEL_ALL}
 """What the server does with work whose client timed out: keep it, drop it
 while it waits, or also abort it in service."""
 STATUS = {
-    kk.PENDING: "pending",
-    kk.OK: "ok",
-    kk.TIMED_OUT: "timeout",
-    kk.ERROR: "error",
-    kk.REJECTED: "rejected",
-    kk.SHORT_CIRCUITED: "short_circuited",
+    PENDING: "pending",
+    OK: "ok",
+    TIMED_OUT: "timeout",
+    ERROR: "error",
+    REJECTED: "rejected",
+    SHORT_CIRCUITED: "short_circuited",
 }
 """The client's view of an attempt."""
 UNLIMITED = 2**62  # customers, when only the horizon bounds a run
@@ -122,14 +124,23 @@ class ClosedLoop:
 
 @dataclass(frozen=True)
 class Degradation:
-    """From ``start_s`` to ``end_s`` service takes ``slowdown`` times longer and fails with ``error_p``."""
+    """From ``start_s`` to ``end_s`` service takes ``slowdown`` times longer and fails with ``error_p``.
+
+    ``classes`` limits it to those classes (a slow dependency among several);
+    None means every class.
+    """
 
     start_s: float
     end_s: float
     slowdown: float = 1.0
     error_p: float = 0.0
+    classes: Sequence[int] | None = None
 
     def __post_init__(self):
+        if self.classes is not None:
+            object.__setattr__(
+                self, "classes", tuple(validate.integer("classes", k, 0, 63) for k in self.classes)
+            )
         validate.number("start_s", self.start_s, 0.0)
         if not self.end_s > self.start_s:
             raise ValueError(f"end_s must be after start_s (got start_s={self.start_s}, end_s={self.end_s})")
@@ -161,14 +172,21 @@ def _rates(arrivals) -> tuple[np.ndarray, np.ndarray]:
     return bounds, rates
 
 
-def _faults(degradations) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _faults(degradations, n_classes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Piecewise-constant slowdown and error probability per class: (bounds, [k, j], [k, j])."""
     bounds = np.unique([0.0, *(d.start_s for d in degradations), *(d.end_s for d in degradations)])
-    slowdown = np.ones(bounds.size)
-    ok = np.ones(bounds.size)
+    slowdown = np.ones((n_classes, bounds.size))
+    ok = np.ones((n_classes, bounds.size))
     for d in degradations:
+        rows = range(n_classes) if d.classes is None else d.classes
+        if any(k >= n_classes for k in rows):
+            raise ValueError(
+                f"degradation classes must be below the number of classes, {n_classes} (got {d.classes})"
+            )
         inside = (bounds >= d.start_s) & (bounds < d.end_s)
-        slowdown[inside] *= d.slowdown
-        ok[inside] *= 1.0 - d.error_p
+        for k in rows:
+            slowdown[k, inside] *= d.slowdown
+            ok[k, inside] *= 1.0 - d.error_p
     return bounds, slowdown, 1.0 - ok
 
 
@@ -247,6 +265,15 @@ class StationResult:
         """Time until the client had its answer, timeouts included (nan: still waiting)."""
         return self.reply_s - self.arrive_s
 
+    def for_class(self, k: int) -> StationResult:
+        """The attempts of class ``k`` only (the sampled state stays the whole station's)."""
+        k = validate.integer("k", k, 0, self.classes - 1)
+        keep = self.cls == k
+        renumber = np.cumsum(keep) - 1  # old row -> new row; retries share their first try's class
+        info = self.info[keep].copy()
+        info[:, kk.FIRST] = renumber[info[:, kk.FIRST]]
+        return dataclasses.replace(self, times=self.times[keep], info=info)
+
     # --- per logical request ------------------------------------------------------------
     def requests(self) -> pd.DataFrame:
         """One row per logical request: its first arrival, attempts, final status and latency."""
@@ -289,7 +316,7 @@ class StationResult:
             return np.histogram(t[np.isfinite(t)], edges)[0] / np.diff(edges)
 
         served = self.server == kk.SERVED
-        ok = self.status == kk.OK
+        ok = self.status == OK
         table = {
             "t_s": edges[:-1],
             "offered": rate(self.arrive_s),
@@ -298,10 +325,10 @@ class StationResult:
             "goodput": rate(self.reply_s, ok),
             "throughput": rate(self.done_s, served),
             "wasted": rate(self.done_s, served & ~ok),
-            "timeouts": rate(self.reply_s, self.status == kk.TIMED_OUT),
-            "errors": rate(self.reply_s, self.status == kk.ERROR),
-            "rejected": rate(self.reply_s, self.status == kk.REJECTED),
-            "short_circuited": rate(self.reply_s, self.status == kk.SHORT_CIRCUITED),
+            "timeouts": rate(self.reply_s, self.status == TIMED_OUT),
+            "errors": rate(self.reply_s, self.status == ERROR),
+            "rejected": rate(self.reply_s, self.status == REJECTED),
+            "short_circuited": rate(self.reply_s, self.status == SHORT_CIRCUITED),
         }
         sums = np.histogram(self.reply_s[ok], edges, weights=self.response_s[ok])[0]
         counts = np.histogram(self.reply_s[ok], edges)[0]
@@ -336,7 +363,7 @@ class StationResult:
         everything = np.ones(self.attempts, bool)
         req = self.requests()
         req = req[(req.arrive_s >= start_s) & (req.arrive_s < end)]
-        ok = self.status == kk.OK
+        ok = self.status == OK
         served = self.server == kk.SERVED
         return {
             "offered_per_s": per_s(self.arrive_s, everything),
@@ -463,7 +490,7 @@ def simulate(
         [a.think if isinstance(a, ClosedLoop) else Constant(0.0) for a in arrivals]
     )
     service_table, service_at = spec_table(services)
-    fault_t, slowdown, error_p = _faults(degradations)
+    fault_t, slowdown, error_p = _faults(degradations, len(arrivals))
     budget = retry.budget_ratio is not None
     rows_hint = min(n_customers, 1 << 20)
 

@@ -9,13 +9,13 @@ checks a learner's predictions.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import config, exercises, fanout, sweep
+from . import config, exercises, fanout, queueing, reliability, sweep
 
 try:
     __version__ = version("sysdesign-kit")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
-TOPICS = {"00_start_here": fanout}  # notebook -> topic package, in curriculum order
+TOPICS = {"00_start_here": fanout, "06_reliability": reliability}  # notebook -> topic, curriculum order
 
-__all__ = ["TOPICS", "__version__", "config", "exercises", "fanout", "sweep"]
+__all__ = ["TOPICS", "__version__", "config", "exercises", "fanout", "queueing", "reliability", "sweep"]

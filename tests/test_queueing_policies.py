@@ -50,7 +50,7 @@ def test_the_window_slides():
 
 
 def test_open_fails_fast_then_half_open_decides():
-    """Open for 60 s after the 100th call ends (t = 99.01); 10 trial calls then: 5 failures reopen, 4 close."""
+    """Open 60 s after the 100th call ends (t = 99.01); then 10 trial calls: 5 failures reopen, 4 close."""
     for trial_failures, after in ((5, "OPEN"), (4, "CLOSED")):
         trials = np.r_[np.ones(trial_failures), np.zeros(10 - trial_failures)]
         failed = np.r_[np.ones(100), np.zeros(31), trials, np.zeros(5)]
@@ -119,7 +119,11 @@ breakers = st.builds(
 @settings(max_examples=150, deadline=None)
 def test_kernel_matches_the_written_out_state_machine(breaker, seq):
     gaps, durations, failed = (np.array(x, dtype=float) for x in zip(*seq, strict=True))
-    times = np.cumsum(gaps)
+    times = np.empty(gaps.size)
+    t = 0.0
+    for i in range(gaps.size):  # each call ends before the next starts
+        times[i] = t = t + gaps[i]
+        t += durations[i]
     permitted, states = queueing.breaker_trace(breaker, times, durations, failed)
     ref = naive.Breaker(**dataclasses.asdict(breaker)).trace(times, durations, failed)
     assert permitted.tolist() == [ok for ok, _ in ref]
@@ -134,7 +138,8 @@ def test_kernel_matches_the_written_out_state_machine(breaker, seq):
         (lambda: queueing.Breaker(window=0), "window must be"),
         (lambda: queueing.Breaker(half_open_calls=0), "half_open_calls must be"),
         (lambda: queueing.breaker_trace("r4j", [0.0], [0.0], [0]), "breaker must be a Breaker"),
-        (lambda: queueing.breaker_trace(R4J, [1.0, 0.0], [0.0, 0.0], [0, 0]), "non-decreasing"),
+        (lambda: queueing.breaker_trace(R4J, [1.0, 0.0], [0.0, 0.0], [0, 0]), "end before the next starts"),
+        (lambda: queueing.breaker_trace(R4J, [0.0, 1.0], [2.0, 0.0], [0, 0]), "end before the next starts"),
     ],
 )
 def test_bad_breaker_input_names_the_parameter(call, message):

@@ -184,8 +184,9 @@ def breaker_trace(breaker: Breaker, times_s, durations_s, failed) -> tuple[np.nd
     failed = np.asarray(failed, dtype=np.float64)
     if not (times.ndim == 1 and times.shape == durations.shape == failed.shape):
         raise ValueError("times_s, durations_s and failed must be 1-d arrays of the same length")
-    if times.size and (np.any(np.diff(times) < 0) or not np.all(np.isfinite(times))):
-        raise ValueError("times_s must be finite and non-decreasing")
     validate.in_range("durations_s", durations, 0.0, np.inf)
+    ends = times[:-1] + durations[:-1]
+    if not np.all(np.isfinite(times)) or np.any(times[1:] < ends - 1e-9 * np.maximum(1.0, np.abs(ends))):
+        raise ValueError("times_s must be finite, and each call must end before the next starts")
     permitted, state = k.breaker_trace(breaker.cfg, times, durations, failed)
     return permitted.astype(bool), state

@@ -305,7 +305,11 @@ def breaker_summary(result: BreakerResult) -> go.Figure:
     fig.update_layout(template=theme.TEMPLATE, title=f"Callers' view, breaker: {result.breaker}", height=340)
     for key, name, colour in (
         ("success", "answered", theme.BLUE),
-        ("with_fallback", "answered or fallback", theme.GREEN),
+        (
+            "with_fallback",
+            f"answered or fallback (a stale value for {result.fallback_hit:.0%} of failures)",
+            theme.GREEN,
+        ),
         ("fast_failed", "failed fast", theme.ORANGE),
         ("timed_out", "timed out", theme.VERMILLION),
     ):

@@ -12,7 +12,9 @@ cache line and makes passing the heap around cheap (one reference count,
 not five), which is most of the cost of a push or pop. ``kind`` and ``data``
 come back as integers; they are exact up to 2**53 in magnitude.
 ``heap_push`` returns the heap because a full heap is replaced by one twice
-the size; always write ``h = heap_push(h, ...)``.
+the size; always write ``h = heap_push(h, ...)``. The functions are inlined
+into the kernels that call them (numba's ``inline="always"``): a call that
+passes and returns an array costs more than the push itself.
 
 Example (inside or outside a kernel)::
 
@@ -38,18 +40,18 @@ def heap_new(capacity):
     return h
 
 
-@njit
+@njit(inline="always")
 def heap_size(h):
     return int(h[0, 0])
 
 
-@njit
+@njit(inline="always")
 def heap_peek_time(h):
     """Time of the next event, or +inf when the heap is empty."""
     return h[1, TIME] if h[0, 0] > 0 else np.inf
 
 
-@njit
+@njit(inline="always")
 def heap_push(h, t, kind, data):
     """Schedule event ``kind`` with payload ``data`` at time ``t``; returns the heap."""
     n = int(h[0, 0])
@@ -78,7 +80,7 @@ def heap_push(h, t, kind, data):
     return h
 
 
-@njit
+@njit(inline="always")
 def heap_pop(h):
     """Remove and return the earliest ``(time, kind, data)``; the heap must not be empty."""
     n = int(h[0, 0])

@@ -82,8 +82,6 @@ def next_arrival(seg_t, rates, k, t):
 @njit
 def _piece(bounds, values, k, t):
     """``values[k, j]`` for the piece [bounds[j], bounds[j+1]) holding t (bounds[0] = 0)."""
-    if bounds.size == 1:
-        return values[k, 0]
     return values[k, np.searchsorted(bounds, t, side="right") - 1]
 
 
@@ -97,7 +95,7 @@ def _grow(tm, info, need):
     return tm2, info2
 
 
-@njit
+@njit(inline="always")
 def _init(tm, info, r, now, cls, attempt, first, client, sleep):
     tm[r, ARRIVE] = now
     tm[r, START] = np.nan
@@ -114,16 +112,22 @@ def _init(tm, info, r, now, cls, attempt, first, client, sleep):
     info[r, FAILS] = 0
 
 
-@njit
+@njit(inline="always")  # the hot path: a call passing seven arrays costs more than the body
 def _start(tm, info, r, now, service_table, service_at, fault_t, slowdown, error_p):
     """Server starts attempt ``r``: draw its (possibly slowed) service and its fate; returns its end."""
     tm[r, START] = now
     info[r, SERVER] = IN_SERVICE
     k = info[r, CLASS]
-    s = draw_at(service_table, service_at[k]) * _piece(fault_t, slowdown, k, now)
-    p_error = _piece(fault_t, error_p, k, now)
-    if p_error > 0.0 and np.random.random() < p_error:
-        info[r, FAILS] = 1
+    at = service_at[k]
+    if service_table[at] == EXPONENTIAL:  # the common case, drawn here rather than through draw_at
+        s = np.random.exponential(service_table[at + 1])
+    else:
+        s = draw_at(service_table, at)
+    if fault_t.size > 1:  # there are degradations (without any, the schedule is a single piece)
+        s *= _piece(fault_t, slowdown, k, now)
+        p_error = _piece(fault_t, error_p, k, now)
+        if p_error > 0.0 and np.random.random() < p_error:
+            info[r, FAILS] = 1
     return now + max(s, 0.0)
 
 
@@ -292,7 +296,11 @@ def station(
         if kind == ARRIVAL or kind == TRACE or kind == THINK:
             if kind == ARRIVAL:
                 k = data
-                count = max(int(np.round(draw_at(batch_table, batch_at[k]))), 1)
+                at = batch_at[k]
+                if batch_table[at] == CONSTANT:  # plain Poisson: no draw
+                    count = max(int(np.round(batch_table[at + 1])), 1)
+                else:
+                    count = max(int(np.round(draw_at(batch_table, at))), 1)
                 next_arr[k] = next_arrival(seg_t, rates, k, now)
             elif kind == TRACE:
                 k = trace_cls[data]
@@ -423,7 +431,9 @@ def station(
                 ev = heap_push(ev, now + timeout, TIMEOUT, r)
 
         # 5. the client reacts to an attempt that ended: done, retry, or give up
-        if settle >= 0:
+        if settle >= 0 and info[settle, STATUS] == OK and info[settle, CLIENT] < 0 and budget_cap == np.inf:
+            pass  # an open-loop success without a retry budget: nothing to do
+        elif settle >= 0:
             t, then, tokens = _settle(
                 tm, info, settle, now, max_retries, backoff, base, cap, budget_ratio, budget_cap, tokens,
                 think_table, think_at,

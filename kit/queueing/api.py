@@ -348,6 +348,18 @@ class StationResult:
                 table[name] = np.nan
         return pd.DataFrame(table)
 
+    def state(self) -> pd.DataFrame:
+        """The state every ``sample_s`` seconds: waiting, busy servers, breaker state, retry tokens."""
+        return pd.DataFrame(
+            {
+                "t_s": np.arange(self.samples.shape[0]) * self.sample_s,
+                "waiting": self.samples[:, kk.SAMPLE_WAITING],
+                "busy": self.samples[:, kk.SAMPLE_BUSY],
+                "breaker": self.samples[:, kk.SAMPLE_BREAKER],
+                "tokens": self.samples[:, kk.SAMPLE_TOKENS],
+            }
+        )
+
     def summary(self, start_s: float = 0.0, end_s: float | None = None) -> dict:
         """Rates per second over [start_s, end_s) and the fate of requests that arrived in it."""
         end = (self.horizon_s if math.isfinite(self.horizon_s) else self.end_s) if end_s is None else end_s

@@ -13,20 +13,25 @@ from . import api, theory
 def over_time(result: api.StationResult, bin_s: float | None = None, title: str | None = None) -> go.Figure:
     """Queue length and latency over time: waiting and busy servers above, mean latency below."""
     tl = result.timeline(bin_s)
+    state = result.state()
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
     fig.update_layout(
         template=theme.TEMPLATE,
         title=title or "Queue length and latency over time",
         height=2 * 260,
     )
+    for name, column, colour in (("waiting", "waiting", theme.BLUE), ("busy servers", "busy", theme.ORANGE)):
+        fig.add_scatter(
+            x=state.t_s, y=state[column], name=name, line=dict(color=colour, shape="hv"), row=1, col=1
+        )
+    width = float(tl.t_s.iloc[1] - tl.t_s.iloc[0]) if len(tl) > 1 else 0.0
     fig.add_scatter(
-        x=tl.t_s, y=tl.waiting, name="waiting", line=dict(color=theme.BLUE, shape="hv"), row=1, col=1
-    )
-    fig.add_scatter(
-        x=tl.t_s, y=tl.busy, name="busy servers", line=dict(color=theme.ORANGE, shape="hv"), row=1, col=1
-    )
-    fig.add_scatter(
-        x=tl.t_s, y=tl.latency_s, name="mean latency of successes", line=dict(color=theme.GREEN), row=2, col=1
+        x=tl.t_s + width / 2,
+        y=tl.latency_s,
+        name="mean latency of successes (per bin)",
+        line=dict(color=theme.GREEN),
+        row=2,
+        col=1,
     )
     fig.update_yaxes(title_text="requests", row=1, col=1)
     fig.update_yaxes(title_text="latency (s)", rangemode="tozero", row=2, col=1)

@@ -6,7 +6,7 @@ per server, ``c`` servers, FIFO, unlimited queue) with offered load
 arrival must wait is Erlang's C formula; everything else follows from it
 and Little's law (Kleinrock, *Queueing Systems* Vol. 1, 1975, §3.5;
 Harchol-Balter, *Performance Modeling and Design of Computer Systems*,
-2013, §14.5):
+2013, ch. 14):
 
 ``Wq = C / (c mu - lam)``, ``W = Wq + 1/mu``, ``Lq = lam Wq``, ``L = lam W``.
 

@@ -5,8 +5,8 @@ multiply), components in *parallel* are redundant (unavailabilities
 multiply), and *k of n* needs any k of n identical replicas (N+1 is
 ``KOfN(n - 1, n, a)``). For independent components these are exact
 steady-state results (Trivedi, *Probability and Statistics with
-Reliability, Queuing, and Computer Science Applications*, 2nd ed., 2016,
-§8.3, series-parallel systems and k-out-of-n); :func:`simulate_availability`
+Reliability, Queuing, and Computer Science Applications*, 2nd ed., 2016:
+series-parallel and k-out-of-n systems); :func:`simulate_availability`
 checks them by letting every component fail and get repaired.
 
 Three 99.9% components in series: 0.999^3 = 99.7003%. Two 99% replicas in
@@ -176,25 +176,33 @@ def multi_az(zones: int, needed: int, zone_availability: float, component) -> Bl
     return KOfN(needed, zones, zone)
 
 
-def designs(a: float, tiers: int, replicas: int, zones: int, zone_a: float | None = None) -> dict:
+def designs(
+    a: float, tiers: int, replicas: int, zones: int, zone_a: float | None = None, front_a: float | None = None
+) -> dict:
     """Three architectures of ``tiers`` components of availability ``a``, for comparison.
 
     "single": one of each tier in series; "replicated": ``replicas`` per
     tier, any one enough (each tier in parallel); "multi-zone": the
-    replicated stack in each of ``zones`` zones, any one zone enough. Every
-    design also depends on its zones' own facilities (power, network),
-    available ``zone_a`` (default ``config.AVAIL_ZONE``, an assumption).
+    replicated stack in each of ``zones`` zones, any one zone enough. Each
+    zone's own facilities (power, network) are available ``zone_a``, and
+    every design sits behind one shared front door (DNS, the load
+    balancer) available ``front_a``; both default to ``config.AVAIL_ZONE``
+    and ``config.AVAIL_FRONT_DOOR``, assumptions to vary. The front door
+    caps what redundancy behind it can buy.
     """
     a = validate.probability("a", a)
     tiers = validate.integer("tiers", tiers, 1, 100)
     replicas = validate.integer("replicas", replicas, 1, 100)
     zones = validate.integer("zones", zones, 1, 10)
     zone = Component(validate.probability("zone_a", config.AVAIL_ZONE if zone_a is None else zone_a))
+    front = Component(
+        validate.probability("front_a", config.AVAIL_FRONT_DOOR if front_a is None else front_a)
+    )
     stack = Series(*[Parallel(*[a] * replicas) for _ in range(tiers)])
     return {
-        f"single: {tiers} tiers in series": Series(zone, *[a] * tiers),
-        f"replicated: {replicas} per tier": Series(zone, stack),
-        f"multi-zone: {zones} zone(s), any one": KOfN(1, zones, Series(zone, stack)),
+        f"single: {tiers} tier(s)": Series(front, zone, *[a] * tiers),
+        f"replicated: {replicas} per tier": Series(front, zone, stack),
+        f"multi-zone: {zones} zone(s)": Series(front, KOfN(1, zones, Series(zone, stack))),
     }
 
 

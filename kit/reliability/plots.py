@@ -18,12 +18,30 @@ STRATEGY_COLOURS = dict(
     zip(STRATEGIES, [theme.VERMILLION, theme.BLACK, theme.BLUE, theme.ORANGE, theme.GREEN], strict=True)
 )
 STATE_COLOURS = {"CLOSED": theme.GREEN, "OPEN": theme.VERMILLION, "HALF_OPEN": theme.ORANGE}
+WORKBOOK_THRESHOLDS = {r.name: r.burn_rate for r in avail.WORKBOOK_RULES}
 
 
-def _stacked(title: str, rows: int = 2, height: int = 260) -> go.Figure:
-    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.07)
-    fig.update_layout(template=theme.TEMPLATE, title=title, height=rows * height)
+def _legend_below(fig: go.Figure, height: int) -> go.Figure:
+    """Many traces and subplot titles: the legend goes under the plot, where it has room."""
+    fig.update_layout(
+        height=height,
+        # 90 px under the plotting area (the template's top margin is 80 px), below the x-axis title
+        legend=dict(orientation="h", yanchor="top", y=-90 / (height - 210), x=0.0, xanchor="left"),
+        margin=dict(b=130),
+    )
     return fig
+
+
+def _stacked(title: str, rows: int = 2, height: int = 260, titles=None) -> go.Figure:
+    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.09, subplot_titles=titles)
+    fig.update_layout(template=theme.TEMPLATE, title=title)
+    return _legend_below(fig, rows * height + 130)
+
+
+def _side_by_side(title: str, titles, height: int = 380) -> go.Figure:
+    fig = make_subplots(rows=1, cols=len(titles), subplot_titles=titles, horizontal_spacing=0.1)
+    fig.update_layout(template=theme.TEMPLATE, title=title)
+    return _legend_below(fig, height + 80)
 
 
 # --- backoff ------------------------------------------------------------------------------
@@ -35,9 +53,9 @@ def backoff_race(table: pd.DataFrame) -> go.Figure:
     ``table`` is :func:`~kit.reliability.backoff_sweep`'s. Crosses mark the
     values of Brooker's simulator at 100 clients.
     """
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("work: write calls", "time until all have written"))
-    fig.update_layout(
-        template=theme.TEMPLATE, title="Backoff and jitter: N clients race to update one row", height=420
+    fig = _side_by_side(
+        "Backoff and jitter: N clients race to update one row",
+        ("work: write calls", "time until all have written"),
     )
     for strategy in [s for s in STRATEGIES if s in set(table.strategy)]:
         part = table[table.strategy == strategy].sort_values("clients")
@@ -76,14 +94,11 @@ def backoff_race(table: pd.DataFrame) -> go.Figure:
 
 def backoff_runs(results: list) -> go.Figure:
     """Calls and completion time of every run, one box per strategy (``BackoffResult`` list)."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("write calls per run", "completion per run (s)"))
     clients = results[0].clients if results else 0
-    fig.update_layout(
-        template=theme.TEMPLATE,
-        title=f"{clients} clients: every run, every strategy",
-        height=380,
-        showlegend=False,
+    fig = _side_by_side(
+        f"{clients} clients: every run, every strategy", ("write calls per run", "completion per run (s)")
     )
+    fig.update_layout(showlegend=False, height=400, margin=dict(b=50))
     for r in results:
         colour = STRATEGY_COLOURS[r.strategy]
         fig.add_box(y=r.calls_per_run, name=r.strategy, marker_color=colour, boxmean=True, row=1, col=1)
@@ -142,8 +157,9 @@ def storm_timeline(result: StormResult, bin_s: float | None = None) -> go.Figure
         row=1,
         col=1,
     )
+    state = result.run.state()
     fig.add_scatter(
-        x=tl.t_s, y=tl.waiting, name="waiting in the queue", line=dict(color=theme.BLUE), row=2, col=1
+        x=state.t_s, y=state.waiting, name="waiting in the queue", line=dict(color=theme.BLUE), row=2, col=1
     )
     for row in (1, 2):
         fig.add_vrect(
@@ -176,6 +192,7 @@ def phase(table: pd.DataFrame) -> go.Figure:
         xaxis=dict(title="load during the 10 s trigger (req/s)", type="category"),
         yaxis=dict(title="", autorange="reversed"),
         height=120 + 45 * len(policies),
+        margin=dict(l=200),
     )
     fig.add_heatmap(
         x=[f"{r:g}" for r in rates],
@@ -247,6 +264,7 @@ def breaker_timeline(result: BreakerResult, bin_s: float = 5.0) -> go.Figure:
             fillcolor=theme.YELLOW,
             opacity=0.25,
             line_width=0,
+            layer="below",
             row=row,
             col=1,
         )
@@ -301,8 +319,7 @@ def breaker_summary(result: BreakerResult) -> go.Figure:
         "during the fault": result.outcomes(result.degrade_start_s, result.degrade_end_s),
         "after the repair": result.outcomes(result.degrade_end_s, result.horizon_s),
     }
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("share of calls", "mean wait (s)"))
-    fig.update_layout(template=theme.TEMPLATE, title=f"Callers' view, breaker: {result.breaker}", height=340)
+    fig = _side_by_side(f"Callers' view, breaker: {result.breaker}", ("share of calls", "mean wait (s)"), 340)
     for key, name, colour in (
         ("success", "answered", theme.BLUE),
         (
@@ -332,7 +349,10 @@ def breaker_summary(result: BreakerResult) -> go.Figure:
 
 def bulkheads(shared: BulkheadResult, isolated: BulkheadResult, bin_s: float = 2.0) -> go.Figure:
     """Success rate of calls to A (healthy) and B (slowed) over time: one shared pool vs a pool each."""
-    fig = _stacked("Bulkheads: B slows down (shaded). Do calls to A survive?")
+    fig = _stacked(
+        "Bulkheads: B slows down (shaded). Do calls to A survive?",
+        titles=("one pool shared by A and B", "a pool per dependency"),
+    )
     for row, result, label in ((1, shared, "one shared pool"), (2, isolated, "a pool per dependency")):
         for dep, name, colour in ((0, "A (healthy)", theme.BLUE), (1, "B (slowed)", theme.VERMILLION)):
             tl = result.timeline(dep, bin_s)
@@ -354,7 +374,7 @@ def bulkheads(shared: BulkheadResult, isolated: BulkheadResult, bin_s: float = 2
             row=row,
             col=1,
         )
-        fig.update_yaxes(title_text=f"success, {label}", tickformat=".0%", range=[0, 1.05], row=row, col=1)
+        fig.update_yaxes(title_text="calls answered", tickformat=".0%", range=[0, 1.05], row=row, col=1)
     fig.update_xaxes(title_text="time (s)", row=2, col=1)
     return fig
 
@@ -413,6 +433,7 @@ def architectures(blocks: dict, days: float = 30.0, slo: float | None = None) ->
         xaxis=dict(title="nines: -log10(1 - availability)"),
         yaxis=dict(title="", autorange="reversed"),
         height=140 + 40 * len(names),
+        margin=dict(l=190),
     )
     if slo is not None:
         fig.add_vline(
@@ -442,23 +463,38 @@ def burn_alerts(table: pd.DataFrame, slo: float) -> go.Figure:
     )
     fig.add_hline(y=1.0 - slo, line=dict(color=theme.BLACK, dash="dot"), row=1, col=1)
     colours = [theme.BLUE, theme.ORANGE, theme.GREEN, theme.PURPLE]
+    top = 1.0
     for rule, colour in zip(rules, colours, strict=False):
-        fig.add_scatter(
-            x=hours, y=table[f"burn {rule}"], name=f"burn rate, {rule}", line=dict(color=colour), row=2, col=1
-        )
+        burn = table[f"burn {rule}"]
+        top = max(top, float(burn.max()))
+        fig.add_scatter(x=hours, y=burn, name=f"burn rate, {rule}", line=dict(color=colour), row=2, col=1)
+        threshold = WORKBOOK_THRESHOLDS.get(rule)
+        if threshold is not None:
+            fig.add_hline(y=threshold, line=dict(color=colour, dash="dot", width=1), row=2, col=1)
         fires = table[f"fires {rule}"].to_numpy()
         if fires.any():
             first = int(np.argmax(fires))
             fig.add_annotation(
                 x=float(hours.iloc[first]),
-                y=float(table[f"burn {rule}"].iloc[first]),
+                y=float(
+                    np.log10(max(burn.iloc[first], 1e-3))
+                ),  # a log axis places annotations in log10 units
                 text=f"fires at {hours.iloc[first]:.2f} h",
                 showarrow=True,
                 arrowhead=2,
+                ax=40,
+                ay=-25,
+                font=dict(color=colour),
                 row=2,
                 col=1,
             )
     fig.update_yaxes(title_text="error rate", tickformat=".1%", rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(title_text="burn rate (x budget)", type="log", row=2, col=1)
+    fig.update_yaxes(
+        title_text="burn rate (x budget); dotted: thresholds",
+        type="log",
+        range=[-1, np.log10(top) + 0.3],
+        row=2,
+        col=1,
+    )
     fig.update_xaxes(title_text="hours", row=2, col=1)
     return fig

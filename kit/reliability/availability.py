@@ -189,6 +189,11 @@ def designs(
     balancer) available ``front_a``; both default to ``config.AVAIL_ZONE``
     and ``config.AVAIL_FRONT_DOOR``, assumptions to vary. The front door
     caps what redundancy behind it can buy.
+
+    Example
+    -------
+    >>> [f"{availability(b):.5f}" for b in designs(0.999, 3, 2, 2).values()]
+    ['0.99680', '0.99980', '0.99990']
     """
     a = validate.probability("a", a)
     tiers = validate.integer("tiers", tiers, 1, 100)
@@ -237,7 +242,13 @@ def downtime_min(a, days: float = 30.0):
 
 
 def nines(a) -> np.ndarray:
-    """-log10(1 - a): 0.999 is 3 nines."""
+    """-log10(1 - a): 0.999 is 3 nines.
+
+    Example
+    -------
+    >>> round(float(nines(0.9995)), 2)
+    3.3
+    """
     a = np.asarray(a, dtype=float)
     validate.in_range("availability", a, 0.0, 1.0)
     with np.errstate(divide="ignore"):
@@ -378,6 +389,12 @@ def evaluate_alerts(error_rate, step_min: float, slo: float, rules=WORKBOOK_RULE
     over its long window and whether it fires (long and short windows both
     above the threshold), and the budget spent so far (fraction of a 30-day
     budget).
+
+    Example
+    -------
+    >>> t = evaluate_alerts(incident(0.02, start_h=0, duration_h=2, total_h=2), 1.0, 0.999)
+    >>> float(t.t_min[t["fires 2% of budget in 1 h"]].iloc[0])  # Workbook: 43.2 min
+    44.0
     """
     e = np.asarray(error_rate, dtype=float)
     validate.in_range("error_rate", e, 0.0, 1.0)

@@ -195,6 +195,12 @@ def phase_diagram(
     to every name of ``RETRY_POLICIES``; other keywords go to
     :func:`retry_storm`. Columns: policy, trigger_rate, recovered,
     goodput_per_s and offered_per_s (over the last stretch of the run).
+
+    Example
+    -------
+    >>> t = phase_diagram([100.0, 200.0], ["no retries", "3 immediate retries"], seed=1)
+    >>> t.recovered.tolist()
+    [True, True, True, False]
     """
     rates = config.STORM_PHASE_RATES if trigger_rates is None else list(np.atleast_1d(trigger_rates))
     names = list(RETRY_POLICIES) if policies is None else list(policies)

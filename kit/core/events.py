@@ -14,7 +14,9 @@ come back as integers; they are exact up to 2**53 in magnitude.
 ``heap_push`` returns the heap because a full heap is replaced by one twice
 the size; always write ``h = heap_push(h, ...)``. The functions are inlined
 into the kernels that call them (numba's ``inline="always"``): a call that
-passes and returns an array costs more than the push itself.
+passes and returns an array costs more than the push itself. In a parallel
+kernel, put the event loop in a function of its own and call it from the
+``prange`` body: a pop inlined there (it may raise) keeps the loop serial.
 
 Example (inside or outside a kernel)::
 

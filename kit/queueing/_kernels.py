@@ -343,7 +343,7 @@ def station(
                 info[r, STATUS] = ERROR if failed else OK
                 if use_breaker:
                     slow = 1.0 if now - tm[r, ARRIVE] > slow_s else 0.0
-                    breaker_record(breaker_cfg, bst, bwin, now, info[r, EPOCH], float(failed), slow)
+                    breaker_record(breaker_cfg, bst, bwin, now, float(info[r, EPOCH]), float(failed), slow)
                 settle = r
         elif kind == TIMEOUT:
             r = data
@@ -353,7 +353,7 @@ def station(
             tm[r, REPLY] = now
             if use_breaker:
                 slow = 1.0 if timeout > slow_s else 0.0
-                breaker_record(breaker_cfg, bst, bwin, now, info[r, EPOCH], 1.0, slow)
+                breaker_record(breaker_cfg, bst, bwin, now, float(info[r, EPOCH]), 1.0, slow)
             if cancel >= CANCEL_QUEUED and info[r, SERVER] == QUEUED:
                 info[r, SERVER] = DROPPED  # left in the queue heap, skipped when it surfaces
                 tm[r, DONE] = now
@@ -492,11 +492,16 @@ def mmc_replications(lam, mu, c, customers, warmup, seeds):
     ones = np.ones((1, 1))
     zeros = np.zeros((1, 1))
     no_breaker = np.empty(0)
+    # int64 variables, not literals: a literal argument would compile a second station
+    fifo, unlimited_queue, no_cancel, no_retries, no_backoff = (
+        np.int64(FIFO), np.int64(-1), np.int64(CANCEL_NONE), np.int64(0), np.int64(NONE)
+    )  # fmt: skip
+    max_events = np.int64(2**62)
     for i in prange(seeds.size):
         tm, _, _, _, _, _ = station(
-            c, FIFO, -1, seg_t, rates, one, at, no_trace, no_trace_cls, no_clients, one, at, service, at,
-            np.zeros(1), ones, zeros, np.inf, CANCEL_NONE, 0, NONE, 0.0, 0.0, 0.0, np.inf, no_breaker,
-            customers, np.inf, 2**62, 0.0, customers, int(seeds[i]),
+            c, fifo, unlimited_queue, seg_t, rates, one, at, no_trace, no_trace_cls, no_clients, one, at,
+            service, at, np.zeros(1), ones, zeros, np.inf, no_cancel, no_retries, no_backoff, 0.0, 0.0, 0.0,
+            np.inf, no_breaker, customers, np.inf, max_events, 0.0, customers, np.int64(seeds[i]),
         )  # fmt: skip
         w, s, p, u = mmc_stats(tm, warmup, c)
         out[i, 0] = w

@@ -146,35 +146,43 @@ def structure_up(program, up, stack):
     return stack[0]
 
 
-@njit(parallel=True)
-def outage_runs(program, mtbf, mttr, horizon, seeds):
-    """Fraction of ``horizon`` the structure is up, per seed.
+@njit
+def outage_history(program, mtbf, mttr, horizon, seed):
+    """Fraction of ``horizon`` the structure is up in one history.
 
     Each component alternates exponential up times (mean ``mtbf``) and
     exponential repairs (mean ``mttr``), independently, starting up.
     """
+    np.random.seed(seed)
     n = mtbf.size
+    h = heap_new(n + 1)
+    up = np.ones(n, np.int64)
+    stack = np.empty(program.shape[0] + 1, np.int64)
+    for i in range(n):
+        h = heap_push(h, np.random.exponential(mtbf[i]), 0, i)
+    now = 0.0
+    down_time = 0.0
+    system = structure_up(program, up, stack)
+    while now < horizon:  # every component always has its next change in the heap
+        t, _, i = heap_pop(h)
+        t = min(t, horizon)
+        if system == 0:
+            down_time += t - now
+        now = t
+        up[i] = 1 - up[i]
+        h = heap_push(h, now + np.random.exponential(mtbf[i] if up[i] else mttr[i]), 0, i)
+        system = structure_up(program, up, stack)
+    return 1.0 - down_time / horizon
+
+
+@njit(parallel=True)
+def outage_runs(program, mtbf, mttr, horizon, seeds):
+    """``outage_history`` once per seed, in parallel.
+
+    The history is its own function: the heap's functions are inlined, and a
+    pop (which may raise) directly in a prange body would keep it serial.
+    """
     out = np.empty(seeds.size)
     for s in prange(seeds.size):
-        np.random.seed(seeds[s])
-        h = heap_new(n + 1)
-        up = np.ones(n, np.int64)
-        stack = np.empty(program.shape[0] + 1, np.int64)
-        for i in range(n):
-            h = heap_push(h, np.random.exponential(mtbf[i]), 0, i)
-        now = 0.0
-        down_time = 0.0
-        system = structure_up(program, up, stack)
-        while heap_size(h) > 0:
-            t, _, i = heap_pop(h)
-            t = min(t, horizon)
-            if system == 0:
-                down_time += t - now
-            now = t
-            if now >= horizon:
-                break
-            up[i] = 1 - up[i]
-            h = heap_push(h, now + np.random.exponential(mtbf[i] if up[i] else mttr[i]), 0, i)
-            system = structure_up(program, up, stack)
-        out[s] = 1.0 - down_time / horizon
+        out[s] = outage_history(program, mtbf, mttr, horizon, int(seeds[s]))
     return out

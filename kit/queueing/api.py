@@ -31,6 +31,7 @@ import pandas as pd
 
 from .. import config
 from ..core import validate
+from ..core.jit import one_chunk_at_a_time
 from ..core.rng import Constant, Dist, resolve_seed, spec_table, stream_seeds
 from . import _kernels as kk
 from . import policies, theory
@@ -654,7 +655,8 @@ def simulate_mmc(
     warm = int(customers * config.QUEUE_WARMUP_FRACTION) if warmup is None else warmup
     warm = validate.integer("warmup", warm, 0, customers - 2)
     seed = resolve_seed(seed)
-    per_rep = kk.mmc_replications(lam, mu, c, customers, warm, stream_seeds(seed, reps))
+    with one_chunk_at_a_time():
+        per_rep = kk.mmc_replications(lam, mu, c, customers, warm, stream_seeds(seed, reps))
     return MMcResult(
         lam=lam, mu=mu, c=c, customers=customers, warmup=warm, seed=seed, per_replication=per_rep
     )

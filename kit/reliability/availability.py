@@ -30,6 +30,7 @@ import pandas as pd
 
 from .. import config
 from ..core import validate
+from ..core.jit import one_chunk_at_a_time
 from ..core.rng import stream_seeds
 from . import _kernels as kk
 
@@ -311,7 +312,8 @@ def simulate_availability(
     runs = validate.integer("runs", config.AVAIL_RUNS if runs is None else runs, 2, 100_000)
     program = np.array(block.program(), dtype=np.int64)
     mtbf = mttr * leaves / (1.0 - leaves)
-    per_run = kk.outage_runs(program, mtbf, np.full(leaves.size, mttr), horizon, stream_seeds(seed, runs))
+    with one_chunk_at_a_time():
+        per_run = kk.outage_runs(program, mtbf, np.full(leaves.size, mttr), horizon, stream_seeds(seed, runs))
     return AvailabilityCheck(formula=block.availability(), per_run=per_run, horizon_h=horizon)
 
 

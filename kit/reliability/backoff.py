@@ -25,6 +25,7 @@ import pandas as pd
 
 from .. import config
 from ..core import validate
+from ..core.jit import one_chunk_at_a_time
 from ..core.rng import derive_seed, resolve_seed, stream_seeds
 from ..queueing.policies import backoff_code
 from . import _kernels as kk
@@ -130,15 +131,16 @@ def backoff_experiment(
     if cap < base:
         raise ValueError(f"cap_ms must be at least base_ms (got cap_ms={cap:g}, base_ms={base:g})")
     seed = resolve_seed(seed)
-    calls, completion = kk.occ_races(
-        clients,
-        backoff_code(strategy),
-        base,
-        cap,
-        config.BACKOFF_NET_MEAN_MS,
-        config.BACKOFF_NET_SD_MS,
-        stream_seeds(seed, runs),
-    )
+    with one_chunk_at_a_time():  # runs differ in length: let free threads take more of them
+        calls, completion = kk.occ_races(
+            clients,
+            backoff_code(strategy),
+            base,
+            cap,
+            config.BACKOFF_NET_MEAN_MS,
+            config.BACKOFF_NET_SD_MS,
+            stream_seeds(seed, runs),
+        )
     return BackoffResult(
         strategy=strategy,
         clients=clients,

@@ -9,7 +9,7 @@ checks a learner's predictions.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import caching, config, consistency, exercises, fanout, sagas, sharding, sweep
+from . import caching, config, consistency, exercises, fanout, queueing, reliability, sagas, sharding, sweep
 
 try:
     __version__ = version("sysdesign-kit")
@@ -22,6 +22,7 @@ TOPICS = {  # notebook -> topic package, in curriculum order
     "03_sharding": sharding,
     "04_caching": caching,
     "05_sagas": sagas,
+    "06_reliability": reliability,
 }
 
 __all__ = [
@@ -32,6 +33,8 @@ __all__ = [
     "consistency",
     "exercises",
     "fanout",
+    "queueing",
+    "reliability",
     "sagas",
     "sharding",
     "sweep",

@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kit.core.events import heap_new, heap_peek_time, heap_pop, heap_push, heap_size
@@ -13,6 +13,7 @@ events = st.lists(
 
 
 @given(events, st.integers(1, 8))
+@settings(deadline=None)  # the first example may compile the kernels
 def test_pops_in_time_order_with_ties_in_push_order(evts, capacity):
     h = heap_new(capacity)
     for t, kind, data in evts:
@@ -24,6 +25,7 @@ def test_pops_in_time_order_with_ties_in_push_order(evts, capacity):
 
 
 @given(events, st.lists(st.booleans(), max_size=400))
+@settings(deadline=None)
 def test_interleaved_push_and_pop_match_reference(evts, pops):
     h = heap_new(2)
     ref, out, expected = [], [], []

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from kit import config
 from kit.core import rng
+from kit.core.jit import njit
 from kit.core.rng import Constant, Empirical, Exponential, LogNormal, Mixture, Normal, Pareto, Uniform
 
 N = 200_000
@@ -114,3 +115,26 @@ def test_zipf_pmf_is_named_on_bad_input():
         rng.zipf_pmf(10, -1.0)
     with pytest.raises(ValueError, match="n must be an integer at least 1"):
         rng.zipf_pmf(0, 1.0)
+
+
+@njit
+def _draw_from_table(table, at, k, n, seed):
+    np.random.seed(seed)  # noqa: NPY002 (numba: the legacy RNG)
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = rng.draw_at(table, at[k])
+    return out
+
+
+@pytest.mark.parametrize("k", range(len(DISTS)))
+def test_a_spec_table_draws_each_distribution_like_its_own_spec(k):
+    """draw_at(table, offsets[k]) gives the very draws of dist k's own spec (mixtures included)."""
+    table, at = rng.spec_table(DISTS)
+    assert table.size == sum(d.spec.size for d in DISTS) and at[0] == 0
+    got = _draw_from_table(table, at, k, 1000, 42)
+    assert np.array_equal(got, DISTS[k].sample(1000, seed=42))
+
+
+def test_spec_table_needs_a_distribution():
+    with pytest.raises(ValueError, match="at least one distribution"):
+        rng.spec_table([])

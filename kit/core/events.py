@@ -5,9 +5,18 @@ The SimPy idea in a few array functions: a kernel keeps a heap of
 pushes what it causes. Ties in time pop in push order (a sequence number
 breaks them), so a run is deterministic.
 
-A heap is a tuple of arrays, ``(times, seqs, kinds, data, meta)`` with
-``meta = [size, next_seq]``. ``heap_push`` returns the heap because a full
-heap is replaced by one twice the size; always write ``h = heap_push(h, ...)``.
+A heap is one float64 array of shape ``(capacity + 1, 4)``: row 0 holds
+``(size, next_seq)``, rows ``1..size`` the events ``(time, seq, kind, data)``
+in heap order. One array rather than several keeps an event's fields on one
+cache line and makes passing the heap around cheap (one reference count,
+not five), which is most of the cost of a push or pop. ``kind`` and ``data``
+come back as integers; they are exact up to 2**53 in magnitude.
+``heap_push`` returns the heap because a full heap is replaced by one twice
+the size; always write ``h = heap_push(h, ...)``. The functions are inlined
+into the kernels that call them (numba's ``inline="always"``): a call that
+passes and returns an array costs more than the push itself. In a parallel
+kernel, put the event loop in a function of its own and call it from the
+``prange`` body: a pop inlined there (it may raise) keeps the loop serial.
 
 Example (inside or outside a kernel)::
 
@@ -21,103 +30,89 @@ import numpy as np
 
 from .jit import njit
 
+TIME, SEQ, KIND, DATA = range(4)  # the columns of an event row
+
 
 @njit
 def heap_new(capacity):
     """An empty heap with room for ``capacity`` events before it grows."""
-    capacity = max(int(capacity), 1)
-    return (
-        np.empty(capacity, np.float64),
-        np.empty(capacity, np.int64),
-        np.empty(capacity, np.int64),
-        np.empty(capacity, np.int64),
-        np.zeros(2, np.int64),
-    )
-
-
-@njit
-def heap_size(h):
-    return h[4][0]
-
-
-@njit
-def heap_peek_time(h):
-    """Time of the next event, or +inf when the heap is empty."""
-    return h[0][0] if h[4][0] > 0 else np.inf
-
-
-@njit
-def _before(times, seqs, i, j):
-    return times[i] < times[j] or (times[i] == times[j] and seqs[i] < seqs[j])
-
-
-@njit
-def _swap(h, i, j):
-    times, seqs, kinds, data, _ = h
-    times[i], times[j] = times[j], times[i]
-    seqs[i], seqs[j] = seqs[j], seqs[i]
-    kinds[i], kinds[j] = kinds[j], kinds[i]
-    data[i], data[j] = data[j], data[i]
-
-
-@njit
-def _grow(h):
-    n = h[0].size * 2
-    times = np.empty(n, np.float64)
-    seqs = np.empty(n, np.int64)
-    kinds = np.empty(n, np.int64)
-    data = np.empty(n, np.int64)
-    m = h[4][0]
-    times[:m] = h[0][:m]
-    seqs[:m] = h[1][:m]
-    kinds[:m] = h[2][:m]
-    data[:m] = h[3][:m]
-    return (times, seqs, kinds, data, h[4])
-
-
-@njit
-def heap_push(h, t, kind, data):
-    """Schedule event ``kind`` with payload ``data`` at time ``t``; returns the heap."""
-    if h[4][0] == h[0].size:
-        h = _grow(h)
-    times, seqs, kinds, payload, meta = h
-    i = meta[0]
-    times[i] = t
-    seqs[i] = meta[1]
-    kinds[i] = kind
-    payload[i] = data
-    meta[0] += 1
-    meta[1] += 1
-    while i > 0:  # sift up
-        parent = (i - 1) // 2
-        if not _before(times, seqs, i, parent):
-            break
-        _swap(h, i, parent)
-        i = parent
+    h = np.empty((max(int(capacity), 1) + 1, 4))
+    h[0, 0] = 0.0  # size
+    h[0, 1] = 0.0  # next sequence number
     return h
 
 
-@njit
+@njit(inline="always")
+def heap_size(h):
+    return int(h[0, 0])
+
+
+@njit(inline="always")
+def heap_peek_time(h):
+    """Time of the next event, or +inf when the heap is empty."""
+    return h[1, TIME] if h[0, 0] > 0 else np.inf
+
+
+@njit(inline="always")
+def heap_push(h, t, kind, data):
+    """Schedule event ``kind`` with payload ``data`` at time ``t``; returns the heap."""
+    n = int(h[0, 0])
+    if n + 1 == h.shape[0]:
+        grown = np.empty((2 * h.shape[0] - 1, 4))
+        grown[: n + 1] = h[: n + 1]
+        h = grown
+    seq = h[0, 1]
+    h[0, 0] = n + 1
+    h[0, 1] = seq + 1.0
+    i = n + 1
+    while i > 1:  # sift up: move parents down into the hole until t fits
+        parent = i >> 1
+        pt = h[parent, TIME]
+        if pt < t or (pt == t and h[parent, SEQ] < seq):
+            break
+        h[i, TIME] = pt
+        h[i, SEQ] = h[parent, SEQ]
+        h[i, KIND] = h[parent, KIND]
+        h[i, DATA] = h[parent, DATA]
+        i = parent
+    h[i, TIME] = t
+    h[i, SEQ] = seq
+    h[i, KIND] = kind
+    h[i, DATA] = data
+    return h
+
+
+@njit(inline="always")
 def heap_pop(h):
     """Remove and return the earliest ``(time, kind, data)``; the heap must not be empty."""
-    times, seqs, kinds, payload, meta = h
-    if meta[0] == 0:
+    n = int(h[0, 0])
+    if n == 0:
         raise IndexError("pop from an empty event heap")
-    t, kind, data = times[0], kinds[0], payload[0]
-    meta[0] -= 1
-    n = meta[0]
-    if n > 0:
-        times[0], seqs[0], kinds[0], payload[0] = times[n], seqs[n], kinds[n], payload[n]
-        i = 0
-        while True:  # sift down
-            left = 2 * i + 1
-            if left >= n:
-                break
-            child = left
-            if left + 1 < n and _before(times, seqs, left + 1, left):
-                child = left + 1
-            if not _before(times, seqs, child, i):
-                break
-            _swap(h, i, child)
-            i = child
+    t, kind, data = h[1, TIME], int(h[1, KIND]), int(h[1, DATA])
+    # sift the last event down from the root into the hole
+    lt, ls, lk, ld = h[n, TIME], h[n, SEQ], h[n, KIND], h[n, DATA]
+    n -= 1
+    h[0, 0] = n
+    i = 1
+    while True:
+        child = i << 1
+        if child > n:
+            break
+        right = child + 1
+        if right <= n and (
+            h[right, TIME] < h[child, TIME]
+            or (h[right, TIME] == h[child, TIME] and h[right, SEQ] < h[child, SEQ])
+        ):
+            child = right
+        if lt < h[child, TIME] or (lt == h[child, TIME] and ls < h[child, SEQ]):
+            break
+        h[i, TIME] = h[child, TIME]
+        h[i, SEQ] = h[child, SEQ]
+        h[i, KIND] = h[child, KIND]
+        h[i, DATA] = h[child, DATA]
+        i = child
+    h[i, TIME] = lt
+    h[i, SEQ] = ls
+    h[i, KIND] = lk
+    h[i, DATA] = ld
     return t, kind, data

@@ -8,6 +8,7 @@ switch), which is how the tests cover kernels line by line.
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
 
 try:
     import numba
@@ -59,3 +60,21 @@ def compile_stats() -> dict[str, tuple[int, int]]:
             misses = sum(k.stats.cache_misses.values())
             stats[f"{k.py_func.__module__}.{k.__name__}"] = (hits, misses)
     return stats
+
+
+@contextmanager
+def one_chunk_at_a_time():
+    """Run the ``prange`` loops of kernels called inside one iteration at a time per thread.
+
+    By default numba splits a ``prange`` into one static block per thread, so
+    the slowest thread sets the pace: on a shared machine (Binder, a laptop
+    running other work) a descheduled thread can make a parallel kernel slower
+    than a serial one. Handing out iterations one at a time (numba's
+    ``parallel_chunksize(1)``) lets a busy thread take fewer. Use it around
+    kernels whose iterations are whole replications; it changes no result.
+    """
+    if not HAVE_NUMBA:
+        yield
+        return
+    with numba.parallel_chunksize(1):
+        yield

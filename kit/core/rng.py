@@ -78,16 +78,40 @@ def _draw_at(spec, at):
 
 
 @njit(inline="always")
-def draw(spec):
-    """One sample from the distribution encoded in ``spec`` (numba-callable)."""
-    if int(spec[0]) != MIXTURE:
-        return _draw_at(spec, 0)
-    m = int(spec[1])
+def draw_at(table, at):
+    """One sample from the distribution whose spec starts at ``table[at]`` (numba-callable).
+
+    ``table`` holds several specs end to end (see :func:`spec_table`), so a
+    kernel with one distribution per class draws from class k with
+    ``draw_at(table, offsets[k])``: no array slice, no allocation.
+    """
+    if int(table[at]) != MIXTURE:
+        return _draw_at(table, at)
+    m = int(table[at + 1])
     u = np.random.random()
     j = 0
-    while j < m - 1 and u >= spec[2 + j]:
+    while j < m - 1 and u >= table[at + 2 + j]:
         j += 1
-    return _draw_at(spec, int(spec[2 + m + j]))
+    return _draw_at(table, at + int(table[at + 2 + m + j]))  # component offsets are relative
+
+
+@njit(inline="always")
+def draw(spec):
+    """One sample from the distribution encoded in ``spec`` (numba-callable)."""
+    return draw_at(spec, 0)
+
+
+def spec_table(dists) -> tuple[np.ndarray, np.ndarray]:
+    """The specs of ``dists`` end to end, and where each starts: ``(table, offsets)``.
+
+    Example: ``table, at = spec_table([Exponential(1.0), Constant(2.0)])``;
+    a kernel then draws from the second with ``draw_at(table, at[1])``.
+    """
+    specs = [d.spec for d in dists]
+    if not specs:
+        raise ValueError("dists must hold at least one distribution")
+    offsets = np.concatenate([[0], np.cumsum([s.size for s in specs])[:-1]]).astype(np.int64)
+    return np.concatenate(specs).astype(np.float64), offsets
 
 
 @njit

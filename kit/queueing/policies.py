@@ -1,0 +1,192 @@
+"""What clients do about failure: retry with backoff, a retry budget, a circuit breaker.
+
+These are records for people; :func:`kit.queueing.simulate` hands their
+numbers to the kernels. Registries (``BACKOFFS``, ``BREAKERS``) are what
+dropdowns, tests and docs iterate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..core import validate
+from . import _policies as k
+
+BACKOFFS = {
+    "none": k.NONE,
+    "constant": k.CONSTANT,
+    "exponential": k.EXPONENTIAL,
+    "full_jitter": k.FULL_JITTER,
+    "equal_jitter": k.EQUAL_JITTER,
+    "decorrelated": k.DECORRELATED,
+}
+"""Backoff strategies (Brooker, "Exponential Backoff And Jitter", AWS Architecture Blog, 2015).
+
+With ``exp = min(cap, base * 2**attempt)`` for retry number ``attempt`` (1, 2, ...):
+none sleeps 0; constant sleeps ``base``; exponential sleeps ``exp``; full jitter
+``U(0, exp)``; equal jitter ``exp/2 + U(0, exp/2)``; decorrelated
+``min(cap, U(base, 3 * previous sleep))`` starting from ``base``.
+"""
+
+
+def backoff_code(strategy: str) -> int:
+    """The kernel code of a backoff strategy name (a ValueError lists the names)."""
+    return BACKOFFS[validate.choice("backoff", strategy, BACKOFFS)]
+
+
+@dataclass(frozen=True)
+class Retry:
+    """Retry a failed attempt (timeout, error, rejection) up to ``max_retries`` times.
+
+    Each retry sleeps per ``backoff`` (see ``BACKOFFS``) with ``base_s`` and
+    ``cap_s``. With ``budget_ratio`` set, retries draw on a token bucket:
+    every success adds ``budget_ratio`` tokens (at most ``budget_cap``), every
+    retry spends one, and no token means no retry. A ratio of 0.1 caps
+    retries at about 10% of successes, the idea behind gRPC's retry
+    throttling (gRFC A6) and the AWS SDKs' retry quota.
+    """
+
+    max_retries: int = 3
+    backoff: str = "none"
+    base_s: float = 0.0
+    cap_s: float = math.inf
+    budget_ratio: float | None = None
+    budget_cap: float = 10.0
+
+    def __post_init__(self):
+        validate.integer("max_retries", self.max_retries, 0, 1000)
+        backoff_code(self.backoff)
+        validate.number("base_s", self.base_s, 0.0)
+        if not (self.cap_s >= self.base_s):
+            raise ValueError(f"cap_s must be at least base_s (got cap_s={self.cap_s}, base_s={self.base_s})")
+        if self.budget_ratio is not None:
+            validate.number("budget_ratio", self.budget_ratio, 0.0, 1000.0)
+            validate.number("budget_cap", self.budget_cap, 1.0)
+
+
+WINDOWS = {"count": k.COUNT_WINDOW, "time": k.TIME_WINDOW}
+STATES = {k.CLOSED: "CLOSED", k.OPEN: "OPEN", k.HALF_OPEN: "HALF_OPEN"}
+
+
+@dataclass(frozen=True)
+class Breaker:
+    """A circuit breaker: CLOSED, OPEN (fail fast), HALF_OPEN (a few trial calls).
+
+    Field names follow resilience4j's ``CircuitBreakerConfig`` and its
+    defaults (resilience4j documentation, "CircuitBreaker"): the breaker
+    opens when, over the last ``window`` calls (``window_type="count"``) or
+    seconds (``"time"``, in ``buckets`` buckets) holding at least
+    ``minimum_calls`` calls, the failure rate or the slow-call rate reaches its
+    threshold (a fraction; reaching it is enough). Open, it rejects every
+    call for ``wait_open_s``; the next call then moves it to HALF_OPEN, where
+    ``half_open_calls`` calls go through and their failure rate decides:
+    back to OPEN, or CLOSED with an empty window. A call is slow when it
+    takes longer than ``slow_call_s``; a client timeout counts as a failure.
+    """
+
+    failure_rate: float = 0.5
+    window_type: str = "count"
+    window: float = 100
+    buckets: int = 10
+    minimum_calls: int = 100
+    wait_open_s: float = 60.0
+    half_open_calls: int = 10
+    slow_call_s: float = 60.0
+    slow_call_rate: float = 1.0
+
+    def __post_init__(self):
+        validate.number("failure_rate", self.failure_rate, 1e-9, 1.0)
+        validate.number("slow_call_rate", self.slow_call_rate, 1e-9, 1.0)
+        validate.choice("window_type", self.window_type, WINDOWS)
+        if self.window_type == "count":
+            validate.integer("window", self.window, 1, 100_000)
+        else:
+            validate.positive("window", self.window)
+        validate.integer("buckets", self.buckets, 1, 10_000)
+        validate.integer("minimum_calls", self.minimum_calls, 1)
+        validate.number("wait_open_s", self.wait_open_s, 0.0)
+        validate.integer("half_open_calls", self.half_open_calls, 1, 100_000)
+        if not self.slow_call_s > 0:
+            raise ValueError(f"slow_call_s must be a positive number (got slow_call_s={self.slow_call_s!r})")
+
+    @property
+    def cfg(self) -> np.ndarray:
+        """The kernels' float64 configuration array (see ``_policies.B_*``)."""
+        cfg = np.empty(k.B_SIZE)
+        cfg[k.B_WINDOW_TYPE] = WINDOWS[self.window_type]
+        cfg[k.B_WINDOW] = self.window
+        cfg[k.B_BUCKETS] = self.buckets
+        # like resilience4j, a count window never needs more calls than it holds
+        minimum = min(self.minimum_calls, self.window) if self.window_type == "count" else self.minimum_calls
+        cfg[k.B_MIN_CALLS] = minimum
+        cfg[k.B_FAILURE_RATE] = self.failure_rate
+        cfg[k.B_SLOW_S] = self.slow_call_s
+        cfg[k.B_SLOW_RATE] = self.slow_call_rate
+        cfg[k.B_WAIT_OPEN_S] = self.wait_open_s
+        cfg[k.B_HALF_OPEN_CALLS] = self.half_open_calls
+        return cfg
+
+
+BREAKERS = {
+    # resilience4j CircuitBreakerConfig defaults
+    "resilience4j": Breaker(),
+    # Hystrix: circuitBreaker.requestVolumeThreshold 20, errorThresholdPercentage 50,
+    # sleepWindowInMilliseconds 5000, metrics.rollingStats 10 s in 10 buckets; one trial call
+    "hystrix": Breaker(
+        failure_rate=0.5,
+        window_type="time",
+        window=10.0,
+        buckets=10,
+        minimum_calls=20,
+        wait_open_s=5.0,
+        half_open_calls=1,
+        slow_call_s=math.inf,
+    ),
+    # Polly v8 CircuitBreakerStrategyOptions defaults: FailureRatio 0.1, MinimumThroughput 100,
+    # SamplingDuration 30 s, BreakDuration 5 s; one trial call after the break
+    "polly": Breaker(
+        failure_rate=0.1,
+        window_type="time",
+        window=30.0,
+        buckets=10,
+        minimum_calls=100,
+        wait_open_s=5.0,
+        half_open_calls=1,
+        slow_call_s=math.inf,
+    ),
+}
+"""Breaker presets with the defaults of the libraries users know."""
+
+
+def breaker_trace(breaker: Breaker, times_s, durations_s, failed) -> tuple[np.ndarray, np.ndarray]:
+    """Feed calls one at a time to a fresh breaker: which were permitted, the state after each.
+
+    Calls ``i`` start at ``times_s[i]`` (non-decreasing), last
+    ``durations_s[i]`` and fail where ``failed[i]``; each ends before the
+    next starts. Returns ``(permitted, state)`` with states as in ``STATES``.
+
+    Example (resilience4j's defaults: 50 failures in the last 100 calls open it)
+    -------
+    >>> import numpy as np
+    >>> failed = np.r_[np.zeros(50), np.ones(50)]
+    >>> calls = np.arange(100.0)
+    >>> permitted, state = breaker_trace(BREAKERS["resilience4j"], calls, np.full(100, 0.01), failed)
+    >>> STATES[int(state[-1])]
+    'OPEN'
+    """
+    if not isinstance(breaker, Breaker):
+        raise ValueError(f"breaker must be a Breaker such as BREAKERS['resilience4j'] (got {breaker!r})")
+    times = np.asarray(times_s, dtype=np.float64)
+    durations = np.asarray(durations_s, dtype=np.float64)
+    failed = np.asarray(failed, dtype=np.float64)
+    if not (times.ndim == 1 and times.shape == durations.shape == failed.shape):
+        raise ValueError("times_s, durations_s and failed must be 1-d arrays of the same length")
+    validate.in_range("durations_s", durations, 0.0, np.inf)
+    ends = times[:-1] + durations[:-1]
+    if not np.all(np.isfinite(times)) or np.any(times[1:] < ends - 1e-9 * np.maximum(1.0, np.abs(ends))):
+        raise ValueError("times_s must be finite, and each call must end before the next starts")
+    permitted, state = k.breaker_trace(breaker.cfg, times, durations, failed)
+    return permitted.astype(bool), state

@@ -1,0 +1,153 @@
+"""Closed-form queueing results the simulator is checked against.
+
+M/M/c (Poisson arrivals at rate ``lam``, exponential service at rate ``mu``
+per server, ``c`` servers, FIFO, unlimited queue) with offered load
+``a = lam / mu`` and utilization ``rho = a / c``. The probability that an
+arrival must wait is Erlang's C formula; everything else follows from it
+and Little's law (Kleinrock, *Queueing Systems* Vol. 1, 1975, §3.5;
+Harchol-Balter, *Performance Modeling and Design of Computer Systems*,
+2013, ch. 14):
+
+``Wq = C / (c mu - lam)``, ``W = Wq + 1/mu``, ``Lq = lam Wq``, ``L = lam W``.
+
+For M/M/1, C = rho, so ``Wq = rho / (mu - lam)``: at lam = 0.8, mu = 1 the
+wait is 4 and the sojourn 5.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..core import validate
+
+
+def _check(lam, mu, c) -> tuple[float, float, int]:
+    lam = validate.positive("lam", lam)
+    mu = validate.positive("mu", mu)
+    c = validate.integer("c", c, 1, 100_000)
+    return lam, mu, c
+
+
+def erlang_b(lam: float, mu: float, c: int) -> float:
+    """P(all c servers busy) in M/M/c/c, the loss system (Erlang's B formula).
+
+    Computed by the stable recursion ``B(k) = a B(k-1) / (k + a B(k-1))``.
+
+    Example
+    -------
+    >>> round(erlang_b(2.0, 1.0, 3), 4)
+    0.2105
+    """
+    lam, mu, c = _check(lam, mu, c)
+    a = lam / mu
+    b = 1.0
+    for k in range(1, c + 1):
+        b = a * b / (k + a * b)
+    return b
+
+
+def erlang_c(lam: float, mu: float, c: int) -> float:
+    """P(an arrival waits) in M/M/c (Erlang's C formula); needs lam < c mu.
+
+    ``C = c B / (c - a (1 - B))`` with B from :func:`erlang_b`.
+
+    Example
+    -------
+    >>> round(erlang_c(2.0, 1.0, 3), 4), round(erlang_c(9.0, 1.0, 10), 4)
+    (0.4444, 0.6687)
+    """
+    lam, mu, c = _check(lam, mu, c)
+    a = lam / mu
+    if a >= c:
+        raise ValueError(
+            f"lam must be below c*mu for a steady state (got lam={lam:g}, c*mu={c * mu:g}): "
+            "the queue grows forever"
+        )
+    b = erlang_b(lam, mu, c)
+    return c * b / (c - a * (1.0 - b))
+
+
+@dataclass(frozen=True)
+class QueueTheory:
+    """Steady-state M/M/c measures: waits W (time) and lengths L (customers)."""
+
+    lam: float
+    mu: float
+    c: int
+    rho: float  # utilization of each server
+    p_wait: float  # Erlang C
+    Wq: float  # mean wait in the queue
+    W: float  # mean sojourn: wait + service
+    Lq: float  # mean number waiting
+    L: float  # mean number in the system
+
+    def p_wait_longer(self, t):
+        """P(wait in queue > t) = C exp(-(c mu - lam) t), vectorised over t >= 0."""
+        t = np.asarray(t, dtype=float)
+        validate.in_range("t", t, 0.0, np.inf)
+        return self.p_wait * np.exp(-(self.c * self.mu - self.lam) * t)
+
+    def p_sojourn_longer(self, t):
+        """P(wait + service > t), vectorised over t >= 0.
+
+        The sum of the exponential service and the (atom at 0 plus
+        exponential) wait: with ``d = c mu - lam - mu``,
+        ``e^{-mu t} + C mu (e^{-mu t} - e^{-(c mu - lam) t}) / d``, and
+        ``e^{-mu t} (1 + C mu t)`` when d = 0. For M/M/1 it is ``e^{-(mu - lam) t}``.
+        """
+        t = np.asarray(t, dtype=float)
+        validate.in_range("t", t, 0.0, np.inf)
+        theta = self.c * self.mu - self.lam
+        d = theta - self.mu
+        if abs(d) < 1e-12 * self.mu:
+            return np.exp(-self.mu * t) * (1.0 + self.p_wait * self.mu * t)
+        return np.exp(-self.mu * t) + self.p_wait * self.mu * (np.exp(-self.mu * t) - np.exp(-theta * t)) / d
+
+
+def mmc(lam: float, mu: float, c: int) -> QueueTheory:
+    """Steady-state measures of M/M/c; needs lam < c mu.
+
+    Example
+    -------
+    >>> t = mmc(2.0, 1.0, 3)
+    >>> round(t.p_wait, 4), round(t.Wq, 4)
+    (0.4444, 0.4444)
+    """
+    p_wait = erlang_c(lam, mu, c)
+    lam, mu, c = _check(lam, mu, c)
+    wq = p_wait / (c * mu - lam)
+    w = wq + 1.0 / mu
+    return QueueTheory(
+        lam=lam, mu=mu, c=c, rho=lam / (c * mu), p_wait=p_wait, Wq=wq, W=w, Lq=lam * wq, L=lam * w
+    )
+
+
+def mm1(lam: float, mu: float) -> QueueTheory:
+    """M/M/1: ``Wq = rho / (mu - lam)``, ``W = 1 / (mu - lam)``.
+
+    Example
+    -------
+    >>> t = mm1(0.8, 1.0)
+    >>> round(t.Wq, 6), round(t.W, 6)
+    (4.0, 5.0)
+    """
+    return mmc(lam, mu, 1)
+
+
+def servers_for_wait(lam: float, mu: float, max_p_wait: float) -> int:
+    """The fewest servers that keep P(wait) at or below ``max_p_wait`` (staffing by Erlang C).
+
+    Example
+    -------
+    >>> servers_for_wait(9.0, 1.0, 0.2)
+    13
+    """
+    validate.number("max_p_wait", max_p_wait, 0.0, 1.0)
+    lam, mu, _ = _check(lam, mu, 1)
+    c = math.floor(lam / mu) + 1
+    while erlang_c(lam, mu, c) > max_p_wait:
+        c += 1
+    return c

@@ -1,0 +1,188 @@
+"""Kernels of the reliability lab: the backoff race, health-check probes, component outages."""
+
+import numpy as np
+
+from ..core.events import heap_new, heap_pop, heap_push, heap_size
+from ..core.jit import njit, prange
+from ..queueing._policies import backoff_sleep
+
+# --- Brooker's backoff race ----------------------------------------------------------------
+READ, READ_REPLY, WRITE, WRITE_REPLY = range(4)
+
+
+@njit
+def _hop(net_mean, net_sd):
+    """One network message: |Normal(mean, sd)| ms, Brooker's model of the network."""
+    return abs(np.random.normal(net_mean, net_sd))
+
+
+@njit
+def occ_race(clients, strategy, base, cap, net_mean, net_sd, seed):
+    """One run of ``clients`` racing to update one row with optimistic concurrency.
+
+    Each client reads the row's version, then writes if it is unchanged; a
+    client whose write fails backs off (``backoff_sleep`` with its attempt
+    counter, 1 for its first retry) and starts over. Every message takes one
+    network hop. Returns ``(write calls, time of the last event in ms)``.
+    """
+    np.random.seed(seed)
+    h = heap_new(2 * clients + 4)
+    version = 0
+    seen = np.zeros(clients, np.int64)  # the version each client read
+    won = np.zeros(clients, np.int8)  # the outcome of each client's last write
+    attempt = np.zeros(clients, np.int64)
+    sleep = np.full(clients, base)  # previous sleep, for the decorrelated strategy
+    for i in range(clients):
+        h = heap_push(h, _hop(net_mean, net_sd), READ, i)
+    calls = 0
+    now = 0.0
+    while heap_size(h) > 0:
+        now, kind, i = heap_pop(h)
+        if kind == READ:  # at the server
+            seen[i] = version
+            h = heap_push(h, now + _hop(net_mean, net_sd), READ_REPLY, i)
+        elif kind == READ_REPLY:  # at the client: write back what it read
+            h = heap_push(h, now + _hop(net_mean, net_sd), WRITE, i)
+        elif kind == WRITE:  # at the server: conditional write
+            calls += 1
+            won[i] = 1 if seen[i] == version else 0
+            if won[i]:
+                version += 1
+            h = heap_push(h, now + _hop(net_mean, net_sd), WRITE_REPLY, i)
+        elif not won[i]:  # WRITE_REPLY at a client that lost: back off and read again
+            attempt[i] += 1
+            delay = _hop(net_mean, net_sd)
+            sleep[i] = backoff_sleep(strategy, attempt[i], base, cap, sleep[i])
+            h = heap_push(h, now + delay + sleep[i], READ, i)
+    return calls, now
+
+
+@njit(parallel=True)
+def occ_races(clients, strategy, base, cap, net_mean, net_sd, seeds):
+    """``occ_race`` once per seed, in parallel: (calls, completion ms) per run."""
+    calls = np.empty(seeds.size, np.int64)
+    completion = np.empty(seeds.size)
+    for r in prange(seeds.size):
+        calls[r], completion[r] = occ_race(clients, strategy, base, cap, net_mean, net_sd, int(seeds[r]))
+    return calls, completion
+
+
+@njit
+def sleep_samples(strategy, attempts, base, cap, n, seed):
+    """``n`` retry sequences: the sleep before retries 1..``attempts`` (float64[n, attempts])."""
+    np.random.seed(seed)
+    out = np.empty((n, attempts))
+    for i in range(n):
+        previous = base
+        for a in range(attempts):
+            previous = backoff_sleep(strategy, a + 1, base, cap, previous)
+            out[i, a] = previous
+    return out
+
+
+# --- health checks --------------------------------------------------------------------------
+
+
+@njit(parallel=True)
+def probe_runs(interval, timeout, threshold, hang, p_false, probes, seeds):
+    """Per seed, one dead instance and one healthy instance under the same probes.
+
+    Returns ``(detect, false_removals)``. ``detect``: seconds from the death
+    to the removal. Probes go out every ``interval`` s at a random phase to
+    the death; a probe to a dead instance fails at once (``hang=False``:
+    connection refused) or after ``timeout`` (``hang=True``: no answer); the
+    result of the ``threshold``-th consecutive failure removes it.
+    ``false_removals``: how often ``probes`` probes of a healthy instance,
+    each failing by accident with ``p_false``, reach ``threshold``
+    consecutive failures.
+    """
+    detect = np.empty(seeds.size)
+    removals = np.zeros(seeds.size, np.int64)
+    for s in prange(seeds.size):
+        np.random.seed(seeds[s])
+        first_probe = np.random.uniform(0.0, interval)
+        detect[s] = first_probe + (threshold - 1) * interval + (timeout if hang else 0.0)
+        streak = 0
+        for _ in range(probes):
+            if np.random.random() < p_false:
+                streak += 1
+                if streak == threshold:
+                    removals[s] += 1
+                    streak = 0
+            else:
+                streak = 0
+    return detect, removals
+
+
+# --- availability of a structure of components ------------------------------------------------
+# A structure is a postfix program over component states: LEAF i pushes component
+# i's state, SERIES n / PARALLEL n pop n states and push their AND / OR, KOFN k n
+# pushes whether at least k of the n popped are up.
+LEAF, SERIES, PARALLEL, KOFN = range(4)
+
+
+@njit
+def structure_up(program, up, stack):
+    """Evaluate the postfix ``program`` (int64[m, 3]) on component states ``up``."""
+    top = 0
+    for p in range(program.shape[0]):
+        op = program[p, 0]
+        if op == LEAF:
+            stack[top] = up[program[p, 1]]
+            top += 1
+            continue
+        n = program[p, 1]
+        working = 0
+        for i in range(top - n, top):
+            working += stack[i]
+        top -= n
+        if op == SERIES:
+            stack[top] = 1 if working == n else 0
+        elif op == PARALLEL:
+            stack[top] = 1 if working > 0 else 0
+        else:
+            stack[top] = 1 if working >= program[p, 2] else 0
+        top += 1
+    return stack[0]
+
+
+@njit
+def outage_history(program, mtbf, mttr, horizon, seed):
+    """Fraction of ``horizon`` the structure is up in one history.
+
+    Each component alternates exponential up times (mean ``mtbf``) and
+    exponential repairs (mean ``mttr``), independently, starting up.
+    """
+    np.random.seed(seed)
+    n = mtbf.size
+    h = heap_new(n + 1)
+    up = np.ones(n, np.int64)
+    stack = np.empty(program.shape[0] + 1, np.int64)
+    for i in range(n):
+        h = heap_push(h, np.random.exponential(mtbf[i]), 0, i)
+    now = 0.0
+    down_time = 0.0
+    system = structure_up(program, up, stack)
+    while now < horizon:  # every component always has its next change in the heap
+        t, _, i = heap_pop(h)
+        t = min(t, horizon)
+        if system == 0:
+            down_time += t - now
+        now = t
+        up[i] = 1 - up[i]
+        h = heap_push(h, now + np.random.exponential(mtbf[i] if up[i] else mttr[i]), 0, i)
+        system = structure_up(program, up, stack)
+    return 1.0 - down_time / horizon
+
+
+@njit(parallel=True)
+def outage_runs(program, mtbf, mttr, horizon, seeds):
+    """``outage_history`` once per seed, in parallel.
+
+    The history is its own function: the heap's functions are inlined, and a
+    pop (which may raise) directly in a prange body would keep it serial.
+    """
+    out = np.empty(seeds.size)
+    for s in prange(seeds.size):
+        out[s] = outage_history(program, mtbf, mttr, horizon, int(seeds[s]))
+    return out

@@ -1,0 +1,178 @@
+"""The reliability apps: controls -> api -> figures, no logic of their own."""
+
+import ipywidgets as w
+
+from .. import config
+from ..queueing.api import CANCEL
+from ..ui.app import App
+from . import availability as avail
+from . import backoff, plots, resilience, storms
+
+SLIDER = dict(continuous_update=False, style={"description_width": "initial"})
+
+
+class BackoffApp(App):
+    title = "Backoff and jitter: how many calls, how long, for N clients racing for one row?"
+
+    def make_controls(self):
+        return {
+            "clients": w.IntSlider(value=100, min=10, max=190, step=10, description="clients", **SLIDER),
+            "base_ms": w.FloatLogSlider(
+                value=config.BACKOFF_BASE_MS,
+                base=10,
+                min=0,
+                max=2,
+                step=0.1,
+                description="base (ms)",
+                **SLIDER,
+            ),
+            "cap_ms": w.FloatLogSlider(
+                value=config.BACKOFF_CAP_MS, base=10, min=2, max=4, step=0.1, description="cap (ms)", **SLIDER
+            ),
+            "runs": w.IntSlider(
+                value=config.BACKOFF_APP_RUNS, min=5, max=100, step=5, description="runs", **SLIDER
+            ),
+        }
+
+    def compute(self, clients, base_ms, cap_ms, runs):
+        if cap_ms < base_ms:
+            raise ValueError(f"cap_ms must be at least base_ms (got cap_ms={cap_ms:g}, base_ms={base_ms:g})")
+        results = [
+            backoff.backoff_experiment(s, clients, runs, config.SEED, base_ms, cap_ms)
+            for s in backoff.STRATEGIES
+        ]
+        schedules = {
+            s: backoff.sleeps(s, 10, 500, config.SEED, base_ms, cap_ms)
+            for s in backoff.STRATEGIES
+            if s != "none"
+        }
+        return results, schedules
+
+    def figures(self, computed):
+        results, schedules = computed
+        return [plots.backoff_runs(results), plots.sleep_schedules(schedules)]
+
+
+class StormApp(App):
+    title = "Retry storms: does the system recover after the trigger?"
+
+    def make_controls(self):
+        return {
+            "policy": w.Dropdown(
+                options=list(storms.RETRY_POLICIES), value="3 immediate retries", description="retries"
+            ),
+            "trigger_rate": w.FloatSlider(
+                value=config.STORM_TRIGGER_RATE,
+                min=100,
+                max=300,
+                step=10,
+                description="trigger load (req/s)",
+                **SLIDER,
+            ),
+            "trigger_s": w.FloatSlider(
+                value=config.STORM_TRIGGER_S,
+                min=1,
+                max=30,
+                step=1,
+                description="trigger length (s)",
+                **SLIDER,
+            ),
+            "timeout_s": w.FloatLogSlider(
+                value=config.STORM_TIMEOUT_S,
+                base=10,
+                min=-1,
+                max=1,
+                step=0.1,
+                description="client timeout (s)",
+                **SLIDER,
+            ),
+            "cancel": w.Dropdown(options=list(CANCEL), description="server drops abandoned work"),
+            "base_rate": w.FloatSlider(
+                value=config.STORM_BASE_RATE,
+                min=50,
+                max=95,
+                step=5,
+                description="base load (req/s)",
+                **SLIDER,
+            ),
+        }
+
+    def compute(self, policy, trigger_rate, trigger_s, timeout_s, cancel, base_rate):
+        return storms.retry_storm(
+            policy,
+            trigger_rate,
+            trigger_s,
+            timeout_s=timeout_s,
+            cancel=cancel,
+            base_rate=base_rate,
+            seed=config.SEED,
+        )
+
+    def figures(self, result):
+        return [plots.storm_timeline(result)]
+
+
+class BreakerApp(App):
+    title = "Circuit breakers: a dependency degrades. Fail fast, fall back, recover?"
+
+    def make_controls(self):
+        return {
+            "breaker": w.Dropdown(
+                options=list(resilience.BREAKER_CHOICES), value="resilience4j", description="breaker"
+            ),
+            "slowdown": w.FloatLogSlider(
+                value=config.BREAKER_SLOWDOWN,
+                base=10,
+                min=0,
+                max=2,
+                step=0.1,
+                description="slowdown (x)",
+                **SLIDER,
+            ),
+            "error_p": w.FloatSlider(
+                value=config.BREAKER_ERROR_P, min=0.0, max=1.0, step=0.05, description="P(error)", **SLIDER
+            ),
+            "fallback_hit": w.FloatSlider(
+                value=config.BREAKER_FALLBACK_HIT,
+                min=0.0,
+                max=1.0,
+                step=0.05,
+                description="fallback available",
+                **SLIDER,
+            ),
+        }
+
+    def compute(self, breaker, slowdown, error_p, fallback_hit):
+        return resilience.breaker_demo(
+            breaker, slowdown=slowdown, error_p=error_p, fallback_hit=fallback_hit, seed=config.SEED
+        )
+
+    def figures(self, result):
+        return [plots.breaker_timeline(result), plots.breaker_summary(result)]
+
+
+class AvailabilityApp(App):
+    title = "Availability calculator: tiers in series, replicas in parallel, zones; and the SLO's budget"
+
+    def make_controls(self):
+        return {
+            "nines": w.FloatSlider(
+                value=3.0, min=1.0, max=5.0, step=0.1, description="each component (nines)", **SLIDER
+            ),
+            "tiers": w.IntSlider(value=3, min=1, max=8, description="tiers in series", **SLIDER),
+            "replicas": w.IntSlider(value=1, min=1, max=5, description="replicas per tier", **SLIDER),
+            "zones": w.IntSlider(value=1, min=1, max=3, description="zones (need 1)", **SLIDER),
+            "slo": w.Dropdown(options=[0.99, 0.995, 0.999, 0.9995, 0.9999], value=0.999, description="SLO"),
+            "incident": w.FloatLogSlider(
+                value=0.05, base=10, min=-3, max=0, step=0.1, description="incident error rate", **SLIDER
+            ),
+        }
+
+    def compute(self, nines, tiers, replicas, zones, slo, incident):
+        designs = avail.designs(1.0 - 10.0**-nines, tiers, replicas, zones)
+        alerts = avail.evaluate_alerts(avail.incident(incident), config.AVAIL_ALERT_STEP_MIN, slo)
+        return designs, alerts, slo
+
+    def figures(self, computed):
+        designs, alerts, slo = computed
+        return [plots.architectures(designs, slo=slo), plots.burn_alerts(alerts, slo)]

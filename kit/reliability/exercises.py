@@ -1,0 +1,151 @@
+"""Exercises of the reliability lab; answers come from the api."""
+
+from functools import cache
+
+import numpy as np
+
+from ..exercises import MultipleChoice, Numeric, PickConfig, register
+from ..queueing import policies, theory
+from . import availability as avail
+from . import backoff, storms
+
+NOTEBOOK = "06_reliability"
+
+
+@cache
+def _least_work() -> int:
+    calls = [backoff.backoff_experiment(s, 100, seed=6).calls for s in backoff.STRATEGIES]
+    return int(np.argmin(calls))
+
+
+def _breaker_state_after(failures: int) -> str:
+    failed = np.r_[np.zeros(100 - failures), np.ones(failures)]
+    _, state = policies.breaker_trace(
+        policies.BREAKERS["resilience4j"], np.arange(100.0), np.full(100, 0.01), failed
+    )
+    return policies.STATES[int(state[-1])]
+
+
+@cache
+def _storm_goodput(policy: str, timeout_s: float) -> float:
+    return storms.retry_storm(policy, timeout_s=timeout_s, seed=6).tail["goodput_per_s"]
+
+
+register(
+    Numeric(
+        NOTEBOOK,
+        "mm1-wait",
+        prompt="One server handles 1 request per second on average (exponential service); requests arrive "
+        "at 0.8 per second (Poisson). How many seconds does a request wait in the queue, on average?",
+        answer=lambda: theory.mm1(0.8, 1.0).Wq,
+        rel_tol=0.05,
+        unit="s",
+        solution="M/M/1: W<sub>q</sub> = rho / (mu - lam) = 0.8 / 0.2 = 4 s, four times the service time, "
+        "at 80% utilization. At 90% it is 9 s, at 95% 19 s: waiting grows like 1/(1 - rho).",
+    )
+)
+
+register(
+    Numeric(
+        NOTEBOOK,
+        "erlang-c",
+        prompt="Ten servers, each serving 1 request per second; 9 requests per second arrive. What fraction "
+        "of requests must wait for a server? (a number between 0 and 1)",
+        answer=lambda: theory.erlang_c(9.0, 1.0, 10),
+        rel_tol=0.03,
+        solution="Erlang's C formula with a = lam/mu = 9 and c = 10 gives about 0.669: two requests in "
+        "three wait even though every server is idle 10% of the time. "
+        "Run <code>queueing.erlang_c(9, 1, 10)</code>.",
+    )
+)
+
+register(
+    MultipleChoice(
+        NOTEBOOK,
+        "least-work",
+        prompt="100 clients race to update one row (Brooker's experiment). Which backoff strategy makes "
+        "the fewest write calls in total?",
+        options=list(backoff.STRATEGIES),
+        answer=_least_work,
+        why=[
+            "No backoff retries at once: the clients collide round after round; the most calls of all.",
+            "Exponential backoff without jitter keeps the clients in lockstep: they collide again after "
+            "every sleep. Fewer calls than none, but not few.",
+            "Full jitter spreads each round of retries over all of [0, exp]: the fewest collisions.",
+            "Equal jitter keeps half of the sleep fixed: close to full jitter, a few more calls.",
+            "Decorrelated jitter grows its sleep from the previous one: fewer calls than exponential, more "
+            "than full jitter.",
+        ],
+        solution="Full jitter: Brooker measured about 800 calls at 100 clients, against about 1850 for "
+        "exponential backoff and 2400 without backoff. Jitter, not the exponent, removes the collisions.",
+    )
+)
+
+register(
+    PickConfig(
+        NOTEBOOK,
+        "stop-the-storm",
+        prompt="After a 10 s spike to 150 req/s, a 100 req/s server with 3 immediate retries stays at zero "
+        "goodput. Which change brings the goodput back by the end of the run?",
+        configs=[
+            {"policy": "3 immediate retries", "timeout_s": 2.0},
+            {"policy": "3 retries, jittered backoff", "timeout_s": 1.0},
+            {"policy": "3 retries, 10% budget", "timeout_s": 1.0},
+            {"policy": "1 immediate retry", "timeout_s": 1.0},
+        ],
+        score=lambda c: _storm_goodput(c["policy"], c["timeout_s"]),
+        goal="max",
+        score_name="goodput at the end (req/s)",
+        solution="Only the retry budget. While every attempt times out, each request is sent 1 + retries "
+        "times: 80 x 4 = 320 req/s with 3 retries, 160 with 1, both above the 100 req/s capacity; a longer "
+        "timeout or a backoff delays the retries but sends just as many. The budget stops retrying when "
+        "nothing succeeds, the load falls back to 80 req/s and the backlog drains.",
+    )
+)
+
+register(
+    Numeric(
+        NOTEBOOK,
+        "series-downtime",
+        prompt="A request passes through three services, each available 99.9% of the time, independently. "
+        "How many minutes per 30 days is the whole path down?",
+        answer=lambda: float(avail.downtime_min(avail.availability(avail.Series(0.999, 0.999, 0.999)), 30.0)),
+        rel_tol=0.05,
+        unit="min",
+        solution="In series the availabilities multiply: 0.999<sup>3</sup> = 0.997003, i.e. 99.7003%. "
+        "Downtime: (1 - 0.997003) x 30 x 24 x 60 ≈ 129.5 minutes, about three times one service's 43.2.",
+    )
+)
+
+register(
+    Numeric(
+        NOTEBOOK,
+        "burn-page",
+        prompt="Your SLO is 99.9% over 30 days. Errors jump from 0 to 2% of requests. After how many minutes "
+        "does the Workbook's first page (burn rate 14.4 over 1 hour, and over 5 minutes) fire?",
+        answer=lambda: avail.detection_time_min(0.02, 0.999, avail.WORKBOOK_RULES[0]),
+        rel_tol=0.05,
+        unit="min",
+        solution="The 1-hour window must average 14.4 x 0.1% = 1.44% errors. At 2% that takes "
+        "60 x 1.44 / 2 = 43.2 minutes (the 5-minute window is satisfied long before). By then 2% of the "
+        "month's error budget is gone.",
+    )
+)
+
+register(
+    MultipleChoice(
+        NOTEBOOK,
+        "breaker-49",
+        prompt="A resilience4j circuit breaker with its defaults (window of 100 calls, failure-rate "
+        "threshold 50%) has seen 49 failures among the last 100 calls. What state is it in?",
+        options=["CLOSED", "OPEN", "HALF_OPEN"],
+        answer=lambda: ["CLOSED", "OPEN", "HALF_OPEN"].index(_breaker_state_after(49)),
+        why=[
+            "49% is below the 50% threshold; one more failure (50 of 100) opens it.",
+            "It opens when the failure rate reaches 50%; 49% does not.",
+            "HALF_OPEN comes only after a spell in OPEN.",
+        ],
+        solution="CLOSED. The failure rate over the window is 49/100 = 49% < 50%. With 50 failures it is "
+        "exactly 50%, which reaches the threshold, and the breaker opens.",
+    )
+)

@@ -1,0 +1,69 @@
+import pytest
+
+from kit import reliability
+
+
+@pytest.fixture(scope="module")
+def demos():
+    return {name: reliability.breaker_demo(name, seed=12) for name in reliability.BREAKER_CHOICES}
+
+
+def test_without_a_breaker_the_dependency_drowns_and_recovers_late(demos):
+    r = demos["none"]
+    during = r.outcomes(r.degrade_start_s, r.degrade_end_s)
+    assert during["timed_out"] > 0.9 and during["mean_latency_s"] == pytest.approx(1.0, abs=0.05)
+    # the backlog left behind: 80 calls/s queued for 120 s, drained at 100/s by a 200/s dependency
+    assert r.recovered_at_s() - r.degrade_end_s > 60
+
+
+@pytest.mark.parametrize("name", ["resilience4j", "hystrix", "polly"])
+def test_a_breaker_fails_fast_protects_the_dependency_and_recovers_soon(demos, name):
+    r = demos[name]
+    # skip the first seconds, while the window fills and trips
+    during = r.outcomes(r.degrade_start_s + 5, r.degrade_end_s)
+    assert during["fast_failed"] > 0.8
+    assert (
+        during["mean_latency_s"]
+        < 0.25 * demos["none"].outcomes(r.degrade_start_s + 5, r.degrade_end_s)["mean_latency_s"]
+    )
+    assert r.recovered_at_s() - r.degrade_end_s < 0.5 * (demos["none"].recovered_at_s() - r.degrade_end_s)
+    before = r.outcomes(0, r.degrade_start_s)
+    assert before["success"] > 0.99 and before["fast_failed"] == 0
+
+
+def test_the_fallback_answers_most_failed_calls(demos):
+    r = demos["resilience4j"]
+    o = r.outcomes(r.degrade_start_s, r.degrade_end_s)
+    assert o["with_fallback"] == pytest.approx(o["success"] + (1 - o["success"]) * r.fallback_hit)
+    assert o["with_fallback"] > 0.85 > o["success"]
+
+
+def test_comparison_table_covers_every_choice():
+    t = reliability.breaker_comparison(seed=3)
+    assert list(t.breaker) == list(reliability.BREAKER_CHOICES)
+    assert (t.recovered_after_s[t.breaker != "none"] < t.recovered_after_s[t.breaker == "none"].iloc[0]).all()
+
+
+def test_bulkheads_keep_the_healthy_dependency_answering():
+    shared = reliability.bulkhead_demo(False, seed=4)
+    isolated = reliability.bulkhead_demo(True, seed=4)
+    assert shared.success(0, 0, shared.slow_start_s) > 0.99  # fine before B slows down
+    assert shared.success(0) < 0.5  # B's slow calls hold every shared thread
+    assert isolated.success(0) > 0.99  # A has its own threads
+    assert isolated.success(1) < 0.5  # B suffers either way
+    assert len(shared.timeline(0)) == len(isolated.timeline(1))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: reliability.breaker_demo("netflix"), "breaker must be one of"),
+        (lambda: reliability.breaker_demo(degrade=(100.0, 50.0)), "degrade must be"),
+        (lambda: reliability.breaker_demo(fallback_hit=1.5), "fallback_hit must be between 0 and 1"),
+        (lambda: reliability.bulkhead_demo(True, threads=1), "threads must be"),
+        (lambda: reliability.bulkhead_demo(True).success(2), "dependency must be"),
+    ],
+)
+def test_bad_input_names_the_parameter(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -48,9 +48,10 @@ def test_runtime_postbuild_and_start():
 NOTEBOOKS_AS_SCRIPT = """
 import json, sys
 import nbformat
+from IPython.display import display
 from kit.core.jit import compile_stats
 for path in sys.argv[1:]:
-    namespace = {}
+    namespace = {"display": display}  # a builtin inside Jupyter
     for cell in nbformat.read(path, as_version=4).cells:
         if cell.cell_type == "code":
             exec(compile(cell.source, path, "exec"), namespace)

@@ -112,6 +112,12 @@ def test_debounce_runs_once_after_a_burst():
     assert app.calls == calls + 1 and app.result == 4
 
 
+def test_sliders_run_on_release_and_show_full_labels():
+    app = Toy()
+    assert app.controls["n"].continuous_update is False
+    assert app.controls["n"].style.description_width == "initial"
+
+
 def test_unknown_initial_control_is_refused():
     with pytest.raises(ValueError, match="nope is not a control of Toy"):
         Toy(nope=1)

@@ -6,8 +6,6 @@ from .. import config
 from ..ui.app import App
 from . import api, plots
 
-_SLIDER = dict(continuous_update=False, style={"description_width": "initial"})
-
 
 class EvictionApp(App):
     title = "Eviction: which policy, and how big a cache?"
@@ -21,7 +19,6 @@ class EvictionApp(App):
                 max=1.4,
                 step=0.05,
                 description="Zipf skew α",
-                **_SLIDER,
             ),
             "size": w.FloatLogSlider(
                 value=0.05,
@@ -31,7 +28,6 @@ class EvictionApp(App):
                 step=0.1,
                 readout_format=".1%",
                 description="cache / objects",
-                **_SLIDER,
             ),
             "policy": w.Dropdown(options=list(api.POLICIES), value="lru", description="highlight"),
         }
@@ -67,7 +63,6 @@ class StampedeApp(App):
                 step=0.1,
                 readout_format=".0f",
                 description="requests/s",
-                **_SLIDER,
             ),
             "recompute_ms": w.FloatLogSlider(
                 value=config.CACHE_RECOMPUTE_MS,
@@ -77,13 +72,12 @@ class StampedeApp(App):
                 step=0.1,
                 readout_format=".0f",
                 description="recompute (ms)",
-                **_SLIDER,
             ),
             "ttl_s": w.FloatSlider(
-                value=config.CACHE_HOT_TTL_S, min=1.0, max=20.0, step=0.5, description="TTL (s)", **_SLIDER
+                value=config.CACHE_HOT_TTL_S, min=1.0, max=20.0, step=0.5, description="TTL (s)"
             ),
             "beta": w.FloatSlider(
-                value=config.CACHE_XFETCH_BETA, min=0.0, max=4.0, step=0.1, description="XFetch β", **_SLIDER
+                value=config.CACHE_XFETCH_BETA, min=0.0, max=4.0, step=0.1, description="XFetch β"
             ),
         }
 
@@ -121,7 +115,6 @@ class WritePathApp(App):
                 step=0.1,
                 readout_format=".0f",
                 description="writes/s",
-                **_SLIDER,
             ),
             "ttl_s": w.FloatLogSlider(
                 value=config.CACHE_TTL_S,
@@ -131,7 +124,6 @@ class WritePathApp(App):
                 step=0.1,
                 readout_format=".1f",
                 description="TTL (s)",
-                **_SLIDER,
             ),
             "flush_interval_s": w.FloatLogSlider(
                 value=config.CACHE_FLUSH_INTERVAL_S,
@@ -141,7 +133,6 @@ class WritePathApp(App):
                 step=0.1,
                 readout_format=".2f",
                 description="write-behind flush (s)",
-                **_SLIDER,
             ),
         }
 

@@ -7,8 +7,6 @@ from ..core.rng import LogNormal
 from ..ui.app import App
 from . import checker, checker_plots, classify, pbs, replication_plots, simulator
 
-_SLIDER = dict(continuous_update=False, style={"description_width": "initial"})
-
 
 class QuorumApp(App):
     """N, R, W and a production latency model: how stale are reads, and what does freshness cost?"""
@@ -16,9 +14,9 @@ class QuorumApp(App):
     title = "Partial quorums: how soon does a read see the last write? (PBS, Bailis et al. 2012)"
 
     def make_controls(self):
-        N = w.IntSlider(value=3, min=2, max=7, description="replicas N", **_SLIDER)
-        R = w.IntSlider(value=1, min=1, max=3, description="read quorum R", **_SLIDER)
-        W = w.IntSlider(value=1, min=1, max=3, description="write quorum W", **_SLIDER)
+        N = w.IntSlider(value=3, min=2, max=7, description="replicas N")
+        R = w.IntSlider(value=1, min=1, max=3, description="read quorum R")
+        W = w.IntSlider(value=1, min=1, max=3, description="write quorum W")
 
         def fit_quorums(change):  # R and W cannot exceed N: the sliders follow N
             R.max = W.max = change.new
@@ -66,7 +64,7 @@ class CAPApp(App):
         return {
             "cut_off": w.Dropdown(options=list(simulator.CUTS), value="minority", description="cut off"),
             "clock_skew_ms": w.FloatSlider(
-                value=0.0, min=0.0, max=50.0, step=1.0, description="clock skew ± (ms)", **_SLIDER
+                value=0.0, min=0.0, max=50.0, step=1.0, description="clock skew ± (ms)"
             ),
             "partition_ms": w.IntRangeSlider(
                 value=(start, end),
@@ -74,11 +72,10 @@ class CAPApp(App):
                 max=int(config.SIM_DURATION_MS),
                 step=50,
                 description="partition (ms)",
-                **_SLIDER,
             ),
-            "N": w.IntSlider(value=3, min=3, max=7, description="replicas N", **_SLIDER),
+            "N": w.IntSlider(value=3, min=3, max=7, description="replicas N"),
             "read_fraction": w.FloatSlider(
-                value=config.SIM_READ_FRACTION, min=0.1, max=0.9, step=0.05, description="reads", **_SLIDER
+                value=config.SIM_READ_FRACTION, min=0.1, max=0.9, step=0.05, description="reads"
             ),
             "ap_setup": w.Dropdown(options=ap, value="multi-leader (AP)", description="compare with"),
         }
@@ -110,7 +107,7 @@ class HistoryApp(App):
     def make_controls(self):
         return {
             "clock_skew_ms": w.FloatSlider(
-                value=0.0, min=0.0, max=30.0, step=1.0, description="clock skew ± (ms)", **_SLIDER
+                value=0.0, min=0.0, max=30.0, step=1.0, description="clock skew ± (ms)"
             ),
             "lag_ms": w.FloatLogSlider(
                 value=config.SIM_LATENCY_MEDIAN_MS,
@@ -120,12 +117,11 @@ class HistoryApp(App):
                 step=0.1,
                 readout_format=".1f",
                 description="replication delay, median (ms)",
-                **_SLIDER,
             ),
             "cut_off": w.Dropdown(
                 options=["nobody", *simulator.CUTS], value="minority", description="partition"
             ),
-            "seed": w.IntSlider(value=1, min=0, max=50, description="seed", **_SLIDER),
+            "seed": w.IntSlider(value=1, min=0, max=50, description="seed"),
             "setup": w.Dropdown(
                 options=list(simulator.SETUPS), value="multi-leader (AP)", description="store"
             ),

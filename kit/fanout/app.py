@@ -11,9 +11,8 @@ class FanoutApp(App):
     title = "Fan-out: every server is fast 99% of the time. Is the request?"
 
     def make_controls(self):
-        slider = dict(continuous_update=False, style={"description_width": "initial"})
         return {
-            "k": w.IntSlider(value=config.FANOUT_K, min=1, max=1000, description="servers k", **slider),
+            "k": w.IntSlider(value=config.FANOUT_K, min=1, max=1000, description="servers k"),
             "p": w.FloatSlider(
                 value=config.FANOUT_P_SLOW,
                 min=0.0,
@@ -21,7 +20,6 @@ class FanoutApp(App):
                 step=0.001,
                 readout_format=".3f",
                 description="P(server slow) p",
-                **slider,
             ),
             "slow_ms": w.FloatLogSlider(
                 value=config.FANOUT_SLOW_MS,
@@ -31,7 +29,6 @@ class FanoutApp(App):
                 step=0.05,
                 readout_format=".0f",
                 description="slow latency (ms)",
-                **slider,
             ),
             "q": w.FloatSlider(
                 value=config.FANOUT_PERCENTILE,
@@ -39,7 +36,6 @@ class FanoutApp(App):
                 max=99.99,
                 step=0.01,
                 description="percentile",
-                **slider,
             ),
         }
 

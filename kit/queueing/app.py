@@ -22,12 +22,9 @@ class QueueApp(App):
     title = "A queue: how utilization, servers and service variability set the wait"
 
     def make_controls(self):
-        slider = dict(continuous_update=False, style={"description_width": "initial"})
         return {
-            "rho": w.FloatSlider(
-                value=0.8, min=0.1, max=0.98, step=0.01, description="utilization rho", **slider
-            ),
-            "c": w.IntSlider(value=1, min=1, max=20, description="servers c", **slider),
+            "rho": w.FloatSlider(value=0.8, min=0.1, max=0.98, step=0.01, description="utilization rho"),
+            "c": w.IntSlider(value=1, min=1, max=20, description="servers c"),
             "service": w.Dropdown(options=list(SERVICE), description="service time"),
             "discipline": w.Dropdown(options=["fifo", "lifo"], description="queue order"),
         }

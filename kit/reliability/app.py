@@ -8,15 +8,13 @@ from ..ui.app import App
 from . import availability as avail
 from . import backoff, plots, resilience, storms
 
-SLIDER = dict(continuous_update=False, style={"description_width": "initial"})
-
 
 class BackoffApp(App):
     title = "Backoff and jitter: how many calls, how long, for N clients racing for one row?"
 
     def make_controls(self):
         return {
-            "clients": w.IntSlider(value=100, min=10, max=190, step=10, description="clients", **SLIDER),
+            "clients": w.IntSlider(value=100, min=10, max=190, step=10, description="clients"),
             "base_ms": w.FloatLogSlider(
                 value=config.BACKOFF_BASE_MS,
                 base=10,
@@ -24,14 +22,11 @@ class BackoffApp(App):
                 max=2,
                 step=0.1,
                 description="base (ms)",
-                **SLIDER,
             ),
             "cap_ms": w.FloatLogSlider(
-                value=config.BACKOFF_CAP_MS, base=10, min=2, max=4, step=0.1, description="cap (ms)", **SLIDER
+                value=config.BACKOFF_CAP_MS, base=10, min=2, max=4, step=0.1, description="cap (ms)"
             ),
-            "runs": w.IntSlider(
-                value=config.BACKOFF_APP_RUNS, min=5, max=100, step=5, description="runs", **SLIDER
-            ),
+            "runs": w.IntSlider(value=config.BACKOFF_APP_RUNS, min=5, max=100, step=5, description="runs"),
         }
 
     def compute(self, clients, base_ms, cap_ms, runs):
@@ -67,7 +62,6 @@ class StormApp(App):
                 max=300,
                 step=10,
                 description="trigger load (req/s)",
-                **SLIDER,
             ),
             "trigger_s": w.FloatSlider(
                 value=config.STORM_TRIGGER_S,
@@ -75,7 +69,6 @@ class StormApp(App):
                 max=30,
                 step=1,
                 description="trigger length (s)",
-                **SLIDER,
             ),
             "timeout_s": w.FloatLogSlider(
                 value=config.STORM_TIMEOUT_S,
@@ -84,7 +77,6 @@ class StormApp(App):
                 max=1,
                 step=0.1,
                 description="client timeout (s)",
-                **SLIDER,
             ),
             "cancel": w.Dropdown(options=list(CANCEL), description="server drops abandoned work"),
             "base_rate": w.FloatSlider(
@@ -93,7 +85,6 @@ class StormApp(App):
                 max=95,
                 step=5,
                 description="base load (req/s)",
-                **SLIDER,
             ),
         }
 
@@ -127,10 +118,9 @@ class BreakerApp(App):
                 max=2,
                 step=0.1,
                 description="slowdown (x)",
-                **SLIDER,
             ),
             "error_p": w.FloatSlider(
-                value=config.BREAKER_ERROR_P, min=0.0, max=1.0, step=0.05, description="P(error)", **SLIDER
+                value=config.BREAKER_ERROR_P, min=0.0, max=1.0, step=0.05, description="P(error)"
             ),
             "fallback_hit": w.FloatSlider(
                 value=config.BREAKER_FALLBACK_HIT,
@@ -138,7 +128,6 @@ class BreakerApp(App):
                 max=1.0,
                 step=0.05,
                 description="fallback available",
-                **SLIDER,
             ),
         }
 
@@ -157,14 +146,14 @@ class AvailabilityApp(App):
     def make_controls(self):
         return {
             "nines": w.FloatSlider(
-                value=3.0, min=1.0, max=5.0, step=0.1, description="each component (nines)", **SLIDER
+                value=3.0, min=1.0, max=5.0, step=0.1, description="each component (nines)"
             ),
-            "tiers": w.IntSlider(value=3, min=1, max=8, description="tiers in series", **SLIDER),
-            "replicas": w.IntSlider(value=1, min=1, max=5, description="replicas per tier", **SLIDER),
-            "zones": w.IntSlider(value=1, min=1, max=3, description="zones (need 1)", **SLIDER),
+            "tiers": w.IntSlider(value=3, min=1, max=8, description="tiers in series"),
+            "replicas": w.IntSlider(value=1, min=1, max=5, description="replicas per tier"),
+            "zones": w.IntSlider(value=1, min=1, max=3, description="zones (need 1)"),
             "slo": w.Dropdown(options=[0.99, 0.995, 0.999, 0.9995, 0.9999], value=0.999, description="SLO"),
             "incident": w.FloatLogSlider(
-                value=0.05, base=10, min=-3, max=0, step=0.1, description="incident error rate", **SLIDER
+                value=0.05, base=10, min=-3, max=0, step=0.1, description="incident error rate"
             ),
         }
 

@@ -24,7 +24,6 @@ class SagaApp(App):
         super().__init__(**initial)
 
     def make_controls(self):
-        slider = dict(continuous_update=False, style={"description_width": "initial"})
         names = [s.name for s in self.saga.steps]
         idem = [("as defined", "as defined"), ("no step", "none"), ("every step", "all")]
         idem += [(f"every step but {n}", n) for n in names]
@@ -33,22 +32,20 @@ class SagaApp(App):
             "idempotent": w.Dropdown(options=idem, value="as defined", description="idempotent"),
             "attempts": w.Dropdown(options=ATTEMPT_CHOICES, value=0, description="attempts per step"),
             "comp_fail_p": w.FloatSlider(
-                value=0.05, min=0.0, max=0.5, step=0.01, description="P(compensation fails)", **slider
+                value=0.05, min=0.0, max=0.5, step=0.01, description="P(compensation fails)"
             ),
             "dup_p": w.FloatSlider(
-                value=0.02, min=0.0, max=0.3, step=0.01, description="P(message duplicated)", **slider
+                value=0.02, min=0.0, max=0.3, step=0.01, description="P(message duplicated)"
             ),
-            "loss_p": w.FloatSlider(
-                value=0.01, min=0.0, max=0.3, step=0.01, description="P(message lost)", **slider
-            ),
+            "loss_p": w.FloatSlider(value=0.01, min=0.0, max=0.3, step=0.01, description="P(message lost)"),
             "crash_p": w.FloatSlider(
-                value=0.02, min=0.0, max=0.3, step=0.01, description="P(crash) per command", **slider
+                value=0.02, min=0.0, max=0.3, step=0.01, description="P(crash) per command"
             ),
             "fail_scale": w.FloatSlider(
-                value=1.0, min=0.0, max=5.0, step=0.1, description="step failure rates ×", **slider
+                value=1.0, min=0.0, max=5.0, step=0.1, description="step failure rates ×"
             ),
             "run": w.IntSlider(
-                value=0, min=0, max=config.SAGAS_TRACE_RUNS - 1, description="timeline of run #", **slider
+                value=0, min=0, max=config.SAGAS_TRACE_RUNS - 1, description="timeline of run #"
             ),
         }
 

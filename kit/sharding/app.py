@@ -19,18 +19,15 @@ class ShardingApp(App):
         super().__init__(**initial)
 
     def make_controls(self):
-        slider = dict(continuous_update=False, style={"description_width": "initial"})
         return {
             "scheme": w.Dropdown(
                 options=[(s.label, name) for name, s in api.STRATEGIES.items()],
                 value="ring",
                 description="scheme",
             ),
-            "nodes": w.IntSlider(
-                value=config.SHARDING_NODES, min=1, max=NODES_MAX, description="nodes n", **slider
-            ),
+            "nodes": w.IntSlider(value=config.SHARDING_NODES, min=1, max=NODES_MAX, description="nodes n"),
             "vnodes": w.IntSlider(
-                value=config.SHARDING_VNODES, min=1, max=1000, description="vnodes per node", **slider
+                value=config.SHARDING_VNODES, min=1, max=1000, description="vnodes per node"
             ),
             "keys": w.FloatLogSlider(
                 value=config.SHARDING_KEYS,
@@ -40,7 +37,6 @@ class ShardingApp(App):
                 step=0.25,
                 readout_format=",.0f",
                 description="keys",
-                **slider,
             ),
             "alpha": w.FloatSlider(
                 value=config.SHARDING_ZIPF_ALPHA,
@@ -48,10 +44,9 @@ class ShardingApp(App):
                 max=1.5,
                 step=0.01,
                 description="Zipf alpha",
-                **slider,
             ),
             "eps": w.FloatSlider(
-                value=config.SHARDING_EPS, min=0.05, max=1.0, step=0.05, description="bounded eps", **slider
+                value=config.SHARDING_EPS, min=0.05, max=1.0, step=0.05, description="bounded eps"
             ),
         }
 

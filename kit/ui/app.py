@@ -17,7 +17,8 @@ holding logic a test would want to call directly:
 
 The base builds one ``FigureWidget`` per figure and afterwards updates them
 in place inside ``batch_update`` (one message to the browser per figure),
-debounces bursts of control changes, shows a progress bar only when an
+makes sliders update on release (``continuous_update=False``: every app
+simulates), debounces bursts of control changes, shows a progress bar only when an
 update takes longer than ``config.APP_PROGRESS_AFTER_S``, and never lets an
 exception escape into the notebook as a traceback.
 """
@@ -78,6 +79,8 @@ class App:
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
             control.style.description_width = "initial"
+            if control.has_trait("continuous_update"):  # every app simulates: run on release
+                control.continuous_update = False
         self.update()
 
     # --- to override ---------------------------------------------------------------

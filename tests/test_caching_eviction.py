@@ -289,7 +289,7 @@ LIBCACHESIM = {
 
 def _libcachesim():
     if importlib.util.find_spec("libcachesim") is None:
-        pytest.skip("the libcachesim package (the [bench] extra) is not installed")
+        pytest.skip("the libcachesim package is not installed (the test extra has it on Linux x86-64 only)")
     import libcachesim
 
     return libcachesim

@@ -132,6 +132,8 @@ def saga_run(saga, faults, rng, forward_attempts):
                     break
     duplicates = sum(max(n - 1, 0) for n in effects.values())
     return outcome, t, tally["messages"], tally["retries"], duplicates
+
+
 # --- 03 sharding ---------------------------------------------------------------------------
 
 MASK64 = (1 << 64) - 1
@@ -256,6 +258,8 @@ def range_partition(keys: list[int], split_keys: int, n: int):
             node_keys[dest] += len(upper)
             ranges.insert(p + 1, [upper[0], upper, dest])
     return ranges, writer
+
+
 # --- 04 caching ---------------------------------------------------------------------------------
 # Caches with libCacheSim's semantics, written the obvious way: a hit changes only
 # metadata and keeps the stored size; a miss admits unless larger than the cache,
@@ -456,6 +460,8 @@ def stack_distances(keys, sizes):
             out.append(0)
         stack.insert(0, (k, s))
     return out
+
+
 # --- 02 consistency: PBS and the replicated-register simulator -----------------------------------
 
 
@@ -652,6 +658,8 @@ def pram(ops, initial) -> bool:
         ):
             return False
     return True
+
+
 # --- 06 reliability and the queueing core ------------------------------------------------
 
 INF = float("inf")

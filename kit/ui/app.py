@@ -68,17 +68,20 @@ class App:
         self._pending = None
         self._quiet = False
         self._started = 0.0
-        self.figure_box = w.VBox(layout=w.Layout(flex="1 1 auto", min_width="360px"))
+        self.figure_box = w.VBox()
         self.buttons = [self._button(label, action) for label, action in self.make_actions().items()]
-        panel = w.VBox(
-            [*self.controls.values(), *self.buttons, self.status],
-            layout=w.Layout(width="300px", flex="0 0 auto", padding="0 12px 0 0"),
+        # Controls on top, wrapping into columns, so every figure gets the cell's full width
+        # (plotly draws a figure widget 700 px wide, whatever room a side panel leaves it).
+        panel = w.HBox(
+            [*self.controls.values(), *self.buttons],
+            layout=w.Layout(flex_flow="row wrap", align_items="center", grid_gap="4px 24px"),
         )
         header = [w.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
-        self.widget = w.VBox([*header, self.banner, self.progress_bar, w.HBox([panel, self.figure_box])])
+        self.widget = w.VBox([*header, panel, self.status, self.banner, self.progress_bar, self.figure_box])
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
             control.style.description_width = "initial"
+            control.layout.width = "330px"
             if control.has_trait("continuous_update"):  # every app simulates: run on release
                 control.continuous_update = False
         self.update()

@@ -40,3 +40,17 @@ def test_every_notebook_has_a_binder_badge_and_a_map_link():
 def test_readme_links_and_images_exist():
     for target in re.findall(r"\]\(((?!http)[^)#]+)\)", README):
         assert (ROOT / target).exists(), f"README links to missing {target}"
+
+
+def test_navigation_links_the_neighbouring_labs():
+    """Each lab's navigation (top and bottom) links the previous and next built labs."""
+    names = [nb.name for nb in NOTEBOOKS]
+    for i, nb in enumerate(NOTEBOOKS):
+        text = "\n".join(c.source for c in nbformat.read(nb, as_version=4).cells if c.cell_type == "markdown")
+        navs = [line for line in text.splitlines() if line.startswith(("**Contents:**", "**Previous:**"))]
+        assert len(navs) == 2, f"{nb.name} needs a navigation line at the top and at the bottom"
+        for nav in navs:
+            if i > 0:
+                assert "**Previous:** [" in nav and f"]({names[i - 1]})" in nav, f"{nb.name}: {nav}"
+            if i + 1 < len(names):
+                assert "**Next:** [" in nav and f"]({names[i + 1]})" in nav, f"{nb.name}: {nav}"

@@ -25,14 +25,20 @@ class Row:
         return self.peer_s / self.ours_s
 
 
+_PEAK_MB = """
+def _peak_mb():
+    try:  # Linux: this process's own high-water mark (ru_maxrss would carry the parent's over exec)
+        with open("/proc/self/status") as f:
+            return next(int(l.split()[1]) for l in f if l.startswith("VmHWM:")) / 1024
+    except OSError:  # macOS: ru_maxrss, in bytes
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+"""
+
+
 def peak_rss_mb(setup: str, work: str) -> float:
     """Peak resident memory that ``work`` adds after ``setup``, in a fresh Python process, MB."""
-    code = (
-        f"import resource\n{setup}\n"
-        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        f"{work}\n"
-        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)"  # KiB on Linux
-    )
+    code = f"{_PEAK_MB}\n{setup}\nbefore = _peak_mb()\n{work}\nprint(_peak_mb() - before)"
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     return float(out.stdout.split()[-1])
 

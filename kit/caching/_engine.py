@@ -159,7 +159,10 @@ def kernel(module_name: str):
     process), but it can cache one whose operations are *globals*. So the
     loop's code is re-bound to the policy module's namespace and attributed
     to the policy's file: numba caches it beside that file, and editing the
-    policy invalidates the cached kernel.
+    policy invalidates the cached kernel. It is also why a policy keeps all its
+    operations in its own file, even those another policy shares (LRU's
+    ``insert`` and ``evict`` are FIFO's): only that file decides when the
+    cached kernel is stale.
 
     The loop and the operations it inlines run without numba's reference
     counting (``_nrt=False``, hence :data:`op`): an array passed between

@@ -15,9 +15,10 @@ and the system recovers.
 Bronson, Aghayev, Charapko & Zhu, "Metastable Failures in Distributed
 Systems", HotOS '21 (Fig. 1: the stable, vulnerable and metastable states;
 a trigger pushes a vulnerable system over, a *sustaining effect* keeps it
-there). Huang et al., "Metastable Failures in the Wild", OSDI '22: in 22
-incidents from 11 organizations, retries were the most common sustaining
-effect (workload amplification), ahead of capacity degradation.
+there). Huang et al., "Metastable Failures in the Wild", OSDI '22, studied 22
+incidents from 11 organizations and named two amplification mechanisms that
+sustain them: workload amplification (retries among them) and capacity
+degradation.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def retry_storm(
     Notes
     -----
     Bronson et al., HotOS '21, Fig. 1 and the retry example; Huang et al.,
-    OSDI '22 (retries as the most common sustaining effect).
+    OSDI '22 (workload amplification, e.g. retries, as a sustaining effect).
 
     Example
     -------

@@ -120,7 +120,7 @@ def test_cp_refuses_on_the_minority_side_and_ap_serves_stale_data():
     cp = simulate("leader-sync", partitions=cut, seed=1)
     ap = simulate("multi-leader", partitions=cut, seed=1)
     h = cp.history
-    during = (h.invoke_t >= 500) & (h.invoke_t + config.SIM_TIMEOUT_MS < 1500)
+    during = (h.invoke_t >= 500) & (h.invoke_t + config.CONSISTENCY_SIM_TIMEOUT_MS < 1500)
     minority = during & (h.process == 2)
     assert (h.status[minority] != "ok").all() and (h.status[during & (h.process != 2)] == "ok").all()
     assert cp.stale_read_fraction == 0.0

@@ -314,9 +314,9 @@ def test_bad_input_names_the_parameter(call, message):
 
 
 def test_defaults_are_read_from_config_at_call_time():
-    config.QUEUE_REPLICATIONS = 3
+    config.QUEUEING_REPLICATIONS = 3
     try:
         assert queueing.simulate_mmc(0.5, 1.0, 1, 200, seed=1).replications == 3
     finally:
         config.reset()
-    assert queueing.simulate_mmc(0.5, 1.0, 1, 200, seed=1).replications == config.QUEUE_REPLICATIONS
+    assert queueing.simulate_mmc(0.5, 1.0, 1, 200, seed=1).replications == config.QUEUEING_REPLICATIONS

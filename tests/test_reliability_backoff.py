@@ -71,7 +71,7 @@ def test_runs_and_seeds():
     a = backoff_experiment("decorrelated", 30, runs=7, seed=9)
     b = backoff_experiment("decorrelated", 30, runs=7, seed=9)
     assert a.runs == 7 and np.array_equal(a.calls_per_run, b.calls_per_run)
-    config.BACKOFF_RUNS = 3
+    config.RELIABILITY_BACKOFF_RUNS = 3
     try:
         assert backoff_experiment("none", 5, seed=1).runs == 3
     finally:

@@ -91,7 +91,7 @@ def test_progress_bar_only_for_long_work():
     app = Toy()
     assert app.progress_bar.layout.display == "none"
     seen = []
-    config.APP_PROGRESS_AFTER_S = 0.0
+    config.UI_PROGRESS_AFTER_S = 0.0
     app.progress_bar.observe(lambda c: seen.append(c["new"]), names="value")
     app.controls["n"].value = 1
     assert seen == [0.5]
@@ -106,7 +106,7 @@ def test_debounce_runs_once_after_a_burst():
         for n in (3, 4, 5, 4):
             app.controls["n"].value = n
         assert app.calls == calls  # nothing yet: waiting for a pause
-        await asyncio.sleep(config.APP_DEBOUNCE_S * 3)
+        await asyncio.sleep(config.UI_DEBOUNCE_S * 3)
 
     asyncio.run(burst())
     assert app.calls == calls + 1 and app.result == 4

@@ -14,7 +14,7 @@ class EvictionApp(App):
         return {
             "workload": w.Dropdown(options=api.WORKLOADS, value="zipf", description="workload"),
             "alpha": w.FloatSlider(
-                value=config.CACHE_APP_ALPHA,
+                value=config.CACHING_APP_ALPHA,
                 min=0.4,
                 max=1.4,
                 step=0.05,
@@ -33,13 +33,13 @@ class EvictionApp(App):
         }
 
     def compute(self, workload, alpha, size, policy):
-        n = config.CACHE_APP_OBJECTS
-        trace = api.workload(workload, n, config.CACHE_APP_REQUESTS, alpha, seed=config.SEED)
-        capacities = api.capacity_grid(trace, config.CACHE_APP_POINTS, low=0.005)
+        n = config.CACHING_APP_OBJECTS
+        trace = api.workload(workload, n, config.CACHING_APP_REQUESTS, alpha, seed=config.SEED)
+        capacities = api.capacity_grid(trace, config.CACHING_APP_POINTS, low=0.005)
         capacity = max(10, round(size * n))
         curves = api.compare(trace, capacities)
         che = None if trace.popularity is None else api.che_curves(trace.popularity, capacities)
-        race = api.policy_race(trace, capacity, windows=config.CACHE_APP_WINDOWS)
+        race = api.policy_race(trace, capacity, windows=config.CACHING_APP_WINDOWS)
         return trace.name, curves, che, race, capacity, policy
 
     def figures(self, computed):
@@ -56,7 +56,7 @@ class StampedeApp(App):
     def make_controls(self):
         return {
             "rate": w.FloatLogSlider(
-                value=config.CACHE_HOT_RATE,
+                value=config.CACHING_HOT_RATE,
                 base=10,
                 min=1,
                 max=4,
@@ -65,7 +65,7 @@ class StampedeApp(App):
                 description="requests/s",
             ),
             "recompute_ms": w.FloatLogSlider(
-                value=config.CACHE_RECOMPUTE_MS,
+                value=config.CACHING_RECOMPUTE_MS,
                 base=10,
                 min=0,
                 max=3.3,
@@ -74,10 +74,10 @@ class StampedeApp(App):
                 description="recompute (ms)",
             ),
             "ttl_s": w.FloatSlider(
-                value=config.CACHE_HOT_TTL_S, min=1.0, max=20.0, step=0.5, description="TTL (s)"
+                value=config.CACHING_HOT_TTL_S, min=1.0, max=20.0, step=0.5, description="TTL (s)"
             ),
             "beta": w.FloatSlider(
-                value=config.CACHE_XFETCH_BETA, min=0.0, max=4.0, step=0.1, description="XFetch β"
+                value=config.CACHING_XFETCH_BETA, min=0.0, max=4.0, step=0.1, description="XFetch β"
             ),
         }
 
@@ -89,7 +89,7 @@ class StampedeApp(App):
                 recompute=api.latency(recompute_ms),
                 ttl_s=ttl_s,
                 beta=beta,
-                duration_s=config.CACHE_STAMPEDE_DURATION_S,
+                duration_s=config.CACHING_STAMPEDE_DURATION_S,
                 seed=config.SEED,
             )
             for p in api.PROTECTIONS
@@ -108,7 +108,7 @@ class WritePathApp(App):
                 options=list(api.INVALIDATIONS), value="delete", description="cache-aside invalidation"
             ),
             "write_rate": w.FloatLogSlider(
-                value=config.CACHE_WRITE_RATE,
+                value=config.CACHING_WRITE_RATE,
                 base=10,
                 min=0,
                 max=3,
@@ -117,7 +117,7 @@ class WritePathApp(App):
                 description="writes/s",
             ),
             "ttl_s": w.FloatLogSlider(
-                value=config.CACHE_TTL_S,
+                value=config.CACHING_TTL_S,
                 base=10,
                 min=-1,
                 max=3,
@@ -126,7 +126,7 @@ class WritePathApp(App):
                 description="TTL (s)",
             ),
             "flush_interval_s": w.FloatLogSlider(
-                value=config.CACHE_FLUSH_INTERVAL_S,
+                value=config.CACHING_FLUSH_INTERVAL_S,
                 base=10,
                 min=-1.5,
                 max=1,
@@ -142,8 +142,8 @@ class WritePathApp(App):
             write_rate=write_rate,
             ttl_s=ttl_s,
             flush_interval_s=flush_interval_s,
-            duration_s=config.CACHE_APP_DURATION_S,
-            warmup_s=config.CACHE_APP_DURATION_S / 5,
+            duration_s=config.CACHING_APP_DURATION_S,
+            warmup_s=config.CACHING_APP_DURATION_S / 5,
             seed=config.SEED,
         )
 

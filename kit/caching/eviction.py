@@ -178,7 +178,7 @@ def capacity_grid(
     """About ``points`` log-spaced capacities from ``low`` of the working set to all of it."""
     trace = _check_trace(trace)
     by = validate.choice("by", by, BY)
-    points = validate.integer("points", config.CACHE_CURVE_POINTS if points is None else points, 2, 10_000)
+    points = validate.integer("points", config.CACHING_CURVE_POINTS if points is None else points, 2, 10_000)
     top = trace.footprint_bytes if by == "bytes" else int((trace.counts > 0).sum())
     if top < 1:
         raise ValueError("the trace is empty: there is no capacity to sweep")
@@ -187,7 +187,7 @@ def capacity_grid(
 
 
 def _workers(workers: int | None) -> int:
-    default = config.CACHE_WORKERS or os.cpu_count() or 1
+    default = config.CACHING_WORKERS or os.cpu_count() or 1
     return validate.integer("workers", default if workers is None else workers, 1, 1024)
 
 

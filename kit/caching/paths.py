@@ -234,40 +234,42 @@ def serve(
     """
     strategy = validate.choice("strategy", strategy, STRATEGIES)
     invalidation = validate.choice("invalidation", invalidation, INVALIDATIONS)
-    n_keys = validate.integer("n_keys", config.CACHE_KEYS if n_keys is None else n_keys, 1, 10_000_000)
-    alpha = validate.number("alpha", config.CACHE_KEY_ALPHA if alpha is None else alpha, 0.0, 5.0)
-    read_rate = validate.number("read_rate", config.CACHE_READ_RATE if read_rate is None else read_rate, 0.0)
+    n_keys = validate.integer("n_keys", config.CACHING_KEYS if n_keys is None else n_keys, 1, 10_000_000)
+    alpha = validate.number("alpha", config.CACHING_KEY_ALPHA if alpha is None else alpha, 0.0, 5.0)
+    read_rate = validate.number(
+        "read_rate", config.CACHING_READ_RATE if read_rate is None else read_rate, 0.0
+    )
     write_rate = validate.number(
-        "write_rate", config.CACHE_WRITE_RATE if write_rate is None else write_rate, 0.0
+        "write_rate", config.CACHING_WRITE_RATE if write_rate is None else write_rate, 0.0
     )
     if read_rate + write_rate <= 0:
         raise ValueError("read_rate and write_rate cannot both be 0: nothing would happen")
-    ttl_s = config.CACHE_TTL_S if ttl_s is None else ttl_s
+    ttl_s = config.CACHING_TTL_S if ttl_s is None else ttl_s
     if not (isinstance(ttl_s, (int, float)) and ttl_s > 0):
         raise ValueError(f"ttl_s must be a positive number of seconds or math.inf (got ttl_s={ttl_s!r})")
     delay_ms = validate.number(
-        "delay_ms", config.CACHE_INVALIDATION_DELAY_MS if delay_ms is None else delay_ms, 0.0
+        "delay_ms", config.CACHING_INVALIDATION_DELAY_MS if delay_ms is None else delay_ms, 0.0
     )
-    loss = validate.probability("loss", config.CACHE_INVALIDATION_LOSS if loss is None else loss)
+    loss = validate.probability("loss", config.CACHING_INVALIDATION_LOSS if loss is None else loss)
     flush = validate.number(
         "flush_interval_s",
-        config.CACHE_FLUSH_INTERVAL_S if flush_interval_s is None else flush_interval_s,
+        config.CACHING_FLUSH_INTERVAL_S if flush_interval_s is None else flush_interval_s,
         1e-6,
     )
-    batch = validate.integer("batch", config.CACHE_FLUSH_BATCH if batch is None else batch, 1, 999_999)
+    batch = validate.integer("batch", config.CACHING_FLUSH_BATCH if batch is None else batch, 1, 999_999)
     duration_s = validate.number(
-        "duration_s", config.CACHE_DURATION_S if duration_s is None else duration_s, 1e-3, 1e7
+        "duration_s", config.CACHING_DURATION_S if duration_s is None else duration_s, 1e-3, 1e7
     )
     warmup_s = validate.number(
-        "warmup_s", config.CACHE_WARMUP_S if warmup_s is None else warmup_s, 0.0, duration_s
+        "warmup_s", config.CACHING_WARMUP_S if warmup_s is None else warmup_s, 0.0, duration_s
     )
     crash = math.inf if crash_at_s is None else validate.number("crash_at_s", crash_at_s, 0.0, duration_s)
     if crash < math.inf and strategy != "write-behind":
         raise ValueError("crash_at_s applies to write-behind only: the other strategies write synchronously")
-    cache_d = _dist("cache_latency", cache_latency, config.CACHE_LATENCY_MS, 0.3)
-    read_d = _dist("db_read_latency", db_read_latency, config.CACHE_DB_READ_MS, 0.5)
-    write_d = _dist("db_write_latency", db_write_latency, config.CACHE_DB_WRITE_MS, 0.5)
-    bound = config.CACHE_MAX_REQUESTS if max_requests is None else max_requests
+    cache_d = _dist("cache_latency", cache_latency, config.CACHING_LATENCY_MS, 0.3)
+    read_d = _dist("db_read_latency", db_read_latency, config.CACHING_DB_READ_MS, 0.5)
+    write_d = _dist("db_write_latency", db_write_latency, config.CACHING_DB_WRITE_MS, 0.5)
+    bound = config.CACHING_MAX_REQUESTS if max_requests is None else max_requests
     bound = validate.integer("max_requests", bound, 1, 100_000_000)
     expected = (read_rate + write_rate) * duration_s
     out = _events.serve(

@@ -125,7 +125,7 @@ def stampede(
     ttl_s : float
         The value's time to live after each recompute.
     recompute : Dist, optional
-        Recompute time in ms (default log-normal, median ``config.CACHE_RECOMPUTE_MS``).
+        Recompute time in ms (default log-normal, median ``config.CACHING_RECOMPUTE_MS``).
     beta : float
         XFetch's eagerness (1 is the paper's optimum; larger recomputes earlier).
     max_stale_s : float
@@ -155,20 +155,20 @@ def stampede(
     True
     """
     protection = validate.choice("protection", protection, PROTECTIONS)
-    rate = validate.number("rate", config.CACHE_HOT_RATE if rate is None else rate, 1e-6, 1e7)
-    ttl_s = validate.number("ttl_s", config.CACHE_HOT_TTL_S if ttl_s is None else ttl_s, 1e-6, 1e7)
-    beta = validate.number("beta", config.CACHE_XFETCH_BETA if beta is None else beta, 0.0, 1e3)
-    max_stale = config.CACHE_MAX_STALE_S if max_stale_s is None else max_stale_s
+    rate = validate.number("rate", config.CACHING_HOT_RATE if rate is None else rate, 1e-6, 1e7)
+    ttl_s = validate.number("ttl_s", config.CACHING_HOT_TTL_S if ttl_s is None else ttl_s, 1e-6, 1e7)
+    beta = validate.number("beta", config.CACHING_XFETCH_BETA if beta is None else beta, 0.0, 1e3)
+    max_stale = config.CACHING_MAX_STALE_S if max_stale_s is None else max_stale_s
     max_stale = validate.number("max_stale_s", max_stale, 0.0)
     duration_s = validate.number(
-        "duration_s", config.CACHE_STAMPEDE_DURATION_S if duration_s is None else duration_s, 1e-3, 1e7
+        "duration_s", config.CACHING_STAMPEDE_DURATION_S if duration_s is None else duration_s, 1e-3, 1e7
     )
-    bin_s = validate.number("bin_s", config.CACHE_STAMPEDE_BIN_S if bin_s is None else bin_s, 1e-6)
+    bin_s = validate.number("bin_s", config.CACHING_STAMPEDE_BIN_S if bin_s is None else bin_s, 1e-6)
     if duration_s / bin_s > 10_000_000:
         raise ValueError(f"bin_s={bin_s:g} makes too many bins for duration_s={duration_s:g}")
-    recompute_d = _dist("recompute", recompute, config.CACHE_RECOMPUTE_MS, 0.3)
-    cache_d = _dist("cache_latency", cache_latency, config.CACHE_LATENCY_MS, 0.3)
-    bound = config.CACHE_MAX_REQUESTS if max_requests is None else max_requests
+    recompute_d = _dist("recompute", recompute, config.CACHING_RECOMPUTE_MS, 0.3)
+    cache_d = _dist("cache_latency", cache_latency, config.CACHING_LATENCY_MS, 0.3)
+    bound = config.CACHING_MAX_REQUESTS if max_requests is None else max_requests
     bound = validate.integer("max_requests", bound, 1, 100_000_000)
     expected = rate * duration_s
     start, lat, outcome, started, concurrent, counters = _events.stampede(

@@ -141,29 +141,31 @@ def tiers(
     >>> r.latency(50) < r.latency(99)
     True
     """
-    n_keys = validate.integer("n_keys", config.CACHE_TIER_KEYS if n_keys is None else n_keys, 1, 10_000_000)
-    alpha = validate.number("alpha", config.CACHE_TIER_ALPHA if alpha is None else alpha, 0.0, 5.0)
-    rate = validate.number("rate", config.CACHE_TIER_RATE if rate is None else rate, 1e-6, 1e7)
+    n_keys = validate.integer("n_keys", config.CACHING_TIER_KEYS if n_keys is None else n_keys, 1, 10_000_000)
+    alpha = validate.number("alpha", config.CACHING_TIER_ALPHA if alpha is None else alpha, 0.0, 5.0)
+    rate = validate.number("rate", config.CACHING_TIER_RATE if rate is None else rate, 1e-6, 1e7)
     edge_capacity = validate.integer(
-        "edge_capacity", config.CACHE_EDGE_CAPACITY if edge_capacity is None else edge_capacity, 0
+        "edge_capacity", config.CACHING_EDGE_CAPACITY if edge_capacity is None else edge_capacity, 0
     )
     app_capacity = validate.integer(
-        "app_capacity", config.CACHE_APP_CAPACITY if app_capacity is None else app_capacity, 0
+        "app_capacity", config.CACHING_APP_CAPACITY if app_capacity is None else app_capacity, 0
     )
-    replicas = validate.integer("replicas", config.CACHE_REPLICAS if replicas is None else replicas, 1, 1000)
+    replicas = validate.integer(
+        "replicas", config.CACHING_REPLICAS if replicas is None else replicas, 1, 1000
+    )
     routing = validate.choice("routing", routing, ROUTING)
     duration_s = validate.number(
-        "duration_s", config.CACHE_TIER_DURATION_S if duration_s is None else duration_s, 1e-3, 1e7
+        "duration_s", config.CACHING_TIER_DURATION_S if duration_s is None else duration_s, 1e-3, 1e7
     )
-    warmup_s = config.CACHE_TIER_WARMUP_S if warmup_s is None else warmup_s
+    warmup_s = config.CACHING_TIER_WARMUP_S if warmup_s is None else warmup_s
     warmup_s = validate.number("warmup_s", warmup_s, 0.0, duration_s * (1 - 1e-9))
-    edge_d = _dist("edge_rtt", edge_rtt, config.CACHE_EDGE_RTT_MS, 0.3)
-    origin_d = _dist("origin_rtt", origin_rtt, config.CACHE_ORIGIN_RTT_MS, 0.3)
-    app_d = _dist("app_latency", app_latency, config.CACHE_APP_LOOKUP_MS, 0.3)
-    db_d = Exponential(config.CACHE_DB_SERVICE_MS) if db_service is None else db_service
+    edge_d = _dist("edge_rtt", edge_rtt, config.CACHING_EDGE_RTT_MS, 0.3)
+    origin_d = _dist("origin_rtt", origin_rtt, config.CACHING_ORIGIN_RTT_MS, 0.3)
+    app_d = _dist("app_latency", app_latency, config.CACHING_APP_LOOKUP_MS, 0.3)
+    db_d = Exponential(config.CACHING_DB_SERVICE_MS) if db_service is None else db_service
     if not isinstance(db_d, Dist):
         raise ValueError(f"db_service must be a kit distribution such as Exponential(2.0) (got {db_d!r})")
-    bound = config.CACHE_MAX_REQUESTS if max_requests is None else max_requests
+    bound = config.CACHING_MAX_REQUESTS if max_requests is None else max_requests
     bound = validate.integer("max_requests", bound, 1, 100_000_000)
     expected = rate * duration_s
     start, lat, tier, key, busy, truncated = _events.tiers(

@@ -28,7 +28,7 @@ class QuorumApp(App):
             "W": W,
             "latency": w.Dropdown(
                 options=[(m.name, key) for key, m in pbs.LATENCY_MODELS.items()],
-                value=config.PBS_LATENCY,
+                value=config.CONSISTENCY_PBS_LATENCY,
                 description="latency model",
             ),
             "p": w.Dropdown(
@@ -39,7 +39,7 @@ class QuorumApp(App):
         }
 
     def compute(self, N, R, W, latency, p):
-        every = pbs.pbs_all(N, latency, trials=config.PBS_APP_TRIALS, seed=config.SEED)
+        every = pbs.pbs_all(N, latency, trials=config.CONSISTENCY_PBS_APP_TRIALS, seed=config.SEED)
         return every, (R, W), p
 
     def figures(self, computed):
@@ -59,7 +59,7 @@ class CAPApp(App):
     title = "CAP: during a partition, refuse or serve stale data?"
 
     def make_controls(self):
-        start, end = config.CAP_APP_PARTITION_MS
+        start, end = config.CONSISTENCY_CAP_APP_PARTITION_MS
         ap = [name for name in simulator.SETUPS if name != "leader-sync (CP)"]
         return {
             "cut_off": w.Dropdown(options=list(simulator.CUTS), value="minority", description="cut off"),
@@ -69,20 +69,20 @@ class CAPApp(App):
             "partition_ms": w.IntRangeSlider(
                 value=(start, end),
                 min=0,
-                max=int(config.SIM_DURATION_MS),
+                max=int(config.CONSISTENCY_SIM_DURATION_MS),
                 step=50,
                 description="partition (ms)",
             ),
             "N": w.IntSlider(value=3, min=3, max=7, description="replicas N"),
             "read_fraction": w.FloatSlider(
-                value=config.SIM_READ_FRACTION, min=0.1, max=0.9, step=0.05, description="reads"
+                value=config.CONSISTENCY_SIM_READ_FRACTION, min=0.1, max=0.9, step=0.05, description="reads"
             ),
             "ap_setup": w.Dropdown(options=ap, value="multi-leader (AP)", description="compare with"),
         }
 
     def compute(self, partition_ms, cut_off, ap_setup, N, clock_skew_ms, read_fraction):
         start, end = partition_ms
-        clients = config.SIM_CLIENTS
+        clients = config.CONSISTENCY_SIM_CLIENTS
         # an empty window means no partition at all: the baseline to compare with
         cuts = [simulator.Partition.cutting(cut_off, start, end, N, clients)] if end > start else []
         return simulator.compare(
@@ -110,7 +110,7 @@ class HistoryApp(App):
                 value=0.0, min=0.0, max=30.0, step=1.0, description="clock skew ± (ms)"
             ),
             "lag_ms": w.FloatLogSlider(
-                value=config.SIM_LATENCY_MEDIAN_MS,
+                value=config.CONSISTENCY_SIM_LATENCY_MEDIAN_MS,
                 base=10,
                 min=0,
                 max=2,
@@ -128,17 +128,17 @@ class HistoryApp(App):
         }
 
     def compute(self, clock_skew_ms, lag_ms, cut_off, seed, setup):
-        duration, clients = config.HISTORY_APP_DURATION_MS, config.SIM_CLIENTS
+        duration, clients = config.CONSISTENCY_HISTORY_APP_DURATION_MS, config.CONSISTENCY_SIM_CLIENTS
         start, end = 0.2 * duration, 0.8 * duration
         cuts = [] if cut_off == "nobody" else [simulator.Partition.cutting(cut_off, start, end, 3, clients)]
         run = simulator.simulate(
             **simulator.SETUPS[setup],
             N=3,
             clients=clients,
-            think_ms=config.HISTORY_APP_THINK_MS,
+            think_ms=config.CONSISTENCY_HISTORY_APP_THINK_MS,
             duration_ms=duration,
             clock_skew_ms=clock_skew_ms,
-            replication_latency=LogNormal.from_median(lag_ms, config.SIM_LATENCY_SIGMA),
+            replication_latency=LogNormal.from_median(lag_ms, config.CONSISTENCY_SIM_LATENCY_SIGMA),
             partitions=cuts,
             seed=seed,
         )

@@ -121,8 +121,8 @@ LATENCY_MODELS: dict[str, WARSLatency] = {
 
 
 def latency_model(latency: str | WARSLatency | None = None) -> WARSLatency:
-    """A WARSLatency from a name in ``LATENCY_MODELS`` (default ``config.PBS_LATENCY``) or as given."""
-    latency = config.PBS_LATENCY if latency is None else latency
+    """A WARSLatency named in ``LATENCY_MODELS`` (default ``config.CONSISTENCY_PBS_LATENCY``), or as given."""
+    latency = config.CONSISTENCY_PBS_LATENCY if latency is None else latency
     if isinstance(latency, WARSLatency):
         return latency
     if isinstance(latency, str) and latency.lower() in LATENCY_MODELS:
@@ -203,9 +203,10 @@ def pbs_simulate(
         Replicas per key, read quorum, write quorum (1 <= R, W <= N <= 100).
     latency : str or WARSLatency, optional
         ``"lnkd-ssd"``, ``"lnkd-disk"``, ``"ymmr"``, ``"wan"`` (the paper's
-        fits to production latencies) or your own :class:`WARSLatency`. Default ``config.PBS_LATENCY``.
+        fits to production latencies) or your own :class:`WARSLatency`.
+        Default ``config.CONSISTENCY_PBS_LATENCY``.
     trials : int, optional
-        Write/read pairs simulated (default ``config.PBS_TRIALS``).
+        Write/read pairs simulated (default ``config.CONSISTENCY_PBS_TRIALS``).
     seed : int, optional
         Same seed, same trials, whatever the number of threads.
 
@@ -231,7 +232,9 @@ def pbs_simulate(
 def _run(N: int, pairs, latency, trials, seed) -> list[PBSResult]:
     """One WARS pass for several (R, W) of the same N: one PBSResult per pair, same draws."""
     model = latency_model(latency)
-    trials = validate.integer("trials", config.PBS_TRIALS if trials is None else trials, 1, TRIALS_MAX)
+    trials = validate.integer(
+        "trials", config.CONSISTENCY_PBS_TRIALS if trials is None else trials, 1, TRIALS_MAX
+    )
     if trials * len(pairs) > TRIALS_MAX:
         raise ValueError(
             f"trials must be at most {TRIALS_MAX // len(pairs):,} for {len(pairs)} quorum pairs "

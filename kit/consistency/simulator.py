@@ -173,8 +173,10 @@ def _topology(partitions, crashes, n_nodes: int, n_store: int, C: int):
 
 
 def default_latency() -> Dist:
-    """One-way message delay between any two nodes: log-normal, median ``config.SIM_LATENCY_MEDIAN_MS``."""
-    return LogNormal.from_median(config.SIM_LATENCY_MEDIAN_MS, config.SIM_LATENCY_SIGMA)
+    """One-way delay between two nodes: log-normal, median ``config.CONSISTENCY_SIM_LATENCY_MEDIAN_MS``."""
+    return LogNormal.from_median(
+        config.CONSISTENCY_SIM_LATENCY_MEDIAN_MS, config.CONSISTENCY_SIM_LATENCY_SIGMA
+    )
 
 
 # --- metrics on a history ---------------------------------------------------------------------
@@ -381,7 +383,7 @@ def simulate(
     protocol : {"leader-sync", "leader-async", "quorum", "multi-leader"}
         See the module docstring.
     N : int
-        Home replicas of every key (1..15; default ``config.SIM_N``).
+        Home replicas of every key (1..15; default ``config.CONSISTENCY_SIM_N``).
     R, W : int
         ``quorum``: read and write quorums (default a majority each).
         ``leader-sync``: replicas that must hold an entry before it commits
@@ -452,24 +454,26 @@ def simulate(
     """
     validate.choice("protocol", protocol, PROTOCOLS)
     code = PROTOCOLS[protocol]
-    N = validate.integer("N", _get(N, "SIM_N"), 1, N_MAX)
+    N = validate.integer("N", _get(N, "CONSISTENCY_SIM_N"), 1, N_MAX)
     majority = N // 2 + 1
     R, W = (majority if x is None else x for x in (R, W))
     for name, x in (("R", R), ("W", W)):
         if isinstance(x, bool) or not isinstance(x, numbers.Integral) or not 1 <= x <= N:
             raise ValueError(f"{name} must be between 1 and N (got {name}={x!r}, N={N})")
     R, W = int(R), int(W)
-    C = validate.integer("clients", _get(clients, "SIM_CLIENTS"), 1, CLIENTS_MAX)
-    n_keys = validate.integer("keys", _get(keys, "SIM_KEYS"), 1, KEYS_MAX)
-    read_fraction = validate.probability("read_fraction", _get(read_fraction, "SIM_READ_FRACTION"))
+    C = validate.integer("clients", _get(clients, "CONSISTENCY_SIM_CLIENTS"), 1, CLIENTS_MAX)
+    n_keys = validate.integer("keys", _get(keys, "CONSISTENCY_SIM_KEYS"), 1, KEYS_MAX)
+    read_fraction = validate.probability(
+        "read_fraction", _get(read_fraction, "CONSISTENCY_SIM_READ_FRACTION")
+    )
     cas_fraction = validate.probability("cas_fraction", cas_fraction)
     if read_fraction + cas_fraction > 1.0:
         raise ValueError(
             f"read_fraction + cas_fraction must be at most 1 (got {read_fraction:g} + {cas_fraction:g})"
         )
     zipf_alpha = validate.number("zipf_alpha", zipf_alpha, 0.0, 10.0)
-    think_ms = validate.positive("think_ms", _get(think_ms, "SIM_THINK_MS"))
-    timeout_ms = validate.positive("timeout_ms", _get(timeout_ms, "SIM_TIMEOUT_MS"))
+    think_ms = validate.positive("think_ms", _get(think_ms, "CONSISTENCY_SIM_THINK_MS"))
+    timeout_ms = validate.positive("timeout_ms", _get(timeout_ms, "CONSISTENCY_SIM_TIMEOUT_MS"))
     latency = default_latency() if latency is None else latency
     if not isinstance(latency, Dist):
         raise ValueError(
@@ -491,7 +495,7 @@ def simulate(
     S = validate.integer("spares", (2 if sloppy_quorum else 0) if spares is None else spares, 0, SPARES_MAX)
     if S and not sloppy_quorum:
         raise ValueError(f"spares are used by a sloppy quorum only (got spares={S}, sloppy_quorum=False)")
-    ae_default = config.SIM_ANTI_ENTROPY_MS if protocol in ("quorum", "multi-leader") else 0.0
+    ae_default = config.CONSISTENCY_SIM_ANTI_ENTROPY_MS if protocol in ("quorum", "multi-leader") else 0.0
     anti_entropy_ms = validate.number(
         "anti_entropy_ms", ae_default if anti_entropy_ms is None else anti_entropy_ms, 0.0
     )
@@ -499,20 +503,26 @@ def simulate(
         raise ValueError(
             f"anti_entropy_ms applies to 'quorum' and 'multi-leader' (got protocol={protocol!r})"
         )
-    retry_ms = validate.positive("retry_ms", _get(retry_ms, "SIM_RETRY_MS"))
-    duration_ms = validate.number("duration_ms", _get(duration_ms, "SIM_DURATION_MS"), 1.0, DURATION_MAX_MS)
-    settle_ms = validate.number("settle_ms", _get(settle_ms, "SIM_SETTLE_MS"), 0.0, DURATION_MAX_MS)
+    retry_ms = validate.positive("retry_ms", _get(retry_ms, "CONSISTENCY_SIM_RETRY_MS"))
+    duration_ms = validate.number(
+        "duration_ms", _get(duration_ms, "CONSISTENCY_SIM_DURATION_MS"), 1.0, DURATION_MAX_MS
+    )
+    settle_ms = validate.number(
+        "settle_ms", _get(settle_ms, "CONSISTENCY_SIM_SETTLE_MS"), 0.0, DURATION_MAX_MS
+    )
     end_ms = duration_ms + settle_ms
     sample_ms = validate.positive(
-        "sample_ms", end_ms / config.SIM_SAMPLES if sample_ms is None else sample_ms
+        "sample_ms", end_ms / config.CONSISTENCY_SIM_SAMPLES if sample_ms is None else sample_ms
     )
     if (end_ms / sample_ms) * N * n_keys > SAMPLED_VALUES_MAX:
         raise ValueError(
             f"sample_ms is too small for the run: at most {SAMPLED_VALUES_MAX:,} sampled replica values "
             f"(samples x N x keys) (got sample_ms={sample_ms:g})"
         )
-    max_ops = validate.integer("max_ops", _get(max_ops, "SIM_MAX_OPS"), 1, MAX_OPS_LIMIT)
-    max_events = validate.integer("max_events", _get(max_events, "SIM_MAX_EVENTS"), 1, MAX_EVENTS_LIMIT)
+    max_ops = validate.integer("max_ops", _get(max_ops, "CONSISTENCY_SIM_MAX_OPS"), 1, MAX_OPS_LIMIT)
+    max_events = validate.integer(
+        "max_events", _get(max_events, "CONSISTENCY_SIM_MAX_EVENTS"), 1, MAX_EVENTS_LIMIT
+    )
     seed = resolve_seed(seed)
 
     M = N + S

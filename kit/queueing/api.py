@@ -433,9 +433,9 @@ def simulate(
         Stop at this time. At least one of ``customers`` and ``horizon_s`` is
         needed unless every class is a finite ``Trace``.
     sample_s : float, optional
-        Spacing of the state samples (default: horizon / ``config.QUEUE_SAMPLES``).
+        Spacing of the state samples (default: horizon / ``config.QUEUEING_SAMPLES``).
     max_events : int, optional
-        Bound on the work (default ``config.QUEUE_MAX_EVENTS``); a run that
+        Bound on the work (default ``config.QUEUEING_MAX_EVENTS``); a run that
         reaches it stops early with ``truncated=True``.
     seed : int, optional
 
@@ -484,10 +484,12 @@ def simulate(
     if endless and customers is None and horizon_s is None:
         raise ValueError("customers or horizon_s must be given: Poisson and closed-loop clients never stop")
     if sample_s is None:
-        sample_dt = horizon / config.QUEUE_SAMPLES if math.isfinite(horizon) else 0.0
+        sample_dt = horizon / config.QUEUEING_SAMPLES if math.isfinite(horizon) else 0.0
     else:
         sample_dt = validate.positive("sample_s", sample_s)
-    events = validate.integer("max_events", config.QUEUE_MAX_EVENTS if max_events is None else max_events, 1)
+    events = validate.integer(
+        "max_events", config.QUEUEING_MAX_EVENTS if max_events is None else max_events, 1
+    )
     seed = resolve_seed(seed)
 
     seg_t, rates = _rates(arrivals)
@@ -621,10 +623,10 @@ def simulate_mmc(
         Customers per replication (the queue starts empty and drains at the end).
     seed : int, optional
     replications : int, optional
-        Independent runs, in parallel (default ``config.QUEUE_REPLICATIONS``).
+        Independent runs, in parallel (default ``config.QUEUEING_REPLICATIONS``).
     warmup : int, optional
         First customers of each run left out of the statistics, so the empty
-        start does not bias them (default ``config.QUEUE_WARMUP_FRACTION`` of
+        start does not bias them (default ``config.QUEUEING_WARMUP_FRACTION`` of
         ``customers``).
 
     Returns
@@ -650,9 +652,9 @@ def simulate_mmc(
     c = validate.integer("c", c, 1, 100_000)
     customers = validate.integer("customers", customers, 2, 100_000_000)
     reps = validate.integer(
-        "replications", config.QUEUE_REPLICATIONS if replications is None else replications, 1, 10_000
+        "replications", config.QUEUEING_REPLICATIONS if replications is None else replications, 1, 10_000
     )
-    warm = int(customers * config.QUEUE_WARMUP_FRACTION) if warmup is None else warmup
+    warm = int(customers * config.QUEUEING_WARMUP_FRACTION) if warmup is None else warmup
     warm = validate.integer("warmup", warm, 0, customers - 2)
     seed = resolve_seed(seed)
     with one_chunk_at_a_time():

@@ -36,7 +36,7 @@ class QueueApp(App):
             SERVICE[service],
             c,
             discipline=discipline,
-            horizon_s=config.QUEUE_APP_CUSTOMERS / lam,  # about that many customers
+            horizon_s=config.QUEUEING_APP_CUSTOMERS / lam,  # about that many customers
             seed=config.SEED,
         )
         return result, theory.mmc(lam, 1.0 / MEAN_SERVICE_S, c), service, discipline

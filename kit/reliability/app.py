@@ -16,7 +16,7 @@ class BackoffApp(App):
         return {
             "clients": w.IntSlider(value=100, min=10, max=190, step=10, description="clients"),
             "base_ms": w.FloatLogSlider(
-                value=config.BACKOFF_BASE_MS,
+                value=config.RELIABILITY_BACKOFF_BASE_MS,
                 base=10,
                 min=0,
                 max=2,
@@ -24,9 +24,16 @@ class BackoffApp(App):
                 description="base (ms)",
             ),
             "cap_ms": w.FloatLogSlider(
-                value=config.BACKOFF_CAP_MS, base=10, min=2, max=4, step=0.1, description="cap (ms)"
+                value=config.RELIABILITY_BACKOFF_CAP_MS,
+                base=10,
+                min=2,
+                max=4,
+                step=0.1,
+                description="cap (ms)",
             ),
-            "runs": w.IntSlider(value=config.BACKOFF_APP_RUNS, min=5, max=100, step=5, description="runs"),
+            "runs": w.IntSlider(
+                value=config.RELIABILITY_BACKOFF_APP_RUNS, min=5, max=100, step=5, description="runs"
+            ),
         }
 
     def compute(self, clients, base_ms, cap_ms, runs):
@@ -57,21 +64,21 @@ class StormApp(App):
                 options=list(storms.RETRY_POLICIES), value="3 immediate retries", description="retries"
             ),
             "trigger_rate": w.FloatSlider(
-                value=config.STORM_TRIGGER_RATE,
+                value=config.RELIABILITY_STORM_TRIGGER_RATE,
                 min=100,
                 max=300,
                 step=10,
                 description="trigger load (req/s)",
             ),
             "trigger_s": w.FloatSlider(
-                value=config.STORM_TRIGGER_S,
+                value=config.RELIABILITY_STORM_TRIGGER_S,
                 min=1,
                 max=30,
                 step=1,
                 description="trigger length (s)",
             ),
             "timeout_s": w.FloatLogSlider(
-                value=config.STORM_TIMEOUT_S,
+                value=config.RELIABILITY_STORM_TIMEOUT_S,
                 base=10,
                 min=-1,
                 max=1,
@@ -80,7 +87,7 @@ class StormApp(App):
             ),
             "cancel": w.Dropdown(options=list(CANCEL), description="server drops abandoned work"),
             "base_rate": w.FloatSlider(
-                value=config.STORM_BASE_RATE,
+                value=config.RELIABILITY_STORM_BASE_RATE,
                 min=50,
                 max=95,
                 step=5,
@@ -112,7 +119,7 @@ class BreakerApp(App):
                 options=list(resilience.BREAKER_CHOICES), value="resilience4j", description="breaker"
             ),
             "slowdown": w.FloatLogSlider(
-                value=config.BREAKER_SLOWDOWN,
+                value=config.RELIABILITY_BREAKER_SLOWDOWN,
                 base=10,
                 min=0,
                 max=2,
@@ -120,10 +127,10 @@ class BreakerApp(App):
                 description="slowdown (x)",
             ),
             "error_p": w.FloatSlider(
-                value=config.BREAKER_ERROR_P, min=0.0, max=1.0, step=0.05, description="P(error)"
+                value=config.RELIABILITY_BREAKER_ERROR_P, min=0.0, max=1.0, step=0.05, description="P(error)"
             ),
             "fallback_hit": w.FloatSlider(
-                value=config.BREAKER_FALLBACK_HIT,
+                value=config.RELIABILITY_BREAKER_FALLBACK_HIT,
                 min=0.0,
                 max=1.0,
                 step=0.05,
@@ -159,7 +166,7 @@ class AvailabilityApp(App):
 
     def compute(self, nines, tiers, replicas, zones, slo, incident):
         designs = avail.designs(1.0 - 10.0**-nines, tiers, replicas, zones)
-        alerts = avail.evaluate_alerts(avail.incident(incident), config.AVAIL_ALERT_STEP_MIN, slo)
+        alerts = avail.evaluate_alerts(avail.incident(incident), config.RELIABILITY_AVAIL_ALERT_STEP_MIN, slo)
         return designs, alerts, slo
 
     def figures(self, computed):

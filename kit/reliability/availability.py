@@ -187,8 +187,8 @@ def designs(
     replicated stack in each of ``zones`` zones, any one zone enough. Each
     zone's own facilities (power, network) are available ``zone_a``, and
     every design sits behind one shared front door (DNS, the load
-    balancer) available ``front_a``; both default to ``config.AVAIL_ZONE``
-    and ``config.AVAIL_FRONT_DOOR``, assumptions to vary. The front door
+    balancer) available ``front_a``; both default to ``config.RELIABILITY_AVAIL_ZONE``
+    and ``config.RELIABILITY_AVAIL_FRONT_DOOR``, assumptions to vary. The front door
     caps what redundancy behind it can buy.
 
     Example
@@ -200,9 +200,11 @@ def designs(
     tiers = validate.integer("tiers", tiers, 1, 100)
     replicas = validate.integer("replicas", replicas, 1, 100)
     zones = validate.integer("zones", zones, 1, 10)
-    zone = Component(validate.probability("zone_a", config.AVAIL_ZONE if zone_a is None else zone_a))
+    zone = Component(
+        validate.probability("zone_a", config.RELIABILITY_AVAIL_ZONE if zone_a is None else zone_a)
+    )
     front = Component(
-        validate.probability("front_a", config.AVAIL_FRONT_DOOR if front_a is None else front_a)
+        validate.probability("front_a", config.RELIABILITY_AVAIL_FRONT_DOOR if front_a is None else front_a)
     )
     stack = Series(*[Parallel(*[a] * replicas) for _ in range(tiers)])
     return {
@@ -307,9 +309,11 @@ def simulate_availability(
     leaves = np.array(block.leaves())
     if np.any(leaves >= 1.0) or np.any(leaves <= 0.0):
         raise ValueError("simulate_availability needs every component strictly between 0 and 1")
-    mttr = validate.positive("mttr_h", config.AVAIL_MTTR_H if mttr_h is None else mttr_h)
-    horizon = validate.positive("horizon_h", config.AVAIL_HORIZON_H if horizon_h is None else horizon_h)
-    runs = validate.integer("runs", config.AVAIL_RUNS if runs is None else runs, 2, 100_000)
+    mttr = validate.positive("mttr_h", config.RELIABILITY_AVAIL_MTTR_H if mttr_h is None else mttr_h)
+    horizon = validate.positive(
+        "horizon_h", config.RELIABILITY_AVAIL_HORIZON_H if horizon_h is None else horizon_h
+    )
+    runs = validate.integer("runs", config.RELIABILITY_AVAIL_RUNS if runs is None else runs, 2, 100_000)
     program = np.array(block.program(), dtype=np.int64)
     mtbf = mttr * leaves / (1.0 - leaves)
     with one_chunk_at_a_time():
@@ -432,10 +436,16 @@ def incident(
     Defaults from ``config.AVAIL_INCIDENT_*``; feed it to :func:`evaluate_alerts`.
     """
     e = validate.probability("error_rate", error_rate)
-    start = validate.number("start_h", config.AVAIL_INCIDENT_START_H if start_h is None else start_h, 0.0)
-    duration = validate.positive("duration_h", config.AVAIL_INCIDENT_H if duration_h is None else duration_h)
-    total = validate.positive("total_h", config.AVAIL_SERIES_H if total_h is None else total_h)
-    step = validate.positive("step_min", config.AVAIL_ALERT_STEP_MIN if step_min is None else step_min)
+    start = validate.number(
+        "start_h", config.RELIABILITY_AVAIL_INCIDENT_START_H if start_h is None else start_h, 0.0
+    )
+    duration = validate.positive(
+        "duration_h", config.RELIABILITY_AVAIL_INCIDENT_H if duration_h is None else duration_h
+    )
+    total = validate.positive("total_h", config.RELIABILITY_AVAIL_SERIES_H if total_h is None else total_h)
+    step = validate.positive(
+        "step_min", config.RELIABILITY_AVAIL_ALERT_STEP_MIN if step_min is None else step_min
+    )
     t_h = (np.arange(int(total * 60 / step)) + 1) * step / 60.0
     return np.where((t_h > start) & (t_h <= start + duration), e, 0.0)
 

@@ -98,7 +98,7 @@ def backoff_experiment(
     clients : int
         Writers racing for the row (Brooker: 10 to 190).
     runs : int, optional
-        Independent runs, in parallel (default ``config.BACKOFF_RUNS``: 100).
+        Independent runs, in parallel (default ``config.RELIABILITY_BACKOFF_RUNS``: 100).
     seed : int, optional
     base_ms, cap_ms : float, optional
         Backoff base and cap (default 5 and 2000, Brooker's values).
@@ -125,9 +125,9 @@ def backoff_experiment(
     """
     validate.choice("strategy", strategy, STRATEGIES)
     clients = validate.integer("clients", clients, 1, 100_000)
-    runs = validate.integer("runs", config.BACKOFF_RUNS if runs is None else runs, 1, 1_000_000)
-    base = validate.positive("base_ms", config.BACKOFF_BASE_MS if base_ms is None else base_ms)
-    cap = validate.positive("cap_ms", config.BACKOFF_CAP_MS if cap_ms is None else cap_ms)
+    runs = validate.integer("runs", config.RELIABILITY_BACKOFF_RUNS if runs is None else runs, 1, 1_000_000)
+    base = validate.positive("base_ms", config.RELIABILITY_BACKOFF_BASE_MS if base_ms is None else base_ms)
+    cap = validate.positive("cap_ms", config.RELIABILITY_BACKOFF_CAP_MS if cap_ms is None else cap_ms)
     if cap < base:
         raise ValueError(f"cap_ms must be at least base_ms (got cap_ms={cap:g}, base_ms={base:g})")
     seed = resolve_seed(seed)
@@ -137,8 +137,8 @@ def backoff_experiment(
             backoff_code(strategy),
             base,
             cap,
-            config.BACKOFF_NET_MEAN_MS,
-            config.BACKOFF_NET_SD_MS,
+            config.RELIABILITY_BACKOFF_NET_MEAN_MS,
+            config.RELIABILITY_BACKOFF_NET_SD_MS,
             stream_seeds(seed, runs),
         )
     return BackoffResult(
@@ -203,8 +203,8 @@ def sleeps(
     validate.choice("strategy", strategy, STRATEGIES)
     attempts = validate.integer("attempts", attempts, 1, 1000)
     samples = validate.integer("samples", samples, 1, 10_000_000)
-    base = validate.positive("base_ms", config.BACKOFF_BASE_MS if base_ms is None else base_ms)
-    cap = validate.positive("cap_ms", config.BACKOFF_CAP_MS if cap_ms is None else cap_ms)
+    base = validate.positive("base_ms", config.RELIABILITY_BACKOFF_BASE_MS if base_ms is None else base_ms)
+    cap = validate.positive("cap_ms", config.RELIABILITY_BACKOFF_CAP_MS if cap_ms is None else cap_ms)
     return kk.sleep_samples(backoff_code(strategy), attempts, base, cap, samples, resolve_seed(seed))
 
 

@@ -164,12 +164,16 @@ def detection(
     elif not isinstance(probe, Probe):
         raise ValueError(f"probe must be a name of PROBES or a Probe (got {probe!r})")
     rate = validate.number(
-        "rate_per_instance", config.HEALTH_RATE if rate_per_instance is None else rate_per_instance, 0.0
+        "rate_per_instance",
+        config.RELIABILITY_HEALTH_RATE if rate_per_instance is None else rate_per_instance,
+        0.0,
     )
-    p = validate.probability("p_false", config.HEALTH_P_FALSE if p_false is None else p_false)
-    trials = validate.integer("trials", config.HEALTH_TRIALS if trials is None else trials, 1, 10_000_000)
+    p = validate.probability("p_false", config.RELIABILITY_HEALTH_P_FALSE if p_false is None else p_false)
+    trials = validate.integer(
+        "trials", config.RELIABILITY_HEALTH_TRIALS if trials is None else trials, 1, 10_000_000
+    )
     seed = resolve_seed(seed)
-    days = config.HEALTH_DAYS_PER_TRIAL
+    days = config.RELIABILITY_HEALTH_DAYS_PER_TRIAL
     probes = math.ceil(days * 86_400.0 / probe.interval_s)
     detect, removals = kk.probe_runs(
         probe.interval_s,

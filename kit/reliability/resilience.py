@@ -100,7 +100,7 @@ def breaker_demo(
     ----------
     breaker : {"none", "resilience4j", "hystrix", "polly"} or Breaker
     rate : float, optional
-        Calls per second (default ``config.BREAKER_RATE``).
+        Calls per second (default ``config.RELIABILITY_BREAKER_RATE``).
     workers, service_s : optional
         The dependency: workers and mean service time (capacity workers/service_s).
     timeout_s : float, optional
@@ -137,17 +137,29 @@ def breaker_demo(
         name, chosen = "custom", breaker
     else:
         raise ValueError(f"breaker must be one of {BREAKER_CHOICES} or a Breaker (got {breaker!r})")
-    rate = validate.positive("rate", config.BREAKER_RATE if rate is None else rate)
-    workers = validate.integer("workers", config.BREAKER_WORKERS if workers is None else workers, 1, 10_000)
-    service = validate.positive("service_s", config.BREAKER_SERVICE_S if service_s is None else service_s)
-    timeout = validate.positive("timeout_s", config.BREAKER_TIMEOUT_S if timeout_s is None else timeout_s)
-    start, end = config.BREAKER_DEGRADE_S if degrade is None else degrade
-    slow = validate.positive("slowdown", config.BREAKER_SLOWDOWN if slowdown is None else slowdown)
-    p_err = validate.probability("error_p", config.BREAKER_ERROR_P if error_p is None else error_p)
-    hit = validate.probability(
-        "fallback_hit", config.BREAKER_FALLBACK_HIT if fallback_hit is None else fallback_hit
+    rate = validate.positive("rate", config.RELIABILITY_BREAKER_RATE if rate is None else rate)
+    workers = validate.integer(
+        "workers", config.RELIABILITY_BREAKER_WORKERS if workers is None else workers, 1, 10_000
     )
-    horizon = validate.positive("horizon_s", config.BREAKER_HORIZON_S if horizon_s is None else horizon_s)
+    service = validate.positive(
+        "service_s", config.RELIABILITY_BREAKER_SERVICE_S if service_s is None else service_s
+    )
+    timeout = validate.positive(
+        "timeout_s", config.RELIABILITY_BREAKER_TIMEOUT_S if timeout_s is None else timeout_s
+    )
+    start, end = config.RELIABILITY_BREAKER_DEGRADE_S if degrade is None else degrade
+    slow = validate.positive(
+        "slowdown", config.RELIABILITY_BREAKER_SLOWDOWN if slowdown is None else slowdown
+    )
+    p_err = validate.probability(
+        "error_p", config.RELIABILITY_BREAKER_ERROR_P if error_p is None else error_p
+    )
+    hit = validate.probability(
+        "fallback_hit", config.RELIABILITY_BREAKER_FALLBACK_HIT if fallback_hit is None else fallback_hit
+    )
+    horizon = validate.positive(
+        "horizon_s", config.RELIABILITY_BREAKER_HORIZON_S if horizon_s is None else horizon_s
+    )
     if not 0 <= start < end <= horizon:
         raise ValueError(
             f"degrade must be (start_s, end_s) within the run (got {(start, end)}, horizon_s={horizon:g})"
@@ -247,15 +259,25 @@ def bulkhead_demo(
     >>> shared.success(0) < 0.5 < 0.99 < separate.success(0)
     True
     """
-    threads = validate.integer("threads", config.BULKHEAD_THREADS if threads is None else threads, 2, 10_000)
-    rate_a, rate_b = config.BULKHEAD_RATES if rates is None else rates
+    threads = validate.integer(
+        "threads", config.RELIABILITY_BULKHEAD_THREADS if threads is None else threads, 2, 10_000
+    )
+    rate_a, rate_b = config.RELIABILITY_BULKHEAD_RATES if rates is None else rates
     validate.positive("rates", rate_a)
     validate.positive("rates", rate_b)
-    service = validate.positive("service_s", config.BULKHEAD_SERVICE_S if service_s is None else service_s)
-    factor = validate.positive("slowdown", config.BULKHEAD_SLOWDOWN if slowdown is None else slowdown)
-    start, end = config.BULKHEAD_SLOW_S if slow is None else slow
-    timeout = validate.positive("timeout_s", config.BULKHEAD_TIMEOUT_S if timeout_s is None else timeout_s)
-    horizon = validate.positive("horizon_s", config.BULKHEAD_HORIZON_S if horizon_s is None else horizon_s)
+    service = validate.positive(
+        "service_s", config.RELIABILITY_BULKHEAD_SERVICE_S if service_s is None else service_s
+    )
+    factor = validate.positive(
+        "slowdown", config.RELIABILITY_BULKHEAD_SLOWDOWN if slowdown is None else slowdown
+    )
+    start, end = config.RELIABILITY_BULKHEAD_SLOW_S if slow is None else slow
+    timeout = validate.positive(
+        "timeout_s", config.RELIABILITY_BULKHEAD_TIMEOUT_S if timeout_s is None else timeout_s
+    )
+    horizon = validate.positive(
+        "horizon_s", config.RELIABILITY_BULKHEAD_HORIZON_S if horizon_s is None else horizon_s
+    )
     if not 0 <= start < end <= horizon:
         raise ValueError(
             f"slow must be (start_s, end_s) within the run (got {(start, end)}, horizon_s={horizon:g})"

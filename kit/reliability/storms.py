@@ -51,8 +51,8 @@ success, 10 at most) stops retrying when almost nothing succeeds."""
 class StormResult:
     """One run of the scenario; ``run`` is the station's result.
 
-    ``recovered``: goodput over the last ``config.STORM_TAIL_FRACTION`` of
-    the run is at least ``config.STORM_RECOVERED`` of the base load.
+    ``recovered``: goodput over the last ``config.RELIABILITY_STORM_TAIL_FRACTION`` of
+    the run is at least ``config.RELIABILITY_STORM_RECOVERED`` of the base load.
     """
 
     policy: str
@@ -69,7 +69,7 @@ class StormResult:
     @property
     def tail(self) -> dict:
         """Rates over the last stretch of the run (see ``StationResult.summary``)."""
-        start = self.horizon_s * (1.0 - config.STORM_TAIL_FRACTION)
+        start = self.horizon_s * (1.0 - config.RELIABILITY_STORM_TAIL_FRACTION)
         return self.run.summary(start, self.horizon_s)
 
     @property
@@ -79,7 +79,7 @@ class StormResult:
 
     @property
     def recovered(self) -> bool:
-        return self.tail["goodput_per_s"] >= config.STORM_RECOVERED * self.base_rate
+        return self.tail["goodput_per_s"] >= config.RELIABILITY_STORM_RECOVERED * self.base_rate
 
     @property
     def amplification(self) -> float:
@@ -143,20 +143,28 @@ def retry_storm(
         name, retry = "custom", policy
     else:
         raise ValueError(f"policy must be a name of RETRY_POLICIES or a Retry (got {policy!r})")
-    base = validate.positive("base_rate", config.STORM_BASE_RATE if base_rate is None else base_rate)
-    cap = validate.positive("capacity", config.STORM_CAPACITY if capacity is None else capacity)
+    base = validate.positive(
+        "base_rate", config.RELIABILITY_STORM_BASE_RATE if base_rate is None else base_rate
+    )
+    cap = validate.positive("capacity", config.RELIABILITY_STORM_CAPACITY if capacity is None else capacity)
     trig_rate = validate.number(
-        "trigger_rate", config.STORM_TRIGGER_RATE if trigger_rate is None else trigger_rate, 0.0
+        "trigger_rate", config.RELIABILITY_STORM_TRIGGER_RATE if trigger_rate is None else trigger_rate, 0.0
     )
-    trig_s = validate.number("trigger_s", config.STORM_TRIGGER_S if trigger_s is None else trigger_s, 0.0)
-    timeout = validate.positive("timeout_s", config.STORM_TIMEOUT_S if timeout_s is None else timeout_s)
+    trig_s = validate.number(
+        "trigger_s", config.RELIABILITY_STORM_TRIGGER_S if trigger_s is None else trigger_s, 0.0
+    )
+    timeout = validate.positive(
+        "timeout_s", config.RELIABILITY_STORM_TIMEOUT_S if timeout_s is None else timeout_s
+    )
     at = validate.number(
-        "trigger_at_s", config.STORM_TRIGGER_AT_S if trigger_at_s is None else trigger_at_s, 0.0
+        "trigger_at_s", config.RELIABILITY_STORM_TRIGGER_AT_S if trigger_at_s is None else trigger_at_s, 0.0
     )
-    horizon = validate.positive("horizon_s", config.STORM_HORIZON_S if horizon_s is None else horizon_s)
-    if at + trig_s >= horizon * (1.0 - config.STORM_TAIL_FRACTION):
+    horizon = validate.positive(
+        "horizon_s", config.RELIABILITY_STORM_HORIZON_S if horizon_s is None else horizon_s
+    )
+    if at + trig_s >= horizon * (1.0 - config.RELIABILITY_STORM_TAIL_FRACTION):
         raise ValueError(
-            f"the trigger must end before the last {config.STORM_TAIL_FRACTION:.0%} of the run "
+            f"the trigger must end before the last {config.RELIABILITY_STORM_TAIL_FRACTION:.0%} of the run "
             f"(got trigger_at_s={at:g}, trigger_s={trig_s:g}, horizon_s={horizon:g})"
         )
     run = queueing.simulate(
@@ -192,7 +200,7 @@ def phase_diagram(
 ) -> pd.DataFrame:
     """Recovers or not, for each trigger size and retry policy.
 
-    ``trigger_rates`` defaults to ``config.STORM_PHASE_RATES``; ``policies``
+    ``trigger_rates`` defaults to ``config.RELIABILITY_STORM_PHASE_RATES``; ``policies``
     to every name of ``RETRY_POLICIES``; other keywords go to
     :func:`retry_storm`. Columns: policy, trigger_rate, recovered,
     goodput_per_s and offered_per_s (over the last stretch of the run).
@@ -203,7 +211,9 @@ def phase_diagram(
     >>> t.recovered.tolist()
     [True, True, True, False]
     """
-    rates = config.STORM_PHASE_RATES if trigger_rates is None else list(np.atleast_1d(trigger_rates))
+    rates = (
+        config.RELIABILITY_STORM_PHASE_RATES if trigger_rates is None else list(np.atleast_1d(trigger_rates))
+    )
     names = list(RETRY_POLICIES) if policies is None else list(policies)
     seed = resolve_seed(seed)
     rows = []

@@ -19,7 +19,7 @@ The base builds one ``FigureWidget`` per figure and afterwards updates them
 in place inside ``batch_update`` (one message to the browser per figure),
 makes sliders update on release (``continuous_update=False``: every app
 simulates), debounces bursts of control changes, shows a progress bar only when an
-update takes longer than ``config.APP_PROGRESS_AFTER_S``, and never lets an
+update takes longer than ``config.UI_PROGRESS_AFTER_S``, and never lets an
 exception escape into the notebook as a traceback.
 """
 
@@ -140,7 +140,7 @@ class App:
 
     def report(self, fraction: float) -> None:
         """Progress of the current update, 0..1; shown once work exceeds ~1 s."""
-        if time.perf_counter() - self._started >= config.APP_PROGRESS_AFTER_S:
+        if time.perf_counter() - self._started >= config.UI_PROGRESS_AFTER_S:
             self.progress_bar.layout.display = None
             self.progress_bar.value = min(max(float(fraction), 0.0), 1.0)
 
@@ -188,7 +188,7 @@ class App:
             return
         if self._pending is not None:
             self._pending.cancel()
-        self._pending = loop.call_later(config.APP_DEBOUNCE_S, self.update)
+        self._pending = loop.call_later(config.UI_DEBOUNCE_S, self.update)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

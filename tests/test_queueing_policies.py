@@ -147,18 +147,18 @@ def test_bad_breaker_input_names_the_parameter(call, message):
         call()
 
 
-# --- backoff sleeps (Brooker 2015) ------------------------------------------------------------------
+# --- backoff sleeps (the kit's convention: the first retry waits base) ----------------------------
 
 
-def test_exponential_doubles_from_base_times_two_up_to_the_cap():
+def test_exponential_doubles_from_base_up_to_the_cap():
     s = sleeps("exponential", attempts=12, samples=1, base_ms=5, cap_ms=2000)[0]
-    assert s.tolist() == [min(2000.0, 5.0 * 2**k) for k in range(1, 13)]
+    assert s.tolist() == [5.0, 10.0, 20.0, 40.0, 80.0, 160.0, 320.0, 640.0, 1280.0, 2000.0, 2000.0, 2000.0]
 
 
 @pytest.mark.parametrize("strategy", ["full_jitter", "equal_jitter"])
 def test_jitter_stays_within_its_interval_and_has_the_right_mean(strategy):
     s = sleeps(strategy, attempts=8, samples=20_000, seed=2, base_ms=5, cap_ms=2000)
-    expo = np.minimum(2000.0, 5.0 * 2.0 ** np.arange(1, 9))
+    expo = np.minimum(2000.0, 5.0 * 2.0 ** np.arange(8))
     lo = 0.0 if strategy == "full_jitter" else expo / 2
     assert np.all(s >= lo) and np.all(s <= expo)
     mean = expo / 2 if strategy == "full_jitter" else 0.75 * expo

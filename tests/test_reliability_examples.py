@@ -8,7 +8,7 @@ import pytest
 MODULES = [
     "kit.queueing.api",
     "kit.queueing.theory",
-    "kit.queueing.policies",
+    "kit.core.policies",
     "kit.reliability.availability",
     "kit.reliability.backoff",
     "kit.reliability.health",

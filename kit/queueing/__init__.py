@@ -9,12 +9,13 @@ it, and any topic that needs requests queueing for servers can too.
   cancellation, retries with backoff and a retry budget, circuit breakers.
 - :func:`simulate_mmc`: M/M/c replications against Erlang C.
 - :mod:`~kit.queueing.theory`: M/M/1, M/M/c (Erlang B and C), waiting-time tails.
-- :mod:`~kit.queueing.policies`: ``Retry``, ``Breaker`` and their registries.
-- The numba pieces for other kernels: ``_kernels.station``,
-  ``_policies.backoff_sleep`` and the ``breaker_*`` functions.
+- ``Retry``, ``Breaker`` and their registries, from the kit's shared client
+  policies (:mod:`kit.core.policies`; their numba functions are in
+  :mod:`kit.core.policy_kernels`).
 """
 
-from . import plots, policies, theory
+from ..core.policies import BACKOFFS, BREAKERS, STATES, Breaker, Retry, breaker_trace
+from . import plots, theory
 from .api import (
     CANCEL,
     DISCIPLINES,
@@ -36,7 +37,6 @@ from .api import (
     warm,
 )
 from .app import QueueApp
-from .policies import BACKOFFS, BREAKERS, STATES, Breaker, Retry, breaker_trace
 from .theory import QueueTheory, erlang_b, erlang_c, mm1, mmc, servers_for_wait
 
 __all__ = [
@@ -68,7 +68,6 @@ __all__ = [
     "mm1",
     "mmc",
     "plots",
-    "policies",
     "servers_for_wait",
     "simulate",
     "simulate_mmc",

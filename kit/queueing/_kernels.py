@@ -16,8 +16,7 @@ import numpy as np
 
 from ..core.events import heap_new, heap_peek_time, heap_pop, heap_push, heap_size
 from ..core.jit import njit, prange
-from ..core.rng import CONSTANT, EXPONENTIAL, draw_at
-from ._policies import (
+from ..core.policy_kernels import (
     B_SLOW_S,
     NONE,
     S_EPOCH,
@@ -28,6 +27,7 @@ from ._policies import (
     breaker_new,
     breaker_record,
 )
+from ..core.rng import CONSTANT, EXPONENTIAL, draw_at
 
 # event kinds
 ARRIVAL, TRACE, THINK, RETRY, DEPARTURE, TIMEOUT = range(6)
@@ -133,8 +133,9 @@ def _start(tm, info, r, now, service_table, service_at, fault_t, slowdown, error
 
 @njit
 def _settle(
-    tm, info, r, now, max_retries, backoff, base, cap, budget_ratio, budget_cap, tokens, think_table, think_at
-):
+    tm, info, r, now, max_retries, backoff, base, cap, multiplier, budget_ratio, budget_cap, tokens,
+    think_table, think_at,
+):  # fmt: skip
     """The client of attempt ``r`` has its answer: success, a retry, or giving up.
 
     Returns ``(time, kind, tokens)``: the event to schedule (a RETRY of r,
@@ -147,7 +148,7 @@ def _settle(
     elif info[r, ATTEMPT] < max_retries and tokens >= 1.0:
         if budget_cap < np.inf:
             tokens -= 1.0
-        sleep = backoff_sleep(backoff, info[r, ATTEMPT] + 1, base, cap, tm[r, SLEEP])
+        sleep = backoff_sleep(backoff, info[r, ATTEMPT] + 1, base, cap, multiplier, tm[r, SLEEP])
         return now + sleep, RETRY, tokens
     if info[r, CLIENT] >= 0:
         return now + max(draw_at(think_table, think_at[info[r, CLASS]]), 0.0), THINK, tokens
@@ -196,6 +197,7 @@ def station(
     backoff,
     base,
     cap,
+    multiplier,
     budget_ratio,
     budget_cap,
     breaker_cfg,
@@ -410,8 +412,8 @@ def station(
                 info[r, STATUS] = REJECTED
                 tm[r, REPLY] = now
                 t, then, tokens = _settle(
-                    tm, info, r, now, max_retries, backoff, base, cap, budget_ratio, budget_cap, tokens,
-                    think_table, think_at,
+                    tm, info, r, now, max_retries, backoff, base, cap, multiplier,
+                    budget_ratio, budget_cap, tokens, think_table, think_at,
                 )  # fmt: skip
                 if then >= 0:
                     ev = heap_push(ev, t, then, r if then == RETRY else info[r, CLIENT])
@@ -435,8 +437,8 @@ def station(
             pass  # an open-loop success without a retry budget: nothing to do
         elif settle >= 0:
             t, then, tokens = _settle(
-                tm, info, settle, now, max_retries, backoff, base, cap, budget_ratio, budget_cap, tokens,
-                think_table, think_at,
+                tm, info, settle, now, max_retries, backoff, base, cap, multiplier,
+                budget_ratio, budget_cap, tokens, think_table, think_at,
             )  # fmt: skip
             if then >= 0:
                 ev = heap_push(ev, t, then, settle if then == RETRY else info[settle, CLIENT])
@@ -500,8 +502,8 @@ def mmc_replications(lam, mu, c, customers, warmup, seeds):
     for i in prange(seeds.size):
         tm, _, _, _, _, _ = station(
             c, fifo, unlimited_queue, seg_t, rates, one, at, no_trace, no_trace_cls, no_clients, one, at,
-            service, at, np.zeros(1), ones, zeros, np.inf, no_cancel, no_retries, no_backoff, 0.0, 0.0, 0.0,
-            np.inf, no_breaker, customers, np.inf, max_events, 0.0, customers, np.int64(seeds[i]),
+            service, at, np.zeros(1), ones, zeros, np.inf, no_cancel, no_retries, no_backoff, 0.0, 0.0, 2.0,
+            0.0, np.inf, no_breaker, customers, np.inf, max_events, 0.0, customers, np.int64(seeds[i]),
         )  # fmt: skip
         w, s, p, u = mmc_stats(tm, warmup, c)
         out[i, 0] = w

@@ -13,7 +13,7 @@ Service times come from any ``kit.core.rng`` distribution, per class, and
 :class:`Degradation` windows slow the servers down or make them fail. The
 clients may time out (the server then keeps working on abandoned work, or
 cancels it), retry with backoff under a retry budget, and call through a
-circuit breaker (:mod:`kit.queueing.policies`).
+circuit breaker (:mod:`kit.core.policies`).
 
 Time is in seconds and rates in events per second, though any consistent
 unit works (:func:`simulate_mmc` is unit-free).
@@ -30,11 +30,11 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from ..core import validate
+from ..core import policies, validate
 from ..core.jit import one_chunk_at_a_time
 from ..core.rng import Constant, Dist, resolve_seed, spec_table, stream_seeds
 from . import _kernels as kk
-from . import policies, theory
+from . import theory
 from ._kernels import ERROR, OK, PENDING, REJECTED, SHORT_CIRCUITED, TIMED_OUT
 
 DISCIPLINES = {"fifo": kk.FIFO, "lifo": kk.LIFO, "priority": kk.PRIORITY}
@@ -513,7 +513,7 @@ def simulate(
         c, DISCIPLINES[discipline], cap, seg_t, rates, batch_table, batch_at,
         trace_t[order], trace_cls[order], clients, think_table, think_at, service_table, service_at,
         fault_t, slowdown, error_p, timeout, CANCEL[cancel],
-        retry.max_retries, policies.backoff_code(retry.backoff), retry.base_s, retry.cap_s,
+        retry.max_retries, policies.backoff_code(retry.backoff), retry.base_s, retry.cap_s, retry.multiplier,
         retry.budget_ratio if budget else 0.0, retry.budget_cap if budget else math.inf,
         breaker.cfg if breaker is not None else np.empty(0),
         n_customers, horizon, events, sample_dt, rows_hint, seed,

@@ -4,7 +4,7 @@ import numpy as np
 
 from ..core.events import heap_new, heap_pop, heap_push, heap_size
 from ..core.jit import njit, prange
-from ..queueing._policies import backoff_sleep
+from ..core.policy_kernels import backoff_sleep
 
 # --- Brooker's backoff race ----------------------------------------------------------------
 READ, READ_REPLY, WRITE, WRITE_REPLY = range(4)
@@ -21,8 +21,10 @@ def occ_race(clients, strategy, base, cap, net_mean, net_sd, seed):
     """One run of ``clients`` racing to update one row with optimistic concurrency.
 
     Each client reads the row's version, then writes if it is unchanged; a
-    client whose write fails backs off (``backoff_sleep`` with its attempt
-    counter, 1 for its first retry) and starts over. Every message takes one
+    client whose write fails backs off and starts over. Brooker's simulator
+    counts a client's first retry as attempt 1 and sleeps ``base * 2**attempt``,
+    so its first retry waits ``2 base``: the race passes ``attempt + 1`` to the
+    kit's ``backoff_sleep`` (whose first retry waits ``base``) to stay his. Every message takes one
     network hop. Returns ``(write calls, time of the last event in ms)``.
     """
     np.random.seed(seed)
@@ -52,7 +54,7 @@ def occ_race(clients, strategy, base, cap, net_mean, net_sd, seed):
         elif not won[i]:  # WRITE_REPLY at a client that lost: back off and read again
             attempt[i] += 1
             delay = _hop(net_mean, net_sd)
-            sleep[i] = backoff_sleep(strategy, attempt[i], base, cap, sleep[i])
+            sleep[i] = backoff_sleep(strategy, attempt[i] + 1, base, cap, 2.0, sleep[i])
             h = heap_push(h, now + delay + sleep[i], READ, i)
     return calls, now
 
@@ -75,7 +77,7 @@ def sleep_samples(strategy, attempts, base, cap, n, seed):
     for i in range(n):
         previous = base
         for a in range(attempts):
-            previous = backoff_sleep(strategy, a + 1, base, cap, previous)
+            previous = backoff_sleep(strategy, a + 1, base, cap, 2.0, previous)
             out[i, a] = previous
     return out
 

@@ -26,8 +26,8 @@ import pandas as pd
 from .. import config
 from ..core import validate
 from ..core.jit import one_chunk_at_a_time
+from ..core.policies import backoff_code
 from ..core.rng import derive_seed, resolve_seed, stream_seeds
-from ..queueing.policies import backoff_code
 from . import _kernels as kk
 
 STRATEGIES = ("none", "exponential", "full_jitter", "equal_jitter", "decorrelated")
@@ -195,10 +195,13 @@ def sleeps(
 ) -> np.ndarray:
     """Sleeps (ms) before retries 1..``attempts``, for ``samples`` clients: float64[samples, attempts].
 
+    The kit's convention (``kit.core.policy_kernels.backoff_sleep``): the first
+    retry waits ``base_ms``, each next one twice as long, up to ``cap_ms``.
+
     Example
     -------
     >>> sleeps("exponential", attempts=4, samples=1, base_ms=5, cap_ms=2000)[0].tolist()
-    [10.0, 20.0, 40.0, 80.0]
+    [5.0, 10.0, 20.0, 40.0]
     """
     validate.choice("strategy", strategy, STRATEGIES)
     attempts = validate.integer("attempts", attempts, 1, 1000)

@@ -4,8 +4,9 @@ from functools import cache
 
 import numpy as np
 
+from ..core import policies
 from ..exercises import MultipleChoice, Numeric, PickConfig, register
-from ..queueing import policies, theory
+from ..queueing import theory
 from . import availability as avail
 from . import backoff, storms
 

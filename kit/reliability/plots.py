@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..queueing.policies import STATES
+from ..core.policies import STATES
 from ..ui import theme
 from . import availability as avail
 from .backoff import BROOKER_2015, STRATEGIES

@@ -25,10 +25,9 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from ..core import validate
+from ..core import policies, validate
 from ..core.rng import Exponential, derive_seed, resolve_seed
 from ..queueing import api as queueing
-from ..queueing import policies
 
 BREAKER_CHOICES = ("none", *policies.BREAKERS)
 
@@ -120,7 +119,7 @@ def breaker_demo(
     Notes
     -----
     Breaker semantics: resilience4j ``CircuitBreaker`` (see
-    ``kit.queueing.policies.Breaker``); presets with Hystrix's and Polly's
+    ``kit.core.policies.Breaker``); presets with Hystrix's and Polly's
     defaults. Nygard, *Release It!* (2018), ch. 5.
 
     Example

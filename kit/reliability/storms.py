@@ -31,9 +31,9 @@ import pandas as pd
 
 from .. import config
 from ..core import validate
+from ..core.policies import Retry
 from ..core.rng import Exponential, derive_seed, resolve_seed
 from ..queueing import api as queueing
-from ..queueing.policies import Retry
 
 RETRY_POLICIES = {
     "no retries": Retry(max_retries=0),

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core import validate
-from . import _policies as k
+from . import policy_kernels as k
+from . import validate
 
 BACKOFFS = {
     "none": k.NONE,
@@ -25,7 +25,8 @@ BACKOFFS = {
 }
 """Backoff strategies (Brooker, "Exponential Backoff And Jitter", AWS Architecture Blog, 2015).
 
-With ``exp = min(cap, base * 2**attempt)`` for retry number ``attempt`` (1, 2, ...):
+With ``exp = min(cap, base * multiplier**(retry - 1))`` for retry number ``retry``
+(1, 2, ...), so the first retry waits ``base``:
 none sleeps 0; constant sleeps ``base``; exponential sleeps ``exp``; full jitter
 ``U(0, exp)``; equal jitter ``exp/2 + U(0, exp/2)``; decorrelated
 ``min(cap, U(base, 3 * previous sleep))`` starting from ``base``.
@@ -41,8 +42,10 @@ def backoff_code(strategy: str) -> int:
 class Retry:
     """Retry a failed attempt (timeout, error, rejection) up to ``max_retries`` times.
 
-    Each retry sleeps per ``backoff`` (see ``BACKOFFS``) with ``base_s`` and
-    ``cap_s``. With ``budget_ratio`` set, retries draw on a token bucket:
+    Each retry sleeps per ``backoff`` (see ``BACKOFFS``) with ``base_s``,
+    ``multiplier`` and ``cap_s``: the first retry waits ``base_s``, each
+    next one ``multiplier`` times longer, up to ``cap_s`` (before jitter).
+    With ``budget_ratio`` set, retries draw on a token bucket:
     every success adds ``budget_ratio`` tokens (at most ``budget_cap``), every
     retry spends one, and no token means no retry. A ratio of 0.1 caps
     retries at about 10% of successes, the idea behind gRPC's retry
@@ -53,6 +56,7 @@ class Retry:
     backoff: str = "none"
     base_s: float = 0.0
     cap_s: float = math.inf
+    multiplier: float = 2.0
     budget_ratio: float | None = None
     budget_cap: float = 10.0
 
@@ -60,6 +64,7 @@ class Retry:
         validate.integer("max_retries", self.max_retries, 0, 1000)
         backoff_code(self.backoff)
         validate.number("base_s", self.base_s, 0.0)
+        validate.number("multiplier", self.multiplier, 1.0, 100.0)
         if not (self.cap_s >= self.base_s):
             raise ValueError(f"cap_s must be at least base_s (got cap_s={self.cap_s}, base_s={self.base_s})")
         if self.budget_ratio is not None:
@@ -114,7 +119,7 @@ class Breaker:
 
     @property
     def cfg(self) -> np.ndarray:
-        """The kernels' float64 configuration array (see ``_policies.B_*``)."""
+        """The kernels' float64 configuration array (see ``policy_kernels.B_*``)."""
         cfg = np.empty(k.B_SIZE)
         cfg[k.B_WINDOW_TYPE] = WINDOWS[self.window_type]
         cfg[k.B_WINDOW] = self.window

@@ -1,8 +1,9 @@
-"""Client policies as numba functions: backoff sleeps, a retry budget, a circuit breaker.
+"""Client policies as numba functions: backoff sleeps and a circuit breaker.
 
-Kernels (the station in ``_kernels.py``, the backoff race in
-``kit.reliability``) call these with plain arrays, so one implementation
-serves every simulator.
+Every simulator whose clients retry or break circuits (the station of
+``kit.queueing``, the backoff race of ``kit.reliability``, the sagas of
+``kit.sagas``) calls these with plain arrays, so one implementation serves
+them all. Times are in seconds, like every kernel's clock.
 
 Circuit breaker layout. ``cfg`` (float64, see the ``B_*`` indices) holds the
 configuration; ``st`` (float64, ``S_*``) the mutable state; ``win`` a
@@ -13,21 +14,22 @@ float64[n, 4] array for the sliding window: a ring of the last n calls
 
 import numpy as np
 
-from ..core.jit import njit
+from .jit import njit
 
 # --- backoff ------------------------------------------------------------------------
 NONE, EXPONENTIAL, FULL_JITTER, EQUAL_JITTER, DECORRELATED, CONSTANT = range(6)
 
 
 @njit
-def backoff_sleep(strategy, attempt, base, cap, previous):
-    """Sleep before retry number ``attempt`` (1 for the first retry).
+def backoff_sleep(strategy, retry, base, cap, multiplier, previous):
+    """Sleep before retry number ``retry`` (1 for the first retry).
 
-    ``previous`` is the sleep before the previous retry (``base`` before
-    the first); only the decorrelated strategy uses it. Brooker (2015):
-    exponential ``min(cap, base*2^attempt)``; full jitter ``U(0, exp)``;
-    equal jitter ``exp/2 + U(0, exp/2)``; decorrelated
-    ``min(cap, U(base, 3*previous))``.
+    The kit's one convention: ``exp = min(cap, base * multiplier**(retry - 1))``,
+    so the first retry waits ``base``. Exponential sleeps ``exp``; full
+    jitter ``U(0, exp)``; equal jitter ``exp/2 + U(0, exp/2)``; decorrelated
+    ``min(cap, U(base, 3*previous))``, where ``previous`` is the sleep before
+    the previous retry (``base`` before the first); constant sleeps ``base``
+    (Brooker, "Exponential Backoff And Jitter", AWS Architecture Blog, 2015).
     """
     if strategy == NONE:
         return 0.0
@@ -35,7 +37,12 @@ def backoff_sleep(strategy, attempt, base, cap, previous):
         return base
     if strategy == DECORRELATED:
         return min(cap, np.random.uniform(base, previous * 3.0))  # noqa: NPY002 (numba: legacy RNG)
-    expo = min(cap, base * 2.0 ** min(attempt, 1000))
+    expo = base
+    for _ in range(retry - 1):  # stop at the cap: no overflow, however many retries
+        if expo >= cap:
+            break
+        expo *= multiplier
+    expo = min(cap, expo)
     if strategy == FULL_JITTER:
         return np.random.uniform(0.0, expo)  # noqa: NPY002
     if strategy == EQUAL_JITTER:

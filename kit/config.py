@@ -21,6 +21,10 @@ SEED = 2026  # used when a caller passes seed=None
 # --- apps (kit.ui) ---------------------------------------------------------
 UI_DEBOUNCE_S = 0.15  # wait this long after the last control change before running
 UI_PROGRESS_AFTER_S = 1.0  # show a progress bar only for work longer than this
+UI_FIGURE_HEIGHT = 420  # px of every figure; its width is the cell's
+UI_LEGEND_MAX = 6  # legend entries a figure may show; beyond, kit.ui.figures.highlight greys the rest
+UI_CHECK_WIDTH_PX = 900  # figure width the rule checker assumes (a JupyterLab cell in a 1400 px window)
+UI_CACHE_SIZE = 32  # updates an app keeps by control values (cache_results = True), newest first
 
 
 # --- sweeps -----------------------------------------------------------------

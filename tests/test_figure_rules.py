@@ -24,7 +24,7 @@ def topic(cls) -> str:
 
 
 def broken(app, setting: str) -> list[str]:
-    return [f"{setting}: {p}" for fw in app.figure_widgets for p in rules.problems(fw)]
+    return [f"{setting}: {p}" for fig in app.figures_shown for p in rules.problems(fig)]
 
 
 @pytest.mark.parametrize("cls", APPS, ids=lambda c: c.__name__)

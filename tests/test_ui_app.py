@@ -1,12 +1,11 @@
 import asyncio
 
 import ipywidgets as w
-import plotly.graph_objects as go
 import pytest
 
 from kit import config
 from kit.ui import controls, theme
-from kit.ui.app import App
+from kit.ui.app import PLOTLY_MIME, App
 
 
 class Toy(App):
@@ -52,15 +51,23 @@ def _config():
     config.reset()
 
 
-def test_updates_figure_widgets_in_place():
+def test_figures_are_shown_by_plotlys_renderer_and_resent_only_when_changed():
     app = Toy()
-    fw = app.figure_widgets[0]
-    assert isinstance(fw, go.FigureWidget) and fw.layout.title.text == "n=2"
+    output = app.figure_box.children[0]
+    assert isinstance(output, w.Output) and app.figures_shown[0].layout.title.text == "n=2"
+    spec = output.outputs[0]["data"][PLOTLY_MIME]
+    assert spec["layout"]["title"]["text"] == "n=2" and spec["config"]["responsive"] is True
+    assert "width" not in spec["layout"]  # the output's full width
     app.controls["n"].value = 2  # no change, no run
     app.controls["n"].value = 3
-    assert app.figure_widgets[0] is fw
-    assert len(fw.data) == 3 and fw.data[0].y == (0, 3) and fw.layout.title.text == "n=3"
+    assert app.figure_box.children[0] is output  # the same output, new content
+    spec = output.outputs[0]["data"][PLOTLY_MIME]
+    assert len(spec["data"]) == 3 and spec["layout"]["title"]["text"] == "n=3"
     assert app.calls == 2 and "updated in" in app.status.value
+    sent = []
+    output.observe(lambda change: sent.append(change), names="outputs")
+    app.update()  # same figure: nothing is sent to the browser
+    assert sent == []
 
 
 def test_value_error_shows_in_banner_and_keeps_last_figure():
@@ -69,7 +76,7 @@ def test_value_error_shows_in_banner_and_keeps_last_figure():
     assert app.last_error == "mode 'bad' is not allowed here."  # a sentence, ended
     assert app.banner.layout.display is None and "not allowed" in app.banner.value
     assert "last valid result" in app.banner.value
-    assert app.figure_widgets[0].layout.title.text == "n=2"
+    assert app.figures_shown[0].layout.title.text == "n=2"
     app.controls["mode"].value = "ok"
     assert app.last_error is None and app.banner.layout.display == "none"
 
@@ -228,14 +235,12 @@ def test_memo_keeps_a_bounded_number_of_results():
     assert len(made) == config.UI_CACHE_SIZE + 5
 
 
-def test_figure_widgets_keep_their_identity_when_traces_change_type():
-    class Switch(Toy):
+def test_a_changing_number_of_figures_rebuilds_the_outputs():
+    class Grow(Toy):
         def figures(self, n):
-            fig = theme.figure(title="t")
-            fig.add_bar(y=[1, n]) if n % 2 else fig.add_scatter(y=[1, n])
-            return [fig]
+            return [theme.figure(title=f"{i}") for i in range(max(n, 1))]
 
-    app = Switch()
-    fw = app.figure_widgets[0]
-    app.controls["n"].value = 3
-    assert app.figure_widgets[0] is fw and fw.data[0].type == "bar"
+    app = Grow()
+    assert len(app.figure_box.children) == 2
+    app.controls["n"].value = 4
+    assert len(app.figure_box.children) == 4 and len(app.figures_shown) == 4

@@ -27,26 +27,31 @@ its controls: a setting seen before then redraws without recomputing.
 The base lays the controls out on top (wrapping columns) and the figures
 below at the cell's full width; replaces each slider's readout by a text box
 whose typed value it clamps to the slider's range *and says so* (a short
-note under the control, see :func:`kit.ui.controls.accept`); builds one
-``FigureWidget`` per figure and afterwards updates them in place inside
-``batch_update`` (one message per figure, only what changed); makes sliders
+note under the control, see :func:`kit.ui.controls.accept`); makes sliders
 update on release (``continuous_update=False``); debounces bursts of
 changes; shows a progress bar only past ``config.UI_PROGRESS_AFTER_S``; and
 never lets an exception escape into the notebook as a traceback.
+
+Each figure is drawn by plotly's own renderer in an ``Output`` of its own,
+re-sent only when its spec changed. Not ``go.FigureWidget``: since plotly 6
+(anywidget) several FigureWidgets shown together draw only the last one's
+data (seen in JupyterLab 4 with plotly 7.1; plotly.py issues 4933 and 4998),
+and a FigureWidget is drawn 700 px wide whatever the cell's width.
 """
 
 from __future__ import annotations
 
 import asyncio
 import html
+import json
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import ClassVar
 
 import ipywidgets as w
-import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import traitlets
 
 from .. import config
@@ -56,6 +61,7 @@ _BANNER_STYLE = (
     "padding:6px 10px;border-left:4px solid #D55E00;background:#FDF0E8;"
     "color:#222;font-size:13px;line-height:1.4"
 )
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _NOTE_STYLE = "color:#8A3B00;font-size:12px;line-height:1.3;white-space:normal"
 CELL_WIDTH = "340px"  # one control with its typed-value box and its note
 
@@ -77,35 +83,12 @@ def sentence(message: str) -> str:
     return message if not message or message[-1] in ".!?" else message + "."
 
 
-def _same(a, b) -> bool:
-    """Equal plotly JSON values (dicts, lists, numpy arrays, NaN equal to NaN)."""
-    if isinstance(a, dict) or isinstance(b, dict):
-        return (
-            isinstance(a, dict)
-            and isinstance(b, dict)
-            and a.keys() == b.keys()
-            and all(_same(a[k], b[k]) for k in a)
-        )
-    sequences = (list, tuple, np.ndarray)
-    if isinstance(a, sequences) or isinstance(b, sequences):
-        if not (isinstance(a, sequences) and isinstance(b, sequences)) or len(a) != len(b):
-            return False
-        if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-            try:
-                return bool(np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True))
-            except TypeError:  # object arrays: element by element
-                pass
-        return all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return a == b or (a != a and b != b)
-
-
-def _replace(obj, new: dict) -> None:
-    """Make plotly object ``obj`` equal to ``new``, sending only the properties that differ."""
-    old = obj.to_plotly_json()
-    changed = {k: v for k, v in new.items() if k != "template" and (k not in old or not _same(old[k], v))}
-    changed.update({k: None for k in old if k not in new and k not in ("uid", "template")})
-    if changed:
-        obj.update(changed, overwrite=True)
+def _display_data(spec: str, fig: go.Figure) -> dict:
+    """An output showing ``fig`` with plotly's own renderer, at the output's full width."""
+    data = json.loads(spec)  # numpy arrays travel as plotly's base64 typed arrays, NaN as gaps
+    data["config"] = {"responsive": True, "displaylogo": False}
+    title = fig.layout.title.text or "figure"
+    return {"output_type": "display_data", "data": {PLOTLY_MIME: data, "text/plain": title}, "metadata": {}}
 
 
 class App:
@@ -129,7 +112,9 @@ class App:
         self.last_error: str | None = None
         self.last_update_ms: float | None = None
         self.result = None
-        self.figure_widgets: list[go.FigureWidget] = []
+        self.figures_shown: list[go.Figure] = []  # what the learner sees now
+        self._outputs: list[w.Output] = []
+        self._specs: list[str] = []
         self._pending = None
         self._quiet = False
         self._echoing = False
@@ -317,6 +302,8 @@ class App:
                 layout=w.Layout(width="120px" if isinstance(control, ctl.RANGES) else "80px"),
             )
             entry.add_class("kit-entry")
+            if isinstance(control, ctl.RANGES):
+                entry.add_class("kit-range")
             entry.observe(lambda change: self._echoing or self._typed(name, change.new), names="value")
             self.entries[name] = entry
             control.layout.width = "250px" if isinstance(control, ctl.RANGES) else "255px"
@@ -397,20 +384,18 @@ class App:
         self.banner.layout.display = None
 
     def _draw(self, figures: list[go.Figure]) -> None:
-        """Show ``figures``: new widgets the first time, then only what changed, in place."""
-        if len(figures) != len(self.figure_widgets):
-            self.figure_widgets = [go.FigureWidget(f) for f in figures]
-            self.figure_box.children = self.figure_widgets
-            return
-        for fw, fig in zip(self.figure_widgets, figures, strict=True):
-            with fw.batch_update():
-                if [t.type for t in fw.data] == [t.type for t in fig.data]:
-                    for old, new in zip(fw.data, fig.data, strict=True):
-                        _replace(old, new.to_plotly_json())
-                else:
-                    fw.data = ()
-                    fw.add_traces(fig.data)
-                _replace(fw.layout, fig.layout.to_plotly_json())
+        """Show ``figures``, each in its own output; one whose spec is unchanged is not sent again."""
+        specs = [pio.to_json(fig, validate=False) for fig in figures]
+        if len(specs) != len(self._outputs):
+            self._outputs = [w.Output(layout=w.Layout(width="100%")) for _ in specs]
+            self.figure_box.children = self._outputs
+            self._specs = [""] * len(specs)
+        for output, fig, spec, old in zip(self._outputs, figures, specs, self._specs, strict=True):
+            if spec != old:
+                output.layout.min_height = f"{fig.layout.height or config.UI_FIGURE_HEIGHT}px"  # no jump
+                output.outputs = (_display_data(spec, fig),)
+        self._specs = specs
+        self.figures_shown = list(figures)
 
     def _on_change(self, change) -> None:
         """A control moved: forget its typed-value note, echo it in its box, update (debounced)."""

@@ -16,9 +16,8 @@ these, and the rules hold at every setting, not only at the defaults:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-import numpy as np
 import plotly.graph_objects as go
 
 from .. import config
@@ -66,12 +65,13 @@ def log_axis(title: str, unit: str, lo: float, hi: float, pad: float = 0.05, **p
         ``tickvals``/``ticktext``.
     """
     lo, hi = _positive_range(lo, hi)
-    values, text = log_ticks(lo, hi)
+    ends = [math.log10(lo) - pad, math.log10(hi) + pad]
+    values, text = log_ticks(10 ** ends[0], 10 ** ends[1])  # a tick in the padding labels the top curve
     return axis(
         title,
         unit,
         type="log",
-        range=[math.log10(lo) - pad, math.log10(hi) + pad],
+        range=ends,
         tickmode="array",
         tickvals=values,
         ticktext=text,
@@ -254,20 +254,3 @@ def explain_empty(fig: go.Figure, why: str) -> go.Figure:
         text=why, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font=dict(size=14, color="#555")
     )
     return fig
-
-
-def finite_or_none(values: Sequence[float] | np.ndarray) -> list:
-    """Values with NaN and infinities replaced by None: a gap plotly draws, and JSON accepts.
-
-    Parameters
-    ----------
-    values : sequence of float
-        Data for a trace.
-
-    Returns
-    -------
-    list
-        The same values, ``None`` where not finite.
-    """
-    a = np.asarray(values, dtype=float)
-    return [float(v) if math.isfinite(v) else None for v in a.ravel()]

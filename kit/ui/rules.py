@@ -22,8 +22,7 @@ labels
     text labels (scatter text, annotations) do not overlap at the assumed
     width ``config.UI_CHECK_WIDTH_PX`` (see :func:`kit.ui.figures.thin_labels`).
 data
-    no NaN or infinity where the widget sends JSON (lists, 2-D arrays); a
-    figure with no data at all carries an annotation saying why.
+    a figure with no data at all carries an annotation saying why.
 size
     no fixed width (the figure takes the cell's width); a height is set.
 """
@@ -245,33 +244,24 @@ def _styles(fig: go.Figure) -> list[str]:
     return found
 
 
-def _finite(values) -> tuple[bool, bool]:
-    """(has a finite number, has NaN/inf where JSON must carry it)."""
+def _has_data(values) -> bool:
     if values is None:
-        return False, False
-    a = np.asarray(values, dtype=object).ravel()
-    numbers = np.array([v for v in a if isinstance(v, (int, float, np.number)) and not isinstance(v, bool)])
-    if numbers.size == 0:
-        return a.size > 0 and any(v is not None for v in a), False
-    ok = np.isfinite(numbers.astype(float))
-    binary = isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind == "f"
-    return bool(ok.any()), bool((~ok).any()) and not binary
+        return False
+    flat = np.asarray(values, dtype=object).ravel()
+    return any(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in flat)
+
+
+def _drawn(trace) -> bool:
+    """Whether a trace has a point to draw: a value on its measured axis (x for x-only traces)."""
+    keys = [k for k in ("y", "z", "values", "r") if getattr(trace, k, None) is not None] or ["x"]
+    return any(_has_data(getattr(trace, k, None)) for k in keys)
 
 
 def _data(fig: go.Figure) -> list[str]:
-    found, anything = [], False
-    for trace in fig.data:
-        for key in ("x", "y", "z", "values", "r"):
-            has, bad = _finite(getattr(trace, key, None))
-            anything |= has
-            if bad:
-                found.append(
-                    f"'{trace.name or trace.type}' has NaN or infinity in {key}: the widget cannot send "
-                    "it as JSON (use None for a gap: kit.ui.figures.finite_or_none)"
-                )
-    if not anything and not any(_text(a.text) for a in fig.layout.annotations):
-        found.append("nothing is drawn and no annotation says why (kit.ui.figures.explain_empty)")
-    return found
+    drawn = any(_drawn(t) for t in fig.data)
+    if drawn or any(_text(a.text) for a in fig.layout.annotations):
+        return []
+    return ["nothing is drawn and no annotation says why (kit.ui.figures.explain_empty)"]
 
 
 def _size(fig: go.Figure) -> list[str]:

@@ -15,7 +15,7 @@ import kit  # noqa: F401  (registers every topic's apps)
 from kit.ui import controls, rules
 from kit.ui.app import App
 
-PENDING = {"consistency", "sharding", "caching", "sagas", "reliability", "queueing", "fanout"}
+PENDING = {"consistency", "sharding", "caching", "sagas", "reliability", "queueing"}
 APPS = [cls for cls in App.registry if cls.__module__.startswith("kit.")]
 
 

@@ -372,8 +372,7 @@ def cache_memory(items: float, item_bytes, hot_fraction: float | None = None, ov
 
 
 def _same_units(capacity, load):
-    cap = quantity(capacity) if isinstance(capacity, str) else capacity
-    now = quantity(load) if isinstance(load, str) else load
+    cap, now = _parsed("capacity", capacity), _parsed("load", load)
     if hasattr(cap, "dimensionality") or hasattr(now, "dimensionality"):
         unit = str(cap.units) if hasattr(cap, "units") else str(now.units)
         return (
@@ -381,6 +380,17 @@ def _same_units(capacity, load):
             float(as_quantity("load", load, unit, lo=0.0).magnitude),
         )
     return validate.number("capacity", capacity, 0.0), validate.number("load", load, 0.0)
+
+
+def _parsed(name: str, value):
+    if not isinstance(value, str):
+        return value
+    try:
+        return quantity(value)
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a number or a text like '5000 req/s' (got {name}={value!r})"
+        ) from None
 
 
 def runway_months(capacity, load, monthly_growth: float) -> float:

@@ -153,10 +153,8 @@ class Design:
         validate.number("function_gb_s", self.function_gb_s, 0.0, 1e6)
         validate.integer("bill_month", self.bill_month, 0, config.ESTIMATION_MAX_HORIZON_MONTHS)
         validate.choice("purchase", self.purchase, ("on_demand", "reserved_1y", "spot"))
-        if not isinstance(self.instance, str):
-            raise ValueError(
-                f"instance must be an instance name of the price sheet (got instance={self.instance!r})"
-            )
+        instances = sorted(set(prices.prices().query("kind == 'compute'")["item"]))
+        validate.choice("instance", self.instance, instances)
 
     def replace(self, **changes) -> Design:
         """A copy with some assumptions changed."""

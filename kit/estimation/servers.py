@@ -498,7 +498,8 @@ def max_qps(servers: int, service_ms: float, slo_ms: float, percentile: float = 
     floor_ms = -math.log(tail) / mu * MS
     if slo <= floor_ms:
         raise ValueError(
-            f"slo_ms={slo:g} is unreachable: the service time alone has a p{p:g} of {floor_ms:.4g} ms"
+            f"slo_ms={slo:g} is unreachable: the service time alone (service_ms={MS / mu:g}) has a "
+            f"p{p:g} of {floor_ms:.4g} ms"
         )
     lo, hi = 0.0, c * mu  # lo meets the SLO (no load), hi does not (unstable)
     while hi - lo > 1e-9 * hi:

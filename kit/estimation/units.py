@@ -25,6 +25,8 @@ import math
 import numbers
 from pathlib import Path
 
+import numpy as np
+
 _EXTRA = (
     "request = [request] = req",
     "USD = [currency] = dollar",
@@ -101,12 +103,21 @@ def quantity(value, unit: str | None = None):
     >>> quantity("2 KiB").to("B").magnitude
     2048.0
     """
+    import pint
+
     ureg = registry()
     if isinstance(value, ureg.Quantity):
         return value
-    if isinstance(value, str):
-        return ureg.Quantity(value)
-    return ureg.Quantity(value, unit or "")
+    try:
+        q = ureg.Quantity(value) if isinstance(value, str) else ureg.Quantity(value, unit or "")
+        finite = bool(np.all(np.isfinite(q.magnitude)))
+    except (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError):
+        raise ValueError(
+            f"value must be a number or a text like '2 KB' (got value={value!r}, unit={unit!r})"
+        ) from None
+    if not finite:
+        raise ValueError(f"value must be finite (got value={value!r})")
+    return q
 
 
 def _kind(q) -> str:

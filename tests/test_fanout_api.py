@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from kit import config, fanout
 from kit.core.rng import Constant, Exponential, Mixture, Uniform
-from kit.fanout import _kernels
+from kit.fanout import _kernels as kk
 from tests import naive
 
 
@@ -37,7 +37,7 @@ def test_kernel_matches_naive_reference_on_the_same_draws():
     ks = np.array([1, 2, 7, 30], dtype=np.int64)
     spec = Uniform(0.0, 1.0).spec
     seeds = np.array([123], dtype=np.uint32)
-    got = _kernels.fanout_max(spec, ks, 5, seeds)
+    got = kk.fanout_max(spec, ks, 5, seeds)
     draws = Uniform(0.0, 1.0).sample(5 * 30, seed=123).reshape(5, 30).tolist()
     assert np.allclose(got, naive.fanout_max(draws, ks.tolist()))
 

@@ -15,7 +15,15 @@ import kit  # noqa: F401  (registers every topic's apps)
 from kit.ui import controls, rules
 from kit.ui.app import App
 
-PENDING = {"consistency", "sharding", "caching", "sagas", "reliability", "queueing"}
+PENDING = {  # topics whose figures are not built with kit.ui.figures yet: skipped, visibly
+    "caching",
+    "consistency",
+    "estimation",
+    "queueing",
+    "reliability",
+    "sagas",
+    "sharding",
+}
 APPS = [cls for cls in App.registry if cls.__module__.startswith("kit.")]
 
 

@@ -25,7 +25,6 @@ TOPICS = {module.__name__.split(".")[1] for module in kit.TOPICS.values()} | {"q
 PENDING = {  # topics whose façade is being reshaped: their rules are skipped, visibly
     "caching",
     "consistency",
-    "fanout",
     "queueing",
     "reliability",
     "sagas",

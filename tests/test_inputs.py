@@ -36,7 +36,6 @@ TOPICS = {module.__name__.split(".")[1] for module in kit.TOPICS.values()} | {"q
 PENDING = {  # topics whose bad-input handling is being reworked: skipped, visibly
     "caching",
     "consistency",
-    "fanout",
     "queueing",
     "reliability",
     "sagas",

@@ -26,7 +26,14 @@ from nbclient import NotebookClient
 
 from tests.conftest import NOTEBOOKS
 
-PENDING = {"02_consistency_and_cap", "03_sharding", "04_caching", "05_sagas", "06_reliability"}
+PENDING = {  # notebooks whose quoted numbers are not marked yet: skipped, visibly
+    "01_estimation",
+    "02_consistency_and_cap",
+    "03_sharding",
+    "04_caching",
+    "05_sagas",
+    "06_reliability",
+}
 MARKER = re.compile(
     r"(?P<number>[-+]?\d[\d,]*(?:\.\d+)?)(?P<percent>\s*\\?%)?[$*)]*<!--=\s*(?P<expr>.+?)\s*-->", re.S
 )

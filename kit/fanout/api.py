@@ -389,7 +389,7 @@ def theory_p_slower(ks, server: Dist, threshold_ms: float) -> np.ndarray:
     if not isinstance(server, Dist):
         raise ValueError(f"server must be a kit distribution such as server_latency() (got {server!r})")
     threshold_ms = validate.number("threshold_ms", threshold_ms)
-    return p_slow(ks, float(server.sf(threshold_ms)))
+    return p_slow(_fanouts("ks", ks), float(server.sf(threshold_ms)))
 
 
 def theory_percentile(ks, server: Dist, q) -> np.ndarray:
@@ -411,14 +411,15 @@ def theory_percentile(ks, server: Dist, q) -> np.ndarray:
     """
     if not isinstance(server, Dist):
         raise ValueError(f"server must be a kit distribution such as server_latency() (got {server!r})")
-    levels = np.asarray(q, dtype=float) if not isinstance(q, (str, bytes)) else q
-    validate.in_range("q", levels, 0.0, 100.0)
-    if np.asarray(levels).size == 0 or not np.all(np.isfinite(levels)):
+    try:
+        levels = np.asarray(q, dtype=float)
+    except (TypeError, ValueError):
+        levels = np.array([np.nan])
+    if isinstance(q, (str, bool)) or levels.size == 0 or not np.all(np.isfinite(levels)):
         raise ValueError(f"q must be percentiles between 0 and 100 (got q={q!r})")
+    validate.in_range("q", levels, 0.0, 100.0)
     ks = _fanouts("ks", ks).astype(float)
-    return server.quantile((np.asarray(levels)[..., None] / 100.0) ** (1.0 / ks)).reshape(
-        np.shape(levels) + np.shape(ks)
-    )
+    return server.quantile((levels[..., None] / 100.0) ** (1.0 / ks)).reshape(levels.shape + ks.shape)
 
 
 def p_slow_mc(k: int, p: float, trials: int | None = None, seed: int | None = None) -> dict:

@@ -50,7 +50,7 @@ class Feedback:
 
     correct: bool
     message: str
-    valid: bool = True
+    valid: bool = field(default=True, kw_only=True)  # keyword-only: subclasses add positional fields
 
     def __str__(self):
         if not self.valid:
@@ -237,9 +237,27 @@ class Numeric(Question):
 
 
 class _Choice(Question):
-    """Answered by picking one of ``self.options`` (by text or by index)."""
+    """Answered by picking one of ``self.options`` (by text or by index); subclasses judge the pick."""
 
     options: Sequence[str]
+
+    def check(self, answer) -> Feedback:
+        """The verdict on a picked option, and why.
+
+        Parameters
+        ----------
+        answer : str or int
+            An option's text, or its index.
+
+        Returns
+        -------
+        Feedback
+        """
+        index = self._index(answer)
+        return index if isinstance(index, Feedback) else self._judge(index)
+
+    def _judge(self, index: int) -> Feedback:
+        raise NotImplementedError
 
     def _index(self, answer) -> int | Feedback:
         if isinstance(answer, str) and answer in self.options:
@@ -270,21 +288,7 @@ class MultipleChoice(_Choice):
     answer: Callable[[], int] = field(repr=False, default=lambda: 0)
     why: Sequence[str] = ()
 
-    def check(self, answer) -> Feedback:
-        """The verdict on a picked option, with the reason for that option.
-
-        Parameters
-        ----------
-        answer : str or int
-            An option's text, or its index.
-
-        Returns
-        -------
-        Feedback
-        """
-        index = self._index(answer)
-        if isinstance(index, Feedback):
-            return index
+    def _judge(self, index: int) -> Feedback:
         right = int(self.answer())
         reason = f" {self.why[index]}" if self.why else ""
         if index == right:
@@ -309,21 +313,7 @@ class PickConfig(_Choice):
     def options(self) -> list[str]:
         return [", ".join(f"{k}={v}" for k, v in c.items()) for c in self.configs]
 
-    def check(self, answer) -> Feedback:
-        """The verdict on a picked configuration, with every option's score.
-
-        Parameters
-        ----------
-        answer : str or int
-            An option's text, or its index.
-
-        Returns
-        -------
-        Feedback
-        """
-        index = self._index(answer)
-        if isinstance(index, Feedback):
-            return index
+    def _judge(self, index: int) -> Feedback:
         scores = [float(self.score(c)) for c in self.configs]
         best = (min if self.goal == "min" else max)(scores)
         table = "; ".join(

@@ -42,11 +42,15 @@ def shown(app) -> list[str]:
 
 @pytest.mark.parametrize("cls", APPS, ids=lambda c: c.__name__)
 def test_every_control_changes_a_figure(cls):
-    """Each control, moved from the defaults (the others back at theirs), changes what is drawn."""
+    """Each control, moved from the defaults (the others back at theirs), can change what is drawn."""
     app = cls()
     for name, control in app.controls.items():
         start, before = control.value, shown(app)
-        options = [v for v in controls.extremes(control) if not np.array_equal(v, control.value)]
-        control.value = options[0]
-        assert before != shown(app), f"{cls.__name__}: moving {name} changed no figure"
+        changed = False
+        for value in [v for v in controls.extremes(control) if not np.array_equal(v, start)]:
+            control.value = value  # a value the model refuses (a banner) changes nothing: try the next
+            if app.last_error is None and shown(app) != before:
+                changed = True
+                break
         control.value = start
+        assert changed, f"{cls.__name__}: moving {name} changed no figure"

@@ -92,6 +92,12 @@ def _fanouts(name: str, k, lo: int = 1, hi: float = math.inf) -> np.ndarray:
     return a.astype(np.int64)
 
 
+def _server(server) -> Dist:
+    if not isinstance(server, Dist):
+        raise ValueError(f"server must be a kit distribution such as server_latency() (got {server!r})")
+    return server
+
+
 def _probability(name: str, p) -> np.ndarray:
     a = np.asarray(p)
     if a.dtype == bool or not (np.issubdtype(a.dtype, np.integer) or np.issubdtype(a.dtype, np.floating)):
@@ -304,9 +310,7 @@ def simulate(
     if a.size == 0 or not np.issubdtype(a.dtype, np.integer):
         raise ValueError(f"ks must be integers between 1 and {config.FANOUT_MAX_K} (got ks={ks!r})")
     ks = np.unique(_fanouts("ks", a, 1, config.FANOUT_MAX_K))
-    server = server_latency() if server is None else server
-    if not isinstance(server, Dist):
-        raise ValueError(f"server must be a kit distribution such as server_latency() (got {server!r})")
+    server = _server(server_latency() if server is None else server)
     trials = validate.integer("trials", config.FANOUT_TRIALS if trials is None else trials, 1, None)
     _check_work(ks, trials)
     seed = resolve_seed(seed)
@@ -386,10 +390,8 @@ def theory_p_slower(ks, server: Dist, threshold_ms: float) -> np.ndarray:
     numpy.ndarray
         Probability (0..1) per fan-out.
     """
-    if not isinstance(server, Dist):
-        raise ValueError(f"server must be a kit distribution such as server_latency() (got {server!r})")
     threshold_ms = validate.number("threshold_ms", threshold_ms)
-    return p_slow(_fanouts("ks", ks), float(server.sf(threshold_ms)))
+    return p_slow(_fanouts("ks", ks), float(_server(server).sf(threshold_ms)))
 
 
 def theory_percentile(ks, server: Dist, q) -> np.ndarray:
@@ -409,8 +411,7 @@ def theory_percentile(ks, server: Dist, q) -> np.ndarray:
     numpy.ndarray
         Latency in ms per fan-out; one row per percentile when ``q`` is a sequence.
     """
-    if not isinstance(server, Dist):
-        raise ValueError(f"server must be a kit distribution such as server_latency() (got {server!r})")
+    server = _server(server)
     try:
         levels = np.asarray(q, dtype=float)
     except (TypeError, ValueError):

@@ -42,6 +42,10 @@ MUTED = "#C9C9C9"  # series in the background when one is highlighted
 
 TEMPLATE = "kit"
 
+_AXIS = dict(
+    showgrid=True, gridcolor="#EEE", zeroline=False, linecolor="#888", ticks="outside", automargin=True
+)
+
 pio.templates[TEMPLATE] = go.layout.Template(
     layout=go.Layout(
         colorway=PALETTE,
@@ -50,22 +54,8 @@ pio.templates[TEMPLATE] = go.layout.Template(
         paper_bgcolor="white",
         plot_bgcolor="white",
         margin=dict(l=70, r=20, t=56, b=56),
-        xaxis=dict(
-            showgrid=True,
-            gridcolor="#EEE",
-            zeroline=False,
-            linecolor="#888",
-            ticks="outside",
-            automargin=True,
-        ),
-        yaxis=dict(
-            showgrid=True,
-            gridcolor="#EEE",
-            zeroline=False,
-            linecolor="#888",
-            ticks="outside",
-            automargin=True,
-        ),
+        xaxis=_AXIS,
+        yaxis=_AXIS,
         # beside the plot, top-aligned: never over the title, the data or an axis title
         legend=dict(
             orientation="v", x=1.02, xanchor="left", y=1.0, yanchor="top", bgcolor="rgba(255,255,255,0.8)"

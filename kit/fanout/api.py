@@ -92,6 +92,18 @@ def _fanouts(name: str, k, lo: int = 1, hi: float = math.inf) -> np.ndarray:
     return a.astype(np.int64)
 
 
+def _percentiles(q) -> np.ndarray:
+    """``q`` as an array of percentiles in [0, 100], or a ValueError naming it."""
+    try:
+        levels = np.asarray(q, dtype=float)
+    except (TypeError, ValueError):
+        levels = np.array([np.nan])
+    if isinstance(q, (str, bool)) or levels.size == 0 or not np.all(np.isfinite(levels)):
+        raise ValueError(f"q must be percentiles between 0 and 100 (got q={q!r})")
+    validate.in_range("q", levels, 0.0, 100.0)
+    return levels
+
+
 def _server(server) -> Dist:
     if not isinstance(server, Dist):
         raise ValueError(f"server must be a kit distribution such as server_latency() (got {server!r})")
@@ -238,24 +250,24 @@ class FanoutResult:
         frac = (self.latency_ms >= threshold_ms).mean(axis=0)
         return frac, np.sqrt(frac * (1.0 - frac) / self.trials)
 
-    def percentile(self, q: float) -> np.ndarray:
+    def percentile(self, q) -> np.ndarray:
         """The q-th percentile of request latency per fan-out.
 
         Parameters
         ----------
-        q : float
-            Percentile, 0..100.
+        q : float or sequence of float
+            Percentile(s), 0..100.
 
         Returns
         -------
         numpy.ndarray
-            Latency in ms, per ``ks``: the smallest simulated latency with at least
-            q% of requests at or below it.
+            Latency in ms, per ``ks`` (one row per percentile when ``q`` is a sequence):
+            the smallest simulated latency with at least q% of requests at or below it.
         """
-        validate.number("q", q, 0.0, 100.0)
-        # a latency some request had (the smallest with at least q% at or below it), as the theory's
-        # quantile is defined: interpolating across the gap between fast and slow would invent one
-        return np.percentile(self.latency_ms, q, axis=0, method="inverted_cdf")
+        levels = _percentiles(q)
+        # a latency some request had, as the theory's quantile is defined: interpolating
+        # across the gap between fast and slow servers would invent one no request saw
+        return np.percentile(self.latency_ms, levels, axis=0, method="inverted_cdf")
 
 
 def _check_work(ks: np.ndarray, trials: int) -> None:
@@ -412,13 +424,7 @@ def theory_percentile(ks, server: Dist, q) -> np.ndarray:
         Latency in ms per fan-out; one row per percentile when ``q`` is a sequence.
     """
     server = _server(server)
-    try:
-        levels = np.asarray(q, dtype=float)
-    except (TypeError, ValueError):
-        levels = np.array([np.nan])
-    if isinstance(q, (str, bool)) or levels.size == 0 or not np.all(np.isfinite(levels)):
-        raise ValueError(f"q must be percentiles between 0 and 100 (got q={q!r})")
-    validate.in_range("q", levels, 0.0, 100.0)
+    levels = _percentiles(q)
     ks = _fanouts("ks", ks).astype(float)
     return server.quantile((levels[..., None] / 100.0) ** (1.0 / ks)).reshape(levels.shape + ks.shape)
 

@@ -101,11 +101,9 @@ def percentile(result: api.FanoutResult, q: float, k: int | None = None) -> go.F
     k_max = int(result.ks[-1])
     ks = _theory_ks(k_max)
     levels = [(50.0, theme.ORANGE, "dash")] + ([(q, theme.BLUE, "dot")] if q != 50.0 else [])
-    theory = api.theory_percentile(ks, result.server, [level for level, *_ in levels])
-    curves = [
-        (level, colour, dash, theory[i], result.percentile(level))
-        for i, (level, colour, dash) in enumerate(levels)
-    ]
+    qs = [level for level, *_ in levels]
+    theory, simulated = api.theory_percentile(ks, result.server, qs), result.percentile(qs)
+    curves = [(*level, theory[i], simulated[i]) for i, level in enumerate(levels)]
     every = np.concatenate([np.concatenate([theory, sim]) for *_, theory, sim in curves])
     fig = theme.figure(
         title="Request latency: the median" + (f" and p{q:g}" if q != 50.0 else ""),

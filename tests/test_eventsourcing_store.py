@@ -228,7 +228,9 @@ def test_concurrent_writers_with_retries_and_a_reader_lose_nothing_and_see_no_ga
     counts = {}
     for e in log:
         counts[e.data["batch"]] = counts.get(e.data["batch"], 0) + 1
-    assert sorted(counts) == sorted(acked) and set(counts.values()) == {BATCH}  # each acked batch, once, whole
+    assert sorted(counts) == sorted(acked) and set(counts.values()) == {
+        BATCH
+    }  # each acked batch, once, whole
     assert len(acked) == WRITERS * ROUNDS
     # every round, all writers decided from the same version: all but one must have conflicted
     assert conflicts >= ROUNDS * (WRITERS - 1)
@@ -240,7 +242,8 @@ CHILD = textwrap.dedent(
     """
     import os, sys, time
     from kit.eventsourcing import EventStore
-    path, batches, size, hang_at, hang_on = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+    path, hang_on = sys.argv[1], sys.argv[5]
+    batches, size, hang_at = (int(a) for a in sys.argv[2:5])
     store = EventStore(path, synchronous="FULL")
     state = {"batch": -1, "inserts": 0}
 
@@ -248,7 +251,8 @@ CHILD = textwrap.dedent(
         if state["batch"] != hang_at:
             return
         state["inserts"] += sql.startswith("INSERT")
-        if (hang_on == "insert" and state["inserts"] == size // 2) or (hang_on == "commit" and sql == "COMMIT"):
+        halfway = hang_on == "insert" and state["inserts"] == size // 2
+        if halfway or (hang_on == "commit" and sql == "COMMIT"):
             print("inside", flush=True)
             time.sleep(600)
 
@@ -275,7 +279,11 @@ def _kill_child(path, batches, size, hang_at, hang_on, delay_s=None) -> list[int
         for line in child.stdout:
             if line.startswith("ack"):
                 acked.append(int(line.split()[1]))
-            if line.startswith("inside") or len(acked) == 3 and delay_s is not None or time.monotonic() > deadline:
+            if (
+                line.startswith("inside")
+                or (len(acked) == 3 and delay_s is not None)
+                or time.monotonic() > deadline
+            ):
                 break
         time.sleep(delay_s or 0.0)
         child.send_signal(signal.SIGKILL)

@@ -103,7 +103,13 @@ def bank_evolve(state: Account, type: str, data: dict) -> Account:
     """``state`` after one event (an unknown type only advances the version)."""
     # Plain constructor calls: replay runs this once per event, and dataclasses.replace is slow.
     opened, closed, owner, balance, deposits, withdrawals, version = (
-        state.opened, state.closed, state.owner, state.balance, state.deposits, state.withdrawals, state.version
+        state.opened,
+        state.closed,
+        state.owner,
+        state.balance,
+        state.deposits,
+        state.withdrawals,
+        state.version,
     )
     if type == "AccountOpened":
         opened, owner = True, data.get("owner", "")

@@ -158,7 +158,9 @@ def snapshot_tradeoff(costs, intervals=None, snapshot_bytes: int | None = None):
     """
     import pandas as pd
 
-    if not isinstance(costs, pd.DataFrame) or not {"events_folded", "snapshot_every", "seconds"} <= set(costs):
+    if not isinstance(costs, pd.DataFrame) or not {"events_folded", "snapshot_every", "seconds"} <= set(
+        costs
+    ):
         raise ValueError("costs must be the DataFrame replay_cost returns")
     if intervals is None:
         intervals = np.unique(np.round(np.geomspace(1, 10_000, 41)).astype(int))
@@ -190,7 +192,9 @@ def snapshot_tradeoff(costs, intervals=None, snapshot_bytes: int | None = None):
 
 def _table_bytes(conn: sqlite3.Connection) -> int:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    pages, free, size = (conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "freelist_count", "page_size"))
+    pages, free, size = (
+        conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "freelist_count", "page_size")
+    )
     return (pages - free) * size
 
 
@@ -316,7 +320,13 @@ def copy_transform(source: EventStore, target_path, transform) -> EventStore:
         for e in batch:
             new = transform(e)
             rewritten.append(
-                replace(e, type=new["type"], data=new["data"], schema=new["schema"], metadata=new.get("metadata", e.metadata))
+                replace(
+                    e,
+                    type=new["type"],
+                    data=new["data"],
+                    schema=new["schema"],
+                    metadata=new.get("metadata", e.metadata),
+                )
             )
         target._import(rewritten)
         position = batch[-1].position
@@ -364,10 +374,11 @@ def schema_change(events: int = 20_000, changed_at: float = 0.5, repeats: int = 
     repeats = validate.integer("repeats", repeats, 1, 100)
     rng = np.random.default_rng(resolve_seed(seed))
     cents = rng.integers(1, 100_000, size=events)
-    old = int(round(events * changed_at))
+    old = round(events * changed_at)
     written = [{"type": "Deposited", "schema": 1, "data": {"amount": int(c) / 100}} for c in cents[:old]]
     written += [
-        {"type": "Deposited", "schema": 2, "data": {"amount_cents": int(c), "currency": "EUR"}} for c in cents[old:]
+        {"type": "Deposited", "schema": 2, "data": {"amount_cents": int(c), "currency": "EUR"}}
+        for c in cents[old:]
     ]
     upcasters = {("Deposited", 1): deposited_v1_to_v2}
     rows = []
@@ -386,9 +397,11 @@ def schema_change(events: int = 20_000, changed_at: float = 0.5, repeats: int = 
             migrated = copy_transform(
                 raw,
                 os.path.join(folder, "migrated.db"),
-                lambda e: {"type": e.type, "schema": 2, "data": deposited_v1_to_v2(e.data)}
-                if e.schema == 1
-                else {"type": e.type, "schema": e.schema, "data": e.data},
+                lambda e: (
+                    {"type": e.type, "schema": 2, "data": deposited_v1_to_v2(e.data)}
+                    if e.schema == 1
+                    else {"type": e.type, "schema": e.schema, "data": e.data}
+                ),
             )
             one_off = time.perf_counter() - start
             with migrated:
@@ -399,5 +412,13 @@ def schema_change(events: int = 20_000, changed_at: float = 0.5, repeats: int = 
             total = _cents_weak(raw.read("deposits"))
             read_s = _best_of(lambda: _cents_weak(raw.read("deposits")), repeats)
             rows.append(("weak schema", 0.0, read_s, size, True, 2, total))
-    columns = ["way", "one_off_s", "read_s", "store_bytes", "history_as_written", "shapes_in_reader", "total_cents"]
+    columns = [
+        "way",
+        "one_off_s",
+        "read_s",
+        "store_bytes",
+        "history_as_written",
+        "shapes_in_reader",
+        "total_cents",
+    ]
     return pd.DataFrame(rows, columns=columns).set_index("way")

@@ -236,8 +236,14 @@ class Lab:
         for e in self.store.read(stream):
             state = BANK.evolve(state, e.type, e.data)
             rows.append(
-                (e.version, e.position, e.type, e.data.get("amount", 0), state.balance,
-                 datetime.fromtimestamp(e.timestamp, UTC))
+                (
+                    e.version,
+                    e.position,
+                    e.type,
+                    e.data.get("amount", 0),
+                    state.balance,
+                    datetime.fromtimestamp(e.timestamp, UTC),
+                )
             )
         return pd.DataFrame(rows, columns=["version", "position", "type", "amount", "balance", "time"])
 
@@ -259,7 +265,14 @@ class Lab:
         last = validate.integer("last", last, 1, 10_000)
         events = self.store.read_all(max(self.store.head() - last + 1, 0))
         rows = [
-            (e.position, e.stream, e.version, e.type, str(e.data)[:60], datetime.fromtimestamp(e.timestamp, UTC))
+            (
+                e.position,
+                e.stream,
+                e.version,
+                e.type,
+                str(e.data)[:60],
+                datetime.fromtimestamp(e.timestamp, UTC),
+            )
             for e in events
         ]
         return pd.DataFrame(rows, columns=["position", "stream", "version", "type", "data", "time"])

@@ -174,7 +174,9 @@ def measure_lag(
     duration = config.EVENTSOURCING_LAG_DURATION_S if duration_s is None else duration_s
     duration = validate.number("duration_s", duration, 0.1, config.EVENTSOURCING_MAX_DURATION_S)
     poll = validate.number("poll_s", config.EVENTSOURCING_POLL_S if poll_s is None else poll_s, 0.0, 5.0)
-    accounts = validate.integer("accounts", config.EVENTSOURCING_ACCOUNTS if accounts is None else accounts, 1, 1000)
+    accounts = validate.integer(
+        "accounts", config.EVENTSOURCING_ACCOUNTS if accounts is None else accounts, 1, 1000
+    )
     rng = np.random.default_rng(resolve_seed(seed))
     with tempfile.TemporaryDirectory() as folder:
         store_path, read_path = os.path.join(folder, "events.db"), os.path.join(folder, "read.db")

@@ -68,7 +68,8 @@ def _owner_text(owner) -> str:
 def _apply_balance(db, e: Event) -> None:
     if e.type == "AccountOpened":
         db.execute(
-            "INSERT INTO balances VALUES (?, ?, 0, 'open', ?)", (e.stream, _owner_text(e.data.get("owner")), e.version)
+            "INSERT INTO balances VALUES (?, ?, 0, 'open', ?)",
+            (e.stream, _owner_text(e.data.get("owner")), e.version),
         )
     elif e.type in ("Deposited", "Withdrawn"):
         sign = 1 if e.type == "Deposited" else -1
@@ -77,7 +78,9 @@ def _apply_balance(db, e: Event) -> None:
             (sign * e.data["amount"], e.version, e.stream),
         )
     elif e.type == "AccountClosed":
-        db.execute("UPDATE balances SET status = 'closed', version = ? WHERE stream = ?", (e.version, e.stream))
+        db.execute(
+            "UPDATE balances SET status = 'closed', version = ? WHERE stream = ?", (e.version, e.stream)
+        )
 
 
 def _apply_daily(db, e: Event) -> None:
@@ -124,16 +127,24 @@ def _names(projections) -> list[str]:
     try:
         names = list(projections)
     except TypeError:
-        raise ValueError(f"projections must be names from {sorted(PROJECTIONS)} (got {projections!r})") from None
+        raise ValueError(
+            f"projections must be names from {sorted(PROJECTIONS)} (got {projections!r})"
+        ) from None
     unknown = [n for n in names if n not in PROJECTIONS]
     if unknown or not names:
-        raise ValueError(f"projections must be names from {sorted(PROJECTIONS)} (got projections={projections!r})")
+        raise ValueError(
+            f"projections must be names from {sorted(PROJECTIONS)} (got projections={projections!r})"
+        )
     return names
 
 
 def _batch(batch) -> int:
     batch = config.EVENTSOURCING_PROJECTION_BATCH if batch is None else batch
-    if isinstance(batch, bool) or not isinstance(batch, int) or not 1 <= batch <= config.EVENTSOURCING_MAX_BATCH:
+    if (
+        isinstance(batch, bool)
+        or not isinstance(batch, int)
+        or not 1 <= batch <= config.EVENTSOURCING_MAX_BATCH
+    ):
         raise ValueError(
             f"batch must be an integer between 1 and {config.EVENTSOURCING_MAX_BATCH} (got batch={batch!r})"
         )
@@ -242,7 +253,9 @@ class ReadModel:
                 for e in todo:
                     PROJECTIONS[name].apply(self._conn, e)
                 if todo:
-                    self._conn.execute("UPDATE checkpoints SET position = ? WHERE name = ?", (todo[-1].position, name))
+                    self._conn.execute(
+                        "UPDATE checkpoints SET position = ? WHERE name = ?", (todo[-1].position, name)
+                    )
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
@@ -266,7 +279,9 @@ class ReadModel:
         int
             Events read and applied.
         """
-        if max_events is not None and (isinstance(max_events, bool) or not isinstance(max_events, int) or max_events < 0):
+        if max_events is not None and (
+            isinstance(max_events, bool) or not isinstance(max_events, int) or max_events < 0
+        ):
             raise ValueError(f"max_events must be an integer >= 0 or None (got max_events={max_events!r})")
         done = 0
         while max_events is None or done < max_events:
@@ -316,7 +331,9 @@ class ReadModel:
         import pandas as pd
 
         if name not in self.names:
-            raise ValueError(f"name must be one of this read model's projections {self.names} (got name={name!r})")
+            raise ValueError(
+                f"name must be one of this read model's projections {self.names} (got name={name!r})"
+            )
         cursor = self._conn.execute(PROJECTIONS[name].query)
         return pd.DataFrame(cursor.fetchall(), columns=[c[0] for c in cursor.description])
 
@@ -381,7 +398,9 @@ class Projector:
         Which projections (default: all).
     """
 
-    def __init__(self, store_path, read_path, poll_s: float | None = None, batch: int | None = None, projections=None):
+    def __init__(
+        self, store_path, read_path, poll_s: float | None = None, batch: int | None = None, projections=None
+    ):
         self.store_path, self.read_path = store_path, read_path
         poll_s = config.EVENTSOURCING_POLL_S if poll_s is None else poll_s
         if isinstance(poll_s, bool) or not isinstance(poll_s, (int, float)) or not 0 <= poll_s <= 60:

@@ -159,9 +159,16 @@ def _validate_upcasters(upcasters) -> dict[tuple[str, int], Upcaster]:
         raise TypeError(f"upcasters must be a dict {{(type, schema): function}} (got {upcasters!r})")
     for key, fn in upcasters.items():
         ok = isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], str)
-        if not ok or isinstance(key[1], bool) or not isinstance(key[1], int) or key[1] < 1 or not callable(fn):
+        if (
+            not ok
+            or isinstance(key[1], bool)
+            or not isinstance(key[1], int)
+            or key[1] < 1
+            or not callable(fn)
+        ):
             raise ValueError(
-                f"upcasters must map (event type, schema >= 1) to a function data -> data (got {key!r}: {fn!r})"
+                f"upcasters must map (event type, schema >= 1) to a function data -> data "
+                f"(got {key!r}: {fn!r})"
             )
     return dict(upcasters)
 
@@ -292,7 +299,9 @@ class EventStore:
 
     def _encode(self, events) -> list[tuple]:
         if isinstance(events, Mapping) or not isinstance(events, Iterable) or isinstance(events, str):
-            raise TypeError(f"events must be a list of {{'type': ..., 'data': {{...}}}} (got events={events!r})")
+            raise TypeError(
+                f"events must be a list of {{'type': ..., 'data': {{...}}}} (got events={events!r})"
+            )
         events = list(events)
         if not events:
             raise ValueError("events must hold at least one event (got events=[])")
@@ -304,7 +313,9 @@ class EventStore:
         rows = []
         for e in events:
             if not isinstance(e, Mapping) or not isinstance(e.get("type"), str) or not e["type"]:
-                raise ValueError(f"events must be dicts with a non-empty 'type' and a 'data' dict (got {e!r})")
+                raise ValueError(
+                    f"events must be dicts with a non-empty 'type' and a 'data' dict (got {e!r})"
+                )
             data, metadata = e.get("data", {}), e.get("metadata", {})
             if not isinstance(data, Mapping) or not isinstance(metadata, Mapping):
                 raise ValueError(f"events' 'data' and 'metadata' must be dicts (got {e!r})")
@@ -367,8 +378,16 @@ class EventStore:
             db.executemany(
                 f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (e.position, e.stream, e.version, e.type, e.schema, _json("data", e.data),
-                     _json("metadata", e.metadata), e.timestamp)
+                    (
+                        e.position,
+                        e.stream,
+                        e.version,
+                        e.type,
+                        e.schema,
+                        _json("data", e.data),
+                        _json("metadata", e.metadata),
+                        e.timestamp,
+                    )
                     for e in events
                 ],
             )

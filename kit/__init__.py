@@ -9,7 +9,19 @@ checks a learner's predictions.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import caching, config, consistency, exercises, fanout, queueing, reliability, sagas, sharding, sweep
+from . import (
+    caching,
+    config,
+    consistency,
+    eventsourcing,
+    exercises,
+    fanout,
+    queueing,
+    reliability,
+    sagas,
+    sharding,
+    sweep,
+)
 
 try:
     __version__ = version("sysdesign-kit")
@@ -23,6 +35,7 @@ TOPICS = {  # notebook -> topic package, in curriculum order
     "04_caching": caching,
     "05_sagas": sagas,
     "06_reliability": reliability,
+    "09_event_sourcing_cqrs": eventsourcing,
 }
 
 __all__ = [
@@ -31,6 +44,7 @@ __all__ = [
     "caching",
     "config",
     "consistency",
+    "eventsourcing",
     "exercises",
     "fanout",
     "queueing",

@@ -238,6 +238,7 @@ EVENTSOURCING_MAX_SIM_EVENTS = 20_000_000
 EVENTSOURCING_SIM_COST_S = 0.0002  # seconds to apply one event (measure yours with measure_lag)
 EVENTSOURCING_SIM_OVERHEAD_S = 0.001  # seconds per read-model transaction
 EVENTSOURCING_MAX_RATE = 1_000_000.0
+EVENTSOURCING_APP_COMMANDS = 40  # commands the app's bank starts with
 
 
 _DEFAULTS = {name: copy.deepcopy(value) for name, value in globals().items() if name.isupper()}

@@ -31,7 +31,18 @@ from .store import ConcurrencyError, EventStore
 
 
 class CommandRejected(ValueError):
-    """A command the aggregate's current state does not allow (an overdraft, a closed account)."""
+    """A command the aggregate's current state does not allow (an overdraft, a closed account).
+
+    Parameters
+    ----------
+    message : str
+        Why, for the person who sent the command.
+    """
+
+    def __init__(self, message: str):
+        if not isinstance(message, str):
+            raise TypeError(f"message must be a string (got message={message!r})")
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -151,6 +162,14 @@ class Domain:
     to_json: Callable
     from_json: Callable
     fold_version: int = 1
+
+    def __post_init__(self):
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"name must be a non-empty string (got name={self.name!r})")
+        for part in ("initial", "decide", "evolve", "to_json", "from_json"):
+            if not callable(getattr(self, part)):
+                raise TypeError(f"{part} must be a function (got {part}={getattr(self, part)!r})")
+        validate.integer("fold_version", self.fold_version, 1)
 
     @property
     def snapshot_kind(self) -> str:

@@ -272,7 +272,10 @@ def deposited_v1_to_v2(data: dict) -> dict:
     dict
         ``{"amount_cents": int, "currency": "EUR"}``.
     """
-    return {"amount_cents": round(data["amount"] * 100), "currency": "EUR"}
+    amount = data.get("amount") if isinstance(data, dict) else None
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not np.isfinite(amount):
+        raise ValueError(f"data must be a Deposited v1 payload {{'amount': euros}} (got data={data!r})")
+    return {"amount_cents": round(amount * 100), "currency": "EUR"}
 
 
 def _cents_v2(events) -> int:

@@ -22,17 +22,15 @@ read-model lag.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-
 from .. import config
-from .store import Event, EventStore
+from ..core import validate
+from .store import Event, EventStore, database_path, file_path
 
 
 @dataclass(frozen=True)
@@ -156,8 +154,8 @@ class ReadModel:
 
     Parameters
     ----------
-    path : str or Path
-        The read side's database file (created if absent).
+    path : str or Path, optional
+        The read side's database file (created if absent); None: a temporary one.
     projections : list of str, optional
         Names from ``PROJECTIONS`` (default: all).
     timeout_s : float, optional
@@ -179,14 +177,11 @@ class ReadModel:
     >>> read.close(); store.close(); folder.cleanup()
     """
 
-    def __init__(self, path, projections=None, timeout_s: float | None = None):
-        if not isinstance(path, (str, os.PathLike)) or str(path) in ("", ":memory:"):
-            raise ValueError(f"path must be a file path (got path={path!r})")
-        if not Path(path).parent.is_dir():
-            raise ValueError(f"path's folder does not exist (got path={str(path)!r})")
-        self.path = Path(path)
+    def __init__(self, path=None, projections=None, timeout_s: float | None = None):
         self.names = _names(projections)
-        timeout_s = config.EVENTSOURCING_BUSY_TIMEOUT_S if timeout_s is None else float(timeout_s)
+        timeout_s = config.EVENTSOURCING_BUSY_TIMEOUT_S if timeout_s is None else timeout_s
+        timeout_s = validate.number("timeout_s", timeout_s, 0.0, 3600.0)
+        self.path, self._folder = database_path(path, "read.db")
         self._conn = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         # The read side is rebuilt from the log at will: no need to fsync every batch.
@@ -203,8 +198,10 @@ class ReadModel:
         self._conn.execute("INSERT INTO checkpoints VALUES (?, 0) ON CONFLICT (name) DO NOTHING", (name,))
 
     def close(self) -> None:
-        """Close the connection (the file stays)."""
+        """Close the connection; the file stays, unless it is a temporary one."""
         self._conn.close()
+        if self._folder is not None:
+            self._folder.cleanup()
 
     def positions(self) -> dict[str, int]:
         """Each projection's checkpoint: the last global position it applied.
@@ -401,7 +398,10 @@ class Projector:
     def __init__(
         self, store_path, read_path, poll_s: float | None = None, batch: int | None = None, projections=None
     ):
-        self.store_path, self.read_path = store_path, read_path
+        self.store_path, self.read_path = (
+            file_path("store_path", store_path),
+            file_path("read_path", read_path),
+        )
         poll_s = config.EVENTSOURCING_POLL_S if poll_s is None else poll_s
         if isinstance(poll_s, bool) or not isinstance(poll_s, (int, float)) or not 0 <= poll_s <= 60:
             raise ValueError(f"poll_s must be between 0 and 60 seconds (got poll_s={poll_s!r})")

@@ -25,7 +25,8 @@ from __future__ import annotations
 import base64
 import os
 import sqlite3
-from pathlib import Path
+
+from .store import database_path
 
 ERASED = "[erased]"
 _TAG = "sealed"
@@ -48,9 +49,9 @@ class Vault:
 
     Parameters
     ----------
-    path : str or Path
+    path : str or Path, optional
         The key store's file: never the event store's (a key kept beside the
-        data it protects is deleted with nothing).
+        data it protects is deleted with nothing). None: a temporary one.
 
     Examples
     --------
@@ -67,12 +68,8 @@ class Vault:
     >>> vault.close(); folder.cleanup()
     """
 
-    def __init__(self, path):
-        if not isinstance(path, (str, os.PathLike)) or str(path) in ("", ":memory:"):
-            raise ValueError(f"path must be a file path (got path={path!r})")
-        if not Path(path).parent.is_dir():
-            raise ValueError(f"path's folder does not exist (got path={str(path)!r})")
-        self.path = Path(path)
+    def __init__(self, path=None):
+        self.path, self._folder = database_path(path, "keys.db")
         self._conn = sqlite3.connect(self.path, isolation_level=None)
         # A rollback journal (not WAL) and secure_delete: a deleted key's page is overwritten
         # with zeros in the file, and no WAL keeps an old copy of it.
@@ -81,8 +78,10 @@ class Vault:
         self._conn.execute("CREATE TABLE IF NOT EXISTS keys (subject TEXT PRIMARY KEY, key BLOB NOT NULL)")
 
     def close(self) -> None:
-        """Close the key store."""
+        """Close the key store (deleted if it is a temporary one)."""
         self._conn.close()
+        if self._folder is not None:
+            self._folder.cleanup()
 
     def _key(self, subject: str, create: bool) -> bytes | None:
         row = self._conn.execute("SELECT key FROM keys WHERE subject = ?", (subject,)).fetchone()

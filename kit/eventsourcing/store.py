@@ -59,6 +59,7 @@ import json
 import math
 import os
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -181,6 +182,23 @@ def _positive_int(name: str, value, low: int = 0) -> int:
     return value
 
 
+def file_path(name: str, path) -> Path:
+    """``path`` as a Path, refused by ``name`` unless it is a file in an existing folder."""
+    if not isinstance(path, (str, os.PathLike)) or str(path) in ("", ":memory:"):
+        raise ValueError(f"{name} must be a file path (WAL needs a file; got {name}={path!r})")
+    if not Path(path).parent.is_dir():
+        raise ValueError(f"{name}'s folder does not exist (got {name}={str(path)!r})")
+    return Path(path)
+
+
+def database_path(path, name: str):
+    """``(Path, TemporaryDirectory or None)``: ``path`` checked, or a new file in a temporary folder for None."""
+    if path is None:
+        folder = tempfile.TemporaryDirectory(prefix="kit-eventsourcing-")
+        return Path(folder.name) / name, folder
+    return file_path("path", path), None
+
+
 def _stream_name(stream) -> str:
     if not isinstance(stream, str) or not stream:
         raise ValueError(f"stream must be a non-empty string (got stream={stream!r})")
@@ -199,8 +217,9 @@ class EventStore:
 
     Parameters
     ----------
-    path : str or Path
-        The database file (created with its folder's permissions if absent).
+    path : str or Path, optional
+        The database file (created if absent). None: a new file in a
+        temporary folder, deleted by :meth:`close` (or at exit).
     upcasters : dict, optional
         ``{(type, schema): function}``: on read, an event of ``type`` stored at
         ``schema`` becomes ``function(data)`` at ``schema + 1``, repeatedly.
@@ -229,17 +248,13 @@ class EventStore:
 
     def __init__(
         self,
-        path,
+        path=None,
         upcasters: dict | None = None,
         timeout_s: float | None = None,
         synchronous: str = "FULL",
         clock: Callable[[], float] | None = None,
     ):
-        if not isinstance(path, (str, os.PathLike)) or str(path) in ("", ":memory:"):
-            raise ValueError(f"path must be a file path (WAL needs a file; got path={path!r})")
-        self.path = Path(path)
-        if not self.path.parent.is_dir():
-            raise ValueError(f"path's folder does not exist (got path={str(path)!r})")
+        self.path, self._folder = database_path(path, "events.db")
         self.upcasters = _validate_upcasters(upcasters)
         timeout_s = config.EVENTSOURCING_BUSY_TIMEOUT_S if timeout_s is None else timeout_s
         if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not timeout_s >= 0:
@@ -273,8 +288,10 @@ class EventStore:
         self._conn.execute("COMMIT")
 
     def close(self) -> None:
-        """Close the connection (the file stays)."""
+        """Close the connection; the file stays, unless the store made its own temporary folder."""
         self._conn.close()
+        if self._folder is not None:
+            self._folder.cleanup()
 
     def __enter__(self):
         return self

@@ -69,8 +69,8 @@ register(
         abs_tol=0.5,
         rel_tol=0.0,
         unit="events",
-        solution="The latest snapshot is at version 1,200; the replay folds versions 1,201 to 1,250: 50 events. "
-        "Between snapshots the tail is N/2 events on average and N − 1 at worst.",
+        solution="The latest snapshot is at version 1,200; the replay folds versions 1,201 to 1,250: "
+        "50 events. Between snapshots the tail is (N − 1)/2 events on average and N − 1 at worst.",
     )
 )
 
@@ -88,7 +88,8 @@ register(
         ],
         answer=_second_clerk,
         why=[
-            "That would be a lost update waiting to happen: the second clerk decided on a state that no longer exists.",
+            "That would be a lost update waiting to happen: the second clerk decided on a state that "
+            "no longer exists.",
             "Optimistic concurrency: the append is conditional on the version the decision was made from. "
             "The clerk reloads (now at version 8), decides again (is there still money?) and retries.",
             "An event store never merges: it appends whole batches or refuses them.",
@@ -125,7 +126,8 @@ register(
         NOTEBOOK,
         "read-your-write",
         prompt="Same projector (polls every 250 ms, instant apply). A user deposits and her browser reloads "
-        "the balance from the read side 100 ms later. In what fraction of cases does she not see her deposit?",
+        "the balance from the read side 100 ms later. In what fraction of cases does she not see "
+        "her deposit?",
         answer=lambda: api.simulate_lag(
             50.0, poll_s=0.25, cost_s=0.0, overhead_s=0.0, events=200_000, seed=2
         ).p_missed(0.1),

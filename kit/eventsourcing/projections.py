@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
 from .. import config
 from ..core import validate
 from .store import Event, EventStore, database_path, file_path

@@ -192,7 +192,7 @@ def file_path(name: str, path) -> Path:
 
 
 def database_path(path, name: str):
-    """``(Path, TemporaryDirectory or None)``: ``path`` checked, or a new file in a temporary folder for None."""
+    """(Path, TemporaryDirectory or None): ``path`` checked, or for None a file in a new temporary folder."""
     if path is None:
         folder = tempfile.TemporaryDirectory(prefix="kit-eventsourcing-")
         return Path(folder.name) / name, folder

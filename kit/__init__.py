@@ -13,6 +13,7 @@ from . import (
     caching,
     config,
     consistency,
+    estimation,
     eventsourcing,
     exercises,
     fanout,
@@ -30,6 +31,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 TOPICS = {  # notebook -> topic package, in curriculum order
     "00_start_here": fanout,
+    "01_estimation": estimation,
     "02_consistency_and_cap": consistency,
     "03_sharding": sharding,
     "04_caching": caching,
@@ -44,6 +46,7 @@ __all__ = [
     "caching",
     "config",
     "consistency",
+    "estimation",
     "eventsourcing",
     "exercises",
     "fanout",

@@ -32,7 +32,9 @@ https://sqlite.org/lang_transaction.html):
   the process but may lose the last commits on power loss.
 - **Readers never block and never see half a batch.** A reader's statement
   sees the database as of the last commit before it started (a WAL snapshot)
-  and writers do not wait for it.
+  and writers do not wait for it. (A reader that never finishes keeps the WAL
+  from being checkpointed back to its start, so the WAL file grows; this
+  store's reads are single statements.)
 - **No gaps for a reader catching up.** Positions are assigned under the write
   lock, so they increase in commit order: when position p is visible, every
   position below p was committed earlier and is visible too. A subscriber that

@@ -132,6 +132,7 @@ def snapshot_tradeoff(tradeoff, chosen: int | None = None) -> go.Figure:
         yaxis2=dict(
             title="snapshot bytes per event", overlaying="y", side="right", type="log", showgrid=False
         ),
+        margin=dict(r=80),  # room for the right axis' title
     )
     n = tradeoff.snapshot_every
     fig.add_scatter(x=n, y=tradeoff.mean_replay_s * 1e3, name="mean replay", line=dict(color=theme.BLUE))

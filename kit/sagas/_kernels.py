@@ -74,8 +74,9 @@ R_APPLIED, R_REPLAYED, R_FAILED, R_PERMANENT, R_LOST = range(5)
     O_LOCK,
     O_BLOCKED,
     O_IN_DOUBT,
-) = range(14)
-OUT_COLS = 14
+    O_ATTEMPTS,
+) = range(15)
+OUT_COLS = 15
 # per step of a run, for the anomalies of concurrent sagas: effect visible, undone, settled, out of order
 W_FIRST, W_UNDONE, W_SETTLE, W_LATE = range(4)
 W_COLS = 4
@@ -99,8 +100,9 @@ W_COLS = 4
 ) = range(14)
 X_ROWS = 14
 # per-run counters ``st.cnt``
-C_MESSAGES, C_RETRIES, C_CRASHES, C_COMPENSATIONS, C_STUCK_AT, C_COMMIT_PHASE, C_BLOCKED = range(7)
-C_SIZE = 7
+C_MESSAGES, C_RETRIES, C_CRASHES, C_COMPENSATIONS = range(4)
+C_STUCK_AT, C_COMMIT_PHASE, C_BLOCKED, C_ATTEMPTS = range(4, 8)
+C_SIZE = 8
 
 State = namedtuple("State", "x cnt tr tl")
 """One run's scratch: step rows ``x``, counters ``cnt``, its trace buffer and ``[rows, truncated]``."""
@@ -249,6 +251,7 @@ def _try(P, st, s, t, a, op):
     """
     remote = P.mode != CHOREOGRAPHY
     svc = P.SI[s, SERVICE]
+    st.cnt[C_ATTEMPTS] += 1
     arrive = t
     lost = False
     dup = False
@@ -600,6 +603,7 @@ def _summarise(P, st, outcome, t_end, out, r, steps):
     out[r, O_LOCK] = lock
     out[r, O_BLOCKED] = st.cnt[C_BLOCKED]
     out[r, O_IN_DOUBT] = in_doubt
+    out[r, O_ATTEMPTS] = st.cnt[C_ATTEMPTS]
     if steps.shape[0] > 0:
         steps[r, :, :] = np.nan
     _visibility(P, st, outcome, t_end, out, r, steps)

@@ -84,7 +84,9 @@ def _bounded_runs(runs, default: int, steps: int, per_run_floats: int) -> int:
     return runs
 
 
-def _kernel(saga: Saga, faults: Faults, runs: int, seed: int, mode: int, n_trace: int = 0, steps: bool = False):
+def _kernel(
+    saga: Saga, faults: Faults, runs: int, seed: int, mode: int, n_trace: int = 0, steps: bool = False
+):
     p = pack(saga, faults, mode)
     seeds = stream_seeds(seed, -(-runs // kk.CHUNK))
     return kk.simulate(p, runs, seeds, n_trace, config.SAGAS_TRACE_ROWS, steps)
@@ -133,7 +135,8 @@ def simulate(
         in reverse order; "stuck": a step that cannot be undone is done, a
         compensation failed for good, or the coordinator stayed down: a
         person settles it ``faults.repair_ms`` later), ``latency_ms`` (until
-        the saga knows its outcome, or got stuck), ``messages``, ``retries``
+        the saga knows its outcome, or got stuck), ``messages``, ``attempts``
+        (every try of an action or compensation, resends included), ``retries``
         (attempts after the first, compensations and resends included),
         ``duplicates`` (side effects done more than once), ``crashes``,
         ``compensations``, ``time_to_consistency_ms`` (all effects or none
@@ -170,6 +173,7 @@ def simulate(
         {
             "latency_ms": kk.O_LATENCY,
             "messages": kk.O_MESSAGES,
+            "attempts": kk.O_ATTEMPTS,
             "retries": kk.O_RETRIES,
             "duplicates": kk.O_DUPLICATES,
             "crashes": kk.O_CRASHES,
@@ -273,7 +277,8 @@ def simulate_2pc(
         One row per run: ``outcome`` (committed, aborted, or stuck: the
         coordinator stayed down while participants were in doubt),
         ``latency_ms`` (until every participant acknowledged the decision),
-        ``messages``, ``retries``, ``duplicates`` (work done twice inside the
+        ``messages``, ``attempts`` (commands, PREPAREs and decisions sent,
+        resends included), ``retries``, ``duplicates`` (work done twice inside the
         transaction by a non-idempotent participant, when it commits),
         ``crashes``, ``lock_ms`` (longest time a participant held its locks,
         from its first command to the decision), ``in_doubt_ms`` (longest
@@ -307,6 +312,7 @@ def simulate_2pc(
         {
             "latency_ms": kk.O_LATENCY,
             "messages": kk.O_MESSAGES,
+            "attempts": kk.O_ATTEMPTS,
             "retries": kk.O_RETRIES,
             "duplicates": kk.O_DUPLICATES,
             "crashes": kk.O_CRASHES,
@@ -339,7 +345,7 @@ def compare(
     -------
     DataFrame
         One row per run and protocol: ``protocol``, ``outcome``,
-        ``latency_ms``, ``messages``, ``retries``, ``duplicates``,
+        ``latency_ms``, ``messages``, ``attempts``, ``retries``, ``crashes``, ``duplicates``,
         ``inconsistency_ms``, ``dirty_ms`` (0 for 2PC: nothing it shows is
         undone) and ``lock_ms`` (NaN for the sagas: they hold no locks across steps).
 
@@ -351,7 +357,7 @@ def compare(
     ['2pc', 'choreography', 'orchestration']
     """
     faults = check(saga, faults)
-    cols = ["protocol", "outcome", "latency_ms", "messages", "retries", "duplicates"]
+    cols = ["protocol", "outcome", "latency_ms", "messages", "attempts", "retries", "crashes", "duplicates"]
     cols += ["inconsistency_ms", "dirty_ms", "lock_ms"]
     frames = []
     for mode in PROTOCOLS[:2]:
@@ -568,8 +574,12 @@ def anomalies(
     (True, 0.0)
     """
     faults = check(saga, faults)
-    rate = validate.positive("sagas_per_s", config.SAGAS_ISOLATION_RATE if sagas_per_s is None else sagas_per_s)
-    keys = validate.integer("keys", config.SAGAS_ISOLATION_KEYS if keys is None else keys, 1, config.SAGAS_MAX_KEYS)
+    rate = validate.positive(
+        "sagas_per_s", config.SAGAS_ISOLATION_RATE if sagas_per_s is None else sagas_per_s
+    )
+    keys = validate.integer(
+        "keys", config.SAGAS_ISOLATION_KEYS if keys is None else keys, 1, config.SAGAS_MAX_KEYS
+    )
     chosen = list(COUNTERMEASURES if countermeasures is None else countermeasures)
     if isinstance(countermeasures, str) or not chosen:
         raise ValueError(f"countermeasures must be a non-empty list of names (got {countermeasures!r})")

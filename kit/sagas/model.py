@@ -147,7 +147,9 @@ def _retry(value) -> Retry:
             multiplier=config.SAGAS_BACKOFF_MULTIPLIER,
         )
     if not isinstance(value, Retry):
-        raise ValueError(f"retry must be a kit.core.policies.Retry or a number of attempts (got retry={value!r})")
+        raise ValueError(
+            f"retry must be a kit.core.policies.Retry or a number of attempts (got retry={value!r})"
+        )
     if value.budget_ratio is not None:
         raise ValueError(
             "retry.budget_ratio must be None: a saga step's retries share no token bucket "
@@ -331,7 +333,9 @@ class Saga:
             elif isinstance(item, (tuple, list)) and item and all(isinstance(s, Step) for s in item):
                 groups.append(tuple(item))
             else:
-                raise SagaDefinitionError(f"steps must hold Step objects or parallel(...) groups (got {item!r})")
+                raise SagaDefinitionError(
+                    f"steps must hold Step objects or parallel(...) groups (got {item!r})"
+                )
         if not groups:
             raise SagaDefinitionError("a saga needs at least one step")
         self.groups: tuple[tuple[Step, ...], ...] = tuple(groups)
@@ -583,7 +587,10 @@ class Faults:
         if not isinstance(down, Dist):
             down = Exponential(validate.positive("downtime", down))
         set_(self, "downtime", down)
-        for name, default in (("redeliver_ms", config.SAGAS_REDELIVER_MS), ("repair_ms", config.SAGAS_REPAIR_MS)):
+        for name, default in (
+            ("redeliver_ms", config.SAGAS_REDELIVER_MS),
+            ("repair_ms", config.SAGAS_REPAIR_MS),
+        ):
             value = getattr(self, name)
             set_(self, name, validate.positive(name, default if value is None else value))
 

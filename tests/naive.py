@@ -166,11 +166,12 @@ def saga_run(saga, faults, rng, persist):
 def saga_anomalies(writes, semantic_lock=False):
     """Dirty reads, lost updates and refused writes of concurrent sagas, from the definitions.
 
-    ``writes``: (key, t, undone, settle, saga) per effect. A write reads dirty data if another
-    saga wrote the same key before it and undoes that write after it. An undo restoring the
-    before-image erases every write of another saga made between the undone write and the undo
-    whose own effect still stood then. With a semantic lock, a write is refused while another
-    saga's accepted write on the key is not settled; refused writes do not happen.
+    ``writes``: (key, t, undone, restored, settle, saga) per effect; undone is when the effect
+    goes away (inf: never), restored when a compensation put the before-image back (inf: none).
+    A write reads dirty data if another saga wrote the same key before it and undoes that write
+    after it. A restore erases every write of another saga made between the restored write and
+    the restore whose own effect still stood then. With a semantic lock, a write is refused while
+    another saga's accepted write on the key is not settled; refused writes do not happen.
     """
     dirty = lost = refused = 0
     by_key = {}
@@ -179,17 +180,19 @@ def saga_anomalies(writes, semantic_lock=False):
     for ws in by_key.values():
         if semantic_lock:
             accepted = []
-            for _, t, _, _, saga in ws:
-                if any(a_saga != saga and a_t < t < a_settle for _, a_t, _, a_settle, a_saga in accepted):
+            for w in ws:
+                if any(a[5] != w[5] and a[1] < w[1] < a[4] for a in accepted):
                     refused += 1
                 else:
-                    accepted.append(next(w for w in ws if w[1] == t and w[4] == saga))
+                    accepted.append(w)
             continue
-        for _, t, _, _, saga in ws:
-            dirty += any(a_saga != saga and a_t < t < a_undone for _, a_t, a_undone, _, a_saga in ws)
-        for _, a_t, a_undone, _, a_saga in ws:
-            if a_undone != math.inf:
-                lost += sum(1 for _, t, u, _, s in ws if s != a_saga and a_t < t < a_undone and u > a_undone)
+        for _, t, _, _, _, saga in ws:
+            dirty += any(a[5] != saga and a[1] < t < a[2] != math.inf for a in ws)
+        for _, a_t, _, a_restored, _, a_saga in ws:
+            if a_restored != math.inf:
+                lost += sum(
+                    1 for _, t, u, _, _, s in ws if s != a_saga and a_t < t < a_restored and u > a_restored
+                )
     return dirty, lost, refused
 
 

@@ -77,9 +77,10 @@ R_APPLIED, R_REPLAYED, R_FAILED, R_PERMANENT, R_LOST = range(5)
     O_ATTEMPTS,
 ) = range(15)
 OUT_COLS = 15
-# per step of a run, for the anomalies of concurrent sagas: effect visible, undone, settled, out of order
-W_FIRST, W_UNDONE, W_SETTLE, W_LATE = range(4)
-W_COLS = 4
+# per step of a run, for the anomalies of concurrent sagas: effect visible, undone (by a compensation
+# or by the person who settles a stuck saga), restored by a compensation, settled, undone out of order
+W_FIRST, W_UNDONE, W_RESTORED, W_SETTLE, W_LATE = range(5)
+W_COLS = 5
 
 # rows of the per-run scratch array ``st.x`` (one column per step)
 (
@@ -573,6 +574,7 @@ def _visibility(P, st, outcome, t_end, out, r, steps):
         if steps.shape[0] > 0:
             steps[r, s, W_FIRST] = first
             steps[r, s, W_UNDONE] = undone
+            steps[r, s, W_RESTORED] = np.inf if np.isnan(x[X_COMP_AT, s]) else x[X_COMP_AT, s]
             steps[r, s, W_SETTLE] = settle
             steps[r, s, W_LATE] = 1.0 if x[X_COMP_ARRIVE, s] < x[X_ACT_END, s] else 0.0
     out[r, O_TTC] = 0.0 if t_first == np.inf else t_consistent
@@ -704,18 +706,19 @@ def _dirty_reads(t, undone, saga, lo, hi, res):
 
 
 @njit
-def _lost_updates(t, undone, saga, lo, hi, res):
-    """An undo that restores the record's before-image erases other sagas' writes made since.
+def _lost_updates(t, undone, restored, saga, lo, hi, res):
+    """A compensation that restores the record's before-image erases other sagas' writes made since.
 
-    Counted on the undone write: the writes of other sagas between it and
-    its undo that were still meant to stand at that moment.
+    Counted on the restored write: the writes of other sagas between it and
+    the compensation that were still meant to stand at that moment. (The
+    person who settles a stuck saga is assumed to undo by hand, not blindly.)
     """
     for w in range(lo, hi):
-        if undone[w] == np.inf:
+        if restored[w] == np.inf:
             continue
         k = w + 1
-        while k < hi and t[k] < undone[w]:
-            if saga[k] != saga[w] and undone[k] > undone[w]:
+        while k < hi and t[k] < restored[w]:
+            if saga[k] != saga[w] and undone[k] > restored[w]:
                 res[w, A_LOST] += 1
             k += 1
 
@@ -735,7 +738,7 @@ def _semantic_lock(t, settle, saga, lo, hi, res):
 
 
 @njit
-def anomalies(key, t, undone, settle, saga, semantic_lock):
+def anomalies(key, t, undone, restored, settle, saga, semantic_lock):
     """Per write (sorted by key, then time): dirty read, updates its undo erased, rejected. int64[m, 3]."""
     m = key.size
     res = np.zeros((m, 3), np.int64)
@@ -748,6 +751,6 @@ def anomalies(key, t, undone, settle, saga, semantic_lock):
             _semantic_lock(t, settle, saga, lo, hi, res)
         else:
             _dirty_reads(t, undone, saga, lo, hi, res)
-            _lost_updates(t, undone, saga, lo, hi, res)
+            _lost_updates(t, undone, restored, saga, lo, hi, res)
         lo = hi
     return res

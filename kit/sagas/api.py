@@ -498,12 +498,14 @@ def _writes(saga: Saga, steps: np.ndarray, rate: float, keys: int, seed: int):
     run = np.broadcast_to(np.arange(runs)[:, None], (runs, n))[done]
     t = (start[:, None] + steps[:, :, kk.W_FIRST])[done]
     undone = (start[:, None] + steps[:, :, kk.W_UNDONE])[done]
+    restored = (start[:, None] + steps[:, :, kk.W_RESTORED])[done]
     settle = (start[:, None] + steps[:, :, kk.W_SETTLE])[done]
     key = key[done]
     order = np.lexsort((t, key))
     late = int(np.sum(steps[:, :, kk.W_LATE][done]))
     horizon = max(start[-1], 1e-9)
-    return key[order], t[order], undone[order], settle[order], run[order], late, horizon
+    columns = [c[order] for c in (key, t, undone, restored, settle, run)]
+    return columns, late, horizon
 
 
 def anomalies(
@@ -544,8 +546,10 @@ def anomalies(
     DataFrame
         Indexed by countermeasure, per 1,000 sagas: ``dirty_reads`` (a
         step's transaction read a record holding another saga's effect that
-        was later undone), ``lost_updates`` (writes of other sagas erased
-        when a compensation restored a record's before-image),
+        was later undone, by a compensation or by whoever settles a stuck
+        saga), ``lost_updates`` (writes of other sagas erased when a
+        compensation restored a record's before-image; whoever settles a
+        stuck saga is assumed to undo by hand),
         ``out_of_order`` (a compensation reached a participant before a slow
         attempt of the action it undoes, so the late action would survive
         its undo), ``rejected_writes`` (writes refused because another saga
@@ -589,8 +593,9 @@ def anomalies(
     runs = _bounded_runs(runs, config.SAGAS_ISOLATION_RUNS, n, kk.OUT_COLS + n * (kk.W_COLS + 6))
     seed = resolve_seed(seed)
     _, steps, _, _ = _kernel(saga, faults, runs, seed, MODES[saga.mode], steps=True)
-    key, t, undone, settle, run, late, horizon = _writes(saga, steps, rate, keys, seed)
-    window = undone - t
+    writes, late, horizon = _writes(saga, steps, rate, keys, seed)
+    t, restored = writes[1], writes[3]
+    window = restored - t
     per_record_rate = t.size / horizon / (keys * len(saga.services))
     pairs = float(np.sum(window[np.isfinite(window)])) * per_record_rate
     if pairs > config.SAGAS_MAX_CONFLICT_PAIRS:
@@ -599,8 +604,8 @@ def anomalies(
             f"writes to scan (config.SAGAS_MAX_CONFLICT_PAIRS = {config.SAGAS_MAX_CONFLICT_PAIRS:,}): "
             "lower sagas_per_s or raise keys"
         )
-    plain = kk.anomalies(key, t, undone, settle, run, False).sum(axis=0)
-    rejected = kk.anomalies(key, t, undone, settle, run, True)[:, kk.A_REJECTED].sum()
+    plain = kk.anomalies(*writes, False).sum(axis=0)
+    rejected = kk.anomalies(*writes, True)[:, kk.A_REJECTED].sum()
     dirty, lost = plain[kk.A_DIRTY], plain[kk.A_LOST]
     table = {
         "none": (dirty, lost, late, 0, 0),

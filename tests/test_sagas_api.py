@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kit import config, sagas
+from kit.core.policies import Retry
 from kit.core.rng import Constant
 from kit.sagas import Faults, Saga, Step, examples, parallel
 from tests import naive
@@ -449,7 +450,7 @@ def test_dsl_defaults_and_copies():
     assert s.service == "pay" and s.compensation_latency is None
     assert s.timeout_ms == config.SAGAS_TIMEOUT_MS and s.attempts == config.SAGAS_ATTEMPTS
     assert s.retry.base_s == config.SAGAS_BACKOFF_BASE_S and s.retry.backoff == config.SAGAS_BACKOFF
-    assert Step("x", retry=sagas.Retry(max_retries=4)).attempts == 5  # the kit's one Retry record
+    assert Step("x", retry=Retry(max_retries=4)).attempts == 5  # the kit's one Retry record
     saga = examples.travel_booking()
     assert [g for g in map(len, saga.groups)] == [1, 2, 1, 1]
     assert saga.steps[3].name == "charge payment" and len(saga.to_frame()) == 5
@@ -460,7 +461,7 @@ def test_dsl_defaults_and_copies():
 
 def test_backoff_follows_the_kits_one_convention():
     """The first retry waits base, retry r waits min(cap, base * multiplier**(r - 1)), in seconds."""
-    retry = sagas.Retry(max_retries=3, backoff="exponential", base_s=0.1, cap_s=0.25, multiplier=2.0)
+    retry = Retry(max_retries=3, backoff="exponential", base_s=0.1, cap_s=0.25, multiplier=2.0)
     saga = Saga([Step("a", action=Constant(1.0), p_fail=1.0, retry=retry)])
     runs = sagas.simulate(saga, 10, seed=1, faults=QUIET)
     # four tries of 1 + 1 + 1 ms, then the undo (nothing to undo: a never took effect), waits 100, 200, 250 ms
@@ -488,7 +489,7 @@ def test_a_bad_definition_shows_one_line_in_a_notebook():
         (lambda: Step("a", action=-3), "action must be a positive number"),
         (lambda: Step("a", action="fast"), "action must be a kit distribution"),
         (lambda: Step("a", retry=0), "attempts must be an integer between 1"),
-        (lambda: Step("a", retry=sagas.Retry(budget_ratio=0.1)), "budget_ratio must be None"),
+        (lambda: Step("a", retry=Retry(budget_ratio=0.1)), "budget_ratio must be None"),
         (lambda: Step("a", retry="twice"), "retry must be"),
         (lambda: Saga([]), "at least one step"),
         (lambda: Saga([Step("a"), Step("a")]), "step names must be unique"),

@@ -19,7 +19,6 @@ import pandas as pd
 
 from .. import config
 from ..core import validate
-from ..core.policies import Retry
 from ..core.rng import derive_seed, resolve_seed, stream_seeds
 from . import _kernels as kk
 from .model import KINDS, MODES, Faults, Saga, SagaDefinitionError, Step, check, pack, parallel
@@ -32,7 +31,6 @@ __all__ = [
     "OUTCOMES_2PC",
     "PROTOCOLS",
     "Faults",
-    "Retry",
     "Saga",
     "SagaDefinitionError",
     "Step",

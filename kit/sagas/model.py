@@ -59,6 +59,13 @@ class SagaDefinitionError(ValueError):
 
     In IPython and Jupyter it is shown as its one line, without a traceback:
     the mistake is in the learner's definition, not in the kit.
+
+    Parameters
+    ----------
+    *args
+        The message, as for any exception.
+    **kwargs
+        None are taken (as for any exception).
     """
 
     def _render_traceback_(self):  # IPython's hook for how an exception is displayed

@@ -491,6 +491,8 @@ def test_a_bad_definition_shows_one_line_in_a_notebook():
         (lambda: Step("a", retry=0), "attempts must be an integer between 1"),
         (lambda: Step("a", retry=Retry(budget_ratio=0.1)), "budget_ratio must be None"),
         (lambda: Step("a", retry="twice"), "retry must be"),
+        (lambda: Step("a", service=3), "service must be a string"),
+        (lambda: Saga([Step("a")], name=3), "name must be a string"),
         (lambda: Saga([]), "at least one step"),
         (lambda: Saga([Step("a"), Step("a")]), "step names must be unique"),
         (lambda: Saga([Step("a", kind="pivot"), Step("b", kind="pivot")]), "at most one pivot"),
@@ -511,7 +513,6 @@ def test_a_bad_definition_shows_one_line_in_a_notebook():
             lambda: sagas.anomalies(examples.travel_booking(), countermeasures=["locks"]),
             "countermeasures must",
         ),
-        (lambda: sagas.anomalies(examples.travel_booking(), countermeasures="none"), "countermeasures must"),
         (
             lambda: sagas.anomalies(
                 examples.travel_booking(p_permanent=0.3), sagas_per_s=1e6, keys=1, runs=50_000
@@ -537,6 +538,7 @@ def test_bad_input_names_the_parameter(call, message):
         (lambda: sagas.outcome_shares([1, 2]), "runs must be a DataFrame"),
         (lambda: sagas.theory_p_committed("saga"), "saga must be"),
         (lambda: sagas.theory_2pc_blocked_ms(examples.travel_booking(), 0.1), "faults must be"),
+        (lambda: sagas.anomalies(examples.travel_booking(), countermeasures="none"), "countermeasures must"),
     ],
 )
 def test_wrong_types_name_the_parameter(call, message):

@@ -582,9 +582,9 @@ def anomalies(
     keys = validate.integer(
         "keys", config.SAGAS_ISOLATION_KEYS if keys is None else keys, 1, config.SAGAS_MAX_KEYS
     )
-    chosen = list(COUNTERMEASURES if countermeasures is None else countermeasures)
-    if isinstance(countermeasures, str) or not chosen:
-        raise ValueError(f"countermeasures must be a non-empty list of names (got {countermeasures!r})")
+    chosen = COUNTERMEASURES if countermeasures is None else countermeasures
+    if isinstance(chosen, str) or not isinstance(chosen, (list, tuple)) or not chosen:
+        raise TypeError(f"countermeasures must be a non-empty list of names (got countermeasures={chosen!r})")
     for name in chosen:
         validate.choice("countermeasures", name, COUNTERMEASURES)
     n = len(saga.steps)
@@ -613,7 +613,9 @@ def anomalies(
         "version_file": (dirty, lost, 0, 0, 0),
     }
     cols = ["dirty_reads", "lost_updates", "out_of_order", "rejected_writes", "reread_conflicts"]
-    df = pd.DataFrame([table[c] for c in chosen], index=pd.Index(chosen, name="countermeasure"), columns=cols)
+    df = pd.DataFrame(
+        [table[c] for c in chosen], index=pd.Index(list(chosen), name="countermeasure"), columns=cols
+    )
     df = df.astype(float) * (1000.0 / runs)
     df.attrs.update(runs=runs, sagas_per_s=rate, keys=keys, seed=seed)
     return df

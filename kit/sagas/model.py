@@ -225,7 +225,9 @@ class Step:
 
     def _resolve(self):
         set_ = object.__setattr__
-        set_(self, "service", self.name if self.service is None else str(self.service))
+        if self.service is not None and not isinstance(self.service, str):
+            raise ValueError(f"service must be a string (got service={self.service!r})")
+        set_(self, "service", self.name if self.service is None else self.service)
         validate.choice("kind", self.kind, KINDS)
         set_(self, "action", latency("action", self.action, config.SAGAS_ACTION_MS))
         if self.compensation is not None:
@@ -360,8 +362,10 @@ class Saga:
         if len(pivots) > 1:
             raise SagaDefinitionError(f"a saga has at most one pivot (got {', '.join(pivots)})")
         _defining("saga", lambda: validate.choice("mode", mode, MODES))
+        if not isinstance(name, str):
+            raise SagaDefinitionError(f"name must be a string (got name={name!r})")
         self.mode = mode
-        self.name = str(name)
+        self.name = name
 
     def __repr__(self):
         parts = [" | ".join(s.name for s in g) for g in self.groups]

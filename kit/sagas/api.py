@@ -62,7 +62,14 @@ COUNTERMEASURES = ("none", "semantic_lock", "commutative_updates", "reread_value
 :func:`anomalies` simulates."""
 TRACE_KINDS = ("action", "compensation", "message", "timeout", "down")
 TRACE_RESULTS = ("applied", "replayed", "failed", "permanent", "lost")
-_MS = ("latency_ms", "time_to_consistency_ms", "inconsistency_ms", "dirty_ms", "pending_ms")
+_EVERY_PROTOCOL = {  # output columns of every protocol's runs
+    "latency_ms": kk.O_LATENCY,
+    "messages": kk.O_MESSAGES,
+    "attempts": kk.O_ATTEMPTS,
+    "retries": kk.O_RETRIES,
+    "duplicates": kk.O_DUPLICATES,
+    "crashes": kk.O_CRASHES,
+}
 
 
 def _bounded_runs(runs, default: int, steps: int, per_run_floats: int) -> int:
@@ -169,12 +176,7 @@ def simulate(
     return _frame(
         out,
         {
-            "latency_ms": kk.O_LATENCY,
-            "messages": kk.O_MESSAGES,
-            "attempts": kk.O_ATTEMPTS,
-            "retries": kk.O_RETRIES,
-            "duplicates": kk.O_DUPLICATES,
-            "crashes": kk.O_CRASHES,
+            **_EVERY_PROTOCOL,
             "compensations": kk.O_COMPENSATIONS,
             "time_to_consistency_ms": kk.O_TTC,
             "inconsistency_ms": kk.O_WINDOW,
@@ -308,12 +310,7 @@ def simulate_2pc(
     df = _frame(
         out,
         {
-            "latency_ms": kk.O_LATENCY,
-            "messages": kk.O_MESSAGES,
-            "attempts": kk.O_ATTEMPTS,
-            "retries": kk.O_RETRIES,
-            "duplicates": kk.O_DUPLICATES,
-            "crashes": kk.O_CRASHES,
+            **_EVERY_PROTOCOL,
             "lock_ms": kk.O_LOCK,
             "in_doubt_ms": kk.O_IN_DOUBT,
             "blocked_ms": kk.O_BLOCKED,
@@ -506,6 +503,20 @@ def _writes(saga: Saga, steps: np.ndarray, rate: float, keys: int, seed: int):
     return columns, late, horizon
 
 
+def _bound_conflicts(writes, horizon: float, rate: float, keys: int, services: int) -> None:
+    """Refuse a stream whose compensations would each scan too many overlapping writes."""
+    t, restored = writes[1], writes[3]
+    window = restored - t
+    per_record_rate = t.size / horizon / (keys * services)
+    pairs = float(np.sum(window[np.isfinite(window)])) * per_record_rate
+    if pairs > config.SAGAS_MAX_CONFLICT_PAIRS:
+        raise ValueError(
+            f"sagas_per_s={rate:g} on keys={keys} records per service makes about {pairs:,.0f} overlapping "
+            f"writes to scan (config.SAGAS_MAX_CONFLICT_PAIRS = {config.SAGAS_MAX_CONFLICT_PAIRS:,}): "
+            "lower sagas_per_s or raise keys"
+        )
+
+
 def anomalies(
     saga: Saga,
     sagas_per_s: float | None = None,
@@ -592,20 +603,11 @@ def anomalies(
     seed = resolve_seed(seed)
     _, steps, _, _ = _kernel(saga, faults, runs, seed, MODES[saga.mode], steps=True)
     writes, late, horizon = _writes(saga, steps, rate, keys, seed)
-    t, restored = writes[1], writes[3]
-    window = restored - t
-    per_record_rate = t.size / horizon / (keys * len(saga.services))
-    pairs = float(np.sum(window[np.isfinite(window)])) * per_record_rate
-    if pairs > config.SAGAS_MAX_CONFLICT_PAIRS:
-        raise ValueError(
-            f"sagas_per_s={rate:g} on keys={keys} records per service makes about {pairs:,.0f} overlapping "
-            f"writes to scan (config.SAGAS_MAX_CONFLICT_PAIRS = {config.SAGAS_MAX_CONFLICT_PAIRS:,}): "
-            "lower sagas_per_s or raise keys"
-        )
+    _bound_conflicts(writes, horizon, rate, keys, len(saga.services))
     plain = kk.anomalies(*writes, False).sum(axis=0)
     rejected = kk.anomalies(*writes, True)[:, kk.A_REJECTED].sum()
     dirty, lost = plain[kk.A_DIRTY], plain[kk.A_LOST]
-    table = {
+    table = {  # what each countermeasure leaves of (dirty, lost, out of order) and what it costs
         "none": (dirty, lost, late, 0, 0),
         "semantic_lock": (0, 0, late, rejected, 0),
         "commutative_updates": (dirty, 0, late, 0, 0),

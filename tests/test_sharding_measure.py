@@ -189,7 +189,7 @@ def test_ring_view_and_every_figure_build(strategy):
         assert lengths.sum() == pytest.approx(1.0)
     figures = [
         sharding.plots.ring(view),
-        sharding.plots.loads(sharding.loads(KEYS, strategy, 5, **params), note="a note"),
+        sharding.plots.loads(sharding.loads(KEYS, strategy, 5, **params)),
         sharding.plots.traffic(sharding.read_traffic(KEYS, strategy, 5, **params)),
         sharding.plots.timeline(sharding.reshard_timeline(KEYS, strategy, 2, 5, **params), strategy),
     ]
@@ -220,7 +220,8 @@ def test_the_labs_exercises_are_registered_and_their_answers_check():
     assert exercises.check("03_sharding", "mod-grow", 10 / 11).correct
     assert not exercises.check("03_sharding", "mod-grow", 1 / 11).correct
     assert exercises.check("03_sharding", "ring-spread", 0.1).correct
-    assert exercises.check("03_sharding", "timestamp-hotspot", "100.0%").correct
+    assert exercises.check("03_sharding", "timestamp-hotspot", "about 90%").correct
+    assert not exercises.check("03_sharding", "timestamp-hotspot", "50%").correct
     assert exercises.check("03_sharding", "scatter-gather", 7.6).correct
     assert exercises.check("03_sharding", "bounded-capacity", 157).correct
     assert not exercises.check("03_sharding", "bounded-capacity", 156).correct

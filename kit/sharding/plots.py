@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from .. import config
 from ..ui import theme
-from . import api, measure
+from . import api
 
 INSIDE = dict(orientation="v", x=0.98, xanchor="right", y=0.6, yanchor="middle")  # long legends: in the plot
 
@@ -38,7 +38,7 @@ def _merge_runs(start: np.ndarray, end: np.ndarray, owner: np.ndarray):
     return start[first], end[last], owner[first]
 
 
-def ring(view: measure.RingView, title: str | None = None) -> go.Figure:
+def ring(view: api.RingView, title: str | None = None) -> go.Figure:
     """The hash circle: arcs coloured by owning node, virtual nodes as ticks, keys as dots.
 
     Past ``config.SHARDING_RING_PLOT_ARCS`` arcs only a sector of the circle is
@@ -97,22 +97,47 @@ def ring(view: measure.RingView, title: str | None = None) -> go.Figure:
     return fig
 
 
-def loads(result: measure.Loads, note: str = "") -> go.Figure:
-    """Share of keys and of requests per node, against the even share 1/n."""
+def loads(result: api.Loads, change: api.Change | None = None) -> go.Figure:
+    """Share of keys and of requests per node, against the even share 1/n.
+
+    Parameters
+    ----------
+    result : Loads
+        From :func:`kit.sharding.loads`.
+    change : Change, optional
+        The last change of cluster size: its moved fraction leads the title
+        and a third bar shows the keys that moved onto each node.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     x = np.arange(result.nodes)
+    summary = (
+        f"keys max/mean {result.key_max_over_mean:.2f} (CV {result.key_cv:.1%}); "
+        f"requests max/mean {result.request_max_over_mean:.2f}"
+    )
+    if change is not None:
+        summary = (
+            f"{change.n_before} → {change.n_after} nodes moved {change.moved:.1%} of the keys "
+            f"(theory {change.theory:.1%})<br>{summary}"
+        )
     fig = theme.figure(
-        title=(
-            f"Load per node: keys max/mean {result.key_max_over_mean:.2f} (CV {result.key_cv:.1%}); "
-            f"requests max/mean {result.request_max_over_mean:.2f}"
-            + (f"<br><sup>{note}</sup>" if note else "")
-        ),
+        title=f"Load per node: {summary}",
         xaxis=dict(title="node", dtick=1 if result.nodes <= 32 else None),
-        yaxis=dict(title="share", tickformat=".0%"),
+        yaxis=dict(title="share of all keys or requests", tickformat=".0%"),
         barmode="group",
         bargap=0.15,
     )
     fig.add_bar(x=x, y=result.keys / result.keys.sum(), name="keys stored", marker_color=theme.BLUE)
     fig.add_bar(x=x, y=result.requests, name=f"requests, Zipf({result.alpha:g})", marker_color=theme.ORANGE)
+    if change is not None:
+        fig.add_bar(
+            x=np.arange(change.n_after),
+            y=change.arrived,
+            name=f"keys that moved here ({change.n_before} → {change.n_after} nodes)",
+            marker_color=theme.VERMILLION,
+        )
     fig.add_hline(y=1.0 / result.nodes, line=dict(color=theme.THEORY, dash="dash"))
     fig.add_annotation(
         x=1.0,
@@ -200,7 +225,7 @@ def timeline(df: pd.DataFrame, strategy: str) -> go.Figure:
     return fig
 
 
-def traffic(result: measure.Traffic) -> go.Figure:
+def traffic(result: api.Traffic) -> go.Figure:
     """Heat map: each time window's traffic split over the nodes."""
     label = api.STRATEGIES[result.strategy].label
     fig = theme.figure(

@@ -17,7 +17,7 @@ from . import moves, schemes, skew, theory
 class RingView:
     """What the ring figure draws, as fractions of the circle (0 .. 1).
 
-    Parameters
+    Attributes
     ----------
     strategy : str
         The scheme.
@@ -35,11 +35,6 @@ class RingView:
     key_at, key_owner : numpy.ndarray
         A sample of keys at their hash (range: their rank in key order) and
         the node that holds them.
-
-    Returns
-    -------
-    RingView
-        A frozen record.
     """
 
     strategy: str
@@ -110,7 +105,7 @@ def ring_view(keys, strategy: str, nodes: int, sample: int | None = None, **para
 class Change:
     """One change of cluster size, measured and in theory.
 
-    Parameters
+    Attributes
     ----------
     n_before, n_after : int
         Cluster sizes.
@@ -120,11 +115,6 @@ class Change:
         What :func:`kit.sharding.moved_theory` expects.
     arrived : numpy.ndarray of float64
         Per node of the new cluster: keys that moved onto it, as a fraction of all keys.
-
-    Returns
-    -------
-    Change
-        A frozen record.
     """
 
     n_before: int
@@ -138,7 +128,7 @@ class Change:
 class Exploration:
     """Everything the sharding app shows for one setting of its controls.
 
-    Parameters
+    Attributes
     ----------
     strategy : str
         The scheme.
@@ -156,11 +146,6 @@ class Exploration:
     timeline : pandas.DataFrame
         :func:`kit.sharding.reshard_timeline` of this scheme over
         ``config.SHARDING_TIMELINE``.
-
-    Returns
-    -------
-    Exploration
-        A frozen record.
     """
 
     strategy: str
@@ -228,6 +213,8 @@ def explore(
     p = schemes.check_params(strategy, nodes, p)
     ids = np.arange(n_keys)
     change = None
+    if from_nodes is not None:
+        from_nodes = schemes.node_count(from_nodes, "from_nodes")
     if from_nodes is not None and from_nodes != nodes:
         move = moves.reshuffle(ids, strategy, from_nodes, nodes, **p)
         expected = theory.moved_theory(strategy, from_nodes, nodes, **p)

@@ -33,7 +33,7 @@ SIGN_BIT = np.uint64(1 << 63)
 class EncodedKeys:
     """Keys as kernels take them: raw 64-bit integers, or UTF-8 bytes with offsets.
 
-    Parameters
+    Attributes
     ----------
     source : numpy.ndarray
         The keys as a numpy array (strings are ordered from it).
@@ -43,11 +43,6 @@ class EncodedKeys:
         The concatenated bytes of string or bytes keys.
     offsets : numpy.ndarray of int64 or None
         Key i is ``buf[offsets[i]:offsets[i + 1]]``.
-
-    Returns
-    -------
-    EncodedKeys
-        A frozen record; ``size`` is the number of keys.
     """
 
     source: np.ndarray

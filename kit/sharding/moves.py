@@ -15,7 +15,7 @@ from . import hashing, schemes, theory
 class Move:
     """The nodes of the same keys before and after one cluster change.
 
-    Parameters
+    Attributes
     ----------
     strategy : str
         The scheme.
@@ -23,12 +23,6 @@ class Move:
         Cluster sizes.
     before, after : numpy.ndarray of int64
         The node of each key before and after.
-
-    Returns
-    -------
-    Move
-        A frozen record with ``fraction`` (of the keys moved), ``arrived``
-        and ``left`` (per node, as fractions of all keys).
     """
 
     strategy: str
@@ -217,6 +211,10 @@ def reshard_timeline(keys, strategies, n_from: int | None = None, n_to: int | No
     >>> df.nodes_after.tolist()
     [5, 6]
     """
+    if not isinstance(strategies, str) and not hasattr(strategies, "__iter__"):
+        raise TypeError(
+            f"strategies must be a scheme's name or a list of them (got strategies={strategies!r})"
+        )
     strategies = [strategies] if isinstance(strategies, str) else list(strategies)
     if not strategies:
         raise ValueError("strategies must name at least one scheme (got none)")

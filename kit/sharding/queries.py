@@ -19,7 +19,7 @@ QUERIES = 2000  # queries sampled per point of a curve
 class ScatterGather:
     """Shards a query touches when its ``items`` rows are not placed by the query's key.
 
-    Parameters
+    Attributes
     ----------
     strategy : str
         The scheme placing the rows by their own ids.
@@ -29,11 +29,6 @@ class ScatterGather:
         Rows per query.
     touched : numpy.ndarray of int64
         Distinct shards of each sampled query.
-
-    Returns
-    -------
-    ScatterGather
-        A frozen record; ``mean`` and ``theory`` are shards per query.
     """
 
     strategy: str

@@ -53,7 +53,7 @@ from . import hashing
 class Strategy:
     """A partitioning scheme of the registry :data:`STRATEGIES`.
 
-    Parameters
+    Attributes
     ----------
     name : str
         Its key in the registry.
@@ -65,11 +65,6 @@ class Strategy:
         Adding one node to n moves about 1/(n+1) of the keys.
     reference : str
         Where it comes from.
-
-    Returns
-    -------
-    Strategy
-        A frozen record.
     """
 
     name: str
@@ -254,7 +249,7 @@ def jump_hash(key, n: int):
 class Ring:
     """A consistent-hashing ring, built by :func:`ring`.
 
-    Parameters
+    Attributes
     ----------
     tokens : numpy.ndarray of uint64
         Token positions, sorted.
@@ -268,11 +263,6 @@ class Ring:
         Bucket index over the top ``bits`` bits of the hash space.
     bits : int
         Bits of that index.
-
-    Returns
-    -------
-    Ring
-        A frozen record; ``arcs`` and ``shares`` are fractions of the circle.
     """
 
     tokens: np.ndarray
@@ -429,7 +419,7 @@ def ring(nodes: int, vnodes: int | None = None, weights=None) -> Ring:
 class RangePartition:
     """Key ranges and their nodes after inserting keys in arrival order.
 
-    Parameters
+    Attributes
     ----------
     lows : numpy.ndarray of uint64
         ``lows[r]``: the smallest order key of range r, sorted (see
@@ -445,11 +435,6 @@ class RangePartition:
         Cluster size.
     split_keys : int
         A range splits when it reaches this many keys.
-
-    Returns
-    -------
-    RangePartition
-        A frozen record.
     """
 
     lows: np.ndarray

@@ -8,6 +8,7 @@ Cooper et al., SoCC 2010).
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from functools import partial
 
@@ -36,7 +37,7 @@ def _cv(x: np.ndarray) -> float:
 class Loads:
     """Per-node load of one placement under Zipf popularity.
 
-    Parameters
+    Attributes
     ----------
     strategy : str
         The scheme.
@@ -50,11 +51,6 @@ class Loads:
         Keys stored per node.
     requests : numpy.ndarray of float64
         Each node's expected share of the requests (sums to 1).
-
-    Returns
-    -------
-    Loads
-        A frozen record with its imbalance measures.
     """
 
     strategy: str
@@ -135,7 +131,7 @@ def loads(keys, strategy: str, nodes: int, alpha: float | None = None, **params)
 class Traffic:
     """Requests per time window and node.
 
-    Parameters
+    Attributes
     ----------
     strategy : str
         The scheme.
@@ -143,11 +139,6 @@ class Traffic:
         What was counted (reads under Zipf, inserts in order).
     counts : numpy.ndarray of int64
         ``counts[window, node]``: requests.
-
-    Returns
-    -------
-    Traffic
-        A frozen record; ``shares`` and ``hottest_share`` are fractions.
     """
 
     strategy: str
@@ -167,9 +158,9 @@ class Traffic:
 
 
 def _windows(nodes_seq: np.ndarray, nodes: int, windows) -> np.ndarray:
-    windows = validate.integer(
-        "windows", config.SHARDING_WINDOWS if windows is None else windows, 1, nodes_seq.size
-    )
+    if windows is None:  # the default shrinks to fit a short sequence; an explicit value must fit
+        windows = min(config.SHARDING_WINDOWS, nodes_seq.size)
+    windows = validate.integer("windows", windows, 1, nodes_seq.size)
     if windows * nodes > config.SHARDING_MAX_CELLS:
         raise ValueError(
             f"windows x nodes must be at most config.SHARDING_MAX_CELLS = {config.SHARDING_MAX_CELLS:,} "
@@ -204,7 +195,8 @@ def read_traffic(
     requests : int, optional
         Reads sampled, at most ``config.SHARDING_MAX_KEYS`` (default ``config.SHARDING_REQUESTS``).
     windows : int, optional
-        Time windows, 1 .. requests (default ``config.SHARDING_WINDOWS``).
+        Time windows, 1 .. requests (default ``config.SHARDING_WINDOWS``, or
+        one per request if there are fewer).
     seed : int, optional
         Random seed (default ``config.SEED``).
     **params
@@ -248,7 +240,8 @@ def insert_traffic(keys, strategy: str, nodes: int, windows: int | None = None, 
     nodes : int
         Cluster size.
     windows : int, optional
-        Time windows, 1 .. distinct keys (default ``config.SHARDING_WINDOWS``).
+        Time windows, 1 .. distinct keys (default ``config.SHARDING_WINDOWS``,
+        or one per key if there are fewer).
     **params
         As for :func:`kit.sharding.assign`.
 
@@ -282,7 +275,7 @@ def insert_traffic(keys, strategy: str, nodes: int, windows: int | None = None, 
 class Cure:
     """Load per node after curing the hottest keys, per client request, and what it costs.
 
-    Parameters
+    Attributes
     ----------
     method : str
         One of :data:`CURES`.
@@ -296,11 +289,6 @@ class Cure:
         Node i's messages per client request.
     read_fanout, write_fanout : float
         Messages one read or one write costs on average.
-
-    Returns
-    -------
-    Cure
-        A frozen record.
     """
 
     method: str
@@ -423,7 +411,8 @@ def hot_key_cure(
     schemes.check_work("hot and copies", h.size + hot * copies, [nodes], [strategy])
     owner = schemes.place(h, strategy, nodes, p)
     pmf = zipf_pmf(h.size, alpha)
-    load = np.bincount(owner[hot:], weights=pmf[hot:], minlength=nodes)
+    load = np.zeros(nodes)
+    load += np.bincount(owner[hot:], weights=pmf[hot:], minlength=nodes)
     read_fanout = write_fanout = 1.0
     if method == "none" or hot == 0:
         load += np.bincount(owner[:hot], weights=pmf[:hot], minlength=nodes)
@@ -454,7 +443,8 @@ def compare_cures(
     keys, strategy, nodes, hot, alpha, read_fraction, **params
         As for :func:`hot_key_cure`.
     copies : sequence of int
-        The numbers of copies to try for each cure (``none`` has one row).
+        The numbers of copies to try for each cure (``none`` has one row;
+        ``replicate`` skips the numbers above ``nodes``: a node holds one replica).
 
     Returns
     -------
@@ -469,12 +459,16 @@ def compare_cures(
     """
     if isinstance(copies, (str, bytes)) or not hasattr(copies, "__iter__"):
         raise TypeError(f"copies must be a sequence of integers (got copies={copies!r})")
+    nodes = schemes.node_count(nodes)
     copies = list(copies)
     if not copies or len(copies) > 64:
         raise ValueError(f"copies must list 1 to 64 numbers of copies (got {len(copies)})")
     rows = []
     for method in CURES:
-        for c in (1,) if method == "none" else copies:
+        tried = [
+            c for c in copies if method != "replicate" or not isinstance(c, numbers.Integral) or c <= nodes
+        ]
+        for c in (1,) if method == "none" else tried:
             cure = hot_key_cure(keys, strategy, nodes, method, c, hot, alpha, read_fraction, **params)
             rows.append(
                 {

@@ -72,6 +72,7 @@ CONSISTENCY_SEQUENTIAL_MAX_OPS = 200  # classify() searches for a sequential ord
 
 # --- 03 sharding: partitioning schemes, imbalance, resharding, hot keys ---------
 SHARDING_NODES = 8  # nodes in the app's starting cluster
+SHARDING_APP_MAX_NODES = 64  # the app's nodes slider goes this far
 SHARDING_KEYS = 100_000  # keys in the app's data set (~60 ms per update on 2 cores)
 SHARDING_VNODES = 100  # tokens per node on the ring: load spread ~ 1/sqrt(vnodes) = 10%
 SHARDING_EPS = 0.25  # bounded loads: a node holds at most ceil((1 + eps) m / n) keys

@@ -6,10 +6,24 @@ from .. import config
 from ..ui.app import App
 from . import api, plots
 
-NODES_MAX = 64
-
 
 class ShardingApp(App):
+    """Pick a scheme, size the cluster, skew the traffic, add and remove nodes.
+
+    Shows the hash circle and who owns it, keys and requests per node (after
+    a change of cluster size, what that change moved, measured and in theory,
+    and which node received the keys), the traffic heat map, the fraction of
+    keys every scheme moves as the cluster grows, and the resharding timeline
+    of the chosen scheme. Everything it draws comes from
+    :func:`kit.sharding.explore`.
+
+    Parameters
+    ----------
+    **initial
+        Starting values of the controls: ``scheme``, ``nodes``, ``vnodes``,
+        ``keys``, ``alpha``, ``eps``.
+    """
+
     title = "Sharding: where do the keys go, and what moves when the cluster changes?"
 
     def __init__(self, **initial):
@@ -23,7 +37,9 @@ class ShardingApp(App):
                 value="ring",
                 description="scheme",
             ),
-            "nodes": w.IntSlider(value=config.SHARDING_NODES, min=1, max=NODES_MAX, description="nodes n"),
+            "nodes": w.IntSlider(
+                value=config.SHARDING_NODES, min=1, max=config.SHARDING_APP_MAX_NODES, description="nodes n"
+            ),
             "vnodes": w.IntSlider(
                 value=config.SHARDING_VNODES, min=1, max=1000, description="vnodes per node"
             ),

@@ -79,13 +79,18 @@ def test_kernels_run_as_plain_python_with_the_same_answers():
         "assert [sharding.jump_hash(k, 100) for k in range(5)] == [0, 55, 62, 8, 45]\n"
         "keys = np.arange(300)\n"
         "print([sharding.assign(keys, s, 4).tolist() for s in sharding.STRATEGIES])\n"
+        "print(repr(sharding.moved_theory('bounded', 4, 6, vnodes=3, eps=0.1)))\n"
     )
     env = {**os.environ, "NUMBA_DISABLE_JIT": "1"}
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     jitted = [sharding.assign(np.arange(300), s, 4).tolist() for s in sharding.STRATEGIES]
-    assert out.stdout.strip() == str(jitted)
+    placed, theory = out.stdout.split("\n")[:2]
+    assert placed == str(jitted)
+    assert float(theory) == pytest.approx(
+        sharding.moved_theory("bounded", 4, 6, vnodes=3, eps=0.1), rel=1e-12
+    )
     assert "Warning" not in out.stderr, out.stderr
 
 

@@ -408,7 +408,12 @@ def hot_key_cure(
     p = schemes.check_params(strategy, nodes, params)
     h = hashing.hash64(keys)
     hot = validate.integer("hot", hot, 0, h.size)
-    schemes.check_work("hot and copies", h.size + hot * copies, [nodes], [strategy])
+    if hot * copies > config.SHARDING_MAX_KEYS:  # sub-keys or replicas, each a placement in memory
+        raise ValueError(
+            f"hot x copies must be at most config.SHARDING_MAX_KEYS = {config.SHARDING_MAX_KEYS:,} "
+            f"(got {hot:,} x {copies:,})"
+        )
+    schemes.check_work("keys, hot and copies", h.size + hot * copies, [nodes], [strategy])
     owner = schemes.place(h, strategy, nodes, p)
     pmf = zipf_pmf(h.size, alpha)
     load = np.zeros(nodes)
@@ -463,6 +468,9 @@ def compare_cures(
     copies = list(copies)
     if not copies or len(copies) > 64:
         raise ValueError(f"copies must list 1 to 64 numbers of copies (got {len(copies)})")
+    keys = hashing.encode(keys)
+    runs = [nodes] * (1 + 2 * len(copies))  # every cure places every key once
+    schemes.check_work("keys and copies", keys.size, runs, [schemes.strategy_name(strategy, CURE_STRATEGIES)])
     rows = []
     for method in CURES:
         tried = [

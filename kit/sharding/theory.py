@@ -57,20 +57,29 @@ def bounded_fill_times(nodes: int, eps: float | None = None, vnodes: int | None 
     nodes = schemes.node_count(nodes)
     eps = schemes.slack(eps)
     r = schemes.ring(nodes, vnodes)
-    return kk.fluid_fill_times(r.arcs, r.owner, nodes, (1.0 + eps) / nodes)
+    _fluid_work("nodes and vnodes", r.tokens.size, nodes + 1)
+    return _fill_times(r, eps)
+
+
+def _fluid_work(names: str, tokens: int, passes: int) -> None:
+    """Refuse a fluid computation of ``passes`` sweeps over ``tokens`` beyond the placements limit."""
+    if tokens * passes > config.SHARDING_MAX_PLACEMENTS:
+        raise ValueError(
+            f"{names} ask for {tokens:,} tokens x {passes:,} passes, more than "
+            f"config.SHARDING_MAX_PLACEMENTS = {config.SHARDING_MAX_PLACEMENTS:,}"
+        )
+
+
+def _fill_times(r: schemes.Ring, eps: float) -> np.ndarray:
+    return kk.fluid_fill_times(r.arcs, r.owner, r.nodes, (1.0 + eps) / r.nodes)
 
 
 def _bounded_moved(n_before: int, n_after: int, eps: float, vnodes: int) -> float:
     small, big = sorted((n_before, n_after))
     r = schemes.ring(big, vnodes)
-    steps = small + big + 2
-    if r.tokens.size * steps > config.SHARDING_MAX_PLACEMENTS:
-        raise ValueError(
-            f"n_before, n_after and vnodes ask for {r.tokens.size:,} tokens x {steps} steps, more than "
-            f"config.SHARDING_MAX_PLACEMENTS = {config.SHARDING_MAX_PLACEMENTS:,}"
-        )
-    tau_all = bounded_fill_times(big, eps, vnodes)
-    tau_sub = bounded_fill_times(small, eps, vnodes)  # its ring's tokens are those of nodes < small
+    _fluid_work("n_before, n_after and vnodes", r.tokens.size, 2 * (small + big) + 3)  # fillings, then spans
+    tau_all = _fill_times(r, eps)
+    tau_sub = _fill_times(schemes.ring(small, vnodes), eps)  # its tokens are those of nodes < small
     times = np.unique(np.concatenate([[0.0, 1.0], tau_all[tau_all < 1], tau_sub[tau_sub < 1]]))
     return float(kk.fluid_moved(r.arcs, r.owner, r.owner < small, tau_all, tau_sub, times))
 

@@ -107,6 +107,7 @@ CONSISTENCY_SEQUENTIAL_MAX_OPS = 200  # classify() searches for a sequential ord
 
 # --- 03 sharding: partitioning schemes, imbalance, resharding, hot keys ---------
 SHARDING_NODES = 8  # nodes in the app's starting cluster
+SHARDING_APP_MAX_NODES = 64  # the app's nodes slider goes this far
 SHARDING_KEYS = 100_000  # keys in the app's data set (~60 ms per update on 2 cores)
 SHARDING_VNODES = 100  # tokens per node on the ring: load spread ~ 1/sqrt(vnodes) = 10%
 SHARDING_EPS = 0.25  # bounded loads: a node holds at most ceil((1 + eps) m / n) keys
@@ -120,6 +121,14 @@ SHARDING_CURVE_NODES = (1, 16)  # moved fraction vs cluster size: the sizes comp
 SHARDING_CURVE_KEYS = 10_000  # keys behind the app's moved-fraction curves (shape, not noise, matters)
 SHARDING_RING_PLOT_ARCS = 1500  # the ring figure draws at most this many arcs (then a sector of it)
 SHARDING_RING_PLOT_KEYS = 600  # keys drawn as dots on the ring figure
+# limits: a call estimates its work and memory first and refuses beyond these, naming the parameter
+SHARDING_MAX_NODES = 100_000  # cluster size
+SHARDING_MAX_KEYS = 20_000_000  # keys (or rows, or requests) in one call: ~50 bytes each at the peak, ~1 GB
+SHARDING_MAX_TOKENS = 2_000_000  # tokens on one ring, nodes x vnodes (~1 s to build)
+SHARDING_MAX_SCORES = 500_000_000  # rendezvous hashes every key on every node: keys x nodes (~3 s)
+SHARDING_MAX_RANGES = 50_000  # range partitions keep their ranges sorted: O(ranges^2) work at worst
+SHARDING_MAX_PLACEMENTS = 200_000_000  # keys placed in one call, over every cluster size it compares (~3 s)
+SHARDING_MAX_CELLS = 10_000_000  # windows x nodes of a traffic heat map (8 bytes each)
 
 
 # --- 04 caching: eviction, curves, write paths, stampedes, tiers ----------------

@@ -4,6 +4,7 @@ import bisect
 import heapq
 import itertools
 import math
+from fractions import Fraction
 
 
 def fanout_max(draws_per_trial: list[list[float]], ks: list[int]) -> list[list[float]]:
@@ -279,16 +280,62 @@ def ring_owner(points: list[tuple[int, int]], h: int) -> int:
     return points[j % len(points)][1]
 
 
+def bounded_capacity(m: int, n: int, eps: float) -> int:
+    """Mirrokni, Thorup & Zadimoghaddam's capacity: the least integer C with C n >= (1 + eps) m.
+
+    eps is the decimal it is written as; in integers, (1 + eps) = num / den.
+    """
+    c = 1 + Fraction(str(eps))
+    return -(-(c.numerator * m) // (c.denominator * n))
+
+
 def bounded(points: list[tuple[int, int]], hashes: list[int], n: int, capacity: int) -> list[int]:
-    tokens = [t for t, _ in points]
+    """Consistent hashing with bounded loads, as the paper states the process.
+
+    Balls are inserted one at a time in the given order; each goes to the
+    first bin, going clockwise from the ball, that holds fewer than
+    ``capacity`` balls (Mirrokni, Thorup & Zadimoghaddam, SODA 2018). A bin
+    with several points (virtual nodes) is met at the nearest of them. No
+    search structure: every bin's clockwise distance is computed, a point at
+    the ball's own position counting as a full turn ("strictly after").
+    """
+    nearest = {}
     load, out = [0] * n, []
     for h in hashes:
-        j = bisect.bisect_right(tokens, h) % len(points)
-        while load[points[j][1]] >= capacity:
-            j = (j + 1) % len(points)
-        out.append(points[j][1])
-        load[points[j][1]] += 1
+        for node in range(n):
+            nearest[node] = min(((p - h - 1) & MASK64) for p, i in points if i == node)
+        for node in sorted(range(n), key=nearest.__getitem__):
+            if load[node] < capacity:
+                load[node] += 1
+                out.append(node)
+                break
     return out
+
+
+def linear_probing_loads(points: list[tuple[int, int]], hashes: list[int], capacity: int) -> list[int]:
+    """Bin loads of bounded loads with one point per bin, without any order of the balls.
+
+    With one point per bin the process is linear probing with buckets of
+    size ``capacity``, whose final loads do not depend on the insertion
+    order: a bin keeps min(capacity, its own balls + the overflow of the bin
+    before it), around the circle until the overflow settles.
+    """
+    tokens = [t for t, _ in points]
+    arrivals = [0] * len(points)
+    for h in hashes:
+        arrivals[bisect.bisect_right(tokens, h) % len(points)] += 1
+    carry, loads = 0, [0] * len(points)
+    while True:  # turns round the circle until the carry into the first bin settles
+        entering = carry
+        for k, a in enumerate(arrivals):
+            loads[k] = min(capacity, a + carry)
+            carry = a + carry - loads[k]
+        if carry == entering:
+            break
+    by_node = [0] * len(points)
+    for (_, node), load in zip(points, loads, strict=True):
+        by_node[node] = load
+    return by_node
 
 
 def rendezvous(h: int, n: int) -> int:

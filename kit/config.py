@@ -178,24 +178,36 @@ CACHING_DB_SERVICE_MS = 2.0  # mean replica service time (exponential)
 
 # --- 05 sagas: distributed transactions without 2PC ---------------------------------
 SAGAS_RUNS = 10_000  # saga executions per simulate() call
-SAGAS_APP_RUNS = 4_000  # per mode in the app (orchestration, choreography, 2PC: ~100 ms)
-SAGAS_MAX_RUNS = 5_000_000  # the most runs one call accepts
+SAGAS_APP_RUNS = 4_000  # runs per protocol behind the app (orchestration, choreography, 2PC)
 SAGAS_ACTION_MS = 50.0  # median latency of a step whose Step gives none
 SAGAS_SIGMA = 0.5  # log-space spread of a latency given as a plain median in ms
 SAGAS_TIMEOUT_MS = 1_000.0  # how long a caller waits for one attempt
-SAGAS_ATTEMPTS = 3  # tries per step (and per compensation) unless a Step says otherwise
-SAGAS_BACKOFF_BASE_MS = 50.0  # first backoff; doubles per retry up to the cap
+SAGAS_ATTEMPTS = 3  # tries per step unless a Step says otherwise (max_retries = attempts - 1)
+SAGAS_BACKOFF = "full_jitter"  # a kit.core.policies.BACKOFFS name (Brooker 2015)
+SAGAS_BACKOFF_BASE_S = 0.05  # the first retry waits this (before jitter), then x multiplier per retry
 SAGAS_BACKOFF_MULTIPLIER = 2.0
-SAGAS_BACKOFF_CAP_MS = 2_000.0
-SAGAS_JITTER = "full"  # "none", "full" or "equal" (Brooker 2015)
-SAGAS_FORWARD_ATTEMPTS = 50  # a retriable step (after the pivot) is retried up to this many times
+SAGAS_BACKOFF_CAP_S = 2.0
+SAGAS_PERSIST_ATTEMPTS = 50  # what must eventually succeed (a retriable step, a compensation,
+#   a 2PC decision) is tried up to this many times; a run that exhausts them is stuck
 SAGAS_NETWORK_MS = 2.0  # median one-way network delay between services
 SAGAS_BROKER_MS = 10.0  # median delivery delay through the message broker
 SAGAS_REDELIVER_MS = 500.0  # broker resends an unacknowledged delivery after this
 SAGAS_DOWNTIME_MS = 5_000.0  # mean time for a crashed coordinator or service to come back
+SAGAS_REPAIR_MS = 600_000.0  # a person settles a stuck saga this long after it got stuck
 SAGAS_APP_PERMANENT_SHARE = 0.1  # app: share of compensation failures that are for good (stuck)
 SAGAS_TRACE_RUNS = 20  # runs whose event trace a simulation keeps
 SAGAS_TRACE_ROWS = 400  # rows of trace kept per run (more are dropped, flagged truncated)
+SAGAS_ISOLATION_RUNS = 20_000  # sagas in the concurrent stream of anomalies()
+SAGAS_ISOLATION_RATE = 20.0  # sagas started per second in that stream
+SAGAS_ISOLATION_KEYS = 100  # records per service the stream's steps pick from
+# limits: a call beyond one is refused with a message naming the parameter
+SAGAS_MAX_RUNS = 2_000_000  # runs of one call
+SAGAS_MAX_STEPS = 100  # steps of one saga
+SAGAS_MAX_STEP_RUNS = 20_000_000  # runs x steps of one call (work; ~1 s per 5 million)
+SAGAS_MAX_BYTES = 500_000_000  # memory one call may take for its results
+SAGAS_MAX_TRACE_RUNS = 1_000  # runs one trace() keeps
+SAGAS_MAX_KEYS = 10_000_000  # records per service in anomalies()
+SAGAS_MAX_CONFLICT_PAIRS = 50_000_000  # expected overlapping write pairs anomalies() scans
 
 
 # --- queueing core (kit.queueing: used by 06 reliability and later labs) ------

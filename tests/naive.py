@@ -20,8 +20,39 @@ def heap_order(events: list[tuple[float, int, int]]) -> list[tuple[float, int, i
 
 
 # --- 05 sagas ---------------------------------------------------------------------------
-# An orchestrated saga, one run at a time, in plain Python with its own random stream.
-# Written from the model's rules, not from the kernel: the two must agree in distribution.
+# Written from the model's rules (kit/sagas docstrings), not from the kernel: the two must agree.
+
+
+def saga_outcome_probabilities(saga, persist):
+    """(P(every step succeeds), E[action attempts]) by enumerating every attempt's outcome.
+
+    Each attempt of a step is ok (1 - p - q), a transient failure (p: try again while attempts
+    remain) or a permanent one (q: stop); groups run in order and a failed group stops the saga.
+    """
+
+    def step(s, attempts):
+        p, q = s.p_fail, s.p_permanent
+
+        def walk(k, prob):  # attempt k is made with probability prob; returns (P(ok), E[attempts])
+            ok = prob * (1 - p - q)
+            tries = prob * k * (1 - p - q) + prob * k * q  # the step ends at attempt k
+            if k == attempts:
+                return ok, tries + prob * k * p  # out of attempts
+            more_ok, more_tries = walk(k + 1, prob * p)
+            return ok + more_ok, tries + more_tries
+
+        return walk(1, 1.0)
+
+    reach, total = 1.0, 0.0
+    for group in saga.groups:
+        p_group = 1.0
+        for s in group:
+            attempts = s.attempts if s.kind != "retriable" else max(s.attempts, persist)
+            ok, tries = step(s, attempts)
+            total += reach * tries
+            p_group *= ok
+        reach *= p_group
+    return reach, total
 
 
 def _draw(dist, rng):
@@ -36,72 +67,68 @@ def _draw(dist, rng):
     raise NotImplementedError(type(dist).__name__)
 
 
-def _backoff(retry, k, rng):
-    wait = min(retry.cap_ms, retry.base_ms * retry.multiplier ** (k - 1))
-    if retry.jitter == "full":
+def _backoff_ms(retry, k, rng):
+    """Wait before retry k (1, 2, ...): the first waits base, then x multiplier, up to cap (ms)."""
+    wait = 1e3 * min(retry.cap_s, retry.base_s * retry.multiplier ** (k - 1))
+    if retry.backoff == "full_jitter":
         return rng.uniform(0.0, wait)
-    if retry.jitter == "equal":
+    if retry.backoff == "equal_jitter":
         return wait / 2 + rng.uniform(0.0, wait / 2)
-    return wait
+    if retry.backoff == "exponential":
+        return wait
+    raise NotImplementedError(retry.backoff)
 
 
-def saga_run(saga, faults, rng, forward_attempts):
-    """One orchestrated run: (outcome, latency_ms, messages, retries, duplicates)."""
+def saga_run(saga, faults, rng, persist):
+    """One orchestrated run: (outcome, latency_ms, messages, retries, duplicates, crashes)."""
     effects = {s.name: 0 for s in saga.steps}
     first = {}  # when each step first took effect
     busy = {s.name: 0.0 for s in saga.steps}
-    tally = {"messages": 0, "retries": 0}
-
-    def crash_or(t_from, t_to):
-        if rng.random() < faults.crash_p:
-            return t_from + rng.random() * (t_to - t_from) + _draw(faults.downtime, rng)
-        return None
+    tally = {"messages": 0, "retries": 0, "crashes": 0}
 
     def call(step, t, undo):
-        """Send one command; the participant acts; the caller sees (time, what) or a crash."""
+        """Send one command; the participant acts; the caller sees (time, what)."""
         tally["messages"] += 1
         lost = rng.random() < faults.loss_p
         arrive = t + _draw(faults.network, rng)
-        done = arrive + _draw(step.compensation_latency if undo else step.action, rng)
+        work = _draw(step.compensation_latency if undo else step.action, rng)
         u = rng.random()
         if lost:
-            what, reply = "timeout", float("inf")
+            return t + step.timeout_ms, "timeout"
+        if undo:
+            done = max(arrive, busy[step.name]) + work  # after every attempt of the action there
+            q, p = faults.comp_permanent_p, faults.comp_fail_p
+            what = "permanent" if u < q else "failed" if u < q + p else "ok"
+        elif step.idempotent and effects[step.name]:
+            what, done = "ok", max(arrive + work, first[step.name])  # answered once the original is done
         else:
-            done = max(done, busy[step.name] + (done - arrive)) if undo else done
-            busy[step.name] = max(busy[step.name], done)
-            if undo:
-                q, p = faults.comp_permanent_p, faults.comp_fail_p
-                what = "permanent" if u < q else "failed" if u < q + p else "ok"
-            elif step.idempotent and effects[step.name]:
-                what, done = "ok", max(done, first[step.name])  # answered once the original is done
-            else:
-                q, p = step.p_permanent, step.p_fail
-                what = "permanent" if u < q else "failed" if u < q + p else "ok"
-                if what == "ok":
-                    effects[step.name] += 1
-                    first[step.name] = min(first.get(step.name, done), done)
-            tally["messages"] += 1
-            reply = done + _draw(faults.network, rng)
-            if rng.random() < faults.loss_p:
-                reply = float("inf")
-        if reply - t > step.timeout_ms:
-            what, reply = "timeout", t + step.timeout_ms
-        back = crash_or(t, reply)
-        return (back, "crash") if back is not None else (reply, what)
+            done = arrive + work
+            q, p = step.p_permanent, step.p_fail
+            what = "permanent" if u < q else "failed" if u < q + p else "ok"
+            if what == "ok":
+                effects[step.name] += 1
+                first[step.name] = min(first.get(step.name, done), done)
+        busy[step.name] = max(busy[step.name], done)
+        tally["messages"] += 1
+        reply = done + _draw(faults.network, rng)
+        if rng.random() < faults.loss_p or reply - t > step.timeout_ms:
+            return t + step.timeout_ms, "timeout"
+        return reply, what
 
     def run(step, t, undo):
-        limit = step.retry.attempts
-        if step.kind == "retriable" and not undo:
-            limit = max(limit, forward_attempts)
-        maybe, tries, resend = False, 0, False
+        """Attempts with retries; the coordinator may crash before handling each outcome."""
+        limit = (
+            persist if undo else max(step.attempts, persist) if step.kind == "retriable" else step.attempts
+        )
+        maybe, tries = False, 0
         while True:
-            if tries or resend:
-                tally["retries"] += 1
-            if tries and not resend:
-                t += _backoff(step.retry, tries, rng)
             t, what = call(step, t, undo)
-            resend = what == "crash"
-            if resend:
+            if rng.random() < faults.crash_p:  # before it handles the outcome: it resends after recovery
+                tally["crashes"] += 1
+                if faults.stay_down_p and rng.random() < faults.stay_down_p:
+                    return t, "gone"
+                t += _draw(faults.downtime, rng)
+                tally["retries"] += 1
                 maybe = True
                 continue
             tries += 1
@@ -109,7 +136,9 @@ def saga_run(saga, faults, rng, forward_attempts):
                 return t, "ok"
             maybe = maybe or what == "timeout"
             if what == "permanent" or tries >= limit:
-                return t, ("unknown" if maybe else "failed") if not undo else "failed"
+                return t, "failed" if undo or not maybe else "unknown"
+            tally["retries"] += 1
+            t += _backoff_ms(step.retry, tries, rng)
 
     t, done, failed_at = 0.0, [], None
     for gi, group in enumerate(saga.groups):
@@ -122,7 +151,7 @@ def saga_run(saga, faults, rng, forward_attempts):
     outcome = "committed"
     if failed_at is not None:
         outcome = "compensated"
-        if any(s.kind != "compensatable" for _, s, _ in done):
+        if any(s.kind != "compensatable" or what == "gone" for _, s, what in done):
             outcome = "stuck"
         else:
             for gi in range(failed_at, -1, -1):
@@ -132,7 +161,40 @@ def saga_run(saga, faults, rng, forward_attempts):
                     outcome = "stuck"
                     break
     duplicates = sum(max(n - 1, 0) for n in effects.values())
-    return outcome, t, tally["messages"], tally["retries"], duplicates
+    return outcome, t, tally["messages"], tally["retries"], duplicates, tally["crashes"]
+
+
+def saga_anomalies(writes, semantic_lock=False):
+    """Dirty reads, lost updates and refused writes of concurrent sagas, from the definitions.
+
+    ``writes``: (key, t, undone, restored, settle, saga) per effect; undone is when the effect
+    goes away (inf: never), restored when a compensation put the before-image back (inf: none).
+    A write reads dirty data if another saga wrote the same key before it and undoes that write
+    after it. A restore erases every write of another saga made between the restored write and
+    the restore whose own effect still stood then. With a semantic lock, a write is refused while
+    another saga's accepted write on the key is not settled; refused writes do not happen.
+    """
+    dirty = lost = refused = 0
+    by_key = {}
+    for w in sorted(writes, key=lambda w: (w[0], w[1])):
+        by_key.setdefault(w[0], []).append(w)
+    for ws in by_key.values():
+        if semantic_lock:
+            accepted = []
+            for w in ws:
+                if any(a[5] != w[5] and a[1] < w[1] < a[4] for a in accepted):
+                    refused += 1
+                else:
+                    accepted.append(w)
+            continue
+        for _, t, _, _, _, saga in ws:
+            dirty += any(a[5] != saga and a[1] < t < a[2] != math.inf for a in ws)
+        for _, a_t, _, a_restored, _, a_saga in ws:
+            if a_restored != math.inf:
+                lost += sum(
+                    1 for _, t, u, _, _, s in ws if s != a_saga and a_t < t < a_restored and u > a_restored
+                )
+    return dirty, lost, refused
 
 
 # --- 03 sharding ---------------------------------------------------------------------------

@@ -30,7 +30,6 @@ PENDING = {  # topics whose docstrings are being brought to the rules: skipped, 
     "fanout",
     "queueing",
     "reliability",
-    "sagas",
 }
 
 

@@ -129,8 +129,8 @@ def warm() -> None:
     trace = zipf(50, 0.9, 400, seed=0)
     sized = with_sizes(trace, Constant(2.0), seed=0)
     for policy in POLICIES:
-        simulate(trace, policy, 10)
-        simulate(sized, policy, 20, by="bytes")
+        simulate(trace, policy, 40)
+        simulate(sized, policy, 60, by="bytes")
     lru_mrc(trace)
     lru_mrc(sized, by="bytes")
     che_curves(trace.popularity, capacity_grid(trace, 4))

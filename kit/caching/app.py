@@ -36,7 +36,7 @@ class EvictionApp(App):
         n = config.CACHING_APP_OBJECTS
         trace = api.workload(workload, n, config.CACHING_APP_REQUESTS, alpha, seed=config.SEED)
         capacities = api.capacity_grid(trace, config.CACHING_APP_POINTS, low=0.005)
-        capacity = max(10, round(size * n))
+        capacity = max(20, round(size * n))
         curves = api.compare(trace, capacities)
         che = None if trace.popularity is None else api.che_curves(trace.popularity, capacities)
         race = api.policy_race(trace, capacity, windows=config.CACHING_APP_WINDOWS)

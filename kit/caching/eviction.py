@@ -93,9 +93,31 @@ def _check_setup(trace, policy: str, by: str) -> tuple[Trace, str, str]:
     return trace, policy, by
 
 
-def _check_capacity(policy: str, capacity) -> int:
-    smallest = getattr(POLICIES[policy], "MIN_CAPACITY", 1)
-    return validate.integer("capacity", capacity, smallest, 2**62)
+def _smallest_capacity(trace: Trace, policy: str, by: str) -> tuple[int, str]:
+    """The least capacity at which ``policy`` can store an object of ``trace``, and why.
+
+    A policy may define ``min_capacity(object_size)`` (S3-FIFO: its small
+    queue, 10% of the cache, must hold the object); otherwise any capacity of
+    at least 1 will do.
+    """
+    rule = getattr(POLICIES[policy], "min_capacity", None)
+    if rule is None:
+        return 1, ""
+    object_size = int(trace.sizes.min()) if by == "bytes" and len(trace) else 1
+    why = f": {POLICIES[policy].MIN_CAPACITY_REASON}"
+    if by == "bytes":
+        why += f" (the smallest here is {object_size} bytes)"
+    return rule(object_size), why
+
+
+def _check_capacity(trace: Trace, policy: str, capacity, by: str) -> int:
+    smallest, why = _smallest_capacity(trace, policy, by)
+    capacity = validate.integer("capacity", capacity, 1, 2**62)
+    if capacity < smallest:
+        raise ValueError(
+            f"capacity must be at least {smallest} {by} for {policy!r}{why} (got capacity={capacity})"
+        )
+    return capacity
 
 
 def _arrays(trace: Trace, policy: str):
@@ -154,7 +176,7 @@ def simulate(
     True
     """
     trace, policy, by = _check_setup(trace, policy, by)
-    capacity = _check_capacity(policy, capacity)
+    capacity = _check_capacity(trace, policy, capacity, by)
     window = validate.integer("window", len(trace) if window is None else window, 1) if len(trace) else 1
     sizes, future = _arrays(trace, policy)
     kernel = POLICIES[policy].simulate
@@ -220,11 +242,14 @@ def miss_ratio_curve(
     trace, policy, by = _check_setup(trace, policy, by)
     capacities = capacity_grid(trace, by=by) if capacities is None else np.atleast_1d(capacities)
     caps = [validate.integer("capacity", c, 1, 2**62) for c in capacities]
-    smallest = getattr(POLICIES[policy], "MIN_CAPACITY", 1)
-    caps = [c for c in caps if c >= smallest]  # e.g. S3-FIFO needs 10: its curve starts there
+    smallest, why = _smallest_capacity(trace, policy, by)
+    caps = [c for c in caps if c >= smallest]  # e.g. S3-FIFO by objects needs 20: its curve starts there
     if not caps:
         listed = [int(c) for c in capacities]
-        raise ValueError(f"capacity must be at least {smallest} for {policy!r} (got capacities={listed})")
+        raise ValueError(
+            f"capacities must include one of at least {smallest} {by} for {policy!r}{why} "
+            f"(got capacities={listed})"
+        )
     seed = resolve_seed(seed)
     sizes, future = _arrays(trace, policy)
     kernel = POLICIES[policy].simulate

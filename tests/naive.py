@@ -1,6 +1,7 @@
 """Slow, obvious reference implementations that fast kernels are tested against."""
 
 import bisect
+import functools
 import heapq
 import itertools
 import math
@@ -377,6 +378,34 @@ def belady(keys, sizes, capacity):
         return max(stored, key=lambda k: when[k])
 
     return _cache_loop(keys, sizes, capacity, note, victim, note, stored)
+
+
+def most_hits(keys, sizes, capacity):
+    """The most hits any policy could get, by trying every choice of victims (tiny traces only).
+
+    A miss admits the object if it fits the cache at all, after evicting any set of cached
+    objects that makes room (more choices than a policy has: it stops evicting once it fits).
+    Objects keep the size of the request that admitted them.
+    """
+
+    @functools.cache
+    def best(i, cached):  # cached: frozenset of (key, stored size)
+        if i == len(keys):
+            return 0
+        k, s = keys[i], sizes[i]
+        if k in {key for key, _ in cached}:
+            return 1 + best(i + 1, cached)
+        if s > capacity:
+            return best(i + 1, cached)
+        used = sum(size for _, size in cached)
+        options = []
+        for r in range(len(cached) + 1):
+            for victims in itertools.combinations(sorted(cached), r):
+                if used - sum(size for _, size in victims) + s <= capacity:
+                    options.append(best(i + 1, (cached - frozenset(victims)) | {(k, s)}))
+        return max(options)
+
+    return best(0, frozenset())
 
 
 def s3fifo(keys, sizes, capacity, as_run=True):

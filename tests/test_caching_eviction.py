@@ -264,6 +264,26 @@ def test_belady_is_optimal_and_everyone_pays_cold_misses(seed, capacity):
             assert caching.simulate(trace, policy, capacity, seed=seed).misses >= opt >= distinct
 
 
+@given(st.lists(st.integers(0, 4), min_size=1, max_size=11), st.integers(1, 4))
+@settings(max_examples=80, deadline=None)
+def test_belady_gets_the_most_hits_any_policy_could_with_equal_sizes(keys, capacity):
+    """Against an exhaustive search over every choice of victims, not against another policy."""
+    trace = caching.Trace.from_keys(keys)
+    assert caching.simulate(trace, "belady", capacity).hits == naive.most_hits(keys, [1] * len(keys), capacity)
+
+
+def test_belady_by_bytes_is_a_heuristic():
+    """To fit C (3 bytes) in a cache of 4 holding A (1) and B (3), Belady evicts A, whose next use is
+    furthest, which frees too little, then B as well; keeping A and evicting B alone (as LFU does)
+    gets one hit more, and no policy gets more than that."""
+    keys, sizes = list("AABCBA"), [1, 1, 3, 3, 3, 1]
+    trace = caching.Trace.from_keys(keys, sizes)
+    belady = caching.simulate(trace, "belady", 4, by="bytes").hits
+    lfu = caching.simulate(trace, "lfu", 4, by="bytes").hits
+    assert (belady, lfu, naive.most_hits(keys, sizes, 4)) == (1, 2, 2)
+    assert caching.simulate(trace, "belady", 3).hits == naive.most_hits(keys, [1] * 6, 3)  # by objects
+
+
 @pytest.mark.parametrize("policy", list(POLICIES))
 def test_a_cache_holding_everything_misses_only_cold(policy):
     trace = caching.zipf(300, 0.7, 5_000, seed=4)

@@ -229,7 +229,7 @@ def miss_ratio_curve(
     random numbers: a smoother curve). Capacities below a policy's minimum
     (S3-FIFO: 10) are left out of its curve.
 
-    Returns a DataFrame with columns ``policy, capacity, miss_ratio,
+    Returns a DataFrame with columns ``policy, by, capacity, miss_ratio,
     byte_miss_ratio, hits, misses, byte_misses``.
 
     Example
@@ -267,6 +267,7 @@ def miss_ratio_curve(
     return pd.DataFrame(
         {
             "policy": policy,
+            "by": by,
             "capacity": np.array(caps, dtype=np.int64),
             "miss_ratio": (n - hits) / max(n, 1),
             "byte_miss_ratio": (total_bytes - hit_bytes) / max(total_bytes, 1),

@@ -52,8 +52,12 @@ def colour(policy: str) -> str:
     return theme.PALETTE[list(POLICIES).index(policy) % len(theme.PALETTE)]
 
 
-def _label(policy: str) -> str:
-    return getattr(POLICIES.get(policy), "LABEL", policy)
+def _label(policy: str, by: str = "objects") -> str:
+    """The policy's label; by bytes its own if it has one (Belady is optimal only by objects)."""
+    module = POLICIES.get(policy)
+    if by == "bytes" and hasattr(module, "LABEL_BYTES"):
+        return module.LABEL_BYTES
+    return getattr(module, "LABEL", policy)
 
 
 def _line(policy: str, highlight: str | None) -> dict:
@@ -73,7 +77,7 @@ def hit_ratio_curves(
     ``che``: a :func:`che_curves` table, drawn as black lines (the Che
     approximation for LRU and its FIFO/RANDOM counterpart).
     """
-    unit = "objects"
+    unit = curves.by.iloc[0] if "by" in curves and len(curves) else "objects"
     fig = theme.figure(
         title=title,
         xaxis=dict(title=f"cache size ({unit})", type="log"),
@@ -85,7 +89,7 @@ def hit_ratio_curves(
             x=part.capacity,
             y=1.0 - part.miss_ratio,
             mode="lines+markers",
-            name=_label(policy),
+            name=_label(policy, unit),
             line=_line(policy, highlight),
             marker=dict(size=5),
             opacity=1.0 if highlight in (None, policy) else 0.55,
@@ -114,7 +118,7 @@ def race(results: dict, highlight: str | None = None) -> go.Figure:
             x=frame.request,
             y=frame.hit_ratio,
             mode="lines",
-            name=f"{_label(policy)} {result.hit_ratio:.1%}",
+            name=f"{_label(policy, result.by)} {result.hit_ratio:.1%}",
             line=_line(policy, highlight),
             opacity=1.0 if highlight in (None, policy) else 0.55,
         )

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kit import caching
 from kit.caching import POLICIES
-from kit.core.rng import LogNormal, zipf_pmf
+from kit.core.rng import Constant, LogNormal, zipf_pmf
 from tests import naive
 from tests.conftest import fixture_path
 
@@ -204,6 +204,28 @@ def test_exact_lru_curve_equals_simulation_at_every_capacity(seed, n_objects, n_
     assert np.array_equal(curve.miss_ratio.to_numpy(), hits.miss_ratio.to_numpy())
 
 
+@given(
+    st.lists(st.integers(0, 12), min_size=1, max_size=150),
+    st.lists(st.integers(1, 40), min_size=13, max_size=13),
+    st.lists(st.integers(1, 90), min_size=1, max_size=6),
+)
+@settings(max_examples=60, deadline=None)
+def test_lru_byte_curve_is_exact_even_below_the_largest_object(keys, object_sizes, capacities):
+    """An object larger than a capacity is never admitted there, so it evicts nothing: the curve
+    leaves it out at that capacity rather than count its bytes in everyone's stack distance."""
+    trace = caching.Trace.from_keys(keys, [object_sizes[k] for k in keys])
+    curve = caching.lru_mrc(trace, by="bytes", capacities=capacities)
+    simulated = caching.miss_ratio_curve(trace, "lru", capacities, by="bytes")
+    assert curve.capacity.tolist() == simulated.capacity.tolist()
+    assert curve.miss_ratio.tolist() == simulated.miss_ratio.tolist()
+
+
+def test_lru_byte_curve_refuses_objects_that_change_size():
+    trace = caching.Trace.from_keys([1, 1, 2], [10, 90, 10])
+    with pytest.raises(ValueError, match="trace must keep one size per object for lru_mrc by bytes"):
+        caching.lru_mrc(trace, by="bytes", capacities=[50])
+
+
 def test_stack_distances_survive_many_compactions():
     """The Fenwick tree renumbers its slots every ~2 x objects requests; distances must not drift."""
     trace = caching.zipf(20, 0.5, 5_000, seed=3)
@@ -269,7 +291,9 @@ def test_belady_is_optimal_and_everyone_pays_cold_misses(seed, capacity):
 def test_belady_gets_the_most_hits_any_policy_could_with_equal_sizes(keys, capacity):
     """Against an exhaustive search over every choice of victims, not against another policy."""
     trace = caching.Trace.from_keys(keys)
-    assert caching.simulate(trace, "belady", capacity).hits == naive.most_hits(keys, [1] * len(keys), capacity)
+    assert caching.simulate(trace, "belady", capacity).hits == naive.most_hits(
+        keys, [1] * len(keys), capacity
+    )
 
 
 def test_belady_by_bytes_is_a_heuristic():
@@ -427,13 +451,32 @@ def test_random_agrees_with_libcachesim_statistically(cloud_bin):
         (lambda t: caching.simulate(t, "lru", 10, by="bytes"), "by='bytes' needs object sizes"),
         (lambda t: caching.simulate([1, 2], "lru", 10), "trace must be a kit.caching Trace"),
         (lambda t: caching.simulate(t, "lru", 10, window=0), "window must be an integer"),
-        (lambda t: caching.miss_ratio_curve(t, "s3fifo", [2, 5]), "capacities must include one of at least 20"),
+        (
+            lambda t: caching.miss_ratio_curve(t, "s3fifo", [2, 5]),
+            "capacities must include one of at least 20",
+        ),
         (lambda t: caching.lru_mrc(t, by="bytes"), "by='bytes' needs object sizes"),
         (lambda t: caching.capacity_grid(t, points=1), "points must be an integer"),
         (lambda t: caching.che_lru([], 10), "popularity must be a non-empty vector"),
         (lambda t: caching.che_lru([0.5, -0.1], 10), "popularity must be a non-empty vector"),
         (lambda t: caching.che_lru([0.5, 0.5], -1), "capacity must be between 0"),
         (lambda t: caching.compare(t, [10], policies=[]), "policies must name at least one"),
+        (lambda t: caching.compare(t, [10], policies=["lru", "mru"]), "policy must be one of"),
+        (
+            lambda t: caching.miss_ratio_curve(t, "lru", []),
+            r"capacities must list at least one .*capacities=\[\]",
+        ),
+        (lambda t: caching.miss_ratio_curve(t, "lru", [[10, 20]]), "capacities must list"),
+        (lambda t: caching.miss_ratio_curve(t, "lru", range(20_000)), "config.CACHING_MAX_CAPACITIES"),
+        (lambda t: caching.capacity_grid(t, low=float("nan")), "low must be a number"),
+        (lambda t: caching.capacity_grid(t, low=2.0), "low must be between"),
+        (
+            lambda t: caching.simulate(caching.with_sizes(t, Constant(5.0)), "s3fifo", 50, by="bytes"),
+            "capacity must be at least 60 bytes for 's3fifo'.*smallest here is 5 bytes",
+        ),
+        (lambda t: caching.che_lru(zipf_pmf(10**4, 1.0), range(20_000)), "config.CACHING_MAX_CHE_CELLS"),
+        (lambda t: caching.che_lru([0.5, 0.5], float("nan")), "capacity must be between"),
+        (lambda t: caching.policy_race(t, 20, windows=0), "windows must be an integer"),
     ],
 )
 def test_bad_input_names_the_parameter(call, message):

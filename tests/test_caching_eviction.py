@@ -461,7 +461,7 @@ def test_random_agrees_with_libcachesim_statistically(cloud_bin):
         (lambda t: caching.che_lru([0.5, -0.1], 10), "popularity must be a non-empty vector"),
         (lambda t: caching.che_lru([0.5, 0.5], -1), "capacity must be between 0"),
         (lambda t: caching.compare(t, [10], policies=[]), "policies must name at least one"),
-        (lambda t: caching.compare(t, [10], policies=["lru", "mru"]), "policy must be one of"),
+        (lambda t: caching.compare(t, [10], policies=["lru", "mru"]), "policies must be one of"),
         (
             lambda t: caching.miss_ratio_curve(t, "lru", []),
             r"capacities must list at least one .*capacities=\[\]",

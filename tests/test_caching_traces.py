@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kit import caching
-from kit.caching import _kernels
+from kit.caching import _kernels as kk
 from kit.caching.traces import ORACLE_GENERAL
 from kit.core.rng import Constant, zipf_pmf
 from tests.conftest import fixture_path
@@ -124,7 +124,7 @@ def test_load_trace_input_checks(tmp_path):
 @settings(max_examples=80, deadline=None)
 def test_dense_ids_are_first_appearance_order_on_both_paths(keys, narrow):
     keys = np.array([k % 50 for k in keys] if narrow else keys, dtype=np.int64)  # narrow: direct addressing
-    ids, labels = _kernels.dense_ids(keys)
+    ids, labels = kk.dense_ids(keys)
     _, first = np.unique(keys, return_index=True)
     order = keys[np.sort(first)]
     assert labels.tolist() == order.tolist()
@@ -133,7 +133,7 @@ def test_dense_ids_are_first_appearance_order_on_both_paths(keys, narrow):
 
 def test_dense_ids_survive_table_growth():
     keys = np.random.default_rng(1).integers(-(2**62), 2**62, 300_000)
-    ids, labels = _kernels.dense_ids(np.concatenate([keys, keys[::-1]]))
+    ids, labels = kk.dense_ids(np.concatenate([keys, keys[::-1]]))
     assert labels.size == np.unique(keys).size and np.array_equal(labels[ids[: keys.size]], keys)
 
 

@@ -35,13 +35,9 @@ def expected_requests(rate: float, duration_s: float) -> float:
     return mean + 10 * math.sqrt(mean) + 100
 
 
-def dist(name: str, value, setting: str, sigma: float) -> Dist:
+def dist(value, setting: str, sigma: float) -> Dist:
     """A latency distribution in ms: ``value``, or a log-normal whose median is ``config.<setting>``."""
-    if value is None:
-        return LogNormal.from_median(getattr(config, setting), sigma)
-    if not isinstance(value, Dist):
-        raise ValueError(f"{name} must be a kit distribution such as latency(5.0) (got {value!r})")
-    return value
+    return LogNormal.from_median(getattr(config, setting), sigma) if value is None else value
 
 
 def percentile(x: np.ndarray, q: float) -> float:
@@ -71,6 +67,32 @@ def positive_array(name: str, values, allow_inf: bool = False) -> np.ndarray:
     return a
 
 
+def check_fields(record, rules: dict) -> None:
+    """Check each field of a frozen settings ``record`` that is set (not None), keeping the cleaned value.
+
+    ``rules[name](name, value)`` returns the cleaned value or raises naming ``name``.
+    """
+    for name, rule in rules.items():
+        value = getattr(record, name)
+        if value is not None:
+            object.__setattr__(record, name, rule(name, value))
+
+
+def filled(record, defaults: dict):
+    """``record`` with each unset field that ``defaults`` names taken from ``kit.config`` (read now)."""
+    unset = {
+        name: getattr(config, setting) for name, setting in defaults.items() if getattr(record, name) is None
+    }
+    return replace(record, **unset)
+
+
+def is_dist(name: str, value) -> Dist:
+    """``value`` if it is a kit distribution, else a ValueError naming ``name``."""
+    if not isinstance(value, Dist):
+        raise ValueError(f"{name} must be a kit distribution such as latency(5.0) (got {value!r})")
+    return value
+
+
 def settings_with(cls, settings, overrides: dict):
     """``settings`` (a ``cls`` record; None = every field from ``kit.config``) with ``overrides`` applied.
 
@@ -88,8 +110,3 @@ def settings_with(cls, settings, overrides: dict):
                 f"{name} is not a setting of {cls.__name__}; the settings are {', '.join(names)}"
             )
     return replace(settings, **overrides)
-
-
-def default(value, setting: str):
-    """``value``, or ``config.<setting>`` (read now) when it is None."""
-    return getattr(config, setting) if value is None else value

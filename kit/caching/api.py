@@ -18,7 +18,7 @@ import pandas as pd
 from ..core import validate
 from ..core.rng import Constant, derive_seed, resolve_seed
 from . import _kernels as kk
-from ._checks import budget, expected_requests
+from ._checks import budget, expected_requests, positive_array
 from .eviction import (
     BY,
     SimResult,
@@ -26,6 +26,7 @@ from .eviction import (
     compare,
     lru_mrc,
     miss_ratio_curve,
+    policy_names,
     simulate,
     stack_distances,
 )
@@ -100,7 +101,7 @@ def _sweep_budget(name: str, runs: int, strategy: str, overrides: dict) -> None:
 
 
 def ttl_sweep(
-    ttls, strategy: str = "write-around", invalidation: str = "ttl", seed=None, **overrides
+    ttls, strategy: str = "write-around", invalidation: str = "ttl", seed: int | None = None, **overrides
 ) -> pd.DataFrame:
     """:func:`serve` at each TTL: one row per TTL with the measured quantities.
 
@@ -126,7 +127,7 @@ def ttl_sweep(
     >>> bool(table.stale_fraction.is_monotonic_increasing)
     True
     """
-    listed = np.asarray(ttls, dtype=object).ravel()
+    listed = positive_array("ttls", ttls, allow_inf=True).ravel()
     if listed.size == 0:
         raise ValueError(f"ttls must list at least one TTL in seconds (got ttls={ttls!r})")
     strategy = validate.choice("strategy", strategy, STRATEGIES)
@@ -139,7 +140,7 @@ def ttl_sweep(
     return pd.DataFrame(rows)
 
 
-def strategy_table(invalidation: str = "delete", seed=None, **overrides) -> pd.DataFrame:
+def strategy_table(invalidation: str = "delete", seed: int | None = None, **overrides) -> pd.DataFrame:
     """:func:`serve` for every write strategy on the same seed: one row each.
 
     Parameters
@@ -166,7 +167,12 @@ def strategy_table(invalidation: str = "delete", seed=None, **overrides) -> pd.D
 
 
 def policy_race(
-    trace: Trace, capacity: int, policies=None, windows: int = 40, by: str = "objects", seed=None
+    trace: Trace,
+    capacity: int,
+    policies=None,
+    windows: int = 40,
+    by: str = "objects",
+    seed: int | None = None,
 ) -> dict:
     """Policies on one trace at one capacity, with the hit ratio per window of requests.
 
@@ -190,7 +196,7 @@ def policy_race(
     """
     trace = check_trace(trace)
     windows = validate.integer("windows", windows, 1, 100_000)
-    names = [policies] if isinstance(policies, str) else list(POLICIES if policies is None else policies)
+    names = policy_names(policies)
     budget("policies", len(names) * len(trace), "CACHING_MAX_SIMULATED", "requests to simulate")
     window = max(1, -(-len(trace) // windows))
     return {p: simulate(trace, p, capacity, by=by, seed=seed, window=window) for p in names}

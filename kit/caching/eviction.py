@@ -157,7 +157,22 @@ def _check_capacities(trace: Trace, capacities, by: str, runs: int = 1) -> np.nd
         raise ValueError(f"capacities must list at least one capacity (got capacities={capacities!r})")
     budget("capacities", listed.size, "CACHING_MAX_CAPACITIES", "capacities in one curve")
     budget("capacities", listed.size * runs * len(trace), "CACHING_MAX_SIMULATED", "requests to simulate")
-    return np.array([validate.integer("capacity", c, 1, 2**62) for c in listed.ravel()], dtype=np.int64)
+    return np.array([validate.integer("capacities", c, 1, 2**62) for c in listed.ravel()], dtype=np.int64)
+
+
+def policy_names(policies) -> list[str]:
+    """``policies`` as a list of keys of :data:`POLICIES` (None: all; one name: that one)."""
+    if policies is None:
+        return list(POLICIES)
+    if isinstance(policies, str):
+        policies = [policies]
+    if not isinstance(policies, list | tuple | np.ndarray) or not len(policies):
+        raise ValueError(
+            f"policies must name at least one policy of {list(POLICIES)} (got policies={policies!r})"
+        )
+    for policy in policies:
+        validate.choice("policies", policy, POLICIES)
+    return list(policies)
 
 
 def _arrays(trace: Trace, policy: str):
@@ -386,11 +401,7 @@ def compare(
     """
     trace = check_trace(trace)
     by = _check_by(trace, by)
-    policies = [policies] if isinstance(policies, str) else list(POLICIES if policies is None else policies)
-    if not policies:
-        raise ValueError("policies must name at least one policy (got policies=[])")
-    for policy in policies:
-        validate.choice("policy", policy, POLICIES)
+    policies = policy_names(policies)
     capacities = _check_capacities(trace, capacities, by, runs=len(policies))
     frames = [miss_ratio_curve(trace, p, capacities, by, seed, workers) for p in policies]
     return pd.concat(frames, ignore_index=True)

@@ -31,14 +31,24 @@ return one if a write commits while the read is on its way), ``ttl``
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..core import validate
 from ..core.rng import Dist, LogNormal, resolve_seed, zipf_pmf
 from . import _paths_kernels as kk
-from ._checks import budget, default, dist, expected_requests, nonnegative_array, percentile, settings_with
+from ._checks import (
+    budget,
+    check_fields,
+    dist,
+    expected_requests,
+    filled,
+    is_dist,
+    nonnegative_array,
+    percentile,
+    settings_with,
+)
 
 STRATEGIES = {
     "cache-aside": kk.CACHE_ASIDE,
@@ -124,6 +134,9 @@ class ServeSettings:
     db_read_latency: Dist | None = None
     db_write_latency: Dist | None = None
     max_requests: int | None = None
+
+    def __post_init__(self):
+        check_fields(self, _SERVE_RULES)
 
 
 @dataclass(frozen=True)
@@ -243,45 +256,68 @@ class ServeResult:
         }
 
 
+def _ttl(name: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ValueError(f"{name} must be a positive number of seconds or math.inf (got {name}={value!r})")
+    return float(value)
+
+
+_SERVE_RULES = {
+    "n_keys": lambda n, v: validate.integer(n, v, 1),
+    "alpha": lambda n, v: validate.number(n, v, 0.0, 5.0),
+    "read_rate": lambda n, v: validate.number(n, v, 0.0),
+    "write_rate": lambda n, v: validate.number(n, v, 0.0),
+    "ttl_s": _ttl,
+    "delay_ms": lambda n, v: validate.number(n, v, 0.0),
+    "loss": validate.probability,
+    "flush_interval_s": lambda n, v: validate.number(n, v, 1e-6),
+    "batch": lambda n, v: validate.integer(n, v, 1, kk.BATCH_CODE - 1),
+    "crash_at_s": lambda n, v: validate.number(n, v, 0.0),
+    "duration_s": lambda n, v: validate.number(n, v, 1e-3),
+    "warmup_s": lambda n, v: validate.number(n, v, 0.0),
+    "cache_latency": is_dist,
+    "db_read_latency": is_dist,
+    "db_write_latency": is_dist,
+    "max_requests": lambda n, v: validate.integer(n, v, 1),
+}
+_SERVE_DEFAULTS = {
+    "n_keys": "CACHING_KEYS",
+    "alpha": "CACHING_KEY_ALPHA",
+    "read_rate": "CACHING_READ_RATE",
+    "write_rate": "CACHING_WRITE_RATE",
+    "ttl_s": "CACHING_TTL_S",
+    "delay_ms": "CACHING_INVALIDATION_DELAY_MS",
+    "loss": "CACHING_INVALIDATION_LOSS",
+    "flush_interval_s": "CACHING_FLUSH_INTERVAL_S",
+    "batch": "CACHING_FLUSH_BATCH",
+    "duration_s": "CACHING_DURATION_S",
+    "warmup_s": "CACHING_WARMUP_S",
+    "max_requests": "CACHING_MAX_REQUESTS",
+}
+
+
 def resolve_serve(settings: ServeSettings, strategy: str) -> ServeSettings:
-    """Every field of ``settings`` checked and filled from ``kit.config``; the expected work in budget."""
-    s = settings
-    n_keys = validate.integer("n_keys", default(s.n_keys, "CACHING_KEYS"), 1)
-    budget("n_keys", n_keys, "CACHING_MAX_KEYS", "keys")
-    read_rate = validate.number("read_rate", default(s.read_rate, "CACHING_READ_RATE"), 0.0)
-    write_rate = validate.number("write_rate", default(s.write_rate, "CACHING_WRITE_RATE"), 0.0)
-    if read_rate + write_rate <= 0:
+    """``settings`` with every unset field from ``kit.config``, the fields checked together and the
+    expected work in budget (``max_requests`` becomes the run's bound)."""
+    s = filled(settings, _SERVE_DEFAULTS)
+    budget("n_keys", s.n_keys, "CACHING_MAX_KEYS", "keys")
+    if s.read_rate + s.write_rate <= 0:
         raise ValueError("read_rate and write_rate cannot both be 0: nothing would happen")
-    ttl_s = default(s.ttl_s, "CACHING_TTL_S")
-    if isinstance(ttl_s, bool) or not (isinstance(ttl_s, int | float) and ttl_s > 0):
-        raise ValueError(f"ttl_s must be a positive number of seconds or math.inf (got ttl_s={ttl_s!r})")
-    duration_s = validate.number("duration_s", default(s.duration_s, "CACHING_DURATION_S"), 1e-3)
-    warmup_s = validate.number("warmup_s", default(s.warmup_s, "CACHING_WARMUP_S"), 0.0, duration_s)
-    crash = math.inf if s.crash_at_s is None else validate.number("crash_at_s", s.crash_at_s, 0.0, duration_s)
+    if s.warmup_s > s.duration_s:
+        raise ValueError(f"warmup_s must be between 0 and duration_s={s.duration_s:g} (got {s.warmup_s:g})")
+    crash = math.inf if s.crash_at_s is None else s.crash_at_s
+    if crash < math.inf and crash > s.duration_s:
+        raise ValueError(f"crash_at_s must be between 0 and duration_s={s.duration_s:g} (got {crash:g})")
     if crash < math.inf and strategy != "write-behind":
         raise ValueError("crash_at_s applies to write-behind only: the other strategies write synchronously")
-    expected = expected_requests(read_rate + write_rate, duration_s)
-    budget("duration_s", expected, "CACHING_MAX_REQUESTS", f"requests at {read_rate + write_rate:g}/s")
-    bound = validate.integer("max_requests", default(s.max_requests, "CACHING_MAX_REQUESTS"), 1)
-    return ServeSettings(
-        n_keys=n_keys,
-        alpha=validate.number("alpha", default(s.alpha, "CACHING_KEY_ALPHA"), 0.0, 5.0),
-        read_rate=read_rate,
-        write_rate=write_rate,
-        ttl_s=float(ttl_s),
-        delay_ms=validate.number("delay_ms", default(s.delay_ms, "CACHING_INVALIDATION_DELAY_MS"), 0.0),
-        loss=validate.probability("loss", default(s.loss, "CACHING_INVALIDATION_LOSS")),
-        flush_interval_s=validate.number(
-            "flush_interval_s", default(s.flush_interval_s, "CACHING_FLUSH_INTERVAL_S"), 1e-6
-        ),
-        batch=validate.integer("batch", default(s.batch, "CACHING_FLUSH_BATCH"), 1, kk.BATCH_CODE - 1),
-        crash_at_s=crash,
-        duration_s=duration_s,
-        warmup_s=warmup_s,
-        cache_latency=dist("cache_latency", s.cache_latency, "CACHING_LATENCY_MS", 0.3),
-        db_read_latency=dist("db_read_latency", s.db_read_latency, "CACHING_DB_READ_MS", 0.5),
-        db_write_latency=dist("db_write_latency", s.db_write_latency, "CACHING_DB_WRITE_MS", 0.5),
-        max_requests=int(min(bound, expected)),
+    expected = expected_requests(s.read_rate + s.write_rate, s.duration_s)
+    budget("duration_s", expected, "CACHING_MAX_REQUESTS", f"requests at {s.read_rate + s.write_rate:g}/s")
+    return replace(
+        s,
+        cache_latency=dist(s.cache_latency, "CACHING_LATENCY_MS", 0.3),
+        db_read_latency=dist(s.db_read_latency, "CACHING_DB_READ_MS", 0.5),
+        db_write_latency=dist(s.db_write_latency, "CACHING_DB_WRITE_MS", 0.5),
+        max_requests=int(min(s.max_requests, expected)),
     )
 
 
@@ -352,7 +388,7 @@ def serve(
         loss=s.loss,
         flush_interval_s=s.flush_interval_s,
         batch=s.batch,
-        crash_at_s=s.crash_at_s,
+        crash_at_s=math.inf if s.crash_at_s is None else s.crash_at_s,
         cache_spec=s.cache_latency.spec,
         read_spec=s.db_read_latency.spec,
         write_spec=s.db_write_latency.spec,

@@ -10,7 +10,7 @@ serving the stale value while one request revalidates (RFC 5861).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -20,9 +20,11 @@ from ..core.rng import Dist, resolve_seed
 from . import _stampede_kernels as kk
 from ._checks import (
     budget,
-    default,
+    check_fields,
     dist,
     expected_requests,
+    filled,
+    is_dist,
     nonnegative_array,
     percentile,
     positive_array,
@@ -72,6 +74,9 @@ class StampedeSettings:
     bin_s: float | None = None
     cache_latency: Dist | None = None
     max_requests: int | None = None
+
+    def __post_init__(self):
+        check_fields(self, _STAMPEDE_RULES)
 
 
 @dataclass(frozen=True)
@@ -169,26 +174,40 @@ class StampedeResult:
         }
 
 
+_STAMPEDE_RULES = {
+    "rate": lambda n, v: validate.number(n, v, 1e-6),
+    "ttl_s": lambda n, v: validate.number(n, v, 1e-6, 1e9),
+    "recompute": is_dist,
+    "beta": lambda n, v: validate.number(n, v, 0.0, 1e3),
+    "max_stale_s": lambda n, v: validate.number(n, v, 0.0),
+    "duration_s": lambda n, v: validate.number(n, v, 1e-3),
+    "bin_s": lambda n, v: validate.number(n, v, 1e-6),
+    "cache_latency": is_dist,
+    "max_requests": lambda n, v: validate.integer(n, v, 1),
+}
+_STAMPEDE_DEFAULTS = {
+    "rate": "CACHING_HOT_RATE",
+    "ttl_s": "CACHING_HOT_TTL_S",
+    "beta": "CACHING_XFETCH_BETA",
+    "max_stale_s": "CACHING_MAX_STALE_S",
+    "duration_s": "CACHING_STAMPEDE_DURATION_S",
+    "bin_s": "CACHING_STAMPEDE_BIN_S",
+    "max_requests": "CACHING_MAX_REQUESTS",
+}
+
+
 def resolve_stampede(settings: StampedeSettings) -> StampedeSettings:
-    """Every field of ``settings`` checked and filled from ``kit.config``; the expected work in budget."""
-    s = settings
-    rate = validate.number("rate", default(s.rate, "CACHING_HOT_RATE"), 1e-6)
-    duration_s = validate.number("duration_s", default(s.duration_s, "CACHING_STAMPEDE_DURATION_S"), 1e-3)
-    bin_s = validate.number("bin_s", default(s.bin_s, "CACHING_STAMPEDE_BIN_S"), 1e-6)
-    expected = expected_requests(rate, duration_s)
-    budget("duration_s", expected, "CACHING_MAX_REQUESTS", f"requests at rate={rate:g}/s")
-    budget("bin_s", duration_s / bin_s, "CACHING_MAX_BINS", f"time bins over duration_s={duration_s:g}")
-    bound = validate.integer("max_requests", default(s.max_requests, "CACHING_MAX_REQUESTS"), 1)
-    return StampedeSettings(
-        rate=rate,
-        ttl_s=validate.number("ttl_s", default(s.ttl_s, "CACHING_HOT_TTL_S"), 1e-6, 1e9),
-        recompute=dist("recompute", s.recompute, "CACHING_RECOMPUTE_MS", 0.3),
-        beta=validate.number("beta", default(s.beta, "CACHING_XFETCH_BETA"), 0.0, 1e3),
-        max_stale_s=validate.number("max_stale_s", default(s.max_stale_s, "CACHING_MAX_STALE_S"), 0.0),
-        duration_s=duration_s,
-        bin_s=bin_s,
-        cache_latency=dist("cache_latency", s.cache_latency, "CACHING_LATENCY_MS", 0.3),
-        max_requests=int(min(bound, expected)),
+    """``settings`` with every unset field from ``kit.config`` and the expected work in budget
+    (``max_requests`` becomes the run's bound)."""
+    s = filled(settings, _STAMPEDE_DEFAULTS)
+    expected = expected_requests(s.rate, s.duration_s)
+    budget("duration_s", expected, "CACHING_MAX_REQUESTS", f"requests at rate={s.rate:g}/s")
+    budget("bin_s", s.duration_s / s.bin_s, "CACHING_MAX_BINS", f"time bins over duration_s={s.duration_s:g}")
+    return replace(
+        s,
+        recompute=dist(s.recompute, "CACHING_RECOMPUTE_MS", 0.3),
+        cache_latency=dist(s.cache_latency, "CACHING_LATENCY_MS", 0.3),
+        max_requests=int(min(s.max_requests, expected)),
     )
 
 

@@ -58,15 +58,15 @@ def _check_popularity(popularity) -> np.ndarray:
     return p / p.sum()
 
 
-def _check_capacity(capacity, p: np.ndarray) -> np.ndarray:
+def _check_capacity(name: str, capacity, p: np.ndarray) -> np.ndarray:
     try:
         C = np.atleast_1d(np.asarray(capacity, dtype=float))
     except (TypeError, ValueError):
         raise ValueError(
-            f"capacity must be a number or an array of numbers (got capacity={capacity!r})"
+            f"{name} must be a number or an array of numbers (got {name}={capacity!r})"
         ) from None
-    validate.in_range("capacity", C, 0.0, np.inf)
-    budget("capacity", C.size * p.size, "CACHING_MAX_CHE_CELLS", "objects x capacities")
+    validate.in_range(name, C, 0.0, np.inf)
+    budget(name, C.size * p.size, "CACHING_MAX_CHE_CELLS", "objects x capacities")
     return C
 
 
@@ -94,7 +94,7 @@ def characteristic_time(popularity, capacity, kind: str = "lru") -> np.ndarray:
     """
     kind = validate.choice("kind", kind, ("lru", "fifo"))
     p = _check_popularity(popularity)
-    C = _check_capacity(capacity, p)
+    C = _check_capacity("capacity", capacity, p)
     T = np.full(C.shape, np.inf)
     solve = C < p.size  # at C >= N every object fits: T = inf, hit ratio 1
     if not solve.any():
@@ -177,7 +177,7 @@ def che_curves(popularity, capacities) -> pd.DataFrame:
         Columns ``capacity``, ``lru`` (:func:`che_lru`) and ``fifo``
         (:func:`che_fifo`), hit ratios.
     """
-    caps = _check_capacity(capacities, _check_popularity(popularity))
+    caps = _check_capacity("capacities", capacities, _check_popularity(popularity))
     return pd.DataFrame(
         {"capacity": caps, "lru": che_lru(popularity, caps), "fifo": che_fifo(popularity, caps)}
     )

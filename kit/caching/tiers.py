@@ -10,7 +10,7 @@ decides how many requests pay for the slower tiers behind it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from .. import config
 from ..core import validate
 from ..core.rng import Dist, Exponential, resolve_seed, zipf_pmf
 from . import _tiers_kernels as kk
-from ._checks import budget, default, dist, expected_requests, percentile, settings_with
+from ._checks import budget, check_fields, dist, expected_requests, filled, is_dist, percentile, settings_with
 
 ROUTING = {"random": kk.RANDOM_REPLICA, "least-loaded": kk.LEAST_LOADED}
 TIER_NAMES = ("edge", "app cache", "database")
@@ -69,6 +69,9 @@ class TierSettings:
     duration_s: float | None = None
     warmup_s: float | None = None
     max_requests: int | None = None
+
+    def __post_init__(self):
+        check_fields(self, _TIER_RULES)
 
 
 @dataclass(frozen=True)
@@ -153,38 +156,51 @@ class TierResult:
         }
 
 
+_TIER_RULES = {
+    "n_keys": lambda n, v: validate.integer(n, v, 1),
+    "alpha": lambda n, v: validate.number(n, v, 0.0, 5.0),
+    "rate": lambda n, v: validate.number(n, v, 1e-6),
+    "edge_capacity": lambda n, v: validate.integer(n, v, 0),
+    "app_capacity": lambda n, v: validate.integer(n, v, 0),
+    "replicas": lambda n, v: validate.integer(n, v, 1, 1000),
+    "routing": lambda n, v: validate.choice(n, v, ROUTING),
+    "edge_rtt": is_dist,
+    "origin_rtt": is_dist,
+    "app_latency": is_dist,
+    "db_service": is_dist,
+    "duration_s": lambda n, v: validate.number(n, v, 1e-3),
+    "warmup_s": lambda n, v: validate.number(n, v, 0.0),
+    "max_requests": lambda n, v: validate.integer(n, v, 1),
+}
+_TIER_DEFAULTS = {
+    "n_keys": "CACHING_TIER_KEYS",
+    "alpha": "CACHING_TIER_ALPHA",
+    "rate": "CACHING_TIER_RATE",
+    "edge_capacity": "CACHING_EDGE_CAPACITY",
+    "app_capacity": "CACHING_APP_CAPACITY",
+    "replicas": "CACHING_REPLICAS",
+    "duration_s": "CACHING_TIER_DURATION_S",
+    "warmup_s": "CACHING_TIER_WARMUP_S",
+    "max_requests": "CACHING_MAX_REQUESTS",
+}
+
+
 def resolve_tiers(settings: TierSettings) -> TierSettings:
-    """Every field of ``settings`` checked and filled from ``kit.config``; the expected work in budget."""
-    s = settings
-    n_keys = validate.integer("n_keys", default(s.n_keys, "CACHING_TIER_KEYS"), 1)
-    budget("n_keys", n_keys, "CACHING_MAX_KEYS", "keys")
-    rate = validate.number("rate", default(s.rate, "CACHING_TIER_RATE"), 1e-6)
-    duration_s = validate.number("duration_s", default(s.duration_s, "CACHING_TIER_DURATION_S"), 1e-3)
-    warmup_s = default(s.warmup_s, "CACHING_TIER_WARMUP_S")
-    warmup_s = validate.number("warmup_s", warmup_s, 0.0, duration_s * (1 - 1e-9))
-    expected = expected_requests(rate, duration_s)
-    budget("duration_s", expected, "CACHING_MAX_REQUESTS", f"requests at rate={rate:g}/s")
-    bound = validate.integer("max_requests", default(s.max_requests, "CACHING_MAX_REQUESTS"), 1)
-    db_service = Exponential(config.CACHING_DB_SERVICE_MS) if s.db_service is None else s.db_service
-    if not isinstance(db_service, Dist):
-        raise ValueError(
-            f"db_service must be a kit distribution such as Exponential(2.0) (got {db_service!r})"
-        )
-    return TierSettings(
-        n_keys=n_keys,
-        alpha=validate.number("alpha", default(s.alpha, "CACHING_TIER_ALPHA"), 0.0, 5.0),
-        rate=rate,
-        edge_capacity=validate.integer("edge_capacity", default(s.edge_capacity, "CACHING_EDGE_CAPACITY"), 0),
-        app_capacity=validate.integer("app_capacity", default(s.app_capacity, "CACHING_APP_CAPACITY"), 0),
-        replicas=validate.integer("replicas", default(s.replicas, "CACHING_REPLICAS"), 1, 1000),
-        routing=validate.choice("routing", s.routing, ROUTING),
-        edge_rtt=dist("edge_rtt", s.edge_rtt, "CACHING_EDGE_RTT_MS", 0.3),
-        origin_rtt=dist("origin_rtt", s.origin_rtt, "CACHING_ORIGIN_RTT_MS", 0.3),
-        app_latency=dist("app_latency", s.app_latency, "CACHING_APP_LOOKUP_MS", 0.3),
-        db_service=db_service,
-        duration_s=duration_s,
-        warmup_s=warmup_s,
-        max_requests=int(min(bound, expected)),
+    """``settings`` with every unset field from ``kit.config`` and the expected work in budget
+    (``max_requests`` becomes the run's bound)."""
+    s = filled(settings, _TIER_DEFAULTS)
+    budget("n_keys", s.n_keys, "CACHING_MAX_KEYS", "keys")
+    if s.warmup_s >= s.duration_s:
+        raise ValueError(f"warmup_s must be below duration_s={s.duration_s:g} (got {s.warmup_s:g})")
+    expected = expected_requests(s.rate, s.duration_s)
+    budget("duration_s", expected, "CACHING_MAX_REQUESTS", f"requests at rate={s.rate:g}/s")
+    return replace(
+        s,
+        edge_rtt=dist(s.edge_rtt, "CACHING_EDGE_RTT_MS", 0.3),
+        origin_rtt=dist(s.origin_rtt, "CACHING_ORIGIN_RTT_MS", 0.3),
+        app_latency=dist(s.app_latency, "CACHING_APP_LOOKUP_MS", 0.3),
+        db_service=Exponential(config.CACHING_DB_SERVICE_MS) if s.db_service is None else s.db_service,
+        max_requests=int(min(s.max_requests, expected)),
     )
 
 

@@ -121,7 +121,7 @@ class Trace:
             budget("labels", labels.size, "CACHING_MAX_OBJECTS", "objects")
             object.__setattr__(self, "labels", labels)
         if self.popularity is not None:
-            p = np.asarray(self.popularity, dtype=float)
+            p = np.asarray(self.popularity, dtype=float) if _numeric(self.popularity) else np.empty(())
             if p.shape != self.labels.shape or not np.all(np.isfinite(p)) or (p.size and p.min() < 0):
                 raise ValueError("popularity must give each object a probability >= 0 (one per id)")
             object.__setattr__(self, "popularity", p)
@@ -255,8 +255,8 @@ def load_trace(path, format: str | None = None, name: str | None = None) -> Trac
     ``traceReader/``). A csv header row is recognised when its size field is not
     a number, or its key is one of ``key, id, obj_id, object, object_id, obj``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import tempfile, os
     >>> p = os.path.join(tempfile.mkdtemp(), "t.txt")
     >>> _ = open(p, "w").write("a\\nb\\na\\n")

@@ -160,7 +160,7 @@ def test_s3fifo_promotes_what_was_hit_twice_in_small():
     0 moves to M, 1 goes to G (evicted). Object 21 evicts 2 to G. Then 0 hits in M, and 1 misses
     (a ghost, it is readmitted into M), so a second request for 1 hits.
     """
-    keys = list(range(20)) + [0, 0, 1, 20, 21, 0, 1, 1]
+    keys = [*range(20), 0, 0, 1, 20, 21, 0, 1, 1]
     r = caching.simulate(caching.Trace(keys), "s3fifo", 20, window=1)
     assert r.hits_per_window[20:].tolist() == [1, 1, 1, 0, 0, 1, 0, 1]
 

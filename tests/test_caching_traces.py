@@ -171,7 +171,7 @@ def test_a_trace_refuses_what_is_not_dense_ids_and_byte_counts(keys, sizes, mess
 def test_a_file_that_is_not_utf8_text_is_named(tmp_path):
     for name, data in (("t.txt", b"a\nb\n\xff\xfe\nc\n"), ("t.csv", b"a,1\n\xff,2\n")):
         (tmp_path / name).write_bytes(data)
-        with pytest.raises(ValueError, match="path must be a UTF-8 text trace: .* not UTF-8"):
+        with pytest.raises(ValueError, match=r"path must be a UTF-8 text trace: .* not UTF-8"):
             caching.load_trace(tmp_path / name)
 
 
@@ -182,7 +182,9 @@ def test_trace_files_beyond_the_limits_are_refused_before_reading(tmp_path, monk
     _records([1, 2, 3], [1, 1, 1]).tofile(tmp_path / "t.bin")
     monkeypatch.setattr(config, "CACHING_MAX_TRACE_FILE_BYTES", 4)
     monkeypatch.setattr(config, "CACHING_MAX_TRACE_REQUESTS", 2)
-    with pytest.raises(ValueError, match="path asks for 6 bytes of txt text, beyond config.CACHING_MAX_TRACE_FILE"):
+    with pytest.raises(
+        ValueError, match=r"path asks for 6 bytes of txt text, beyond config\.CACHING_MAX_TRACE"
+    ):
         caching.load_trace(tmp_path / "t.txt")
     with pytest.raises(ValueError, match="path asks for 3 requests in one trace"):
         caching.load_trace(tmp_path / "t.bin")

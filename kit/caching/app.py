@@ -137,13 +137,15 @@ class WritePathApp(App):
         }
 
     def compute(self, invalidation, write_rate, ttl_s, flush_interval_s):
+        # long enough for several flushes: a run shorter than the flush interval never flushes
+        duration_s = max(config.CACHING_APP_DURATION_S, config.CACHING_APP_FLUSHES * flush_interval_s)
         return api.strategy_table(
             invalidation,
             write_rate=write_rate,
             ttl_s=ttl_s,
             flush_interval_s=flush_interval_s,
-            duration_s=config.CACHING_APP_DURATION_S,
-            warmup_s=config.CACHING_APP_DURATION_S / 5,
+            duration_s=duration_s,
+            warmup_s=duration_s / 5,
             seed=config.SEED,
         )
 

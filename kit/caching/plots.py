@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -33,14 +35,22 @@ _SIDE_LEGEND = dict(orientation="v", x=1.02, xanchor="left", y=1.0, yanchor="top
 
 
 def _plain(fig: go.Figure) -> go.Figure:
-    """Trace data as plain lists: numpy arrays in a figure make its JSON ambiguous to compare."""
+    """Trace data as plain lists: numpy arrays in a figure make its JSON ambiguous to compare.
+
+    A NaN (a percentile of no requests, say) becomes None, a gap: NaN is not
+    JSON, and a FigureWidget fails to send it to the browser.
+    """
     for trace in fig.data:
         for axis in ("x", "y", "text"):
             value = getattr(trace, axis, None)
             if value is not None and not isinstance(value, str):
                 setattr(trace, axis, None)  # else plotly keeps a numpy array's type for the new value
-                setattr(trace, axis, np.asarray(value).tolist())
+                setattr(trace, axis, [None if _is_nan(v) else v for v in np.asarray(value).tolist()])
     return fig
+
+
+def _is_nan(v) -> bool:
+    return isinstance(v, float) and math.isnan(v)
 
 
 def colour(policy: str) -> str:
@@ -135,9 +145,10 @@ def stampede_timeline(results: list[StampedeResult]) -> go.Figure:
     )
     for j, r in enumerate(results):
         frame = r.timeline()
+        frame = frame[frame.recomputes > 0]  # a log axis has no 0: bins without recomputes are left out
         fig.add_scatter(
             x=frame.t_s,
-            y=np.where(frame.recomputes > 0, frame.recomputes, np.nan),
+            y=frame.recomputes,
             mode="markers",
             name=f"{r.protection}: {r.db_load_per_s:.2g}/s, up to {r.max_concurrent} at once",
             line=dict(color=theme.PALETTE[j % len(theme.PALETTE)]),

@@ -47,6 +47,7 @@ from ._checks import (
     is_dist,
     nonnegative_array,
     percentile,
+    positive_array,
     settings_with,
 )
 
@@ -445,9 +446,7 @@ def ttl_hit_ratio(rate, ttl_s, write_rate=0.0):
     """
     r = nonnegative_array("rate", rate)
     w = nonnegative_array("write_rate", write_rate)
-    T = nonnegative_array("ttl_s", ttl_s, allow_inf=True)
-    if (T == 0).any():
-        raise ValueError("ttl_s must be > 0 (got ttl_s=0)")
+    T = positive_array("ttl_s", ttl_s, allow_inf=True)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         life = np.where(w > 0, -np.expm1(-w * T) / np.where(w > 0, w, 1.0), T)
         x = np.where(r > 0, r * life, 0.0)
@@ -478,10 +477,8 @@ def ttl_stale_fraction(write_rate, ttl_s):
     Jung, Berger & Balakrishnan, INFOCOM 2003 (the renewal argument).
     """
     w = nonnegative_array("write_rate", write_rate)
-    T = nonnegative_array("ttl_s", ttl_s, allow_inf=True)
-    if (T == 0).any():
-        raise ValueError("ttl_s must be > 0 (got ttl_s=0)")
-    x = np.where(w > 0, w * T, 0.0)  # no writes: never stale, whatever the TTL
+    T = positive_array("ttl_s", ttl_s, allow_inf=True)
     with np.errstate(invalid="ignore", divide="ignore"):
+        x = np.where(w > 0, w * T, 0.0)  # no writes: never stale, whatever the TTL
         out = np.where(np.isinf(x), 1.0, np.where(x > 0, 1.0 + np.expm1(-x) / np.where(x > 0, x, 1.0), 0.0))
     return float(out) if out.ndim == 0 else out

@@ -6,8 +6,14 @@
 - eviction: :data:`POLICIES`, :func:`simulate`, :func:`miss_ratio_curve`,
   :func:`compare`, :func:`lru_mrc`, :func:`stack_distances`;
 - theory: :func:`che_lru`, :func:`che_fifo`, :func:`characteristic_time`;
-- write paths, TTL, invalidation: :func:`serve`, :func:`ttl_sweep`;
-- stampedes: :func:`stampede`; tiers: :func:`tiers`.
+- write paths, TTL, invalidation: :func:`serve` (:class:`ServeSettings`),
+  :func:`ttl_sweep`, :func:`strategy_table`;
+- stampedes: :func:`stampede` (:class:`StampedeSettings`); tiers: :func:`tiers`
+  (:class:`TierSettings`).
+
+Every function checks its arguments and its expected work against the
+``CACHING_MAX_*`` limits of ``kit.config`` before starting, and refuses with a
+message naming the parameter.
 """
 
 from __future__ import annotations

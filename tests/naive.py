@@ -467,7 +467,7 @@ def s3fifo(keys, sizes, capacity, as_run=True):
             if freq[t] > 1:
                 M.append(t)
                 used["M"] += size[t]
-                freq[t] = 0  # the text: "its access bits are cleared during the move"
+                freq[t] = 0  # the text clears the access bits of an object it moves
                 if not as_run and used["M"] > main:
                     evict_m()
             else:

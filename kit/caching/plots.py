@@ -150,7 +150,7 @@ def stampede_timeline(results: list[StampedeResult]) -> go.Figure:
             x=frame.t_s,
             y=frame.recomputes,
             mode="markers",
-            name=f"{r.protection}: {r.db_load_per_s:.2g}/s, up to {r.max_concurrent} at once",
+            name=f"{r.label}: {r.db_load_per_s:.2g}/s, up to {r.max_concurrent} at once",
             line=dict(color=theme.PALETTE[j % len(theme.PALETTE)]),
             marker=dict(size=6),
         )
@@ -159,7 +159,7 @@ def stampede_timeline(results: list[StampedeResult]) -> go.Figure:
 
 def stampede_latency(results: list[StampedeResult]) -> go.Figure:
     """p50 and p99 latency and the fraction of requests served stale, per protection."""
-    names = [r.protection for r in results]
+    names = [r.label for r in results]
     fig = theme.figure(
         title="What each protection costs the users",
         xaxis=dict(title="protection"),

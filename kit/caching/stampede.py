@@ -89,6 +89,8 @@ class StampedeResult:
         A key of :data:`PROTECTIONS`.
     rate, ttl_s, duration_s, bin_s : float
         The run's request rate (per second), TTL, length and bin width (seconds).
+    beta : float
+        XFetch's eagerness in this run (used by "xfetch" only).
     start_s, latency_ms, outcome : array
         Per request: arrival (s), latency (ms), and 0 (fresh value), 1 (stale
         value) or 2 (waited on a recompute).
@@ -112,6 +114,7 @@ class StampedeResult:
     ttl_s: float
     duration_s: float
     bin_s: float
+    beta: float
     start_s: np.ndarray
     latency_ms: np.ndarray
     outcome: np.ndarray
@@ -127,6 +130,11 @@ class StampedeResult:
     def db_load_per_s(self) -> float:
         """Recomputes (database queries) per second."""
         return self.recomputes / self.duration_s
+
+    @property
+    def label(self) -> str:
+        """The protection, with XFetch's beta."""
+        return f"xfetch (β={self.beta:g})" if self.protection == "xfetch" else self.protection
 
     @property
     def waited_fraction(self) -> float:
@@ -287,6 +295,7 @@ def stampede(
         ttl_s=s.ttl_s,
         duration_s=s.duration_s,
         bin_s=s.bin_s,
+        beta=s.beta,
         start_s=start,
         latency_ms=lat,
         outcome=outcome,

@@ -5,6 +5,7 @@ import functools
 import heapq
 import itertools
 import math
+from fractions import Fraction
 
 
 def fanout_max(draws_per_trial: list[list[float]], ks: list[int]) -> list[list[float]]:
@@ -218,16 +219,62 @@ def ring_owner(points: list[tuple[int, int]], h: int) -> int:
     return points[j % len(points)][1]
 
 
+def bounded_capacity(m: int, n: int, eps: float) -> int:
+    """Mirrokni, Thorup & Zadimoghaddam's capacity: the least integer C with C n >= (1 + eps) m.
+
+    eps is the decimal it is written as; in integers, (1 + eps) = num / den.
+    """
+    c = 1 + Fraction(str(eps))
+    return -(-(c.numerator * m) // (c.denominator * n))
+
+
 def bounded(points: list[tuple[int, int]], hashes: list[int], n: int, capacity: int) -> list[int]:
-    tokens = [t for t, _ in points]
+    """Consistent hashing with bounded loads, as the paper states the process.
+
+    Balls are inserted one at a time in the given order; each goes to the
+    first bin, going clockwise from the ball, that holds fewer than
+    ``capacity`` balls (Mirrokni, Thorup & Zadimoghaddam, SODA 2018). A bin
+    with several points (virtual nodes) is met at the nearest of them. No
+    search structure: every bin's clockwise distance is computed, a point at
+    the ball's own position counting as a full turn ("strictly after").
+    """
+    nearest = {}
     load, out = [0] * n, []
     for h in hashes:
-        j = bisect.bisect_right(tokens, h) % len(points)
-        while load[points[j][1]] >= capacity:
-            j = (j + 1) % len(points)
-        out.append(points[j][1])
-        load[points[j][1]] += 1
+        for node in range(n):
+            nearest[node] = min(((p - h - 1) & MASK64) for p, i in points if i == node)
+        for node in sorted(range(n), key=nearest.__getitem__):
+            if load[node] < capacity:
+                load[node] += 1
+                out.append(node)
+                break
     return out
+
+
+def linear_probing_loads(points: list[tuple[int, int]], hashes: list[int], capacity: int) -> list[int]:
+    """Bin loads of bounded loads with one point per bin, without any order of the balls.
+
+    With one point per bin the process is linear probing with buckets of
+    size ``capacity``, whose final loads do not depend on the insertion
+    order: a bin keeps min(capacity, its own balls + the overflow of the bin
+    before it), around the circle until the overflow settles.
+    """
+    tokens = [t for t, _ in points]
+    arrivals = [0] * len(points)
+    for h in hashes:
+        arrivals[bisect.bisect_right(tokens, h) % len(points)] += 1
+    carry, loads = 0, [0] * len(points)
+    while True:  # turns round the circle until the carry into the first bin settles
+        entering = carry
+        for k, a in enumerate(arrivals):
+            loads[k] = min(capacity, a + carry)
+            carry = a + carry - loads[k]
+        if carry == entering:
+            break
+    by_node = [0] * len(points)
+    for (_, node), load in zip(points, loads, strict=True):
+        by_node[node] = load
+    return by_node
 
 
 def rendezvous(h: int, n: int) -> int:
@@ -967,4 +1014,64 @@ def structure_availability(kind: str, children: list, k: int = 0) -> float:
         up = sum(states)
         works = {"series": up == len(children), "parallel": up > 0, "kofn": up >= k}[kind]
         total += p * works
+    return total
+
+
+# --- 01 estimation ------------------------------------------------------------------------------
+# M/M/c response time from the definitions, not from the closed form the kit solves: Erlang C by its
+# sum formula, and P(T <= t) as the numerical convolution of the exponential service with the wait's
+# distribution (an atom 1 - C at zero, then C (1 - e^{-theta w})).
+
+
+def erlang_c_sum(lam: float, mu: float, c: int) -> float:
+    """P(wait) in M/M/c by the textbook sum (terms built up in floats, no factorials)."""
+    a = lam / mu
+    term, total = 1.0, 1.0  # a^k / k! for k = 0
+    for k in range(1, c):
+        term *= a / k
+        total += term
+    last = term * a / c * c / (c - a)  # a^c / c! * c / (c - a)
+    return last / (total + last)
+
+
+def mmc_response_cdf(t: float, lam: float, mu: float, c: int, steps: int = 20_000) -> float:
+    """P(T <= t) = integral over s of mu e^{-mu s} P(W <= t - s), by the trapezoid rule on [0, t]."""
+    p_wait = erlang_c_sum(lam, mu, c)
+    theta = c * mu - lam
+    h = t / steps
+    total = 0.0
+    for i in range(steps + 1):
+        s = i * h
+        f = mu * math.exp(-mu * s) * (1.0 - p_wait * math.exp(-theta * (t - s)))
+        total += f * (0.5 if i in (0, steps) else 1.0)
+    return total * h
+
+
+def mmc_response_quantile(lam: float, mu: float, c: int, q: float) -> float:
+    """The q-quantile (0 < q < 1) of M/M/c response time, by bisection on the convolution above."""
+    lo, hi = 0.0, 1.0 / mu
+    while mmc_response_cdf(hi, lam, mu, c) < q:
+        lo, hi = hi, 2.0 * hi
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if mmc_response_cdf(mid, lam, mu, c) < q else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
+def servers_needed_scan(lam: float, mu: float, slo: float, q: float) -> int:
+    """The fewest stable servers whose q-quantile is at most slo, scanning c upwards."""
+    c = math.floor(lam / mu) + 1
+    while mmc_response_cdf(slo, lam, mu, c, steps=4000) < q:
+        c += 1
+    return c
+
+
+def stored_bytes_daily(per_day: float, growth: float, retention_days: int, days: int) -> float:
+    """Bytes held after ``days``: each hour's uploads (rate grown monthly) kept ``retention_days``."""
+    month = 365.25 / 12
+    total = 0.0
+    for hour in range(days * 24):
+        t = (hour + 0.5) / 24  # mid-hour, in days
+        if t > days - retention_days:
+            total += per_day / 24 * (1.0 + growth) ** (t / month)
     return total

@@ -73,6 +73,8 @@ PROBE = Lazy("reliability.Probe", (10.0, 1.0, 3, 1))
 RULE = Lazy("reliability.BurnRule", ("fast", 14.4, 1.0, 1 / 12, "page"))
 BREAKER = Lazy("queueing.Breaker")
 POISSON = Lazy("queueing.Poisson", (50.0,))
+EST_DESIGN = Lazy("estimation.Design", kwargs={"dau": 1e6, "slo_ms": 300.0})
+EST_TRAFFIC = Lazy("estimation.traffic", (1e6, 10.0, 0.9, 2.0))
 
 CALLS: dict[str, Call | str] = {
     # --- 00 fan-out -------------------------------------------------------------------------
@@ -85,6 +87,37 @@ CALLS: dict[str, Call | str] = {
     "fanout.theory_p_slower": call([1, 10], Lazy("fanout.server_latency"), 100.0),
     "fanout.theory_percentile": call([1, 10], Lazy("fanout.server_latency"), 99.0),
     "fanout.warm": call(),
+    # --- 01 estimation ----------------------------------------------------------------------
+    "estimation.Bandwidth": OUTPUT,
+    "estimation.Design": call(dau=1e6, slo_ms=300.0),
+    "estimation.Estimate": OUTPUT,
+    "estimation.Runway": OUTPUT,
+    "estimation.SimulatedPercentile": OUTPUT,
+    "estimation.Sizing": OUTPUT,
+    "estimation.Storage": OUTPUT,
+    "estimation.Traffic": OUTPUT,
+    "estimation.bandwidth": call(EST_TRAFFIC, 1000.0, 100_000.0, 500_000.0),
+    "estimation.cache_memory": call(1e6, 10_000.0, 0.2, 0.5),
+    "estimation.compare_sizing": call(1000.0, 20.0, 200.0, 99.0, 0.7),
+    "estimation.cost_per_million": call(Lazy("estimation.estimate", (EST_DESIGN,))),
+    "estimation.estimate": call(EST_DESIGN),
+    "estimation.max_qps": call(10, 20.0, 200.0, 99.0),
+    "estimation.monthly_bill": call(EST_DESIGN),
+    "estimation.naive_servers": call(1000.0, 50.0, 0.7),
+    "estimation.prices": call(),
+    "estimation.purchase_options": call(EST_DESIGN),
+    "estimation.quantity": call(3.0, "ms", free={"unit"}),
+    "estimation.registry": call(),
+    "estimation.response_time_curve": call(80.0, 10.0, [1, 2, 3], 99.0),
+    "estimation.response_time_quantile": call(80.0, 10.0, 1, 99.0),
+    "estimation.runway": call(100.0, 50.0, 0.05, lead_time_days=90.0, headroom=0.2),
+    "estimation.runway_months": call(2.0, 1.0, 0.05),
+    "estimation.sensitivity": call(EST_DESIGN, spread=0.5),
+    "estimation.servers_needed": call(1000.0, 20.0, 100.0, 99.0),
+    "estimation.simulate_percentile": call(80.0, EXPONENTIAL, 1, 99.0, customers=5_000, seed=1),
+    "estimation.storage": call(1e6, 100_000.0, 365.0, 3, 0.1, 0.05, 30.0, 24),
+    "estimation.traffic": call(1e6, 10.0, 0.9, 2.0),
+    "estimation.warm": call(),
     # --- 02 consistency ---------------------------------------------------------------------
     "consistency.Classification": OUTPUT,
     "consistency.Crash": call(0, 100.0, 200.0),
@@ -122,8 +155,11 @@ CALLS: dict[str, Call | str] = {
     "consistency.tradeoff_table": call(Lazy("consistency.pbs_all", (3,), {"trials": 1000, "seed": 1})),
     "consistency.warm": call(),
     # --- 03 sharding ------------------------------------------------------------------------
+    "sharding.Change": OUTPUT,
     "sharding.Cure": OUTPUT,
+    "sharding.Exploration": OUTPUT,
     "sharding.Loads": OUTPUT,
+    "sharding.Move": OUTPUT,
     "sharding.RangePartition": OUTPUT,
     "sharding.Ring": OUTPUT,
     "sharding.RingView": OUTPUT,
@@ -132,8 +168,10 @@ CALLS: dict[str, Call | str] = {
     "sharding.Traffic": OUTPUT,
     "sharding.assign": call(list(range(100)), "ring", 4),
     "sharding.bounded_capacity": call(1000, 4, 0.25),
+    "sharding.bounded_fill_times": call(8, eps=0.1, vnodes=10),
     "sharding.compare_cures": call(list(range(1000)), "jump", 4),
     "sharding.default_split_keys": call(1000, 4),
+    "sharding.explore": call("ring", 8, 100, 10_000, 0.99, 0.25, from_nodes=7),
     "sharding.hash64": call(list(range(10))),
     "sharding.hot_key_cure": call(list(range(1000)), "jump", 4),
     "sharding.insert_traffic": call(list(range(1000)), "range", 4),
@@ -145,10 +183,11 @@ CALLS: dict[str, Call | str] = {
     "sharding.range_partition": call(list(range(1000)), 4),
     "sharding.read_traffic": call(list(range(1000)), "jump", 4, requests=2000, seed=1),
     "sharding.reshard_timeline": call(list(range(1000)), ["ring", "mod"], n_from=2, n_to=4),
+    "sharding.reshuffle": call(list(range(1000)), "bounded", 4, 5, eps=0.1),
     "sharding.ring": call(4, vnodes=10),
     "sharding.ring_view": call(list(range(1000)), "ring", 4),
     "sharding.scatter_gather": call(8, 4, queries=200, seed=1),
-    "sharding.scatter_gather_curve": call(8, items=8, seed=1),
+    "sharding.scatter_gather_curve": call(8, items=[1, 4, 8], seed=1),
     "sharding.shards_touched_theory": call(8, 4),
     "sharding.theory_cv": call("ring", 8, 10_000, vnodes=100),
     "sharding.warm": call(),

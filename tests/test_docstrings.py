@@ -30,7 +30,6 @@ PENDING = {  # topics whose docstrings are being brought to the rules: skipped, 
     "queueing",
     "reliability",
     "sagas",
-    "sharding",
 }
 
 

@@ -28,7 +28,6 @@ PENDING = {  # topics whose façade is being reshaped: their rules are skipped, 
     "queueing",
     "reliability",
     "sagas",
-    "sharding",
 }
 NOTEBOOK_MODULES = {"kit", "kit.core.rng"} | {f"kit.{t}" for t in TOPICS}
 

@@ -39,7 +39,6 @@ PENDING = {  # topics whose bad-input handling is being reworked: skipped, visib
     "queueing",
     "reliability",
     "sagas",
-    "sharding",
 }
 HANG_S = 30.0  # a bad value must be refused or answered within this (generous: compiles, noisy CI)
 FIRST_CALL_S = 600.0  # the valid call may compile the topic's kernels

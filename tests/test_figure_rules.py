@@ -15,14 +15,14 @@ import kit  # noqa: F401  (registers every topic's apps)
 from kit.ui import controls, rules
 from kit.ui.app import App
 
-PENDING = {  # topics whose figures are not built with kit.ui.figures yet: skipped, visibly
-    "caching",
-    "consistency",
-    "estimation",
-    "queueing",
-    "reliability",
-    "sagas",
-    "sharding",
+PENDING = {  # topics whose figures are not built with kit.ui.figures yet, with what breaks: skipped, visibly
+    "caching": "legends of nine policies, log ticks left to plotly, axes without units, ARC solid black",
+    "consistency": "log ticks left to plotly, axes without units, colliding guarantee labels, no height",
+    "estimation": "an empty figure without a reason, log ticks left to plotly, axes without units",
+    "queueing": "axes without units, log ticks left to plotly",
+    "reliability": "axes without titles or units, log ticks left to plotly, a crowded legend, colliding labels",
+    "sagas": "log ticks left to plotly, axes without units, a solid black series, an empty figure",
+    "sharding": "the legend inside the plot and crowded, axes without units",
 }
 APPS = [cls for cls in App.registry if cls.__module__.startswith("kit.")]
 
@@ -38,7 +38,7 @@ def broken(app, setting: str) -> list[str]:
 @pytest.mark.parametrize("cls", APPS, ids=lambda c: c.__name__)
 def test_figures_follow_the_rules_at_every_setting(cls):
     if topic(cls) in PENDING:
-        pytest.skip(f"{topic(cls)}: figures not yet built with kit.ui.figures (PENDING, issue 20.1)")
+        pytest.skip(f"{topic(cls)} PENDING (figures not yet built with kit.ui.figures): {PENDING[topic(cls)]}")
     app = cls()
     found = broken(app, "defaults")
     for name, control in app.controls.items():
@@ -52,4 +52,4 @@ def test_figures_follow_the_rules_at_every_setting(cls):
 
 
 def test_pending_names_only_topics_that_exist():
-    assert PENDING <= {topic(cls) for cls in APPS}
+    assert set(PENDING) <= {topic(cls) for cls in APPS}

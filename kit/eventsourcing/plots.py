@@ -25,7 +25,7 @@ def account_history(history, stream: str, at_version: int | None = None, note: s
         title += f"<br><sup>{note}</sup>"
     fig = theme.figure(
         title=title,
-        xaxis=dict(title="stream version", rangemode="tozero"),
+        xaxis=dict(title="stream version (events)", rangemode="tozero"),
         yaxis=dict(title="balance (cents)", rangemode="tozero"),
     )
     versions = [0, *history.version.tolist()]

@@ -148,6 +148,21 @@ def number_label(v: float) -> str:
     return f"{v:.3g}"
 
 
+def in_legend(trace) -> bool:
+    """Whether plotly gives ``trace`` a legend entry (when the figure shows a legend at all).
+
+    Parameters
+    ----------
+    trace : plotly trace
+        Any trace; tables, indicators and the like have no legend entry.
+
+    Returns
+    -------
+    bool
+    """
+    return bool(trace.name) and hasattr(trace, "showlegend") and trace.showlegend is not False
+
+
 def highlight(fig: go.Figure, chosen: str | Iterable[str], others: str = "others", most: int | None = None):
     """Beyond ``most`` named series: colour and legend for ``chosen``, grey and hover for the rest.
 
@@ -174,7 +189,7 @@ def highlight(fig: go.Figure, chosen: str | Iterable[str], others: str = "others
     """
     most = config.UI_LEGEND_MAX if most is None else most
     keep = {chosen} if isinstance(chosen, str) else set(chosen)
-    shown = [t for t in fig.data if t.showlegend is not False and t.name]
+    shown = [t for t in fig.data if in_legend(t)]
     if len(shown) <= most:
         return fig
     greyed = 0

@@ -38,6 +38,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from .. import config
+from .figures import in_legend
 
 _UNIT = re.compile(r"\([^()]+\)|\[[^\[\]]+\]")
 _TAG = re.compile(r"<[^>]+>")
@@ -93,7 +94,7 @@ def _text(title) -> str:
 
 
 def _legend_traces(fig: go.Figure) -> list:
-    entries = [t for t in fig.data if t.visible is not False and t.showlegend is not False and t.name]
+    entries = [t for t in fig.data if t.visible is not False and in_legend(t)]
     if _layout_value(fig, "showlegend") is False:
         return []
     if len(entries) < 2 and not (entries and entries[0].showlegend):
@@ -253,6 +254,8 @@ def _has_data(values) -> bool:
 
 def _drawn(trace) -> bool:
     """Whether a trace has a point to draw: a value on its measured axis (x for x-only traces)."""
+    if trace.type == "table":
+        return _has_data(trace.cells.values)
     keys = [k for k in ("y", "z", "values", "r") if getattr(trace, k, None) is not None] or ["x"]
     return any(_has_data(getattr(trace, k, None)) for k in keys)
 

@@ -20,7 +20,7 @@ PENDING = {  # topics whose figures are not built with kit.ui.figures yet, with 
     "consistency": "log ticks left to plotly, axes without units, colliding guarantee labels, no height",
     "estimation": "an empty figure without a reason, log ticks left to plotly, axes without units",
     "queueing": "axes without units, log ticks left to plotly",
-    "reliability": "axes without titles or units, log ticks left to plotly, a crowded legend, colliding labels",
+    "reliability": "axes without titles or units, plotly's log ticks, crowded legends, colliding labels",
     "sagas": "log ticks left to plotly, axes without units, a solid black series, an empty figure",
     "sharding": "the legend inside the plot and crowded, axes without units",
 }
@@ -38,7 +38,7 @@ def broken(app, setting: str) -> list[str]:
 @pytest.mark.parametrize("cls", APPS, ids=lambda c: c.__name__)
 def test_figures_follow_the_rules_at_every_setting(cls):
     if topic(cls) in PENDING:
-        pytest.skip(f"{topic(cls)} PENDING (figures not yet built with kit.ui.figures): {PENDING[topic(cls)]}")
+        pytest.skip(f"{topic(cls)} PENDING, figures not built with kit.ui.figures yet: {PENDING[topic(cls)]}")
     app = cls()
     found = broken(app, "defaults")
     for name, control in app.controls.items():

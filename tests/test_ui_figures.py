@@ -116,6 +116,29 @@ def test_an_annotation_on_a_label_is_caught():
     assert any("overlap" in p for p in rules.problems(fig))
 
 
+def test_an_annotation_running_past_the_plots_edge_is_caught_unless_anchored_inward():
+    note = dict(x=3, y=2, text="replay(until=9): 38093 cents", showarrow=False)
+    centred, inward = good().add_annotation(**note), good().add_annotation(**note, xanchor="right")
+    assert any("runs past the plot's edge" in p for p in rules.problems(centred))
+    assert rules.problems(inward) == []
+    labelled = good().add_scatter(x=[3], y=[2], mode="markers+text", text=[note["text"]], name="replay")
+    assert any("label 'replay(until=9): 38093 cents' runs past" in p for p in rules.problems(labelled))
+    assert rules.problems(labelled.update_traces(textposition="top left", selector=dict(name="replay"))) == []
+
+
+def test_an_annotation_on_a_log_axis_is_placed_by_its_log10():
+    fig = theme.figure(
+        title="t", xaxis=figures.log_axis("k", "servers", 1, 1000), yaxis=figures.axis("y", "s")
+    )
+    fig.add_scatter(x=[1, 10, 1000], y=[1, 2, 3], mode="markers", name="simulated")
+    fig.add_annotation(x=3, y=3, text="k = 1,000: the widest fan-out", showarrow=False)  # x = log10(1000)
+    fig.add_annotation(x=0, y=1, text="k = 1: a single server", showarrow=False, xanchor="left")
+    assert [p for p in rules.problems(fig) if "past the plot's edge" in p] == [
+        "t: annotation 'k = 1,000: the widest fan-out' runs past the plot's edge (cut off, or under the "
+        "legend): anchor it inward (xanchor) or shorten it"
+    ]
+
+
 def test_empty_figures_are_caught_unless_they_say_why():
     empty = theme.figure(title="t", xaxis=figures.axis("x", "s"), yaxis=figures.axis("y", "s"))
     empty.add_scatter(x=[1, 2], y=[float("nan"), None], name="nothing")

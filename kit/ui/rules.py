@@ -20,7 +20,9 @@ styles
     to no one (black is theory's colour, drawn dashed).
 labels
     text labels (scatter text, annotations) do not overlap at the assumed
-    width ``config.UI_CHECK_WIDTH_PX`` (see :func:`kit.ui.figures.thin_labels`).
+    width ``config.UI_CHECK_WIDTH_PX`` (see :func:`kit.ui.figures.thin_labels`);
+    an annotation placed in data coordinates stays inside the plot (plotly
+    cuts it off at the plot's edge).
 data
     a figure with no data at all carries an annotation saying why.
 size
@@ -45,6 +47,7 @@ _TAG = re.compile(r"<[^>]+>")
 _NUMBER = re.compile(r"^\s*([-+]?\d[\d,]*\.?\d*(?:e[-+]?\d+)?)\s*([kMG%]?)")
 _SCALE = {"": 1.0, "k": 1e3, "M": 1e6, "G": 1e9, "%": 0.01}
 _NO_AXES = {"pie", "table", "indicator", "sankey", "parcoords", "parcats", "sunburst", "treemap", "icicle"}
+_CLIP_SLACK_PX = 6.0  # text widths are estimates
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels, y downwards
 
 
@@ -67,7 +70,7 @@ def problems(fig: go.Figure, width_px: float | None = None) -> list[str]:
     found: list[str] = []
     for rule in (_legend, _axes, _styles, _data, _size):
         found += rule(fig)
-    found += _labels(fig, width_px)
+    found += _labels(fig, width_px) + _clipped(fig, width_px)
     title = _text(fig.layout.title.text) or "untitled figure"
     return [f"{title[:60]}: {p}" for p in found]
 
@@ -399,7 +402,19 @@ def label_boxes(fig: go.Figure, width_px: float | None = None) -> list[tuple[obj
     return out
 
 
-def _annotation_boxes(fig: go.Figure, width_px: float | None) -> list[tuple[str, Box]]:
+_BESIDE = {"left": "right", "right": "left"}  # an annotation's anchor -> where its text lies from it
+_ABOVE = {"top": "bottom", "bottom": "top"}
+
+
+def _unlog(fig: go.Figure, axis_name: str, v):
+    """An annotation's coordinate as a data value: on a log axis plotly takes its log10."""
+    axis = getattr(fig.layout, axis_name, None)
+    log = axis is not None and axis.type == "log" and isinstance(v, (int, float))
+    return 10.0**v if log else v
+
+
+def _annotation_boxes(fig: go.Figure, width_px: float | None, on_axes: bool = False) -> list[tuple[str, Box]]:
+    """(text, pixel box) of every shown annotation; ``on_axes``: only those placed in data coordinates."""
     area = _plot_area(fig, width_px)
     maps = {name: _axis_map(fig, name, traces, area, name[0]) for name, _, traces in _axis_names(fig)}
     left, top, width, height = area
@@ -409,17 +424,53 @@ def _annotation_boxes(fig: go.Figure, width_px: float | None) -> list[tuple[str,
         if not _text(a.text) or a.visible is False:
             continue
         xref, yref = a.xref or "x", a.yref or "y"
-        fx = maps.get(xref.split(" ")[0].replace("x", "xaxis", 1))
-        fy = maps.get(yref.split(" ")[0].replace("y", "yaxis", 1))
-        x = left + (a.x or 0) * width if xref.startswith("paper") else (fx(a.x) if fx else None)
-        y = top + (1 - (a.y or 0)) * height if yref.startswith("paper") else (fy(a.y) if fy else None)
+        if on_axes and (xref.startswith("paper") or yref.startswith("paper")):
+            continue
+        xname = xref.split(" ")[0].replace("x", "xaxis", 1)
+        yname = yref.split(" ")[0].replace("y", "yaxis", 1)
+        fx, fy = maps.get(xname), maps.get(yname)
+        x = (
+            left + (a.x or 0) * width
+            if xref.startswith("paper")
+            else (fx(_unlog(fig, xname, a.x)) if fx else None)
+        )
+        y = (
+            top + (1 - (a.y or 0)) * height
+            if yref.startswith("paper")
+            else (fy(_unlog(fig, yname, a.y)) if fy else None)
+        )
         if x is None or y is None:
             continue
         if a.showarrow is not False:
             x += a.ax if a.ax is not None else -10
             y += a.ay if a.ay is not None else -30
-        out.append((_text(a.text), _box(x, y, a.text, (a.font.size if a.font else None) or size0)))
+        position = f"{_ABOVE.get(a.yanchor, 'middle')} {_BESIDE.get(a.xanchor, 'center')}"
+        out.append((_text(a.text), _box(x, y, a.text, (a.font.size if a.font else None) or size0, position)))
     return out
+
+
+def _clipped(fig: go.Figure, width_px: float | None) -> list[str]:
+    """Text placed in data coordinates that runs past the plot's left or right edge.
+
+    Plotly cuts a scatter trace's text off at the plot's edge (``cliponaxis``);
+    an annotation's text runs on under the legend.
+    """
+    left, _, width, _ = _plot_area(fig, width_px)
+    labels = [
+        (f"label '{_text(str(trace.text[i]))[:30]}'", box, "textposition")
+        for trace, boxes in label_boxes(fig, width_px)
+        if trace.cliponaxis is not False
+        for i, box in boxes
+    ]
+    labels += [
+        (f"annotation '{t[:30]}'", box, "xanchor") for t, box in _annotation_boxes(fig, width_px, True)
+    ]
+    return [
+        f"{what} runs past the plot's edge (cut off, or under the legend): anchor it inward ({how}) "
+        "or shorten it"
+        for what, (x0, _, x1, _), how in labels
+        if x0 < left - _CLIP_SLACK_PX or x1 > left + width + _CLIP_SLACK_PX
+    ]
 
 
 def _labels(fig: go.Figure, width_px: float | None) -> list[str]:

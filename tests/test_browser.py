@@ -45,7 +45,7 @@ SCREENSHOTS = Path(os.environ.get("KIT_SCREENSHOTS", ROOT / "build" / "screensho
 # typed into every value box: far beyond any slider, so each is clamped to its end
 TYPED = {"min": ("-1e12", "-1e12 to -1e12"), "max": ("1e12", "1e12 to 1e12")}
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # one JupyterLab
 
 
 def free_port() -> int:

@@ -154,12 +154,18 @@ SAGAS_TRACE_RUNS = 20  # runs whose event trace a simulation keeps
 SAGAS_TRACE_ROWS = 400  # rows of trace kept per run (more are dropped, flagged truncated)
 
 
-# --- queueing core (kit.queueing: used by 06 reliability and later labs) ------
+# --- queueing (kit.queueing: the station 06 reliability and later labs run on) ------
 QUEUEING_REPLICATIONS = 20  # independent runs behind simulate_mmc's means and standard errors
 QUEUEING_WARMUP_FRACTION = 0.05  # first customers of each run left out of the statistics
-QUEUEING_MAX_EVENTS = 50_000_000  # bound on one station run; it stops there, truncated
 QUEUEING_SAMPLES = 400  # state samples (queue length, busy servers) over a run's horizon
+QUEUEING_MAX_EVENTS = 20_000_000  # events one call may handle (~5-10 s on one core); beyond: refused
+QUEUEING_MAX_MEMORY_MB = 500  # attempt records (84 bytes each) one call may hold at once
+QUEUEING_MAX_POINTS = 1_000_000  # state samples of a run, bins of a timeline
 QUEUEING_APP_CUSTOMERS = 40_000  # customers per update of the queue app (~50 ms)
+QUEUEING_APP_MEAN_SERVICE_S = 0.01  # the queue app's mean service time: 100 requests per second per server
+QUEUEING_APP_SIGMA = 1.5  # log-space spread of its heavy-tailed (log-normal) service
+QUEUEING_APP_RHO = 0.8  # utilization the app opens on ...
+QUEUEING_APP_MAX_RHO = 1.5  # ... and the most it offers: above 1 the queue grows without end
 
 
 # --- 06 reliability --------------------------------------------------------------

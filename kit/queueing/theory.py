@@ -151,3 +151,35 @@ def servers_for_wait(lam: float, mu: float, max_p_wait: float) -> int:
     while erlang_c(lam, mu, c) > max_p_wait:
         c += 1
     return c
+
+
+def overload_growth(lam: float, mu: float, c: int) -> float:
+    """How fast the queue grows when arrivals outpace the servers: ``max(lam - c mu, 0)``.
+
+    Above full utilization there is no steady state: the queue gains
+    ``lam - c mu`` customers per unit of time on average (the fluid limit)
+    and a customer arriving at time t waits about ``(lam / (c mu) - 1) t``.
+
+    Parameters
+    ----------
+    lam, mu : float
+        Arrival rate and service rate per server.
+    c : int
+        Servers.
+
+    Returns
+    -------
+    float
+        Customers per unit of time; 0 when lam <= c mu.
+
+    References
+    ----------
+    M. Harchol-Balter, *Performance Modeling and Design of Computer Systems*, 2013, ch. 2 (stability).
+
+    Examples
+    --------
+    >>> overload_growth(120.0, 100.0, 1)
+    20.0
+    """
+    lam, mu, c = _check(lam, mu, c)
+    return max(lam - c * mu, 0.0)

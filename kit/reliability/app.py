@@ -2,8 +2,7 @@
 
 import ipywidgets as w
 
-from .. import config
-from ..queueing.api import CANCEL
+from .. import config, queueing
 from ..ui.app import App
 from . import availability as avail
 from . import backoff, plots, resilience, storms
@@ -85,7 +84,7 @@ class StormApp(App):
                 step=0.1,
                 description="client timeout (s)",
             ),
-            "cancel": w.Dropdown(options=list(CANCEL), description="server drops abandoned work"),
+            "cancel": w.Dropdown(options=list(queueing.CANCEL), description="server drops abandoned work"),
             "base_rate": w.FloatSlider(
                 value=config.RELIABILITY_STORM_BASE_RATE,
                 min=50,

@@ -24,10 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import config
+from .. import config, queueing
 from ..core import policies, validate
 from ..core.rng import Exponential, derive_seed, resolve_seed
-from ..queueing import api as queueing
 
 BREAKER_CHOICES = ("none", *policies.BREAKERS)
 

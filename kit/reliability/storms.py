@@ -29,11 +29,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import config
+from .. import config, queueing
 from ..core import validate
 from ..core.policies import Retry
 from ..core.rng import Exponential, derive_seed, resolve_seed
-from ..queueing import api as queueing
 
 RETRY_POLICIES = {
     "no retries": Retry(max_retries=0),

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import policy_kernels as k
+from . import policy_kernels as kk
 from . import validate
 
 BACKOFFS = {
-    "none": k.NONE,
-    "constant": k.CONSTANT,
-    "exponential": k.EXPONENTIAL,
-    "full_jitter": k.FULL_JITTER,
-    "equal_jitter": k.EQUAL_JITTER,
-    "decorrelated": k.DECORRELATED,
+    "none": kk.NONE,
+    "constant": kk.CONSTANT,
+    "exponential": kk.EXPONENTIAL,
+    "full_jitter": kk.FULL_JITTER,
+    "equal_jitter": kk.EQUAL_JITTER,
+    "decorrelated": kk.DECORRELATED,
 }
 """Backoff strategies (Brooker, "Exponential Backoff And Jitter", AWS Architecture Blog, 2015).
 
@@ -72,8 +72,8 @@ class Retry:
             validate.number("budget_cap", self.budget_cap, 1.0)
 
 
-WINDOWS = {"count": k.COUNT_WINDOW, "time": k.TIME_WINDOW}
-STATES = {k.CLOSED: "CLOSED", k.OPEN: "OPEN", k.HALF_OPEN: "HALF_OPEN"}
+WINDOWS = {"count": kk.COUNT_WINDOW, "time": kk.TIME_WINDOW}
+STATES = {kk.CLOSED: "CLOSED", kk.OPEN: "OPEN", kk.HALF_OPEN: "HALF_OPEN"}
 
 
 @dataclass(frozen=True)
@@ -120,18 +120,18 @@ class Breaker:
     @property
     def cfg(self) -> np.ndarray:
         """The kernels' float64 configuration array (see ``policy_kernels.B_*``)."""
-        cfg = np.empty(k.B_SIZE)
-        cfg[k.B_WINDOW_TYPE] = WINDOWS[self.window_type]
-        cfg[k.B_WINDOW] = self.window
-        cfg[k.B_BUCKETS] = self.buckets
+        cfg = np.empty(kk.B_SIZE)
+        cfg[kk.B_WINDOW_TYPE] = WINDOWS[self.window_type]
+        cfg[kk.B_WINDOW] = self.window
+        cfg[kk.B_BUCKETS] = self.buckets
         # like resilience4j, a count window never needs more calls than it holds
         minimum = min(self.minimum_calls, self.window) if self.window_type == "count" else self.minimum_calls
-        cfg[k.B_MIN_CALLS] = minimum
-        cfg[k.B_FAILURE_RATE] = self.failure_rate
-        cfg[k.B_SLOW_S] = self.slow_call_s
-        cfg[k.B_SLOW_RATE] = self.slow_call_rate
-        cfg[k.B_WAIT_OPEN_S] = self.wait_open_s
-        cfg[k.B_HALF_OPEN_CALLS] = self.half_open_calls
+        cfg[kk.B_MIN_CALLS] = minimum
+        cfg[kk.B_FAILURE_RATE] = self.failure_rate
+        cfg[kk.B_SLOW_S] = self.slow_call_s
+        cfg[kk.B_SLOW_RATE] = self.slow_call_rate
+        cfg[kk.B_WAIT_OPEN_S] = self.wait_open_s
+        cfg[kk.B_HALF_OPEN_CALLS] = self.half_open_calls
         return cfg
 
 
@@ -193,5 +193,5 @@ def breaker_trace(breaker: Breaker, times_s, durations_s, failed) -> tuple[np.nd
     ends = times[:-1] + durations[:-1]
     if not np.all(np.isfinite(times)) or np.any(times[1:] < ends - 1e-9 * np.maximum(1.0, np.abs(ends))):
         raise ValueError("times_s must be finite, and each call must end before the next starts")
-    permitted, state = k.breaker_trace(breaker.cfg, times, durations, failed)
+    permitted, state = kk.breaker_trace(breaker.cfg, times, durations, failed)
     return permitted.astype(bool), state

@@ -21,7 +21,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..core import policy_kernels as pk
+from ..core import policy_kernels as kk
 from ..core.events import heap_new, heap_peek_time, heap_pop, heap_push, heap_size
 from ..core.jit import njit, prange
 from ..core.rng import CONSTANT, EXPONENTIAL, draw_at
@@ -314,8 +314,8 @@ def _record(pol, bst, bwin, tm, info, r, now):
     """
     failed = 1.0 if info[r, STATUS] != OK else 0.0
     duration = pol.timeout if info[r, STATUS] == TIMED_OUT else now - tm[r, ARRIVE]
-    slow = 1.0 if duration > pol.breaker[pk.B_SLOW_S] else 0.0
-    pk.breaker_record(pol.breaker, bst, bwin, now, float(info[r, EPOCH]), failed, slow)
+    slow = 1.0 if duration > pol.breaker[kk.B_SLOW_S] else 0.0
+    kk.breaker_record(pol.breaker, bst, bwin, now, float(info[r, EPOCH]), failed, slow)
 
 
 @njit(inline="always")
@@ -365,7 +365,7 @@ def _settle(pol, think_table, think_at, tm, info, r, now, tokens, ev):
     elif info[r, ATTEMPT] < pol.max_retries and tokens >= 1.0:
         if pol.budget_cap < np.inf:
             tokens -= 1.0
-        sleep = pk.backoff_sleep(
+        sleep = kk.backoff_sleep(
             pol.backoff, info[r, ATTEMPT] + 1, pol.base, pol.cap, pol.multiplier, tm[r, SLEEP]
         )
         return heap_push(ev, now + sleep, RETRY, r), tokens
@@ -381,8 +381,8 @@ def _short_circuit(src, pol, tm, info, bst, bwin, r, now):
     Failed fast, a closed-loop client thinks and tries anew (the time
     returned); an open-loop one does not retry a short-circuited call (inf).
     """
-    if pk.breaker_acquire(pol.breaker, bst, bwin, now):
-        info[r, EPOCH] = int(bst[pk.S_EPOCH])
+    if kk.breaker_acquire(pol.breaker, bst, bwin, now):
+        info[r, EPOCH] = int(bst[kk.S_EPOCH])
         return -1.0
     info[r, STATUS] = SHORT_CIRCUITED
     tm[r, REPLY] = now
@@ -405,7 +405,7 @@ def _sample_until(samples, i, dt, t, cnt, bst, tokens):
     while i < samples.shape[0] and i * dt <= t:
         samples[i, SAMPLE_WAITING] = cnt[WAITING]
         samples[i, SAMPLE_BUSY] = cnt[BUSY]
-        samples[i, SAMPLE_BREAKER] = bst[pk.S_STATE]
+        samples[i, SAMPLE_BREAKER] = bst[kk.S_STATE]
         samples[i, SAMPLE_TOKENS] = tokens
         i += 1
     return i
@@ -426,7 +426,7 @@ def station(src, srv, pol, run, seed):
     info = np.empty((tm.shape[0], N_INFO), np.int32)
     cnt = np.zeros(N_COUNTERS, np.int64)
     bst, bwin = (
-        pk.breaker_new(pol.breaker) if pol.breaker.size > 0 else (np.zeros(pk.S_SIZE), np.zeros((1, 4)))
+        kk.breaker_new(pol.breaker) if pol.breaker.size > 0 else (np.zeros(kk.S_SIZE), np.zeros((1, 4)))
     )
     samples = _samples(run)
     # Open-loop sources and the trace keep their next arrival outside the heap:

@@ -20,7 +20,7 @@ stampedes, scaling out) run on :func:`simulate`.
 from ..core import policies
 from ..core.policies import BACKOFFS, BREAKERS, STATES, Breaker, Retry, breaker_trace
 from ..core.rng import Exponential
-from .replications import MEASURES, MMcResult, simulate_mmc
+from .replications import MMcResult, simulate_mmc
 from .station import (
     CANCEL,
     DISCIPLINES,
@@ -36,6 +36,7 @@ from .station import (
     Poisson,
     StationResult,
     Trace,
+    check_size,
     simulate,
 )
 from .theory import QueueTheory, erlang_b, erlang_c, mm1, mmc, overload_growth, servers_for_wait
@@ -69,7 +70,6 @@ __all__ = [
     "CANCEL",
     "DISCIPLINES",
     "ERROR",
-    "MEASURES",
     "OK",
     "PENDING",
     "REJECTED",
@@ -87,6 +87,7 @@ __all__ = [
     "StationResult",
     "Trace",
     "breaker_trace",
+    "check_size",
     "erlang_b",
     "erlang_c",
     "mm1",

@@ -13,7 +13,7 @@ from ..core.jit import numba, one_chunk_at_a_time
 from ..core.rng import Exponential, resolve_seed, stream_seeds
 from . import _kernels as kk
 from . import theory
-from .station import Poisson, _bounds, _check_size, _policy, _servers, _sources
+from .station import Poisson, _bounds, _policy, _servers, _sources, check_size
 
 MEASURES = {"mean_wait": "Wq", "mean_sojourn": "W", "p_wait": "p_wait", "utilization": "rho"}
 """Simulated measure -> the matching field of ``theory.QueueTheory``."""
@@ -195,7 +195,7 @@ def simulate_mmc(
     warm = int(customers * config.QUEUEING_WARMUP_FRACTION) if warmup is None else warmup
     warm = validate.integer("warmup", warm, 0, customers - 2)
     at_once = min(reps, numba.get_num_threads() if numba is not None else 1)
-    _check_size("customers", customers, 2.0 * customers * reps, float(customers) * at_once)
+    check_size(2.0 * customers * reps, float(customers) * at_once, customers=customers, replications=reps)
     seed = resolve_seed(seed)
     with one_chunk_at_a_time():
         per_rep = kk.mmc_replications(*_records(lam, mu, c, customers), warm, stream_seeds(seed, reps))

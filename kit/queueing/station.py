@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -360,23 +361,53 @@ def _expected_requests(arrivals, services, horizon_s: float) -> float:
     return total
 
 
-def _check_size(name: str, value, events: float, rows: float) -> None:
-    """Refuse work beyond ``config.QUEUEING_MAX_EVENTS`` or memory beyond ``config.QUEUEING_MAX_MEMORY_MB``.
+def check_size(events: float, rows: float, **parameters) -> None:
+    """Refuse a run of the station beyond the kit's limits on work and memory.
 
-    ``events`` and ``rows`` (attempt records held at once) are expected
-    values; the message names the parameter ``name`` that sets them.
+    Parameters
+    ----------
+    events : float
+        Events the run is expected to handle (an arrival, a departure, a
+        timeout, a retry each), at most ``config.QUEUEING_MAX_EVENTS``.
+    rows : float
+        Attempt records it holds at once (84 bytes each), at most
+        ``config.QUEUEING_MAX_MEMORY_MB`` of them.
+    **parameters
+        The caller's parameters that set the size, named in the message.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ValueError
+        Naming ``parameters`` and the limit they exceed.
+
+    Examples
+    --------
+    >>> check_size(3e6, 1e6, horizon_s=10_000.0)
+    >>> check_size(3e12, 1e12, horizon_s=1e10)
+    Traceback (most recent call last):
+    ...
+    ValueError: horizon_s=1e+10 means about 3e+12 events: more than config.QUEUEING_MAX_EVENTS = ...
     """
-    memory_mb = rows * kk.ROW_BYTES / 2**20
-    if not events <= config.QUEUEING_MAX_EVENTS:
+    for name, value in (("events", events), ("rows", rows)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
+            raise ValueError(f"{name} must be a number, 0 or more (got {name}={value!r})")
+    named = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v!r}" for k, v in parameters.items())
+    means = "means" if len(parameters) == 1 else "mean"
+    if events > config.QUEUEING_MAX_EVENTS:
         raise ValueError(
-            f"{name}={value!r} means about {events:.3g} events: more than "
-            f"config.QUEUEING_MAX_EVENTS = {config.QUEUEING_MAX_EVENTS:,} in one call. "
-            f"Make {name} smaller (or the load lower), or raise the limit"
+            f"{named} {means} about {events:.3g} events: more than config.QUEUEING_MAX_EVENTS = "
+            f"{config.QUEUEING_MAX_EVENTS:,} in one call. Shorten the run or lower the load, "
+            "or raise the limit"
         )
-    if not memory_mb <= config.QUEUEING_MAX_MEMORY_MB:
+    memory_mb = rows * kk.ROW_BYTES / 2**20
+    if memory_mb > config.QUEUEING_MAX_MEMORY_MB:
         raise ValueError(
-            f"{name}={value!r} means about {memory_mb:,.0f} MB of attempt records: more than "
-            f"config.QUEUEING_MAX_MEMORY_MB = {config.QUEUEING_MAX_MEMORY_MB:,}. Make {name} smaller, "
+            f"{named} {means} about {memory_mb:,.0f} MB of attempt records: more than "
+            f"config.QUEUEING_MAX_MEMORY_MB = {config.QUEUEING_MAX_MEMORY_MB:,}. Shorten the run, "
             "or raise the limit"
         )
 
@@ -828,12 +859,13 @@ def simulate(
     events = validate.integer("max_events", limit if max_events is None else max_events, 1, limit)
     seed = resolve_seed(seed)
 
-    expected = min(_expected_requests(arrivals, services, horizon), n_customers)
-    if not math.isfinite(expected):
+    expected = _expected_requests(arrivals, services, horizon)
+    if not math.isfinite(expected) and customers is None:
         raise ValueError(
             "customers must be given: closed-loop clients with no think time and no service time "
             "send requests without end"
         )
+    expected = min(expected, n_customers)
     n_samples = int(horizon / sample_dt) + 1 if sample_dt > 0 and math.isfinite(horizon) else 0
     if n_samples > config.QUEUEING_MAX_POINTS:
         raise ValueError(
@@ -841,7 +873,7 @@ def simulate(
             f"config.QUEUEING_MAX_POINTS = {config.QUEUEING_MAX_POINTS:,}"
         )
     name, value = _size_parameter(customers, horizon_s, expected)
-    _check_size(name, value, expected * (2.0 + math.isfinite(timeout)), expected)
+    check_size(expected * (2.0 + math.isfinite(timeout)), expected, **{name: value})
 
     tm, info, samples, end, n_events, truncated = kk.station(
         _sources(arrivals, n_customers),

@@ -21,7 +21,6 @@ from . import storms as _storms
 from .availability import (
     WORKBOOK_RULES,
     AvailabilityCheck,
-    Block,
     BurnRule,
     Component,
     KOfN,
@@ -76,7 +75,6 @@ __all__ = [
     "WORKBOOK_RULES",
     "AvailabilityCheck",
     "BackoffResult",
-    "Block",
     "BreakerResult",
     "BulkheadResult",
     "BurnRule",

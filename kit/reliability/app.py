@@ -36,8 +36,6 @@ class BackoffApp(App):
         }
 
     def compute(self, clients, base_ms, cap_ms, runs):
-        if cap_ms < base_ms:
-            raise ValueError(f"cap_ms must be at least base_ms (got cap_ms={cap_ms:g}, base_ms={base_ms:g})")
         results = [
             backoff.backoff_experiment(s, clients, runs, config.SEED, base_ms, cap_ms)
             for s in backoff.STRATEGIES
@@ -155,8 +153,12 @@ class AvailabilityApp(App):
                 value=3.0, min=1.0, max=5.0, step=0.1, description="each component (nines)"
             ),
             "tiers": w.IntSlider(value=3, min=1, max=8, description="tiers in series"),
-            "replicas": w.IntSlider(value=1, min=1, max=5, description="replicas per tier"),
-            "zones": w.IntSlider(value=1, min=1, max=3, description="zones (need 1)"),
+            "replicas": w.IntSlider(
+                value=config.RELIABILITY_AVAIL_APP_REPLICAS, min=1, max=5, description="replicas per tier"
+            ),
+            "zones": w.IntSlider(
+                value=config.RELIABILITY_AVAIL_APP_ZONES, min=1, max=3, description="zones (need 1)"
+            ),
             "slo": w.Dropdown(options=[0.99, 0.995, 0.999, 0.9995, 0.9999], value=0.999, description="SLO"),
             "incident": w.FloatLogSlider(
                 value=0.05, base=10, min=-3, max=0, step=0.1, description="incident error rate"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -453,15 +455,47 @@ def architectures(blocks: dict, days: float = 30.0, slo: float | None = None) ->
     return fig
 
 
+def _percent_format(top: float) -> str:
+    """A tick format with enough decimals to tell ticks apart on a 0..top axis of fractions."""
+    step = top / 5 if top > 0 else 0.01  # plotly draws about five ticks
+    decimals = max(0, math.ceil(-math.log10(step * 100)))
+    return f".{decimals}~%"
+
+
 def burn_alerts(table: pd.DataFrame, slo: float) -> go.Figure:
-    """Error rate, the burn rate of each rule's long window with its threshold, and when it fires."""
+    """Error rate, the burn rate of each rule's long window with its threshold, and when each first fires.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`kit.reliability.evaluate_alerts`.
+    slo : float
+        The objective the table was evaluated for.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The start of the errors is marked; each rule's first firing is
+        labelled with the minutes since then (the rules are evaluated once
+        per step, so a rule fires at the first step after its detection time).
+    """
     rules = [c.removeprefix("burn ") for c in table.columns if c.startswith("burn ")]
-    fig = _stacked(f"Burn-rate alerts for a {slo:.3%} SLO")
     hours = table.t_min / 60.0
+    step_h = float(hours.iloc[1] - hours.iloc[0]) if len(table) > 1 else float(hours.iloc[0])
+    erring = np.flatnonzero(table.error_rate.to_numpy() > 0)
+    start_h = float(hours.iloc[erring[0]]) - step_h if erring.size else None
+    peak = float(table.error_rate.max())
+    title = f"Burn-rate alerts for a {slo:.3%} SLO"
+    if start_h is not None:
+        title += f": {peak * 100:.3g}% of requests fail from hour {start_h:g}"
+    fig = _stacked(title)
     fig.add_scatter(
         x=hours, y=table.error_rate, name="error rate", line=dict(color=theme.VERMILLION), row=1, col=1
     )
     fig.add_hline(y=1.0 - slo, line=dict(color=theme.BLACK, dash="dot"), row=1, col=1)
+    if start_h is not None:
+        for row in (1, 2):
+            fig.add_vline(x=start_h, line=dict(color=theme.GREY, dash="dash", width=1), row=row, col=1)
     colours = [theme.BLUE, theme.ORANGE, theme.GREEN, theme.PURPLE]
     top = 1.0
     for rule, colour in zip(rules, colours, strict=False):
@@ -474,12 +508,14 @@ def burn_alerts(table: pd.DataFrame, slo: float) -> go.Figure:
         fires = table[f"fires {rule}"].to_numpy()
         if fires.any():
             first = int(np.argmax(fires))
+            at_h = float(hours.iloc[first])
+            after = f"{(at_h - start_h) * 60:.0f} min after the errors start" if start_h is not None else ""
             fig.add_annotation(
-                x=float(hours.iloc[first]),
+                x=at_h,
                 y=float(
                     np.log10(max(burn.iloc[first], 1e-3))
                 ),  # a log axis places annotations in log10 units
-                text=f"fires at {hours.iloc[first]:.2f} h",
+                text=f"fires {after} (hour {at_h:.2f})",
                 showarrow=True,
                 arrowhead=2,
                 ax=40,
@@ -488,7 +524,13 @@ def burn_alerts(table: pd.DataFrame, slo: float) -> go.Figure:
                 row=2,
                 col=1,
             )
-    fig.update_yaxes(title_text="error rate", tickformat=".1%", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(
+        title_text="error rate",
+        tickformat=_percent_format(max(peak, 1.0 - slo)),
+        rangemode="tozero",
+        row=1,
+        col=1,
+    )
     fig.update_yaxes(
         title_text="burn rate (x budget); dotted: thresholds",
         type="log",
@@ -496,5 +538,5 @@ def burn_alerts(table: pd.DataFrame, slo: float) -> go.Figure:
         row=2,
         col=1,
     )
-    fig.update_xaxes(title_text="hours", row=2, col=1)
+    fig.update_xaxes(title_text="hours; dashed: the errors start", row=2, col=1)
     return fig

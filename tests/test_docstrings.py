@@ -28,8 +28,6 @@ PENDING = {  # topics whose docstrings are being brought to the rules: skipped, 
     "caching",
     "consistency",
     "fanout",
-    "queueing",
-    "reliability",
     "sagas",
     "sharding",
 }

@@ -26,8 +26,6 @@ PENDING = {  # topics whose façade is being reshaped: their rules are skipped, 
     "caching",
     "consistency",
     "fanout",
-    "queueing",
-    "reliability",
     "sagas",
     "sharding",
 }

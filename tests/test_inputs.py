@@ -37,8 +37,6 @@ PENDING = {  # topics whose bad-input handling is being reworked: skipped, visib
     "caching",
     "consistency",
     "fanout",
-    "queueing",
-    "reliability",
     "sagas",
     "sharding",
 }

@@ -406,7 +406,7 @@ def check_size(events: float, rows: float, **parameters) -> None:
     memory_mb = rows * kk.ROW_BYTES / 2**20
     if memory_mb > config.QUEUEING_MAX_MEMORY_MB:
         raise ValueError(
-            f"{named} {means} about {memory_mb:,.0f} MB of attempt records: more than "
+            f"{named} {means} about {rows:.3g} rows of attempt records ({memory_mb:,.0f} MB): more than "
             f"config.QUEUEING_MAX_MEMORY_MB = {config.QUEUEING_MAX_MEMORY_MB:,}. Shorten the run, "
             "or raise the limit"
         )

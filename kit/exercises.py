@@ -44,12 +44,16 @@ class Feedback:
 
 @dataclass(frozen=True)
 class Question:
-    """Common fields: where it lives, what it asks, the worked solution."""
+    """Common fields: where it lives, what it asks, the worked solution.
+
+    ``hint`` points at the cell or formula to revisit after a wrong answer.
+    """
 
     notebook: str
     id: str
     prompt: str
     solution: str
+    hint: str = field(default="", kw_only=True)
 
     def check(self, answer) -> Feedback:
         raise NotImplementedError
@@ -91,12 +95,17 @@ class Question:
 
 @dataclass(frozen=True)
 class Numeric(Question):
-    """A number, right within ``rel_tol`` (relative) or ``abs_tol`` (absolute)."""
+    """A number, right within ``rel_tol`` (relative) or ``abs_tol`` (absolute).
+
+    ``mistakes``: known wrong answers, each ``(value or callable, what
+    reasoning gives it)``, recognised within the same tolerance.
+    """
 
     answer: Callable[[], float] = field(repr=False, default=lambda: math.nan)
     rel_tol: float = 0.05
     abs_tol: float = 0.0
     unit: str = ""
+    mistakes: Sequence[tuple[float | Callable[[], float], str]] = ()
 
     def check(self, answer) -> Feedback:
         if isinstance(answer, bool) or not isinstance(answer, numbers.Real) or not math.isfinite(answer):
@@ -106,9 +115,12 @@ class Numeric(Question):
         if math.isclose(answer, truth, rel_tol=self.rel_tol, abs_tol=self.abs_tol):
             return Feedback(True, f"The kit computes {truth:.4g}{unit}; you said {answer:g}{unit}.")
         direction = "high" if answer > truth else "low"
-        return Feedback(
-            False, f"{answer:g}{unit} is too {direction}. Run the model again, or open the solution."
-        )
+        hint = self.hint or "Run the model again, or open the solution."
+        for wrong, why in self.mistakes:
+            value = float(wrong() if callable(wrong) else wrong)
+            if math.isclose(answer, value, rel_tol=self.rel_tol, abs_tol=self.abs_tol):
+                return Feedback(False, f"{answer:g}{unit} is too {direction}. {why} {hint}")
+        return Feedback(False, f"{answer:g}{unit} is too {direction}. {hint}")
 
     def _input(self):
         import ipywidgets as w

@@ -9,6 +9,11 @@ from . import backoff, plots, resilience, storms
 
 
 class BackoffApp(App):
+    """Brooker's race for every strategy at once: calls and completion per run, and each strategy's sleeps.
+
+    Controls: clients, backoff base and cap (ms), runs.
+    """
+
     title = "Backoff and jitter: how many calls, how long, for N clients racing for one row?"
 
     def make_controls(self):
@@ -53,6 +58,12 @@ class BackoffApp(App):
 
 
 class StormApp(App):
+    """One retry-storm run: offered load, retries, goodput and the queue over time, the trigger shaded.
+
+    Controls: retry policy, trigger load and length, client timeout, whether the
+    server drops abandoned work, base load.
+    """
+
     title = "Retry storms: does the system recover after the trigger?"
 
     def make_controls(self):
@@ -108,6 +119,11 @@ class StormApp(App):
 
 
 class BreakerApp(App):
+    """A dependency degrades: the breaker's state, what callers got and waited over time, and a summary.
+
+    Controls: breaker preset (or none), slowdown, error probability, fallback availability.
+    """
+
     title = "Circuit breakers: a dependency degrades. Fail fast, fall back, recover?"
 
     def make_controls(self):
@@ -145,6 +161,11 @@ class BreakerApp(App):
 
 
 class AvailabilityApp(App):
+    """Three designs' availability and downtime, and burn-rate alerts on an incident.
+
+    Controls: each component's nines, tiers, replicas, zones, the SLO and the incident's error rate.
+    """
+
     title = "Availability calculator: tiers in series, replicas in parallel, zones; and the SLO's budget"
 
     def make_controls(self):

@@ -54,6 +54,15 @@ def backoff_race(table: pd.DataFrame) -> go.Figure:
 
     ``table`` is :func:`~kit.reliability.backoff_sweep`'s. Crosses mark the
     values of Brooker's simulator at 100 clients.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`kit.reliability.backoff_sweep` (completion in ms, drawn in seconds).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
     """
     fig = _side_by_side(
         "Backoff and jitter: N clients race to update one row",
@@ -95,7 +104,17 @@ def backoff_race(table: pd.DataFrame) -> go.Figure:
 
 
 def backoff_runs(results: list) -> go.Figure:
-    """Calls and completion time of every run, one box per strategy (``BackoffResult`` list)."""
+    """Calls and completion time of every run, one box per strategy (``BackoffResult`` list).
+
+    Parameters
+    ----------
+    results : list of BackoffResult
+        One per strategy, from :func:`kit.reliability.backoff_experiment`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     clients = results[0].clients if results else 0
     fig = _side_by_side(
         f"{clients} clients: every run, every strategy", ("write calls per run", "completion per run (s)")
@@ -112,7 +131,17 @@ def backoff_runs(results: list) -> go.Figure:
 
 
 def sleep_schedules(schedules: dict) -> go.Figure:
-    """Median and 5-95% range of the sleep before each retry, per strategy (name -> ``sleeps()``)."""
+    """Median and 5-95% range of the sleep before each retry, per strategy (name -> ``sleeps()``).
+
+    Parameters
+    ----------
+    schedules : dict
+        Strategy name -> :func:`kit.reliability.sleeps` (ms).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     fig = theme.figure(
         title="How long does each strategy sleep before retry k?",
         xaxis=dict(title="retry k", dtick=1),
@@ -137,7 +166,19 @@ def sleep_schedules(schedules: dict) -> go.Figure:
 
 
 def storm_timeline(result: StormResult, bin_s: float | None = None) -> go.Figure:
-    """Offered load, goodput and server throughput over time, and the queue; the trigger shaded."""
+    """Offered load, goodput and server throughput over time, and the queue; the trigger shaded.
+
+    Parameters
+    ----------
+    result : StormResult
+        From :func:`kit.reliability.retry_storm`.
+    bin_s : float, optional
+        Width of the rate bins, seconds (default: 90 bins over the run).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     tl = result.run.timeline(bin_s if bin_s is not None else result.horizon_s / 90)
     verdict = "recovers" if result.recovered else "stays down: metastable failure"
     fig = _stacked(f"{result.policy}: the system {verdict}")
@@ -184,6 +225,15 @@ def phase(table: pd.DataFrame) -> go.Figure:
 
     ``table`` is :func:`~kit.reliability.phase_diagram`'s; each cell shows
     the goodput at the end of the run.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`kit.reliability.phase_diagram`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
     """
     policies = list(dict.fromkeys(table.policy))
     rates = sorted(set(table.trigger_rate))
@@ -217,7 +267,19 @@ def phase(table: pd.DataFrame) -> go.Figure:
 
 
 def breaker_timeline(result: BreakerResult, bin_s: float = 5.0) -> go.Figure:
-    """Breaker state, what callers got, and how long they waited, over time; the fault shaded."""
+    """Breaker state, what callers got, and how long they waited, over time; the fault shaded.
+
+    Parameters
+    ----------
+    result : BreakerResult
+        From :func:`kit.reliability.breaker_demo`.
+    bin_s : float
+        Width of the bins, seconds.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     tl = result.run.timeline(bin_s)
     fig = _stacked(f"Breaker: {result.breaker}", rows=3, height=200)
     states = tl.breaker.fillna(0).astype(int).map(STATES)
@@ -279,7 +341,17 @@ def breaker_timeline(result: BreakerResult, bin_s: float = 5.0) -> go.Figure:
 
 
 def breaker_outcomes(table: pd.DataFrame) -> go.Figure:
-    """Per breaker choice: success with and without fallback during the fault, and the time to recover."""
+    """Per breaker choice: success with and without fallback during the fault, and the time to recover.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`kit.reliability.breaker_comparison`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     fig = make_subplots(
         rows=1, cols=2, subplot_titles=("callers during the fault", "seconds to recover after the repair")
     )
@@ -316,7 +388,17 @@ def breaker_outcomes(table: pd.DataFrame) -> go.Figure:
 
 
 def breaker_summary(result: BreakerResult) -> go.Figure:
-    """What callers got during the fault and after the repair: answers, fallbacks, fast failures, waits."""
+    """What callers got during the fault and after the repair: answers, fallbacks, fast failures, waits.
+
+    Parameters
+    ----------
+    result : BreakerResult
+        From :func:`kit.reliability.breaker_demo`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     phases = {
         "during the fault": result.outcomes(result.degrade_start_s, result.degrade_end_s),
         "after the repair": result.outcomes(result.degrade_end_s, result.horizon_s),
@@ -350,7 +432,19 @@ def breaker_summary(result: BreakerResult) -> go.Figure:
 
 
 def bulkheads(shared: BulkheadResult, isolated: BulkheadResult, bin_s: float = 2.0) -> go.Figure:
-    """Success rate of calls to A (healthy) and B (slowed) over time: one shared pool vs a pool each."""
+    """Success rate of calls to A (healthy) and B (slowed) over time: one shared pool vs a pool each.
+
+    Parameters
+    ----------
+    shared, isolated : BulkheadResult
+        From :func:`kit.reliability.bulkhead_demo` with one shared pool and with a pool each.
+    bin_s : float
+        Width of the bins, seconds.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     fig = _stacked(
         "Bulkheads: B slows down (shaded). Do calls to A survive?",
         titles=("one pool shared by A and B", "a pool per dependency"),
@@ -385,7 +479,17 @@ def bulkheads(shared: BulkheadResult, isolated: BulkheadResult, bin_s: float = 2
 
 
 def detection(results: dict) -> go.Figure:
-    """Per probe setting: seconds to remove a dead instance (and theory) vs accidental removals a day."""
+    """Per probe setting: seconds to remove a dead instance (and theory) vs accidental removals a day.
+
+    Parameters
+    ----------
+    results : dict
+        Name -> :func:`kit.reliability.detection`'s result.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     names = list(results)
     fig = make_subplots(
         rows=1,
@@ -427,7 +531,21 @@ def detection(results: dict) -> go.Figure:
 
 
 def architectures(blocks: dict, days: float = 30.0, slo: float | None = None) -> go.Figure:
-    """Availability (as nines) and downtime per ``days`` for named architectures (name -> block)."""
+    """Availability (as nines) and downtime per ``days`` for named architectures (name -> block).
+
+    Parameters
+    ----------
+    blocks : dict
+        Name -> block (e.g. :func:`kit.reliability.designs`).
+    days : float
+        The period for the downtime, days.
+    slo : float, optional
+        An objective to mark, between 0 and 1.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     names = list(blocks)
     a = np.array([avail.availability(b) for b in blocks.values()])
     fig = theme.figure(

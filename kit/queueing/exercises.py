@@ -41,10 +41,6 @@ register(
         rel_tol=0.03,
         mistakes=[
             (
-                lambda: 100 * theory.erlang_c(9.0, 1.0, 10),
-                "As a fraction, please: a percentage divided by 100.",
-            ),
-            (
                 0.9,
                 "That is the utilization rho = lam/(c mu): how busy one server is, not whether all ten are.",
             ),

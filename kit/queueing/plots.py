@@ -142,7 +142,7 @@ def mmc_check(results: list[api.MMcResult]) -> go.Figure:
     fig = theme.figure(
         title="Simulation vs Erlang C: mean wait in the queue",
         xaxis=dict(title=""),
-        yaxis=dict(title="mean wait Wq", type="log"),
+        yaxis=dict(title="mean wait Wq (s)", type="log"),
     )
     fig.add_scatter(
         x=labels,

@@ -126,7 +126,8 @@ def backoff_runs(results: list) -> go.Figure:
         fig.add_box(
             y=r.completion_per_run / 1000.0, name=r.strategy, marker_color=colour, boxmean=True, row=1, col=2
         )
-    fig.update_yaxes(type="log", row=1, col=2)
+    fig.update_yaxes(title="write calls", row=1, col=1)
+    fig.update_yaxes(title="completion (s)", type="log", row=1, col=2)
     return fig
 
 
@@ -341,7 +342,10 @@ def breaker_timeline(result: BreakerResult, bin_s: float = 5.0) -> go.Figure:
 
 
 def breaker_outcomes(table: pd.DataFrame) -> go.Figure:
-    """Per breaker choice: success with and without fallback during the fault, and the time to recover.
+    """Per breaker choice: answers and fallbacks during the fault, how long callers waited, the recovery.
+
+    A fallback stands in for a failed call whether or not a breaker failed it:
+    the shares answered are alike; the wait and the recovery tell the choices apart.
 
     Parameters
     ----------
@@ -352,12 +356,11 @@ def breaker_outcomes(table: pd.DataFrame) -> go.Figure:
     -------
     plotly.graph_objects.Figure
     """
-    fig = make_subplots(
-        rows=1, cols=2, subplot_titles=("callers during the fault", "seconds to recover after the repair")
+    fig = _side_by_side(
+        "Fail fast, fall back, recover",
+        ("callers answered during the fault", "their mean wait", "recovery after the repair"),
     )
-    fig.update_layout(
-        template=theme.TEMPLATE, title="Fail fast, fall back, recover", height=380, barmode="group"
-    )
+    fig.update_layout(barmode="group")
     fig.add_bar(
         x=table.breaker,
         y=table.success_during,
@@ -374,16 +377,11 @@ def breaker_outcomes(table: pd.DataFrame) -> go.Figure:
         row=1,
         col=1,
     )
-    fig.add_bar(
-        x=table.breaker,
-        y=table.recovered_after_s,
-        name="recovery",
-        marker_color=theme.ORANGE,
-        showlegend=False,
-        row=1,
-        col=2,
-    )
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.05], row=1, col=1)
+    for col, column, colour in ((2, "latency_during_s", theme.GREY), (3, "recovered_after_s", theme.ORANGE)):
+        fig.add_bar(x=table.breaker, y=table[column], marker_color=colour, showlegend=False, row=1, col=col)
+    fig.update_yaxes(title="share of calls", tickformat=".0%", range=[0, 1.05], row=1, col=1)
+    fig.update_yaxes(title="wait (s)", row=1, col=2)
+    fig.update_yaxes(title="seconds after the repair", row=1, col=3)
     return fig
 
 
@@ -427,7 +425,8 @@ def breaker_summary(result: BreakerResult) -> go.Figure:
         col=2,
     )
     fig.update_layout(barmode="group")
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.05], row=1, col=1)
+    fig.update_yaxes(title="share of calls", tickformat=".0%", range=[0, 1.05], row=1, col=1)
+    fig.update_yaxes(title="wait (s)", row=1, col=2)
     return fig
 
 
@@ -470,7 +469,9 @@ def bulkheads(shared: BulkheadResult, isolated: BulkheadResult, bin_s: float = 2
             row=row,
             col=1,
         )
-        fig.update_yaxes(title_text="calls answered", tickformat=".0%", range=[0, 1.05], row=row, col=1)
+        fig.update_yaxes(
+            title_text="share of calls answered", tickformat=".0%", range=[0, 1.05], row=row, col=1
+        )
     fig.update_xaxes(title_text="time (s)", row=2, col=1)
     return fig
 
@@ -524,6 +525,8 @@ def detection(results: dict) -> go.Figure:
         row=1,
         col=2,
     )
+    fig.update_yaxes(title="seconds", row=1, col=1)
+    fig.update_yaxes(title="removals per day", row=1, col=2)
     return fig
 
 
@@ -642,6 +645,9 @@ def burn_alerts(table: pd.DataFrame, slo: float) -> go.Figure:
                 row=2,
                 col=1,
             )
+    if not table[[f"fires {rule}" for rule in rules]].to_numpy().any():  # say why the figure has no page
+        peak_burn = float(table[[f"burn {rule}" for rule in rules]].to_numpy().max())
+        fig.update_layout(title_text=f"{title}: no rule fires (burn rates peak at {peak_burn:.3g}x)")
     fig.update_yaxes(
         title_text="error rate",
         tickformat=_percent_format(max(peak, 1.0 - slo)),

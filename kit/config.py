@@ -242,6 +242,7 @@ RELIABILITY_BACKOFF_BASE_MS = 5.0
 RELIABILITY_BACKOFF_CAP_MS = 2000.0
 RELIABILITY_BACKOFF_NET_MEAN_MS = 10.0  # each message takes |Normal(10, 2)| ms
 RELIABILITY_BACKOFF_NET_SD_MS = 2.0
+RELIABILITY_BACKOFF_APP_CLIENTS = 100  # the app opens on the post's 100 clients
 RELIABILITY_BACKOFF_APP_RUNS = 10  # runs per strategy in the app (the post uses 100): ~150 ms an update
 RELIABILITY_MAX_RACE_MESSAGES = 150_000_000  # one call's races: runs x (clients^2 + 4 clients), ~20 s
 # (Brooker's whole figure, backoff_sweep() with its defaults, is 1.3e8)
@@ -292,9 +293,12 @@ RELIABILITY_MAX_OUTAGE_WORK = (
 )
 RELIABILITY_AVAIL_ZONE = 0.9999  # the calculator's assumption: a zone's own facilities (power, network)
 RELIABILITY_AVAIL_FRONT_DOOR = 0.9999  # ... and the front door (DNS, load balancer) of every design
+RELIABILITY_AVAIL_APP_NINES = 3.0  # the calculator's components: 99.9% each
+RELIABILITY_AVAIL_APP_TIERS = 3
 RELIABILITY_AVAIL_APP_REPLICAS = 2  # the calculator opens on 2 replicas per tier in 2 zones, so that the
 RELIABILITY_AVAIL_APP_ZONES = 2  # three designs differ from the start
 RELIABILITY_AVAIL_ALERT_STEP_MIN = 1.0  # resolution of error-rate series for burn-rate alerts
+RELIABILITY_AVAIL_APP_INCIDENT = 0.05  # the calculator's incident: 5% of requests fail
 RELIABILITY_AVAIL_INCIDENT_START_H = 1.0  # the calculator's incident: starts after 1 h ...
 RELIABILITY_AVAIL_INCIDENT_H = 12.0  # ... lasts 12 h ...
 RELIABILITY_AVAIL_SERIES_H = 80.0  # ... in a series long enough for the 3-day ticket window

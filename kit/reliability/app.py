@@ -18,7 +18,9 @@ class BackoffApp(App):
 
     def make_controls(self):
         return {
-            "clients": w.IntSlider(value=100, min=10, max=190, step=10, description="clients"),
+            "clients": w.IntSlider(
+                value=config.RELIABILITY_BACKOFF_APP_CLIENTS, min=10, max=190, step=10, description="clients"
+            ),
             "base_ms": w.FloatLogSlider(
                 value=config.RELIABILITY_BACKOFF_BASE_MS,
                 base=10,
@@ -171,9 +173,15 @@ class AvailabilityApp(App):
     def make_controls(self):
         return {
             "nines": w.FloatSlider(
-                value=3.0, min=1.0, max=5.0, step=0.1, description="each component (nines)"
+                value=config.RELIABILITY_AVAIL_APP_NINES,
+                min=1.0,
+                max=5.0,
+                step=0.1,
+                description="each component (nines)",
             ),
-            "tiers": w.IntSlider(value=3, min=1, max=8, description="tiers in series"),
+            "tiers": w.IntSlider(
+                value=config.RELIABILITY_AVAIL_APP_TIERS, min=1, max=8, description="tiers in series"
+            ),
             "replicas": w.IntSlider(
                 value=config.RELIABILITY_AVAIL_APP_REPLICAS, min=1, max=5, description="replicas per tier"
             ),
@@ -182,7 +190,12 @@ class AvailabilityApp(App):
             ),
             "slo": w.Dropdown(options=[0.99, 0.995, 0.999, 0.9995, 0.9999], value=0.999, description="SLO"),
             "incident": w.FloatLogSlider(
-                value=0.05, base=10, min=-3, max=0, step=0.1, description="incident error rate"
+                value=config.RELIABILITY_AVAIL_APP_INCIDENT,
+                base=10,
+                min=-3,
+                max=0,
+                step=0.1,
+                description="incident error rate",
             ),
         }
 

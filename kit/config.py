@@ -21,6 +21,10 @@ SEED = 2026  # used when a caller passes seed=None
 # --- apps (kit.ui) ---------------------------------------------------------
 UI_DEBOUNCE_S = 0.15  # wait this long after the last control change before running
 UI_PROGRESS_AFTER_S = 1.0  # show a progress bar only for work longer than this
+UI_FIGURE_HEIGHT = 420  # px of every figure; its width is the cell's
+UI_LEGEND_MAX = 6  # legend entries a figure may show; beyond, kit.ui.figures.highlight greys the rest
+UI_CHECK_WIDTH_PX = 900  # figure width the rule checker assumes (a JupyterLab cell in a 1400 px window)
+UI_CACHE_SIZE = 32  # updates an app keeps by control values (cache_results = True), newest first
 
 
 # --- sweeps -----------------------------------------------------------------
@@ -28,14 +32,21 @@ SWEEP_PROGRESS = True  # progress bar for sweeps
 
 
 # --- 00 start here: fan-out and the tail at scale -----------------------------
-FANOUT_TRIALS = 10_000  # Monte Carlo requests per app update (~70 ms on 2 cores)
+FANOUT_TRIALS = 10_000  # Monte Carlo requests per simulate() call
 FANOUT_K = 100  # servers a request fans out to
-FANOUT_K_MAX = 200  # widest fan-out the app's curves span
+FANOUT_K_MAX = 200  # widest fan-out the app's curves span (further when the learner's k is wider)
 FANOUT_P_SLOW = 0.01  # probability one server is slow
 FANOUT_FAST_MEDIAN_MS = 10.0  # median latency of a server that is not slow
 FANOUT_FAST_SIGMA = 0.4  # log-space spread of the fast mode
 FANOUT_SLOW_MS = 1000.0  # latency of a slow server (Dean & Barroso 2013: 1 s)
 FANOUT_PERCENTILE = 99.9  # not 99: with p = 1%, a server's p99 sits exactly on the edge of its slow mode
+FANOUT_APP_K_MAX = 1000  # the app's k slider ends here (simulate takes up to FANOUT_MAX_K)
+FANOUT_APP_P_MAX = 0.2  # the app's p slider ends here
+FANOUT_APP_SLOW_MS = (30.0, 10_000.0)  # the app's slow-latency slider, ms (above the fast median)
+FANOUT_APP_DRAWS = 1_000_000  # server draws per app update: 5,000 requests x 200 servers (~35 ms)
+FANOUT_MAX_K = 10_000  # widest fan-out simulate() accepts
+FANOUT_MAX_DRAWS = 500_000_000  # trials x widest fan-out one simulate() may draw (~20 s on 2 cores)
+FANOUT_MAX_BYTES = 400_000_000  # one result's latencies: trials x fan-outs x 8 bytes
 
 
 # --- 01 estimation: back-of-the-envelope numbers, servers, cost, runway -----------

@@ -81,10 +81,13 @@ CALLS: dict[str, Call | str] = {
     # --- 00 fan-out -------------------------------------------------------------------------
     "fanout.FanoutResult": OUTPUT,
     "fanout.k_grid": call(100),
+    "fanout.max_fanout": call(0.01, 0.5),
     "fanout.p_slow": call(100, 0.01),
     "fanout.p_slow_mc": call(10, 0.01, trials=1000, seed=1),
     "fanout.server_latency": call(p=0.01, fast_median_ms=10.0, fast_sigma=0.4, slow_ms=1000.0),
     "fanout.simulate": call([1, 10], trials=1000, seed=1),
+    "fanout.simulate_span": call(100, Lazy("fanout.server_latency"), draws=100_000, seed=1),
+    "fanout.span": call(300),
     "fanout.theory_p_slower": call([1, 10], Lazy("fanout.server_latency"), 100.0),
     "fanout.theory_percentile": call([1, 10], Lazy("fanout.server_latency"), 99.0),
     "fanout.warm": call(),

@@ -1,11 +1,18 @@
-"""A person's view: real JupyterLab, real headless Chromium, the start notebook.
+"""A person's view: real JupyterLab, real headless Chromium, every lab.
 
 Starts JupyterLab on a free 127.0.0.1 port with a random token, opens the
 start notebook in Debian's Chromium through Playwright, runs all cells,
 moves the app's k slider with the keyboard and checks that the figure
-changed and that no cell shows an error; then runs every other lab the same
-way and checks that its figures render without an error. ``KIT_SCREENSHOT=path.png`` saves
-what the browser saw (the README's picture is made this way).
+changed, types values the model cannot take into the boxes beside the
+sliders and reads the notes that explain them, checks that figures use the
+cell's width and that no cell shows an error; then runs every other lab the
+same way.
+
+Every app is photographed at its defaults, with every control at its
+minimum and with every control at its maximum (typed into the value boxes,
+so the app clamps them, and the first/last option of each menu), into
+``build/screenshots/<notebook>/`` (or ``KIT_SCREENSHOTS``), for a person to
+look at. ``KIT_SCREENSHOT=path.png`` saves the start app as the README shows it.
 """
 
 import json
@@ -34,6 +41,9 @@ FLAGS = [
     "--no-first-run",
 ]
 NOTEBOOK = "notebooks/00_start_here.ipynb"
+SCREENSHOTS = Path(os.environ.get("KIT_SCREENSHOTS", ROOT / "build" / "screenshots"))
+# typed into every value box: far beyond any slider, so each is clamped to its end
+TYPED = {"min": ("-1e12", "-1e12 to -1e12"), "max": ("1e12", "1e12 to 1e12")}
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # one JupyterLab
 
@@ -155,11 +165,85 @@ def assert_no_errors(page) -> None:
     assert page.get_by_text("Something went wrong").count() == 0
 
 
+def wait_idle(page) -> None:
+    """Wait until the kernel has handled every message and the figures have redrawn."""
+    from playwright.sync_api import expect
+
+    time.sleep(0.5)  # the last change's debounce
+    expect(page.locator("#jp-main-statusbar")).to_contain_text("Idle", timeout=120_000)
+    time.sleep(1.0)
+
+
+def wait_for_figures(app, timeout_s: float = 30) -> None:
+    """Until plotly has drawn every figure of ``app`` (one per output of the app)."""
+    drawn = "els => els.filter(el => el._fullLayout && el.querySelector('.main-svg')).length"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if app.locator(".js-plotly-plot").evaluate_all(drawn) >= app.locator(".widget-output").count():
+            time.sleep(0.5)  # the last transition
+            return
+        time.sleep(0.25)
+    raise AssertionError("the app's figures were not drawn within 30 s")
+
+
+def set_everything(page, app, end: str) -> None:
+    """Every control of ``app`` to one end: typed into the value boxes, first/last menu option."""
+    single, ranged = TYPED[end]
+    boxes = app.locator(".kit-entry")
+    for i in range(boxes.count()):
+        box = boxes.nth(i)
+        box.locator("input").fill(ranged if "kit-range" in (box.get_attribute("class") or "") else single)
+        box.locator("input").press("Enter")
+        wait_idle(page)
+    menus = app.locator("select")
+    for i in range(menus.count()):
+        count = menus.nth(i).locator("option").count()
+        menus.nth(i).select_option(index=0 if end == "min" else count - 1)
+        wait_idle(page)
+
+
+def photograph_apps(page, notebook: str, settings=("defaults", "min", "max")) -> None:
+    """Each app as it stands ("defaults"), with every control at its minimum, at its maximum."""
+    folder = SCREENSHOTS / Path(notebook).stem
+    folder.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1400, "height": 3000})  # a whole app in view, figures included
+
+    def photograph(app, path):
+        app.scroll_into_view_if_needed()
+        wait_for_figures(app)
+        app.screenshot(path=path)
+
+    apps = page.locator(".kit-app")
+    for i in range(apps.count()):
+        app = apps.nth(i)
+        title = app.locator("b").first.inner_text() if app.locator("b").count() else f"app {i + 1}"
+        name = f"{i + 1}-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40]
+        if "defaults" in settings:
+            photograph(app, folder / f"{name}-defaults.png")
+        for end in [s for s in settings if s != "defaults"]:
+            set_everything(page, app, end)
+            photograph(app, folder / f"{name}-{end}.png")
+            assert page.get_by_text("Something went wrong").count() == 0, f"{notebook}, {title} at {end}"
+
+
+def type_into(page, app, control: int, text: str) -> None:
+    box = app.locator(".kit-entry input").nth(control)
+    box.fill(text)
+    box.press("Enter")
+    wait_idle(page)
+
+
 def test_start_notebook_runs_and_slider_moves_figure(browser, lab):
     page = run_all(browser, lab, NOTEBOOK)
     app_cell = page.locator(".jp-CodeCell", has_text="FanoutApp()")
+    app = app_cell.locator(".kit-app")
     figure = app_cell.locator(".js-plotly-plot").first
     figure.wait_for()
+    photograph_apps(page, NOTEBOOK, ["defaults"])
+    width = figure.evaluate("el => el.getBoundingClientRect().width")
+    assert width > 0.9 * app.bounding_box()["width"], (
+        f"the figure is {width:.0f} px wide, not the cell's width"
+    )
 
     annotations = "el => el.layout.annotations.map(a => a.text).join('|')"
     state = "el => JSON.stringify([el.layout.annotations, el.data.map(t => t.y)])"
@@ -172,11 +256,27 @@ def test_start_notebook_runs_and_slider_moves_figure(browser, lab):
     while figure.evaluate(state) == before and time.monotonic() < deadline:
         time.sleep(0.2)
     assert figure.evaluate(state) != before, "moving the k slider did not change the figure"
-    assert "k=105" in figure.evaluate(annotations)
+    assert "k = 105" in figure.evaluate(annotations)
+    assert app.locator(".kit-entry input").first.input_value() == "105"  # the box follows the slider
     assert_no_errors(page)
     if os.environ.get("KIT_SCREENSHOT"):
         app_cell.scroll_into_view_if_needed()
         app_cell.screenshot(path=os.environ["KIT_SCREENSHOT"])
+
+    # values the model cannot take: the app says what it did with them, beside the control
+    app.scroll_into_view_if_needed()
+    notes = app.locator(".kit-control")
+    type_into(page, app, 0, "5000")
+    assert "5000 is outside this slider's range, 1 to 1000: using 1000." in notes.nth(0).inner_text()
+    assert "k = 1,000" in figure.evaluate(annotations)
+    type_into(page, app, 0, "-3")
+    assert "-3 is outside this slider's range, 1 to 1000: using 1." in notes.nth(0).inner_text()
+    type_into(page, app, 0, "abc")
+    assert "'abc' is not a number, so it stays at 1." in notes.nth(0).inner_text()
+    type_into(page, app, 1, "1.5")
+    assert "1.5 is outside this slider's range, 0.000 to 0.200: using 0.200." in notes.nth(1).inner_text()
+    assert_no_errors(page)
+    photograph_apps(page, NOTEBOOK, ["min", "max"])
     close(page, lab)
 
 
@@ -187,4 +287,5 @@ def test_every_lab_runs_in_the_browser(browser, lab, path):
     page = run_all(browser, lab, f"notebooks/{path.name}")
     assert page.locator(".js-plotly-plot").count() > 0, "no figure rendered"
     assert_no_errors(page)
+    photograph_apps(page, path.name)
     close(page, lab)

@@ -19,7 +19,7 @@ def test_stampede_figures_are_json_at_a_recompute_longer_than_the_ttl():
     app.controls["recompute_ms"].value = 1995.0
     app.controls["ttl_s"].value = 1.0
     assert app.last_error is None, app.last_error
-    for fig in app.figure_widgets:
+    for fig in app.figures_shown:
         _json_data(fig)
     timeline = caching.plots.stampede_timeline([caching.stampede("lock", duration_s=20.0, seed=1)])
     assert min(timeline.data[0].y) >= 1  # a log axis: only bins that started a recompute are drawn

@@ -3,9 +3,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kit import fanout
+from kit import config, fanout
 from kit.core.rng import Constant, Exponential, Mixture, Uniform
-from kit.fanout import _kernels
+from kit.fanout import _kernels as kk
 from tests import naive
 
 
@@ -37,7 +37,7 @@ def test_kernel_matches_naive_reference_on_the_same_draws():
     ks = np.array([1, 2, 7, 30], dtype=np.int64)
     spec = Uniform(0.0, 1.0).spec
     seeds = np.array([123], dtype=np.uint32)
-    got = _kernels.fanout_max(spec, ks, 5, seeds)
+    got = kk.fanout_max(spec, ks, 5, seeds)
     draws = Uniform(0.0, 1.0).sample(5 * 30, seed=123).reshape(5, 30).tolist()
     assert np.allclose(got, naive.fanout_max(draws, ks.tolist()))
 
@@ -86,8 +86,113 @@ def test_p_slow_mc_returns_a_sweepable_row():
         (lambda: fanout.p_slow(0, 0.1), "k must be between"),
         (lambda: fanout.p_slow(3, -0.1), "p must be between"),
         (lambda: fanout.simulate([3]).percentile(101), "q must be between 0 and 100"),
+        (lambda: fanout.p_slow(2.5, 0.01), r"k must be whole numbers of servers \(got k=2.5\)"),
+        (lambda: fanout.p_slow(True, 0.01), "k must be whole numbers of servers"),
+        (lambda: fanout.p_slow(np.nan, 0.01), "k must be whole numbers of servers"),
+        (lambda: fanout.p_slow(3, "x"), "p must be a probability"),
+        (lambda: fanout.p_slow(3, np.nan), "p must be between"),
+        (lambda: fanout.simulate([10_001]), "ks must be between 1 and 10000"),
+        (lambda: fanout.simulate([1], trials=-5), "trials must be an integer"),
+        (lambda: fanout.simulate([1], seed=-1), "seed must be an integer"),
+        (lambda: fanout.server_latency(fast_sigma=0), "fast_sigma must be a positive number"),
+        (lambda: fanout.k_grid(0), "k_max must be an integer between 1 and 10000"),
+        (lambda: fanout.k_grid(10, extra=[1.5]), "extra must be whole numbers"),
+        (lambda: fanout.max_fanout(0.0, 0.5), "p must be above 0"),
+        (lambda: fanout.max_fanout(0.01, 1.0), "target must be below 1"),
+        (lambda: fanout.span(0), "k must be an integer between 1 and 10000"),
+        (lambda: fanout.simulate_span(100, draws=10), "draws must be an integer"),
+        (lambda: fanout.theory_percentile([1], fanout.server_latency(), [50, 101]), "q must be between"),
+        (lambda: fanout.theory_p_slower([1], "server", 1.0), "server must be a kit distribution"),
+        (lambda: fanout.simulate([1]).p_slower_than(float("nan")), "threshold_ms must be a number"),
     ],
 )
 def test_bad_input_names_the_parameter(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(ks=[10_000], trials=10**6), r"trials x max\(ks\) = 1,000,000 x 10,000 = 1e\+10 server draws"),
+        (
+            dict(ks=list(range(1, 2001)), trials=50_000),
+            r"trials x len\(ks\) = 50,000 x 2,000 latencies need 800 MB",
+        ),
+    ],
+)
+def test_work_and_memory_are_estimated_and_refused_beyond_the_limits(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        fanout.simulate(**kwargs)
+
+
+def test_the_limits_come_from_config():
+    config.FANOUT_MAX_DRAWS = 1000
+    try:
+        with pytest.raises(ValueError, match="FANOUT_MAX_DRAWS = 1e\\+03"):
+            fanout.simulate([100], trials=11)
+        assert fanout.simulate([100], trials=10).trials == 10
+    finally:
+        config.reset()
+
+
+def test_p_slow_takes_whole_floats_and_arrays():
+    assert float(fanout.p_slow(100.0, 0.01)) == float(fanout.p_slow(100, 0.01))
+    got = fanout.p_slow(np.array([1, 10, 100]), np.array([[0.01], [0.1]]))
+    assert got.shape == (2, 3) and np.allclose(got[1], 1 - 0.9 ** np.array([1, 10, 100]))
+
+
+@pytest.mark.parametrize("k, p", [(10, 0.01), (100, 0.01), (50, 0.001)])
+def test_the_kp_shortcut_holds_only_for_small_kp(k, p):
+    """Dean & Barroso's amplification: 1 - (1 - p)^k is near kp only while kp is small."""
+    truth = float(fanout.p_slow(k, p))
+    assert truth < k * p  # 1 - (1 - p)^k < kp for k >= 2, p > 0 (Bernoulli's inequality)
+    if k * p <= 0.1:
+        assert truth == pytest.approx(k * p, rel=0.06)
+    else:
+        assert truth == pytest.approx(0.634, abs=5e-4) and k * p == 1
+
+
+@pytest.mark.parametrize(
+    "p, target", [(0.01, 0.5), (0.001, 0.1), (0.2, 0.9), (0.5, 0.5), (0.3, 0.01), (1.0, 0.5)]
+)
+def test_max_fanout_is_the_widest_k_within_the_target(p, target):
+    k = fanout.max_fanout(p, target)
+    assert k == max((n for n in range(0, 5000) if n == 0 or fanout.p_slow(n, p) <= target), default=0)
+
+
+def test_max_fanout_of_the_exercise():
+    assert fanout.max_fanout(0.01, 0.5) == 68
+
+
+def test_span_groups_nearby_fanouts_and_simulate_span_keeps_its_draw_budget():
+    assert [fanout.span(k) for k in (1, 200, 201, 500, 501, 1000, 9999)] == [
+        200,
+        200,
+        500,
+        500,
+        1000,
+        1000,
+        10_000,
+    ]
+    r = fanout.simulate_span(700, draws=200_000, seed=1)
+    assert r.ks[-1] == 1000 and r.trials == 200
+    assert fanout.simulate_span(50, seed=1).trials == min(
+        config.FANOUT_TRIALS, config.FANOUT_APP_DRAWS // 200
+    )
+
+
+def test_theory_percentile_takes_several_percentiles_at_once():
+    server = Exponential(10.0)
+    both = fanout.theory_percentile([1, 5, 50], server, [50, 99])
+    assert both.shape == (2, 3)
+    assert np.allclose(both[1], fanout.theory_percentile([1, 5, 50], server, 99))
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from kit.fanout import api
+
+    result = doctest.testmod(api, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 3 and result.failed == 0

@@ -24,8 +24,8 @@ def test_a_miss_says_how_far_and_which_way():
     wq = queueing.mm1(0.8, 1.0).Wq  # 4 s
     assert "10% too high" in exercises.check(NB, "mm1-wait", 1.1 * wq).message
     assert "25% too low" in exercises.check(NB, "mm1-wait", 0.75 * wq).message
-    assert "8 times too low" in exercises.check(NB, "mm1-wait", wq / 8).message
-    assert "3 times too high" in exercises.check(NB, "mm1-wait", 3 * wq).message
+    assert "too low by a factor of about 8" in exercises.check(NB, "mm1-wait", wq / 8).message
+    assert "too high by a factor of about 3" in exercises.check(NB, "mm1-wait", 3 * wq).message
 
 
 def test_a_percentage_for_a_fraction_is_named():
@@ -39,4 +39,4 @@ def test_choices_start_unanswered():
     choice, check, feedback = box.children[1], box.children[2].children[0], box.children[3]
     assert choice.value is None
     check.click()
-    assert "pick one of the options" in feedback.value
+    assert "pick one of the options" in feedback.value.lower()

@@ -58,6 +58,6 @@ def test_the_app_shows_what_add_node_moved():
     assert app.last_error is None
     n = config.SHARDING_NODES
     expected = sharding.moved_fraction(np.arange(config.SHARDING_KEYS), "ring", n, n + 1)
-    loads = app.figure_widgets[1]
+    loads = app.figures_shown[1]
     assert sum(loads.data[2].y) == pytest.approx(expected)
     assert f"{n} → {n + 1} nodes moved {expected:.1%}" in loads.layout.title.text

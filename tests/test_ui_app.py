@@ -1,12 +1,11 @@
 import asyncio
 
 import ipywidgets as w
-import plotly.graph_objects as go
 import pytest
 
 from kit import config
-from kit.ui import theme
-from kit.ui.app import App
+from kit.ui import controls, theme
+from kit.ui.app import PLOTLY_MIME, App
 
 
 class Toy(App):
@@ -17,7 +16,10 @@ class Toy(App):
         super().__init__(**kw)
 
     def make_controls(self):
-        return {"n": w.IntSlider(value=2, min=0, max=5), "mode": w.Dropdown(options=["ok", "bad", "boom"])}
+        return {
+            "n": controls.int_slider("n", 2, 0, 5, why="the toy stops at 5"),
+            "mode": controls.dropdown("mode", ["ok", "bad", "boom"]),
+        }
 
     def make_actions(self):
         return {"add one": self.add_one}
@@ -49,24 +51,32 @@ def _config():
     config.reset()
 
 
-def test_updates_figure_widgets_in_place():
+def test_figures_are_shown_by_plotlys_renderer_and_resent_only_when_changed():
     app = Toy()
-    fw = app.figure_widgets[0]
-    assert isinstance(fw, go.FigureWidget) and fw.layout.title.text == "n=2"
+    output = app.figure_box.children[0]
+    assert isinstance(output, w.Output) and app.figures_shown[0].layout.title.text == "n=2"
+    spec = output.outputs[0]["data"][PLOTLY_MIME]
+    assert spec["layout"]["title"]["text"] == "n=2" and spec["config"]["responsive"] is True
+    assert "width" not in spec["layout"]  # the output's full width
     app.controls["n"].value = 2  # no change, no run
     app.controls["n"].value = 3
-    assert app.figure_widgets[0] is fw
-    assert len(fw.data) == 3 and fw.data[0].y == (0, 3) and fw.layout.title.text == "n=3"
+    assert app.figure_box.children[0] is output  # the same output, new content
+    spec = output.outputs[0]["data"][PLOTLY_MIME]
+    assert len(spec["data"]) == 3 and spec["layout"]["title"]["text"] == "n=3"
     assert app.calls == 2 and "updated in" in app.status.value
+    sent = []
+    output.observe(lambda change: sent.append(change), names="outputs")
+    app.update()  # same figure: nothing is sent to the browser
+    assert sent == []
 
 
 def test_value_error_shows_in_banner_and_keeps_last_figure():
     app = Toy()
     app.controls["mode"].value = "bad"
-    assert app.last_error == "mode 'bad' is not allowed here"
+    assert app.last_error == "mode 'bad' is not allowed here."  # a sentence, ended
     assert app.banner.layout.display is None and "not allowed" in app.banner.value
     assert "last valid result" in app.banner.value
-    assert app.figure_widgets[0].layout.title.text == "n=2"
+    assert app.figures_shown[0].layout.title.text == "n=2"
     app.controls["mode"].value = "ok"
     assert app.last_error is None and app.banner.layout.display == "none"
 
@@ -84,7 +94,7 @@ def test_action_updates_once_and_errors_go_to_banner():
     app.buttons[0].click()
     assert app.controls["n"].value == 5 and app.calls == calls + 1
     app.buttons[0].click()
-    assert app.last_error == "n cannot exceed 5" and app.calls == calls + 1
+    assert app.last_error == "n cannot exceed 5." and app.calls == calls + 1
 
 
 def test_progress_bar_only_for_long_work():
@@ -121,3 +131,116 @@ def test_sliders_run_on_release_and_show_full_labels():
 def test_unknown_initial_control_is_refused():
     with pytest.raises(ValueError, match="nope is not a control of Toy"):
         Toy(nope=1)
+    with pytest.raises(ValueError, match="mode must be one of 'ok', 'bad', 'boom'"):
+        Toy(mode="nope")
+
+
+@pytest.mark.parametrize(
+    "typed, value, note",
+    [
+        ("5000", 5, "5000 is outside this slider's range, 0 to 5: using 5. The toy stops at 5."),
+        ("-3", 0, "-3 is outside this slider's range, 0 to 5: using 0."),
+        ("abc", 2, "'abc' is not a number, so it stays at 2."),
+        ("2.6", 3, "Whole numbers only: 2.6 became 3."),
+        ("4", 4, ""),
+    ],
+)
+def test_a_typed_value_is_clamped_and_the_note_says_so(typed, value, note):
+    app = Toy()
+    app.entries["n"].value = typed
+    assert app.controls["n"].value == value
+    assert app.entries["n"].value == str(value)  # the box shows what the model takes
+    label = app.note_labels["n"]
+    assert (
+        (note in label.value) and (label.layout.display is None) if note else label.layout.display == "none"
+    )
+
+
+def test_a_typed_note_stays_through_the_update_and_goes_when_the_slider_moves():
+    app = Toy()
+    app.entries["n"].value = "99"
+    assert "outside" in app.note_labels["n"].value and app.result == 5
+    app.update()
+    assert "outside" in app.note_labels["n"].value
+    app.controls["n"].value = 1
+    assert app.note_labels["n"].layout.display == "none" and app.entries["n"].value == "1"
+
+
+def test_initial_values_go_through_the_same_check():
+    app = Toy(n=9)
+    assert app.controls["n"].value == 5 and "9 is outside" in app.note_labels["n"].value
+    assert app.calls == 1  # one update, after every initial value is set
+
+
+def test_compute_notes_last_one_update():
+    class Capped(Toy):
+        def compute(self, n, mode):
+            if n > 3:
+                self.note("n", f"n capped at 3 (asked {n})")
+            return min(n, 3)
+
+    app = Capped(n=4)
+    assert "n capped at 3 (asked 4)." in app.note_labels["n"].value
+    app.controls["n"].value = 2
+    assert app.note_labels["n"].layout.display == "none"
+    with pytest.raises(ValueError, match="control must be one of n, mode"):
+        app.note("nope", "x")
+
+
+@pytest.mark.parametrize(
+    "control, typed, value, note",
+    [
+        (w.FloatSlider(value=0.01, min=0.0, max=0.2, step=0.001), "1.5", 0.2, "outside"),
+        (w.FloatSlider(value=0.01, min=0.0, max=0.2, step=0.001), "2%", 0.02, ""),
+        (w.FloatSlider(value=0.01, min=0.0, max=0.2, step=0.001), "0.0123", 0.012, "steps of 0.001"),
+        (w.FloatLogSlider(value=100, base=10, min=1, max=3), "5000", 1000.0, "outside"),
+        (w.FloatLogSlider(value=100, base=10, min=1, max=4), "1,234", 1234.0, ""),
+        (w.FloatSlider(value=0.5, min=0, max=1, step=0.01, readout_format=".0%"), "30", 0.3, ""),
+        (w.IntRangeSlider(value=(2, 4), min=0, max=10), "7 - 3", (3, 7), "swapped"),
+        (w.IntRangeSlider(value=(2, 4), min=0, max=10), "3 to 70", (3, 10), "outside"),
+        (w.IntRangeSlider(value=(2, 4), min=0, max=10), "5", None, "not a range"),
+        (w.FloatSlider(value=0.5, min=0, max=1), "nan", None, "not a number"),
+    ],
+)
+def test_accept_reads_typed_values_as_the_slider_shows_them(control, typed, value, note):
+    got, said = controls.accept(control, typed)
+    assert got == pytest.approx(value) if value is not None else got is None
+    assert note in said and (said == "") == (note == "")
+
+
+def test_results_are_cached_by_control_values_when_the_app_says_so():
+    class Cached(Toy):
+        cache_results = True
+
+    app = Cached()
+    app.controls["n"].value = 3
+    app.controls["n"].value = 2
+    assert app.calls == 2  # n=2 came from the cache
+    app.clear_cache()
+    app.controls["n"].value = 3
+    assert app.calls == 3
+    plain = Toy()
+    plain.controls["n"].value = 3
+    plain.controls["n"].value = 2
+    assert plain.calls == 3  # without cache_results, every update computes
+
+
+def test_memo_keeps_a_bounded_number_of_results():
+    app = Toy()
+    made = []
+    for i in range(config.UI_CACHE_SIZE + 5):
+        app.memo(i, lambda i=i: made.append(i) or i)
+    assert app.memo(config.UI_CACHE_SIZE + 4, lambda: "new") == config.UI_CACHE_SIZE + 4
+    assert app.memo(0, lambda: "again") == "again"  # the oldest was dropped
+    assert len(made) == config.UI_CACHE_SIZE + 5
+
+
+def test_a_changing_number_of_figures_rebuilds_the_outputs():
+    class Grow(Toy):
+        def figures(self, n):
+            return [theme.figure(title=f"{i}") for i in range(max(n, 1))]
+
+    app = Grow()
+    assert len(app.figure_box.children) == 2
+    app.controls["n"].value = 4
+    assert len(app.figure_box.children) == 4 and len(app.figures_shown) == 4

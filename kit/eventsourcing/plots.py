@@ -25,7 +25,7 @@ def account_history(history, stream: str, at_version: int | None = None, note: s
         title += f"<br><sup>{note}</sup>"
     fig = theme.figure(
         title=title,
-        xaxis=dict(title="stream version", rangemode="tozero"),
+        xaxis=dict(title="stream version (events)", rangemode="tozero"),
         yaxis=dict(title="balance (cents)", rangemode="tozero"),
     )
     versions = [0, *history.version.tolist()]
@@ -52,7 +52,7 @@ def account_history(history, stream: str, at_version: int | None = None, note: s
             mode="markers+text",
             marker=dict(symbol="diamond-open", size=18, color=theme.PURPLE, line=dict(width=3)),
             text=[f"replay(until={at_version}): {shown}"],
-            textposition="top center",
+            textposition="top left" if at_version > versions[-1] / 2 else "top right",  # inside the plot
             name="replayed state",
         )
     return fig

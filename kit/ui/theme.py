@@ -1,12 +1,26 @@
-"""One plotly look for every figure: the "kit" template.
+"""One plotly look for every figure: the "kit" template, colours that never repeat silently.
 
 Colours are the Okabe-Ito palette (Okabe & Ito, *Color Universal Design*,
-2008), distinguishable with the common colour-vision deficiencies; order them
-so the first two (blue, orange) carry the usual "ours vs theirs" comparison.
+2008), distinguishable with the common colour-vision deficiencies, ordered so
+the first two (blue, orange) carry the usual "ours vs theirs" comparison.
+Black is not among them: it is reserved for theory (closed-form curves,
+drawn dashed with :data:`THEORY_LINE`), so no simulated series can be
+mistaken for one. :func:`colours` grows past the palette with further
+distinct colours instead of cycling.
+
+The template puts the legend beside the plot (top right, outside the axes)
+and the title above it on the left, so the two never share space; the
+figure takes its container's width and ``config.UI_FIGURE_HEIGHT`` pixels.
 """
+
+from __future__ import annotations
+
+import colorsys
 
 import plotly.graph_objects as go
 import plotly.io as pio
+
+from .. import config
 
 BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, YELLOW, BLACK = (
     "#0072B2",
@@ -18,32 +32,86 @@ BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, YELLOW, BLACK = (
     "#F0E442",
     "#000000",
 )
-PALETTE = [BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, YELLOW, BLACK]
+PALETTE = [BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, YELLOW]
+# After Okabe-Ito: Paul Tol's "muted" colours that differ from it (Tol, "Colour schemes", SRON 2021).
+_MORE = ["#332288", "#CC6677", "#44AA99", "#999933", "#882255", "#DDCC77"]
 THEORY = BLACK  # closed-form curves drawn over simulation
-GREY = "#9E9E9E"
+THEORY_LINE = dict(color=THEORY, dash="dash", width=1.5)  # ... and how: dashed, never a data series' style
+GREY = "#9E9E9E"  # reference marks (the learner's setting, a threshold)
+MUTED = "#C9C9C9"  # series in the background when one is highlighted
 
 TEMPLATE = "kit"
+
+_AXIS = dict(
+    showgrid=True, gridcolor="#EEE", zeroline=False, linecolor="#888", ticks="outside", automargin=True
+)
 
 pio.templates[TEMPLATE] = go.layout.Template(
     layout=go.Layout(
         colorway=PALETTE,
         font=dict(family="Inter, Helvetica, Arial, sans-serif", size=13, color="#222"),
-        title=dict(font=dict(size=15), x=0.0, xanchor="left"),
+        title=dict(font=dict(size=15), x=0.0, xanchor="left", xref="container", pad=dict(l=12)),
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin=dict(l=60, r=20, t=80, b=50),
-        xaxis=dict(showgrid=True, gridcolor="#EEE", zeroline=False, linecolor="#888", ticks="outside"),
-        yaxis=dict(showgrid=True, gridcolor="#EEE", zeroline=False, linecolor="#888", ticks="outside"),
+        margin=dict(l=70, r=20, t=56, b=56),
+        xaxis=_AXIS,
+        yaxis=_AXIS,
+        # beside the plot, top-aligned: never over the title, the data or an axis title
         legend=dict(
-            orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0, bgcolor="rgba(255,255,255,0.8)"
+            orientation="v", x=1.02, xanchor="left", y=1.0, yanchor="top", bgcolor="rgba(255,255,255,0.8)"
         ),
         hovermode="x unified",
+        autosize=True,
     )
 )
 
 
+def colours(n: int) -> list[str]:
+    """``n`` distinct colours: the palette first, then more, never a repeat.
+
+    Parameters
+    ----------
+    n : int
+        How many series need a colour of their own (0 or more).
+
+    Returns
+    -------
+    list of str
+        ``n`` different hex colours; the first seven are :data:`PALETTE`.
+    """
+    out = list(dict.fromkeys(PALETTE + _MORE))[: max(n, 0)]
+    hue = 0.07
+    while len(out) < n:  # beyond 13 series: golden-angle hues in two lightnesses
+        hue = (hue + 0.381966) % 1.0
+        r, g, b = colorsys.hls_to_rgb(hue, 0.38 if len(out) % 2 else 0.55, 0.65)
+        colour = f"#{round(r * 255):02X}{round(g * 255):02X}{round(b * 255):02X}"
+        if colour not in out:
+            out.append(colour)
+    return out
+
+
 def figure(**layout) -> go.Figure:
-    """An empty figure in the kit's template; plots functions start here."""
+    """An empty figure in the kit's template; every ``plots`` function starts here.
+
+    Parameters
+    ----------
+    **layout
+        Plotly layout properties (``title``, ``xaxis``, ``height``...);
+        ``height`` defaults to ``config.UI_FIGURE_HEIGHT`` pixels, and the
+        width is left to the container (the cell's full width).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    layout.setdefault("height", config.UI_FIGURE_HEIGHT)
     fig = go.Figure()
-    fig.update_layout(template=TEMPLATE, **layout)
+    # The registered template is valid already: share it as plotly shares its default template,
+    # instead of the deep copy an assignment makes (most of a small figure's build time).
+    fig.layout._validate = False
+    try:
+        fig.layout.template = pio.templates[TEMPLATE]
+    finally:
+        fig.layout._validate = True
+    fig.update_layout(**layout)
     return fig

@@ -278,14 +278,14 @@ SCALING_QUEUE_BINS = 64  # queue-length histogram: 0..63 requests, the last bin 
 SCALING_MAX_SERVERS = 100_000
 SCALING_MAX_REQUESTS = 50_000_000  # requests x replications in one call (~4 bytes each kept)
 SCALING_MAX_REPLICATIONS = 1_000
-SCALING_APP_REQUESTS = 40_000  # per policy and app update (~100 ms for every policy)
-SCALING_APP_POINTS = 8  # utilisations per curve in the app
+SCALING_APP_REQUESTS = 20_000  # per run of an app update (every policy at every utilisation)
+SCALING_APP_POINTS = 6  # utilisations per curve in the app
 # autoscaling: a day of traffic against AWS-style target tracking
 SCALING_STEP_S = 60.0  # CloudWatch's 1-minute metric period
 SCALING_PEAK_RPS = 2_000.0  # the day's busiest minute, before the spike
 SCALING_TROUGH = 0.25  # the quietest minute, as a share of the peak
 SCALING_SPIKE_AT_H = 13.0  # a spike (a push notification, a TV advert) at 13:00 ...
-SCALING_SPIKE_FACTOR = 2.0  # ... doubles the traffic ...
+SCALING_SPIKE_FACTOR = 2.5  # ... multiplies the traffic by 2.5 ...
 SCALING_SPIKE_MIN = 30.0  # ... for half an hour
 SCALING_INSTANCE_RPS = 400.0  # requests per second one instance serves at 100% CPU
 SCALING_INSTANCE_WORKERS = 8  # workers per instance (vCPUs): service time = workers / instance_rps (20 ms)
@@ -312,6 +312,7 @@ SCALING_RYW_WINDOW_MS = 0.0  # read-your-writes: a writer's reads go to the prim
 SCALING_NODE_OPS = 10_000.0  # operations per second one database node serves
 SCALING_REPLICA_SECONDS = 20.0  # simulated seconds per replica run
 SCALING_MAX_REPLICA_OPS = 20_000_000  # writes x replicas + reads in one run
+SCALING_APP_REPLICA_SECONDS = 4.0  # simulated seconds per run in the app
 SCALING_SESSION_STORE_MS = 1.0  # a shared session store adds one round trip per request
 
 

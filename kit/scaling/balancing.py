@@ -232,6 +232,12 @@ class BalanceResult:
         return float(values.std(ddof=1) / math.sqrt(values.size))
 
     @property
+    def utilisations(self) -> np.ndarray:
+        """Each server's busy share of the measured window (all replications)."""
+        tis = self.time_in_state.sum(axis=0)
+        return 1.0 - tis[:, 0] / tis.sum(axis=1)
+
+    @property
     def per_server(self) -> pd.DataFrame:
         """One row per server: speed, share of requests, utilisation, mean and p99 response, mean queue."""
         n = self.servers
@@ -252,7 +258,7 @@ class BalanceResult:
                     "server": np.arange(n),
                     "speed": self.speeds,
                     "share": counts / max(counts.sum(), 1),
-                    "utilisation": 1.0 - tis[:, 0] / span,
+                    "utilisation": self.utilisations,
                     "mean_ms": np.where(counts > 0, sums / counts, np.nan),
                     "p99_ms": p99,
                     "mean_queue": (tis * k).sum(axis=1) / span,
@@ -398,7 +404,7 @@ def balance(
         tis, out = tis[None], out[None]
     else:
         with one_chunk_at_a_time():
-            response, server, tis, out = kk.run_many(*args, stream_seeds(seed, reps))
+            response, server, tis, out = kk.run_many(*args, stream_seeds(seed, reps).astype(np.int64))
     return BalanceResult(
         policy=policy,
         speeds=speeds,
@@ -470,7 +476,7 @@ def compare(
                     "utilisation": float(u),
                     "mean_ms": r.mean_ms,
                     "p99_ms": r.p99_ms,
-                    "max_server_utilisation": float(r.per_server.utilisation.max()),
+                    "max_server_utilisation": float(r.utilisations.max()),
                 }
             )
     return pd.DataFrame(rows)

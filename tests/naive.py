@@ -986,7 +986,7 @@ def gi_m_1_erlang_sigma(n: int, rho: float, iterations: int = 100_000) -> float:
     return sigma
 
 
-def balance(policy, speeds, lam, service, requests, warmup, rng, d=2, refresh=0.0, owner=None, key_weights=None):
+def balance(policy, speeds, lam, service, requests, warmup, rng, d=2, refresh=0.0, owner=None, key_weights=()):
     """Mean response time of one run of N FIFO servers behind a balancer, event by event (seconds).
 
     ``service()`` draws a service time at speed 1. Policies from their definitions:
@@ -1003,6 +1003,7 @@ def balance(policy, speeds, lam, service, requests, warmup, rng, d=2, refresh=0.
     next_board = refresh if refresh > 0 else math.inf
     turn = 0
     current = [0.0] * n
+    cum = list(itertools.accumulate(key_weights))
     t = 0.0
     total, counted = 0.0, 0
 
@@ -1033,7 +1034,7 @@ def balance(policy, speeds, lam, service, requests, warmup, rng, d=2, refresh=0.
             low = min(view[p] for p in picks)
             s = rng.choice([p for p in picks if view[p] == low])
         elif policy == "consistent_hash":
-            s = owner[rng.choices(range(len(key_weights)), weights=key_weights)[0]]
+            s = owner[rng.choices(range(len(cum)), cum_weights=cum)[0]]
         else:  # weighted round robin, nginx: add each weight, take the largest, subtract the total
             for j in range(n):
                 current[j] += speeds[j]
@@ -1093,12 +1094,13 @@ def replica_reads(k, writes, reads, lag, own_gap, window, horizon, warmup, rng, 
     applies write i at max(its previous apply, commit_i + lag): the log in commit order.
     """
     keys = range(len(key_weights))
+    cum = list(itertools.accumulate(key_weights))
     commits, t = [], 0.0
     while True:
         t += rng.expovariate(writes)
         if t >= horizon:
             break
-        commits.append((t, rng.choices(keys, weights=key_weights)[0]))
+        commits.append((t, rng.choices(keys, cum_weights=cum)[0]))
     applied = []
     for _ in range(k):
         last, times = 0.0, []
@@ -1124,7 +1126,7 @@ def replica_reads(k, writes, reads, lag, own_gap, window, horizon, warmup, rng, 
         while i < len(commits) and commit_times[i] <= t:
             latest[commits[i][1]] = i
             i += 1
-        key = rng.choices(keys, weights=key_weights)[0]
+        key = rng.choices(keys, cum_weights=cum)[0]
         if t >= warmup:
             total += 1
             w = latest.get(key)

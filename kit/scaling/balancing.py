@@ -286,11 +286,13 @@ class BalanceResult:
         return float(per.mean()), float(se)
 
 
-def _work(policy: Policy, n: int, requests: int, reps: int, refresh_s: float, lam: float) -> float:
+def _work(policy: Policy, n: int, d: int, requests: int, reps: int, refresh_s: float, lam: float) -> float:
     """Elementary steps a call costs: per request, plus a scan of all servers where the policy needs one."""
     per_request = 1.0
     if policy.code == kk.WEIGHTED_RR:
         per_request += n
+    if policy.code == kk.POWER_OF_D:
+        per_request += d
     steps = reps * requests * per_request
     if policy.load_aware and refresh_s > 0:
         steps += reps * (requests / lam / refresh_s) * n  # a refresh copies and scans every server
@@ -371,7 +373,7 @@ def balance(
     reqs = validate.integer("requests", requests, 2, config.SCALING_MAX_REQUESTS)
     reps = validate.integer("replications", replications, 1, config.SCALING_MAX_REPLICATIONS)
     service = _service(service_ms)
-    d = validate.integer("d", d, 1, max(n, 1))
+    d = validate.integer("d", d, 1, 1000)
     default_refresh = config.SCALING_REFRESH_MS if p.stale else 0.0
     refresh = validate.number("refresh_ms", default_refresh if refresh_ms is None else refresh_ms, 0.0, 1e9)
     alpha = validate.number("zipf_alpha", config.SCALING_ZIPF_ALPHA if zipf_alpha is None else zipf_alpha, 0.0, 5.0)
@@ -383,7 +385,7 @@ def balance(
             f"requests x replications = {reps * reqs:,} exceeds SCALING_MAX_REQUESTS="
             f"{config.SCALING_MAX_REQUESTS:,} (got requests={reqs:,}, replications={reps})"
         )
-    work = _work(p, n, reqs, reps, refresh_s, lam)
+    work = _work(p, n, d, reqs, reps, refresh_s, lam)
     if work > 20 * config.SCALING_MAX_REQUESTS:
         raise ValueError(
             f"{policy} scans the servers: about {work:.3g} steps, more than 20 x SCALING_MAX_REQUESTS "

@@ -316,7 +316,7 @@ def session_failover(nodes: int, sessions: int = 100_000, seed: int | None = Non
     A node's in-memory sessions die with it. Hash-sticky routing also sends the users
     of *surviving* nodes elsewhere when N changes: with hash mod N almost all of them
     ((N - 1)/N of the rest), with consistent hashing none (the failed node's arc goes to
-    its neighbours). A shared store loses nothing but adds a round trip to every
+    its neighbours; ``theory`` is that arc's share of the ring). A shared store loses nothing but adds a round trip to every
     request (``config.SCALING_SESSION_STORE_MS``) and is a dependency of its own.
 
     Examples
@@ -343,8 +343,9 @@ def session_failover(nodes: int, sessions: int = 100_000, seed: int | None = Non
     }
     theory = {
         "sticky_cookie": 1.0 / n,
-        "sticky_hash_mod_n": 1.0 - 1.0 / n,  # a user stays only if h mod N == h mod (N - 1) and not on the failed node
-        "sticky_consistent_hash": 1.0 / n,
+        "sticky_hash_mod_n": 1.0 - 1.0 / n,  # a user stays only if h mod N == h mod (N - 1), not on the failed node
+        # the failed node's arc of the ring: 1/N on average, uneven by about 1/sqrt(vnodes)
+        "sticky_consistent_hash": float(sharding.ring(n, config.SCALING_VNODES).shares[failed]),
         "shared_store": 0.0,
     }
     return pd.DataFrame(

@@ -19,6 +19,7 @@ from . import (
     queueing,
     reliability,
     sagas,
+    scaling,
     sharding,
     sweep,
 )
@@ -36,6 +37,7 @@ TOPICS = {  # notebook -> topic package, in curriculum order
     "04_caching": caching,
     "05_sagas": sagas,
     "06_reliability": reliability,
+    "07_scaling_out": scaling,
 }
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "queueing",
     "reliability",
     "sagas",
+    "scaling",
     "sharding",
     "sweep",
 ]

@@ -23,7 +23,6 @@ class USLApp(App):
 
     def make_controls(self):
         return {
-            "data": w.Dropdown(options=["synthetic", *api.PUBLISHED], value="synthetic", description="data"),
             "sigma": w.FloatSlider(value=0.05, min=0.0, max=0.5, step=0.01, description="true sigma"),
             "kappa": w.FloatLogSlider(
                 value=1e-3, base=10, min=-5, max=-1, step=0.1, readout_format=".1e", description="true kappa"
@@ -31,9 +30,11 @@ class USLApp(App):
             "noise": w.FloatSlider(value=0.05, min=0.0, max=0.3, step=0.01, description="noise (log sd)"),
             "n_max": w.IntSlider(value=32, min=4, max=128, description="largest n measured"),
             "weights": w.Dropdown(options=["relative", "none"], value="relative", description="weights"),
+            # last: a published data set ignores the controls above
+            "data": w.Dropdown(options=["synthetic", *api.PUBLISHED], value="synthetic", description="data"),
         }
 
-    def compute(self, data, sigma, kappa, noise, n_max, weights):
+    def compute(self, sigma, kappa, noise, n_max, weights, data):
         if data == "synthetic":
             n = np.unique(np.round(np.geomspace(1, n_max, 10)))
             table = api.synthetic(np.repeat(n, 2), sigma, kappa, 100.0, noise, seed=config.SEED)
@@ -102,7 +103,7 @@ class BalancerApp(App):
 class AutoscaleApp(App):
     """A day of traffic with a spike, against target tracking: SLO minutes and instance-hours."""
 
-    title = "Autoscaling: target, warm-up and cooldown against a day with a spike"
+    title = "Autoscaling: target, warm-up and limits against a day with a spike"
 
     def make_controls(self):
         return {
@@ -112,8 +113,8 @@ class AutoscaleApp(App):
             "warmup_min": w.FloatSlider(
                 value=config.SCALING_WARMUP_S / 60, min=0, max=15, step=1, description="warm-up (min)"
             ),
-            "cooldown_min": w.FloatSlider(
-                value=config.SCALING_COOLDOWN_S / 60, min=0, max=30, step=1, description="scale-in cooldown (min)"
+            "max_instances": w.IntSlider(
+                value=config.SCALING_MAX_INSTANCES, min=5, max=100, step=5, description="max instances"
             ),
             "spike_factor": w.FloatSlider(
                 value=config.SCALING_SPIKE_FACTOR, min=1.0, max=4.0, step=0.25, description="spike x"
@@ -121,10 +122,10 @@ class AutoscaleApp(App):
             "protect": w.Checkbox(value=False, description="scale-in protection"),
         }
 
-    def compute(self, target, warmup_min, cooldown_min, spike_factor, protect):
+    def compute(self, target, warmup_min, max_instances, spike_factor, protect):
         traffic = api.day_traffic(spike_factor=spike_factor)
         scaler = api.Autoscaler(
-            target=target, warmup_s=warmup_min * 60, cooldown_s=cooldown_min * 60, scale_in_protection=protect
+            target=target, warmup_s=warmup_min * 60, max_instances=max_instances, scale_in_protection=protect
         )
         result = api.autoscale(traffic, scaler)
         baseline = api.fixed(traffic)

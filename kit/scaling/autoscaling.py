@@ -39,6 +39,7 @@ import pandas as pd
 from .. import config, estimation
 from ..core import validate
 from . import _autoscale_kernels as kk
+from . import _inputs
 
 HOUR_S = 3600.0
 
@@ -396,9 +397,9 @@ def sweep(
     >>> bool(t.slo_minutes_missed.iloc[1] >= t.slo_minutes_missed.iloc[0])
     True
     """
-    ws = np.atleast_1d(np.asarray(warmups_s, dtype=float))
-    ts = np.atleast_1d(np.asarray(targets, dtype=float))
-    if ws.size * ts.size == 0 or ws.size * ts.size > config.SCALING_MAX_GRID:
+    ws = _inputs.numbers("warmups_s", warmups_s, 0.0, 7 * 24 * HOUR_S)
+    ts = _inputs.numbers("targets", targets, 0.0, 1.0)
+    if ws.size * ts.size > config.SCALING_MAX_GRID:
         raise ValueError(
             f"warmups_s x targets must hold 1 to SCALING_MAX_GRID={config.SCALING_MAX_GRID:,} runs "
             f"(got {ws.size} x {ts.size})"

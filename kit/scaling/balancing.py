@@ -41,6 +41,7 @@ from ..core import validate
 from ..core.jit import one_chunk_at_a_time
 from ..core.rng import Dist, Exponential, Mixture, resolve_seed, stream_seeds, zipf_pmf
 from . import _balance_kernels as kk
+from . import _inputs
 
 MS = 1000.0
 
@@ -458,15 +459,11 @@ def compare(
     >>> t.set_index("policy").mean_ms["least_connections"] < t.set_index("policy").mean_ms["random"]
     True
     """
-    names = list(POLICIES) if policies is None else list(policies)
-    if not names:
-        raise ValueError("policies must name at least one policy")
+    names = list(POLICIES) if policies is None else _inputs.choices("policies", policies, POLICIES)
     servers = config.SCALING_SERVERS if servers is None else servers
     if utilisations is None:
         utilisations = np.linspace(0.3, 0.95, config.SCALING_APP_POINTS)
-    us = np.atleast_1d(np.asarray(utilisations, dtype=float))
-    if us.size == 0 or us.size > 1000:
-        raise ValueError(f"utilisations must hold 1 to 1000 values (got {us.size})")
+    us = _inputs.numbers("utilisations", utilisations, 0.0, 1.5, max_size=1000)
     reqs = config.SCALING_APP_REQUESTS if requests is None else requests
     rows = []
     for name in names:
@@ -515,9 +512,8 @@ def herd(
     >>> bool(t.mean_ms.iloc[1] > t.mean_ms.iloc[0])
     True
     """
-    ts = np.atleast_1d(np.asarray(refresh_ms, dtype=float))
-    if ts.size == 0 or ts.size > 1000:
-        raise ValueError(f"refresh_ms must hold 1 to 1000 values (got {ts.size})")
+    ts = _inputs.numbers("refresh_ms", refresh_ms, 0.0, 1e9, max_size=1000)
+    policies = _inputs.choices("policies", policies, POLICIES)
     servers = config.SCALING_SERVERS if servers is None else servers
     u = config.SCALING_UTILISATION if utilisation is None else utilisation
     reqs = config.SCALING_APP_REQUESTS if requests is None else requests
@@ -682,6 +678,7 @@ def theory_mean(policy: str, utilisation: float, servers: int = 1_000_000, d: in
     """
     validate.choice("policy", policy, POLICIES)
     n = validate.integer("servers", servers, 1, 10**7)
+    d = validate.integer("d", d, 1, 1000)
     if policy == "power_of_d":
         return supermarket_mean(utilisation, d)
     rate = _rate(policy, n, utilisation, d)

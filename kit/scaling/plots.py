@@ -210,8 +210,8 @@ def day(result: AutoscaleResult, baseline: AutoscaleResult | None = None) -> go.
         line=dict(color=theme.GREEN, dash="dash", shape="hv"), row=1, col=1,
     )  # fmt: skip
     missed = tl[tl.missed]
-    fig.add_scatter(
-        x=missed.t_h, y=missed.rate, mode="markers", name="minute missed the SLO",
+    fig.add_scatter(  # lists: plotly sends an empty numpy array as an array, not as typed bytes
+        x=missed.t_h.tolist(), y=missed.rate.tolist(), mode="markers", name="minute missed the SLO",
         marker=dict(color=theme.VERMILLION, size=5), row=1, col=1,
     )  # fmt: skip
     fig.add_scatter(
@@ -295,9 +295,10 @@ def sessions(table: pd.DataFrame) -> go.Figure:
         xaxis=dict(title="where sessions live"),
         yaxis=dict(title="share of sessions lost", range=[0, 1], tickformat=".0%"),
     )
-    fig.add_bar(x=table.placement, y=table.lost, name="simulated", marker_color=theme.BLUE)
+    names = table.placement.tolist()
+    fig.add_bar(x=names, y=table.lost, name="simulated", marker_color=theme.BLUE)
     fig.add_scatter(
-        x=table.placement, y=table.theory, mode="markers", name="theory",
+        x=names, y=table.theory, mode="markers", name="theory",
         marker=dict(color=theme.THEORY, symbol="line-ew-open", size=30, line=dict(width=2)),
     )  # fmt: skip
     return fig

@@ -29,6 +29,7 @@ import pandas as pd
 from .. import config, sharding
 from ..core import validate
 from ..core.rng import Dist, Exponential, LogNormal, resolve_seed, zipf_pmf
+from . import _inputs
 from . import _replica_kernels as kk
 
 MS = 1000.0
@@ -271,9 +272,9 @@ def replica_sweep(replicas, windows_ms=(0.0,), seed: int | None = None, **option
     >>> t.read_capacity.tolist()
     [9800.0, 39200.0]
     """
-    ks = np.atleast_1d(np.asarray(replicas))
-    ws = np.atleast_1d(np.asarray(windows_ms, dtype=float))
-    if ks.size * ws.size == 0 or ks.size * ws.size > 1000:
+    ks = _inputs.integers("replicas", replicas, 0, 1000)
+    ws = _inputs.numbers("windows_ms", windows_ms, 0.0, 1e9)
+    if ks.size * ws.size > 1000:
         raise ValueError(f"replicas x windows_ms must hold 1 to 1000 runs (got {ks.size} x {ws.size})")
     rows = []
     for k in ks:

@@ -986,7 +986,9 @@ def gi_m_1_erlang_sigma(n: int, rho: float, iterations: int = 100_000) -> float:
     return sigma
 
 
-def balance(policy, speeds, lam, service, requests, warmup, rng, d=2, refresh=0.0, owner=None, key_weights=()):
+def balance(
+    policy, speeds, lam, service, requests, warmup, rng, d=2, refresh=0.0, owner=None, key_weights=()
+):
     """Mean response time of one run of N FIFO servers behind a balancer, event by event (seconds).
 
     ``service()`` draws a service time at speed 1. Policies from their definitions:
@@ -1050,7 +1052,9 @@ def balance(policy, speeds, lam, service, requests, warmup, rng, d=2, refresh=0.
     return total / counted
 
 
-def autoscale(rate, step, cap, slo_rate, target, in_ratio, warm, cooldown, n_out, n_in, lo, hi, protect, start):
+def autoscale(
+    rate, step, cap, slo_rate, target, in_ratio, warm, cooldown, n_out, n_in, lo, hi, protect, start
+):
     """Target tracking, one metric period at a time, with a list of instances (AWS rules as stated).
 
     Returns per step (in service, warming up, cpu, missed, launched, terminated), recorded before

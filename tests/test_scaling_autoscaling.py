@@ -42,8 +42,10 @@ segments = st.lists(st.tuples(st.floats(0.0, 8000.0), st.integers(1, 40)), min_s
     bounds=st.tuples(st.integers(1, 5), st.integers(0, 30)),
     alarms=st.tuples(st.integers(1, 5), st.integers(1, 15)),
 )
-def test_kernel_follows_the_rules_step_by_step(segs, target, warmup_min, cooldown_min, protect, bounds, alarms):
-    """Exactly the reference's fleet, CPU, SLO misses and actions at every step, for traffic in steady stretches.
+def test_kernel_follows_the_rules_step_by_step(
+    segs, target, warmup_min, cooldown_min, protect, bounds, alarms
+):
+    """The reference's fleet, CPU, SLO misses and actions at every step, for traffic in steady stretches.
 
     Alarms shorter than the warm-up make the rule "no scale-in while an instance warms up" bite.
     """
@@ -79,7 +81,7 @@ def test_a_step_up_scales_out_after_the_alarm_and_serves_after_the_warmup():
     # CPU saturates at 100%, so the first round only doubles: desired = ceil(5 x 1.0 / 0.5) = 10
     assert tl.launched[first] == 5
     assert tl.in_service[first + 5] == 5 and tl.in_service[first + 6] == 10  # 5 warm-up minutes, then serving
-    assert tl.missed[10:first + 6].all()
+    assert tl.missed[10 : first + 6].all()
 
 
 def test_scale_in_waits_for_warmups_cooldown_and_never_happens_under_protection():
@@ -101,7 +103,9 @@ def test_scale_in_waits_for_warmups_cooldown_and_never_happens_under_protection(
 
 
 def test_capacity_stays_within_min_and_max():
-    r = scaling.autoscale(scaling.day_traffic(spike_factor=4.0), scaling.Autoscaler(min_instances=3, max_instances=12))
+    r = scaling.autoscale(
+        scaling.day_traffic(spike_factor=4.0), scaling.Autoscaler(min_instances=3, max_instances=12)
+    )
     paid = r.timeline.in_service + r.timeline.warming
     assert paid.min() >= 3 and paid.max() == 12
 

@@ -60,7 +60,9 @@ def test_power_of_d_converges_to_the_supermarket_model(d):
     """Finite N sits above the mean field by O(1/N); extrapolating N = 250 and N = 1000 to N = inf must
     land on T_d(0.9) within four standard errors of the extrapolation."""
     lam = 0.9
-    runs = {n: scaling.balance("power_of_d", n, lam, 400_000, d=d, seed=7, replications=REPS) for n in (250, 1000)}
+    runs = {
+        n: scaling.balance("power_of_d", n, lam, 400_000, d=d, seed=7, replications=REPS) for n in (250, 1000)
+    }
     t = {n: r.mean_ms for n, r in runs.items()}
     se = {n: r.se() for n, r in runs.items()}
     limit = (1000 * t[1000] - 250 * t[250]) / 750
@@ -139,7 +141,9 @@ def test_round_robin_shares_are_exact_and_weighted_round_robin_follows_speeds():
     assert counts.max() - counts.min() <= 1
     speeds = [1.0, 2.0, 1.0, 0.5]
     w = scaling.balance("weighted_round_robin", speeds, 0.5, 9001, seed=1)
-    assert np.abs(w.per_server.share - np.array(speeds) / sum(speeds)).max() < 2 / w.response_ms.size * len(speeds)
+    assert np.abs(w.per_server.share - np.array(speeds) / sum(speeds)).max() < 2 / w.response_ms.size * len(
+        speeds
+    )
     equal_rr = scaling.balance("round_robin", 4, 0.7, 5000, seed=9)
     equal_wrr = scaling.balance("weighted_round_robin", 4, 0.7, 5000, seed=9)
     np.testing.assert_array_equal(equal_rr.response_ms, equal_wrr.response_ms)
@@ -156,16 +160,20 @@ def test_a_slow_server_is_overloaded_by_blind_policies_and_spared_by_least_conne
 
 
 def test_littles_law_ties_the_queue_lengths_to_the_response_times():
-    """Time-average requests in the system = arrival rate x mean response (Little): two independent tallies."""
-    r = scaling.balance("power_of_d", 10, 0.8, 100_000, seed=6, replications=REPS, service_ms=LogNormal.from_median(0.5, 1.0))
-    in_system = (r.time_in_state.sum(axis=(0, 1)) * np.arange(r.time_in_state.shape[2])).sum() / r.window_s.sum()
+    """Time-average requests in the system = arrival rate x mean response (Little): two separate tallies."""
+    r = scaling.balance(
+        "power_of_d", 10, 0.8, 100_000, seed=6, replications=REPS, service_ms=LogNormal.from_median(0.5, 1.0)
+    )
+    in_system = (
+        r.time_in_state.sum(axis=(0, 1)) * np.arange(r.time_in_state.shape[2])
+    ).sum() / r.window_s.sum()
     assert in_system == pytest.approx(r.lam * r.mean_ms / 1e3, rel=0.02)
     q = r.queue_lengths()
     assert q.fraction.sum() == pytest.approx(1.0) and q.at_least[0] == pytest.approx(1.0)
 
 
 def test_constant_service_and_one_server_is_the_d_over_m_over_1_by_hand():
-    """One server, constant 1 ms service: every policy is the same queue, and faster than exponential (M/D/1)."""
+    """One server, constant 1 ms service: the M/D/1 queue, by Pollaczek-Khinchine."""
     rho = 0.8
     r = scaling.balance("random", 1, rho, 200_000, service_ms=Constant(1.0), seed=8, replications=REPS)
     md1 = 1.0 + rho / (2 * (1 - rho))  # Pollaczek-Khinchine with zero service variance
@@ -189,7 +197,9 @@ def test_the_bimodal_service_keeps_its_mean():
     assert dist.mean == pytest.approx(2.0)
     r = scaling.balance("random", 4, 0.3, 50_000, service_ms=dist, seed=1, replications=4)
     assert r.lam == pytest.approx(0.3 * 4 / 2e-3)
-    assert isinstance(scaling.balance("random", 2, 0.3, 100, service_ms=Exponential(1.0)).service, Exponential)
+    assert isinstance(
+        scaling.balance("random", 2, 0.3, 100, service_ms=Exponential(1.0)).service, Exponential
+    )
 
 
 @pytest.mark.parametrize(

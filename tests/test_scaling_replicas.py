@@ -29,9 +29,11 @@ def test_stale_reads_with_a_constant_lag_match_the_poisson_formula(lag_ms, alpha
 
 @pytest.mark.parametrize("window_ms", [0.0, 20.0, 60.0])
 def test_own_write_misses_and_the_primary_share_match_the_closed_form(window_ms):
-    """Constant lag L, exponential read-back gap G: a miss is window <= G < L; the primary takes G < window."""
+    """Constant lag L, exponential read-back gap G: a miss is window <= G < L; the primary gets G < window."""
     lag, gap = 50.0, 100.0
-    kwargs = dict(replicas=2, lag_ms=Constant(lag), gap_ms=gap, window_ms=window_ms, duration_s=10.0, read_rate=0.0)
+    kwargs = dict(
+        replicas=2, lag_ms=Constant(lag), gap_ms=gap, window_ms=window_ms, duration_s=10.0, read_rate=0.0
+    )
     missed, se = _replicated("own_missed", **kwargs)
     theory = max(math.exp(-window_ms / gap) - math.exp(-lag / gap), 0.0)
     assert abs(missed - theory) < 4 * se + 1e-12
@@ -50,11 +52,17 @@ def test_in_order_replay_agrees_with_a_plain_reference_for_random_lags():
         rng = random.Random(seed)
         ref.append(
             naive.replica_reads(
-                2, config.SCALING_WRITE_RATE, 2000.0,
+                2,
+                config.SCALING_WRITE_RATE,
+                2000.0,
                 lambda rng=rng: rng.lognormvariate(lag.mu, lag.sigma) / 1e3,
                 lambda rng=rng: rng.expovariate(1e3 / config.SCALING_GAP_MS),
-                0.0, 5.0, 0.5, rng, weights,
-            )  # fmt: skip
+                0.0,
+                5.0,
+                0.5,
+                rng,
+                weights,
+            )
         )
     ref = np.array(ref)
     ref_se = ref.std(axis=0, ddof=1) / math.sqrt(len(SEEDS))

@@ -60,14 +60,16 @@ def test_relative_fit_minimises_the_relative_squared_error():
 
 
 def test_standard_errors_match_curve_fit():
-    """The covariance s^2 (J^T J)^-1 against scipy's curve_fit, an independent route to the same textbook formula."""
+    """The covariance s^2 (J^T J)^-1 against scipy's curve_fit: another route to the textbook formula."""
     data = scaling.synthetic(np.repeat([1, 2, 4, 8, 16, 32, 64], 3), 0.04, 5e-4, 250.0, noise=0.05, seed=3)
     fit = scaling.fit_usl(data.n, data.throughput)
 
     def law(n, s, k, lam):
         return lam * n / (1 + s * (n - 1) + k * n * (n - 1))
 
-    p, cov = curve_fit(law, data.n, data.throughput, p0=fit.params, sigma=data.throughput, absolute_sigma=False)
+    p, cov = curve_fit(
+        law, data.n, data.throughput, p0=fit.params, sigma=data.throughput, absolute_sigma=False
+    )
     np.testing.assert_allclose(fit.params, p, rtol=1e-5)
     np.testing.assert_allclose(np.sqrt(np.diag(fit.cov)), np.sqrt(np.diag(cov)), rtol=1e-3)
 

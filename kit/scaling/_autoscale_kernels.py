@@ -25,7 +25,21 @@ import numpy as np
 from ..core.jit import njit
 
 # parameter record (float64 array)
-P_STEP, P_CAP, P_SLO_RATE, P_TARGET, P_IN_RATIO, P_WARM, P_COOLDOWN, P_OUT, P_IN, P_MIN, P_MAX, P_NO_IN, P_START = range(13)
+(
+    P_STEP,
+    P_CAP,
+    P_SLO_RATE,
+    P_TARGET,
+    P_IN_RATIO,
+    P_WARM,
+    P_COOLDOWN,
+    P_OUT,
+    P_IN,
+    P_MIN,
+    P_MAX,
+    P_NO_IN,
+    P_START,
+) = range(13)
 N_PARAMS = 13
 # columns of the per-step output
 C_IN_SERVICE, C_WARMING, C_CPU, C_BACKLOG, C_MISSED, C_LAUNCHED, C_TERMINATED, N_COLS = range(8)

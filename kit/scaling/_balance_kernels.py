@@ -1,3 +1,4 @@
+# ruff: noqa: NPY002 - numba kernels can only use numpy's legacy global RNG (seeded per run)
 """N servers behind one load balancer: a discrete-event loop on ``kit.core.events``.
 
 Requests arrive in a Poisson stream; the balancer sends each to one server

@@ -7,7 +7,9 @@ import numpy as np
 from ..core import validate
 
 
-def numbers(name: str, values, lo: float | None = None, hi: float | None = None, max_size: int = 100_000) -> np.ndarray:
+def numbers(
+    name: str, values, lo: float | None = None, hi: float | None = None, max_size: int = 100_000
+) -> np.ndarray:
     """A 1-d float array of 1 to ``max_size`` finite numbers within [lo, hi]."""
     if isinstance(values, str | bytes) or values is None:
         raise ValueError(f"{name} must be a list of numbers (got {name}={values!r})")
@@ -32,7 +34,9 @@ def integers(name: str, values, lo: int, hi: int, max_size: int = 100_000) -> np
 def choices(name: str, values, options) -> list[str]:
     """A non-empty list of names, each one of ``options``."""
     if isinstance(values, str) or not isinstance(values, list | tuple | np.ndarray) or len(values) == 0:
-        raise ValueError(f"{name} must be a non-empty list of names from {list(options)} (got {name}={values!r})")
+        raise ValueError(
+            f"{name} must be a non-empty list of names from {list(options)} (got {name}={values!r})"
+        )
     for v in values:
         validate.choice(name, v, options)
     return list(values)

@@ -1,3 +1,4 @@
+# ruff: noqa: NPY002 - numba kernels can only use numpy's legacy global RNG (seeded per run)
 """A primary and k asynchronous replicas: which reads see stale data.
 
 Writes commit on the primary at Poisson times, each to one key; replica r

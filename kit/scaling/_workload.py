@@ -59,7 +59,9 @@ def main(args: dict) -> list[dict]:
     level, deadline = ctx.RawValue("i", 0), ctx.RawValue("d", 0.0)
     counts, shared = ctx.RawArray("q", k), ctx.RawArray("d", k)
     workers = [
-        ctx.Process(target=_worker, args=(i, lock, barrier, level, deadline, counts, shared, args), daemon=True)
+        ctx.Process(
+            target=_worker, args=(i, lock, barrier, level, deadline, counts, shared, args), daemon=True
+        )
         for i in range(k)
     ]
     for w in workers:

@@ -6,7 +6,7 @@
 - :mod:`~kit.scaling.replicas`: read replicas, read-your-writes, and where sessions live.
 """
 
-from .autoscaling import AutoscaleResult, Autoscaler, autoscale, day_traffic, fixed, sweep
+from .autoscaling import Autoscaler, AutoscaleResult, autoscale, day_traffic, fixed, sweep
 from .balancing import (
     POLICIES,
     BalanceResult,

@@ -63,7 +63,12 @@ class BalancerApp(App):
             ),
             "d": w.IntSlider(value=2, min=1, max=5, description="d (power of d)"),
             "refresh_ms": w.FloatLogSlider(
-                value=config.SCALING_REFRESH_MS, base=10, min=0, max=3, step=0.1, description="stale view (ms)"
+                value=config.SCALING_REFRESH_MS,
+                base=10,
+                min=0,
+                max=3,
+                step=0.1,
+                description="stale view (ms)",
             ),
         }
 
@@ -76,16 +81,34 @@ class BalancerApp(App):
         table = pd.concat(
             [
                 api.compare(fresh, fleet, service_ms=dist, d=d, seed=config.SEED),
-                api.compare(["stale_least_outstanding"], fleet, service_ms=dist, refresh_ms=refresh_ms, seed=config.SEED),
+                api.compare(
+                    ["stale_least_outstanding"],
+                    fleet,
+                    service_ms=dist,
+                    refresh_ms=refresh_ms,
+                    seed=config.SEED,
+                ),
             ],
             ignore_index=True,
         )
         at = {
             name: api.balance(
-                name, fleet, config.SCALING_UTILISATION, config.SCALING_APP_REQUESTS, dist, d=d, seed=config.SEED,
+                name,
+                fleet,
+                config.SCALING_UTILISATION,
+                config.SCALING_APP_REQUESTS,
+                dist,
+                d=d,
+                seed=config.SEED,
                 refresh_ms=refresh_ms if name == "stale_least_outstanding" else None,
-            )  # fmt: skip
-            for name in ("random", "round_robin", "power_of_d", "least_connections", "stale_least_outstanding")
+            )
+            for name in (
+                "random",
+                "round_robin",
+                "power_of_d",
+                "least_connections",
+                "stale_least_outstanding",
+            )
         }
         exponential = service == "exponential" and slow_speed == 1.0
         return table, at, exponential, servers
@@ -144,14 +167,23 @@ class ReplicaApp(App):
 
     def make_controls(self):
         return {
-            "replicas": w.IntSlider(value=config.SCALING_REPLICAS, min=1, max=10, description="replicas (max)"),
+            "replicas": w.IntSlider(
+                value=config.SCALING_REPLICAS, min=1, max=10, description="replicas (max)"
+            ),
             "lag_median_ms": w.FloatLogSlider(
-                value=config.SCALING_LAG_MEDIAN_MS, base=10, min=0, max=3, step=0.1, description="lag median (ms)"
+                value=config.SCALING_LAG_MEDIAN_MS,
+                base=10,
+                min=0,
+                max=3,
+                step=0.1,
+                description="lag median (ms)",
             ),
             "lag_sigma": w.FloatSlider(
                 value=config.SCALING_LAG_SIGMA, min=0.1, max=2.0, step=0.1, description="lag spread (log sd)"
             ),
-            "window_ms": w.FloatSlider(value=1000.0, min=0.0, max=3000.0, step=100.0, description="RYW window (ms)"),
+            "window_ms": w.FloatSlider(
+                value=1000.0, min=0.0, max=3000.0, step=100.0, description="RYW window (ms)"
+            ),
             "write_rate": w.FloatLogSlider(
                 value=config.SCALING_WRITE_RATE, base=10, min=1, max=3.3, step=0.1, description="writes per s"
             ),

@@ -82,16 +82,20 @@ def day_traffic(
     Examples
     --------
     >>> r = day_traffic(1000.0, 0.25, 13.0, 2.0, 30.0)
-    >>> r.size, round(r.min()), round(r.max())
-    (1440, 250, 1939)
+    >>> r.size, round(r.min()), round(r.max())  # the spike doubles 13:00-13:30's rate
+    (1440, 250, 1843)
     """
     peak = validate.positive("peak_rps", config.SCALING_PEAK_RPS if peak_rps is None else peak_rps)
     low = validate.probability("trough", config.SCALING_TROUGH if trough is None else trough)
-    at = validate.number("spike_at_h", config.SCALING_SPIKE_AT_H if spike_at_h is None else spike_at_h, 0.0, 24.0)
+    at = validate.number(
+        "spike_at_h", config.SCALING_SPIKE_AT_H if spike_at_h is None else spike_at_h, 0.0, 24.0
+    )
     factor = validate.number(
         "spike_factor", config.SCALING_SPIKE_FACTOR if spike_factor is None else spike_factor, 1.0, 1000.0
     )
-    length = validate.number("spike_min", config.SCALING_SPIKE_MIN if spike_min is None else spike_min, 0.0, 1440.0)
+    length = validate.number(
+        "spike_min", config.SCALING_SPIKE_MIN if spike_min is None else spike_min, 0.0, 1440.0
+    )
     step = _step(step_s)
     hours = np.arange(0.0, 24.0 * HOUR_S, step) / HOUR_S
     rate = peak * (low + (1.0 - low) * 0.5 * (1.0 - np.cos(2.0 * math.pi * (hours - 4.0) / 24.0)))
@@ -102,7 +106,9 @@ def day_traffic(
 def _step(step_s) -> float:
     step = validate.number("step_s", config.SCALING_STEP_S if step_s is None else step_s, 1.0, HOUR_S)
     if config.SCALING_MAX_STEPS * step < 24 * HOUR_S:
-        raise ValueError(f"step_s={step:g} makes a day longer than SCALING_MAX_STEPS={config.SCALING_MAX_STEPS:,}")
+        raise ValueError(
+            f"step_s={step:g} makes a day longer than SCALING_MAX_STEPS={config.SCALING_MAX_STEPS:,}"
+        )
     return step
 
 
@@ -222,8 +228,12 @@ class AutoscaleResult:
 
 def _slo_rate(instance_rps, workers, slo_ms, percentile) -> tuple[float, float]:
     """(instance_rps, the per-instance rate meeting the SLO) for an instance of ``workers`` M/M/c workers."""
-    rps = validate.positive("instance_rps", config.SCALING_INSTANCE_RPS if instance_rps is None else instance_rps)
-    c = validate.integer("workers", config.SCALING_INSTANCE_WORKERS if workers is None else workers, 1, 10_000)
+    rps = validate.positive(
+        "instance_rps", config.SCALING_INSTANCE_RPS if instance_rps is None else instance_rps
+    )
+    c = validate.integer(
+        "workers", config.SCALING_INSTANCE_WORKERS if workers is None else workers, 1, 10_000
+    )
     slo = config.SCALING_SLO_MS if slo_ms is None else slo_ms
     pct = config.SCALING_SLO_PERCENTILE if percentile is None else percentile
     return rps, estimation.max_qps(c, c * 1000.0 / rps, slo, pct)
@@ -239,7 +249,9 @@ def _rates(traffic) -> np.ndarray:
     if rate.ndim != 1 or rate.size == 0 or not np.all(np.isfinite(rate)) or np.any(rate < 0):
         raise ValueError("traffic must be a non-empty list of requests per second, finite and >= 0")
     if rate.size > config.SCALING_MAX_STEPS:
-        raise ValueError(f"traffic has {rate.size:,} steps, more than SCALING_MAX_STEPS={config.SCALING_MAX_STEPS:,}")
+        raise ValueError(
+            f"traffic has {rate.size:,} steps, more than SCALING_MAX_STEPS={config.SCALING_MAX_STEPS:,}"
+        )
     return rate
 
 
@@ -367,9 +379,7 @@ def fixed(
     return _run(rate, scaler, n, step, rps, slo_rate, fixed=True)
 
 
-def sweep(
-    warmups_s, targets, traffic=None, scaler: Autoscaler | None = None, **instance
-) -> pd.DataFrame:
+def sweep(warmups_s, targets, traffic=None, scaler: Autoscaler | None = None, **instance) -> pd.DataFrame:
     """SLO minutes missed and instance-hours over a grid of warm-ups and targets.
 
     Parameters

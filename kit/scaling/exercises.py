@@ -21,7 +21,9 @@ def _herd_best() -> int:
 
 @cache
 def _day(target: float, warmup_s: float) -> float:
-    return api.autoscale(api.day_traffic(), api.Autoscaler(target=target, warmup_s=warmup_s)).slo_minutes_missed
+    return api.autoscale(
+        api.day_traffic(), api.Autoscaler(target=target, warmup_s=warmup_s)
+    ).slo_minutes_missed
 
 
 register(
@@ -45,7 +47,8 @@ register(
         "of 10 service times (M/M/1). What does the power of two choices give, in service times?",
         answer=lambda: api.supermarket_mean(0.9, 2),
         rel_tol=0.03,
-        solution="Mitzenmacher's supermarket model: T<sub>2</sub>(λ) = Σ<sub>i≥1</sub> λ<sup>2<sup>i</sup>−2</sup> "
+        solution="Mitzenmacher's supermarket model: "
+        "T<sub>2</sub>(λ) = Σ<sub>i≥1</sub> λ<sup>2<sup>i</sup>−2</sup> "
         "= 1 + 0.9<sup>2</sup> + 0.9<sup>6</sup> + 0.9<sup>14</sup> + … ≈ 2.61: asking one more server cuts "
         "the mean almost fourfold.",
     )
@@ -64,10 +67,11 @@ register(
             "overloads them, then the next herd somewhere else.",
             "Two random choices spread a herd over many servers, so an old view hurts far less than "
             "with least outstanding requests (Mitzenmacher, 'How useful is old information?', 2000).",
-            "Round robin ignores the view altogether: it cannot herd, but it cannot avoid a long queue either.",
+            "Round robin ignores the view: it cannot herd, but it cannot avoid a long queue either.",
             "Random ignores the view: it cannot herd, but every server is an M/M/1 queue.",
         ],
-        solution="Run <code>scaling.herd([50], ...)</code>: the stale least-outstanding policy herds and falls "
+        solution="Run <code>scaling.herd([50], ...)</code>: the stale least-outstanding policy herds and "
+        "falls "
         "behind even random; two choices spreads the herd and stays ahead of the load-blind policies.",
     )
 )
@@ -76,7 +80,8 @@ register(
     PickConfig(
         NOTEBOOK,
         "autoscale-slo",
-        prompt="The default day (a diurnal curve and a 2.5x spike at 13:00). Which autoscaler misses the fewest "
+        prompt="The default day (a diurnal curve and a 2.5x spike at 13:00). Which autoscaler misses the "
+        "fewest "
         "SLO minutes?",
         configs=[
             {"target": 0.7, "warmup_s": 60.0},
@@ -99,9 +104,11 @@ register(
         "own-write",
         prompt="Replication lag is a constant 50 ms; a user reads their post back after an exponential time "
         "with mean 500 ms, from a random replica. What fraction of users miss their own write?",
-        answer=lambda: api.read_replicas(
-            3, lag_ms=Constant(50.0), gap_ms=500.0, window_ms=0.0, duration_s=60.0, seed=config.SEED
-        ).own_missed,
+        answer=lambda: (
+            api.read_replicas(
+                3, lag_ms=Constant(50.0), gap_ms=500.0, window_ms=0.0, duration_s=60.0, seed=config.SEED
+            ).own_missed
+        ),
         rel_tol=0.15,
         solution="They miss it when the read comes before the replica applied the write: "
         "P(G < L) = 1 − e<sup>−50/500</sup> ≈ 0.095. A 50 ms read-your-writes window "
@@ -115,7 +122,9 @@ register(
         "mod-n-sessions",
         prompt="8 web nodes keep sessions in memory, users sticky by hash(user) mod N. One node fails and "
         "the balancer now hashes mod 7. What share of users lose their session?",
-        answer=lambda: float(api.session_failover(8, 80_000, seed=config.SEED).set_index("placement").lost["sticky_hash_mod_n"]),
+        answer=lambda: float(
+            api.session_failover(8, 80_000, seed=config.SEED).set_index("placement").lost["sticky_hash_mod_n"]
+        ),
         rel_tol=0.03,
         solution="A user keeps their node only if h mod 8 = h mod 7 and their node is not the failed one: "
         "1 in 8. So 7/8 ≈ 0.875 are logged out, not the 1/8 on the failed node. Consistent hashing (or a "

@@ -39,7 +39,9 @@ def _subplots(title: str, titles, rows: int = 1, cols: int = 2, height: int = 42
 
 def usl_fit(fit: USLFit, title: str | None = None, n_max: float | None = None) -> go.Figure:
     """Measured points, the USL fit with its 95% band, Amdahl (the same sigma, kappa = 0) and linear."""
-    top = float(max(fit.n.max(), min(2.0 * fit.peak_n, 4.0 * fit.n.max()) if np.isfinite(fit.peak_n) else 0.0))
+    top = float(
+        max(fit.n.max(), min(2.0 * fit.peak_n, 4.0 * fit.n.max()) if np.isfinite(fit.peak_n) else 0.0)
+    )
     top = n_max if n_max is not None else max(top, fit.n.max() * 1.5)
     n = np.linspace(1.0, top, 200)
     band = fit.band(n)
@@ -92,7 +94,9 @@ def _theory_ms(policy: str, utilisations, servers: int, service_ms: float, d: in
     return np.array([balancing.theory_mean(policy, float(u), servers, d) * service_ms for u in utilisations])
 
 
-def policies(table: pd.DataFrame, measure: str = "mean_ms", service_ms: float | None = None, servers=None) -> go.Figure:
+def policies(
+    table: pd.DataFrame, measure: str = "mean_ms", service_ms: float | None = None, servers=None
+) -> go.Figure:
     """Response time (``measure``: "mean_ms" or "p99_ms") against utilisation, one line per policy.
 
     ``table`` is :func:`~kit.scaling.compare`'s. With ``service_ms`` and ``servers``
@@ -189,7 +193,7 @@ def herd(table: pd.DataFrame) -> go.Figure:
 
 
 def day(result: AutoscaleResult, baseline: AutoscaleResult | None = None) -> go.Figure:
-    """A day under the autoscaler: traffic against capacity, instances, and the minutes that missed the SLO."""
+    """A day under the autoscaler: traffic against capacity, instances, and the minutes that miss the SLO."""
     tl = result.timeline
     fig = _subplots(
         "A day of traffic against target tracking",
@@ -200,7 +204,9 @@ def day(result: AutoscaleResult, baseline: AutoscaleResult | None = None) -> go.
         shared_xaxes=True,
         vertical_spacing=0.1,
     )
-    fig.add_scatter(x=tl.t_h, y=tl.rate, mode="lines", name="traffic", line=dict(color=theme.BLACK), row=1, col=1)
+    fig.add_scatter(
+        x=tl.t_h, y=tl.rate, mode="lines", name="traffic", line=dict(color=theme.BLACK), row=1, col=1
+    )
     fig.add_scatter(
         x=tl.t_h, y=tl.capacity_rps, mode="lines", name="capacity in service (100% CPU)",
         line=dict(color=theme.BLUE, shape="hv"), row=1, col=1,
@@ -239,7 +245,9 @@ def day(result: AutoscaleResult, baseline: AutoscaleResult | None = None) -> go.
 
 def tradeoff(table: pd.DataFrame) -> go.Figure:
     """SLO minutes missed and instance-hours against warm-up, one line per target (``sweep``'s table)."""
-    fig = _subplots("Headroom and warm-up: what misses the SLO, what it costs", ("SLO minutes missed", "instance-hours"))
+    fig = _subplots(
+        "Headroom and warm-up: what misses the SLO, what it costs", ("SLO minutes missed", "instance-hours")
+    )
     for i, target in enumerate(sorted(set(table.target))):
         part = table[table.target == target].sort_values("warmup_s")
         colour = theme.PALETTE[i % len(theme.PALETTE)]
@@ -264,7 +272,9 @@ def tradeoff(table: pd.DataFrame) -> go.Figure:
 
 def replicas(table: pd.DataFrame) -> go.Figure:
     """Read capacity gained against replicas, beside the chance a read is stale or misses one's own write."""
-    fig = _subplots("Read replicas: capacity gained, staleness paid", ("reads per second the nodes carry", "probability"))
+    fig = _subplots(
+        "Read replicas: capacity gained, staleness paid", ("reads per second the nodes carry", "probability")
+    )
     for i, window in enumerate(sorted(set(table.window_ms))):
         part = table[table.window_ms == window].sort_values("replicas")
         colour = theme.PALETTE[i % len(theme.PALETTE)]

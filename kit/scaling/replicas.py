@@ -187,11 +187,17 @@ def read_replicas(
         else _dist("lag_ms", lag_ms, 0.0)
     )
     gap = _dist("gap_ms", gap_ms, config.SCALING_GAP_MS)
-    window = validate.number("window_ms", config.SCALING_RYW_WINDOW_MS if window_ms is None else window_ms, 0.0)
+    window = validate.number(
+        "window_ms", config.SCALING_RYW_WINDOW_MS if window_ms is None else window_ms, 0.0
+    )
     w = validate.number("write_rate", config.SCALING_WRITE_RATE if write_rate is None else write_rate, 0.0)
     r = validate.number("read_rate", config.SCALING_READ_RATE if read_rate is None else read_rate, 0.0)
-    alpha = validate.number("zipf_alpha", config.SCALING_ZIPF_ALPHA if zipf_alpha is None else zipf_alpha, 0.0, 5.0)
-    duration = validate.positive("duration_s", config.SCALING_REPLICA_SECONDS if duration_s is None else duration_s)
+    alpha = validate.number(
+        "zipf_alpha", config.SCALING_ZIPF_ALPHA if zipf_alpha is None else zipf_alpha, 0.0, 5.0
+    )
+    duration = validate.positive(
+        "duration_s", config.SCALING_REPLICA_SECONDS if duration_s is None else duration_s
+    )
     ops = duration * (w * (k + 2) + r)
     if ops > config.SCALING_MAX_REPLICA_OPS:
         raise ValueError(
@@ -200,7 +206,17 @@ def read_replicas(
         )
     key_cdf = np.cumsum(zipf_pmf(config.SCALING_KEYS, alpha))
     c = kk.replicate(
-        k, w, r, key_cdf, lag.spec, gap.spec, 1.0 / MS, window / MS, duration, 0.1 * duration, resolve_seed(seed)
+        k,
+        w,
+        r,
+        key_cdf,
+        lag.spec,
+        gap.spec,
+        1.0 / MS,
+        window / MS,
+        duration,
+        0.1 * duration,
+        resolve_seed(seed),
     )
     reads, own = int(c[kk.ANY_READS]), int(c[kk.OWN_READS])
     share = c[kk.OWN_PRIMARY] / (reads + own) if reads + own else 0.0
@@ -242,7 +258,9 @@ def stale_theory(lag_ms: float, write_rate: float, zipf_alpha: float | None = No
     """
     lag = validate.number("lag_ms", lag_ms, 0.0) / MS
     w = validate.number("write_rate", write_rate, 0.0)
-    alpha = validate.number("zipf_alpha", config.SCALING_ZIPF_ALPHA if zipf_alpha is None else zipf_alpha, 0.0, 5.0)
+    alpha = validate.number(
+        "zipf_alpha", config.SCALING_ZIPF_ALPHA if zipf_alpha is None else zipf_alpha, 0.0, 5.0
+    )
     p = zipf_pmf(config.SCALING_KEYS, alpha)
     return float(np.sum(p * -np.expm1(-w * p * lag)))
 
@@ -317,13 +335,14 @@ def session_failover(nodes: int, sessions: int = 100_000, seed: int | None = Non
     A node's in-memory sessions die with it. Hash-sticky routing also sends the users
     of *surviving* nodes elsewhere when N changes: with hash mod N almost all of them
     ((N - 1)/N of the rest), with consistent hashing none (the failed node's arc goes to
-    its neighbours; ``theory`` is that arc's share of the ring). A shared store loses nothing but adds a round trip to every
-    request (``config.SCALING_SESSION_STORE_MS``) and is a dependency of its own.
+    its neighbours; ``theory`` is that arc's share of the ring). A shared store loses
+    nothing but adds a round trip to every request (``config.SCALING_SESSION_STORE_MS``)
+    and is a dependency of its own.
 
     Examples
     --------
     >>> t = session_failover(4, 40_000, seed=1).set_index("placement")
-    >>> round(t.lost["sticky_hash_mod_n"], 2), t.lost["shared_store"]
+    >>> round(float(t.lost["sticky_hash_mod_n"]), 2), float(t.lost["shared_store"])
     (0.75, 0.0)
     """
     n = validate.integer("nodes", nodes, 2, 10_000)
@@ -344,7 +363,8 @@ def session_failover(nodes: int, sessions: int = 100_000, seed: int | None = Non
     }
     theory = {
         "sticky_cookie": 1.0 / n,
-        "sticky_hash_mod_n": 1.0 - 1.0 / n,  # a user stays only if h mod N == h mod (N - 1), not on the failed node
+        "sticky_hash_mod_n": 1.0
+        - 1.0 / n,  # a user stays only if h mod N == h mod (N - 1), not on the failed node
         # the failed node's arc of the ring: 1/N on average, uneven by about 1/sqrt(vnodes)
         "sticky_consistent_hash": float(sharding.ring(n, config.SCALING_VNODES).shares[failed]),
         "shared_store": 0.0,

@@ -247,7 +247,8 @@ class USLFit:
     def __str__(self):
         rows = self.ci()
         text = ", ".join(f"{p}={rows.estimate[p]:.4g} [{rows.lo[p]:.3g}, {rows.hi[p]:.3g}]" for p in PARAMS)
-        return f"USL fit ({self.model}, {self.weights} weights, {self.level:.0%} CI): {text}; peak n*={self.peak_n:.3g}"
+        head = f"USL fit ({self.model}, {self.weights} weights, {self.level:.0%} CI)"
+        return f"{head}: {text}; peak n*={self.peak_n:.3g}"
 
 
 def _start(n, x, amdahl: bool) -> np.ndarray:
@@ -301,7 +302,7 @@ def fit_usl(n, throughput, weights="relative", model: str = "usl") -> USLFit:
 
     Examples
     --------
-    >>> data = published("cisco")
+    >>> data = published("cisco").table
     >>> f = fit_usl(data.n, data.throughput, weights="none")
     >>> round(f.sigma, 4), round(f.kappa * 1e4, 3), round(f.lam, 1)
     (0.0267, 7.691, 995.6)
@@ -314,12 +315,16 @@ def fit_usl(n, throughput, weights="relative", model: str = "usl") -> USLFit:
         raise ValueError(f"n and throughput must have the same length (got {n.size} and {x.size})")
     validate.in_range("n", n, 1.0, math.inf)
     if n.size > config.SCALING_MAX_POINTS:
-        raise ValueError(f"n has {n.size:,} points, more than SCALING_MAX_POINTS={config.SCALING_MAX_POINTS:,}")
+        raise ValueError(
+            f"n has {n.size:,} points, more than SCALING_MAX_POINTS={config.SCALING_MAX_POINTS:,}"
+        )
     validate.choice("model", model, MODELS)
     amdahl = model == "amdahl"
     k = 2 if amdahl else 3
     if np.unique(n).size < k:
-        raise ValueError(f"n must hold at least {k} different concurrencies to fit {model} (got {np.unique(n)})")
+        raise ValueError(
+            f"n must hold at least {k} different concurrencies to fit {model} (got {np.unique(n)})"
+        )
     if isinstance(weights, str):
         validate.choice("weights", weights, WEIGHTS)
         sd = x if weights == "relative" else np.ones_like(x)
@@ -327,7 +332,9 @@ def fit_usl(n, throughput, weights="relative", model: str = "usl") -> USLFit:
     else:
         sd = _array("weights", weights)
         if sd.size != x.size:
-            raise ValueError(f"weights must give one standard deviation per point (got {sd.size} for {x.size})")
+            raise ValueError(
+                f"weights must give one standard deviation per point (got {sd.size} for {x.size})"
+            )
         label = "sd"
 
     scale = x.max()  # fit throughput in units of its largest value: well-conditioned whatever the unit
@@ -408,11 +415,15 @@ def fit_table(table, n: str = "n", throughput: str = "throughput", weights="rela
         raise ValueError(f"table must be a DataFrame, a dict of columns or a CSV path (got {table!r})")
     for role, column in (("n", n), ("throughput", throughput)):
         if not isinstance(column, str) or column not in table.columns:
-            raise ValueError(f"{role} must name a column of table, one of {list(table.columns)} (got {column!r})")
+            raise ValueError(
+                f"{role} must name a column of table, one of {list(table.columns)} (got {column!r})"
+            )
     return fit_usl(table[n].to_numpy(), table[throughput].to_numpy(), weights=weights)
 
 
-def synthetic(n, sigma: float, kappa: float, lam: float = 1.0, noise: float = 0.05, seed=None) -> pd.DataFrame:
+def synthetic(
+    n, sigma: float, kappa: float, lam: float = 1.0, noise: float = 0.05, seed=None
+) -> pd.DataFrame:
     """Measurements drawn from a known USL: X(n) times log-normal noise of spread ``noise``.
 
     Parameters
@@ -439,7 +450,12 @@ def synthetic(n, sigma: float, kappa: float, lam: float = 1.0, noise: float = 0.
     x = usl(np.atleast_1d(_array("n", n)), sigma, kappa, lam)
     noise = validate.number("noise", noise, 0.0, 5.0)
     rng = np.random.default_rng(resolve_seed(seed))
-    return pd.DataFrame({"n": np.atleast_1d(np.asarray(n, dtype=float)), "throughput": x * np.exp(noise * rng.standard_normal(x.size))})
+    return pd.DataFrame(
+        {
+            "n": np.atleast_1d(np.asarray(n, dtype=float)),
+            "throughput": x * np.exp(noise * rng.standard_normal(x.size)),
+        }
+    )
 
 
 # --- published fits -------------------------------------------------------------------------

@@ -257,12 +257,13 @@ RELIABILITY_AVAIL_SERIES_H = 80.0  # ... in a series long enough for the 3-day t
 SCALING_CONFIDENCE = 0.95  # level of a fit's confidence intervals
 SCALING_MAX_POINTS = 100_000  # measurements one fit accepts
 SCALING_MEASURE_PROCESSES = 8  # the measurement runs 1, 2, ... this many processes ...
-SCALING_MEASURE_DURATION_S = 0.25  # ... each level for this long
+SCALING_MEASURE_DURATION_S = 0.2  # ... each level for this long ...
+SCALING_MEASURE_ROUNDS = 3  # ... in this many interleaved passes
 SCALING_MEASURE_WORK_MS = 2.0  # an operation's parallel part (slept: I/O-like, needs no core)
 SCALING_MEASURE_SERIAL_US = 200.0  # its critical section, spun under one shared lock
 SCALING_MEASURE_COHERENCY_US = 50.0  # inside the lock, per other worker: merge its update
 SCALING_MAX_PROCESSES = 32
-SCALING_MAX_MEASURE_S = 60.0  # a measurement's whole budget: levels x duration, plus start-up
+SCALING_MAX_MEASURE_S = 60.0  # a measurement's whole budget: levels x rounds x duration
 # load balancing: N servers behind one balancer (a numba event loop on kit.core.events)
 SCALING_SERVERS = 20
 SCALING_UTILISATION = 0.8  # offered load / total capacity

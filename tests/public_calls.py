@@ -302,7 +302,7 @@ CALLS: dict[str, Call | str] = {
     "scaling.fit_usl": call([1, 2, 4, 8], [1.0, 1.9, 3.4, 5.2], weights="relative", model="usl"),
     "scaling.fixed": call([100.0, 500.0], 3, instance_rps=400.0),
     "scaling.herd": call([0.0, 10.0], ["power_of_d"], 4, 0.8, 2000, seed=1),
-    "scaling.measure": call(2, 0.05, "sleep", 1.0, 100.0, 10.0),
+    "scaling.measure": call(2, 0.05, 1, "sleep", 1.0, 100.0, 10.0),
     "scaling.peak": call(0.05, 0.001),
     "scaling.published": call("cisco"),
     "scaling.read_capacity": call(3, 10_000.0, 200.0, 0.1),

@@ -1,10 +1,12 @@
 """The workload behind ``kit.scaling.measure``: run as a script, standard library only.
 
-``python _workload.py '{"processes": 8, "duration_s": 0.25, ...}'`` starts k
-worker processes once, then for n = 1..k lets the first n of them repeat an
-operation for ``duration_s`` and prints, as one JSON line, the operations each
-level completed. Being a fresh process that imports nothing from the kit, it
-forks its workers from a single thread, quickly, on POSIX (spawn elsewhere).
+``python _workload.py '{"processes": 8, "duration_s": 0.2, "rounds": 3, ...}'``
+starts k worker processes once, then, ``rounds`` times over, for n = 1..k lets
+the first n of them repeat an operation for ``duration_s``, and prints, as one
+JSON line, the operations each level completed. Rounds interleave the levels,
+so a neighbour's burst of work on the machine disturbs one point, not a level.
+Being a fresh process that imports nothing from the kit, it forks its workers
+from a single thread, quickly, on POSIX (spawn elsewhere).
 
 One operation: a parallel part of ``work_ms`` (slept, or spun with
 ``mode="spin"``), then under one lock shared by every worker a critical
@@ -68,13 +70,14 @@ def main(args: dict) -> list[dict]:
         w.start()
     rows = []
     try:
-        for n in range(1, k + 1):
-            level.value = n
-            start = time.monotonic()
-            deadline.value = start + args["duration_s"]
-            barrier.wait()
-            barrier.wait()
-            rows.append({"n": n, "operations": int(sum(counts[:n])), "seconds": float(args["duration_s"])})
+        for r in range(int(args["rounds"])):
+            for n in range(1, k + 1):
+                level.value = n
+                deadline.value = time.monotonic() + args["duration_s"]
+                barrier.wait()
+                barrier.wait()
+                ops = int(sum(counts[:n]))
+                rows.append({"n": n, "round": r, "operations": ops, "seconds": float(args["duration_s"])})
         level.value = 0
         barrier.wait()
     finally:

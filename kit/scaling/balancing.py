@@ -499,7 +499,7 @@ def compare(
 
 
 def herd(
-    refresh_ms, policies=("stale_least_outstanding", "power_of_d", "random"), servers=None,
+    refresh_ms, policies=("stale_least_outstanding", "power_of_d", "round_robin", "random"), servers=None,
     utilisation=None, requests=None, seed=None,
 ) -> pd.DataFrame:  # fmt: skip
     """The herd effect: mean and p99 response as the balancer's view grows older.

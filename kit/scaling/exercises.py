@@ -65,14 +65,17 @@ register(
         why=[
             "Between refreshes every request goes to the servers that looked emptiest: a herd that "
             "overloads them, then the next herd somewhere else.",
-            "Two random choices spread a herd over many servers, so an old view hurts far less than "
-            "with least outstanding requests (Mitzenmacher, 'How useful is old information?', 2000).",
-            "Round robin ignores the view: it cannot herd, but it cannot avoid a long queue either.",
-            "Random ignores the view: it cannot herd, but every server is an M/M/1 queue.",
+            "Two random choices spread a herd over many servers, so an old view hurts far less than with "
+            "least outstanding requests; but a view this old still sends requests to servers that were short "
+            "long ago (Mitzenmacher, 'How useful is old information?', 2000).",
+            "Round robin ignores the view, so nothing herds, and it spaces each server's arrivals evenly: "
+            "GI/M/1 with regular gaps queues less than random's M/M/1.",
+            "Random ignores the view, so nothing herds; but each server is an M/M/1 queue, and round robin's "
+            "even gaps queue less.",
         ],
-        solution="Run <code>scaling.herd([50], ...)</code>: the stale least-outstanding policy herds and "
-        "falls "
-        "behind even random; two choices spreads the herd and stays ahead of the load-blind policies.",
+        solution="Run <code>scaling.herd([50], [...], 20, 0.9, 100_000)</code>. With a view that old, "
+        "load-aware choices chase servers that were short long ago: least outstanding herds worst, two "
+        "choices less; the policies that ignore the view win, round robin ahead of random.",
     )
 )
 

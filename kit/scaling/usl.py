@@ -544,6 +544,7 @@ def published(name: str) -> PublishedFit:
 def measure(
     processes: int | None = None,
     duration_s: float | None = None,
+    rounds: int | None = None,
     mode: str = "sleep",
     work_ms: float | None = None,
     serial_us: float | None = None,
@@ -556,7 +557,9 @@ def measure(
     lock shared by all workers, a critical section of ``serial_us`` plus
     ``coherency_us`` for each other active worker (merging its update into the
     shared state). Level n runs the first n workers for ``duration_s`` and counts
-    the operations they complete.
+    the operations they complete; ``rounds`` passes over the levels 1..k interleave
+    the repeats, so a disturbance from elsewhere on the machine hits one point, not
+    a whole level.
 
     Parameters
     ----------
@@ -564,6 +567,8 @@ def measure(
         Largest level k (default ``config.SCALING_MEASURE_PROCESSES``).
     duration_s : float, optional
         Length of each level (default ``config.SCALING_MEASURE_DURATION_S``).
+    rounds : int, optional
+        Passes over the levels (default ``config.SCALING_MEASURE_ROUNDS``).
     mode : {"sleep", "spin"}
         How the parallel part spends its time: "sleep" needs no core (so more
         processes than cores can overlap it), "spin" needs one.
@@ -573,8 +578,8 @@ def measure(
     Returns
     -------
     pandas.DataFrame
-        One row per level: ``n``, ``operations``, ``seconds``, ``throughput`` (operations
-        per second), and ``cores`` (this machine's CPU count, the same on every row).
+        One row per level and round: ``n``, ``round``, ``operations``, ``seconds``,
+        ``throughput`` (operations per second), and ``cores`` (this machine's CPU count).
 
     Notes
     -----
@@ -583,14 +588,14 @@ def measure(
     disturbed by, the notebook's own threads. It is a real measurement: the lock is
     an OS semaphore, and waking a waiting process costs what it costs here. On a
     machine with few cores, "spin" levels beyond the core count measure time slicing,
-    not the workload. Refused when ``processes x duration_s`` exceeds
+    not the workload. Refused when ``processes x rounds x duration_s`` exceeds
     ``config.SCALING_MAX_MEASURE_S``.
 
     Examples
     --------
-    >>> m = measure(processes=2, duration_s=0.1)
+    >>> m = measure(processes=2, duration_s=0.1, rounds=2)
     >>> list(m.n)
-    [1, 2]
+    [1, 2, 1, 2]
     """
     k = validate.integer(
         "processes", config.SCALING_MEASURE_PROCESSES if processes is None else processes, 1,
@@ -599,6 +604,7 @@ def measure(
     duration = validate.positive(
         "duration_s", config.SCALING_MEASURE_DURATION_S if duration_s is None else duration_s
     )
+    rounds = validate.integer("rounds", config.SCALING_MEASURE_ROUNDS if rounds is None else rounds, 1, 1000)
     validate.choice("mode", mode, MODES)
     costs = {
         "work_ms": config.SCALING_MEASURE_WORK_MS if work_ms is None else work_ms,
@@ -607,13 +613,14 @@ def measure(
     }
     for name, value in costs.items():  # each at most a second
         validate.number(name, value, 0.0, 1000.0 if name == "work_ms" else 1e6)
-    budget = k * duration
+    budget = k * rounds * duration
     if budget > config.SCALING_MAX_MEASURE_S:
         raise ValueError(
-            f"processes x duration_s = {budget:g} s exceeds SCALING_MAX_MEASURE_S="
-            f"{config.SCALING_MAX_MEASURE_S:g} s (got processes={k}, duration_s={duration:g})"
+            f"processes x rounds x duration_s = {budget:g} s exceeds SCALING_MAX_MEASURE_S="
+            f"{config.SCALING_MAX_MEASURE_S:g} s "
+            f"(got processes={k}, rounds={rounds}, duration_s={duration:g})"
         )
-    args = {"processes": k, "duration_s": duration, "mode": mode, **costs}
+    args = {"processes": k, "duration_s": duration, "rounds": rounds, "mode": mode, **costs}
     try:
         out = subprocess.run(
             [sys.executable, _workload.__file__, json.dumps(args)],

@@ -22,16 +22,21 @@ POLICY_COLOURS = dict(
 )
 
 
-def _subplots(title: str, titles, rows: int = 1, cols: int = 2, height: int = 420, **kwargs) -> go.Figure:
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, **kwargs)
+def _legend_below(fig: go.Figure, height: int) -> go.Figure:
+    """Many traces: the legend goes under the x-axis title, where it has room (not over the title)."""
+    plot_px = height - 80 - 140  # the template's top margin, and the bottom margin set here
     fig.update_layout(
-        template=theme.TEMPLATE,
-        title=title,
         height=height,
-        legend=dict(orientation="h", yanchor="top", y=-0.15, x=0.0, xanchor="left"),
-        margin=dict(b=110),
+        legend=dict(orientation="h", yanchor="top", y=-70 / plot_px, x=0.0, xanchor="left"),
+        margin=dict(b=140),
     )
     return fig
+
+
+def _subplots(title: str, titles, rows: int = 1, cols: int = 2, height: int = 460, **kwargs) -> go.Figure:
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, **kwargs)
+    fig.update_layout(template=theme.TEMPLATE, title=title)
+    return _legend_below(fig, height)
 
 
 # --- the Universal Scalability Law ------------------------------------------------------------
@@ -109,6 +114,7 @@ def policies(
         xaxis=dict(title="utilisation (offered load / capacity)", tickformat=".0%"),
         yaxis=dict(title=f"{label} response (ms)", type="log"),
     )
+    _legend_below(fig, 520)
     for name in [p for p in balancing.POLICIES if p in set(table.policy)]:
         part = table[table.policy == name].sort_values("utilisation")
         fig.add_scatter(
@@ -200,7 +206,7 @@ def day(result: AutoscaleResult, baseline: AutoscaleResult | None = None) -> go.
         ("requests per second", "instances"),
         rows=2,
         cols=1,
-        height=620,
+        height=660,
         shared_xaxes=True,
         vertical_spacing=0.1,
     )

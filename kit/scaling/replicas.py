@@ -226,9 +226,9 @@ def read_replicas(
         replicas=k,
         window_ms=window,
         reads=reads,
-        stale=c[kk.ANY_STALE] / reads if reads else math.nan,
+        stale=float(c[kk.ANY_STALE] / reads) if reads else math.nan,
         own_reads=own,
-        own_missed=c[kk.OWN_MISSED] / own if own else math.nan,
+        own_missed=float(c[kk.OWN_MISSED] / own) if own else math.nan,
         primary_share=float(share),
         read_capacity=read_capacity(k, config.SCALING_NODE_OPS, w, share),
     )

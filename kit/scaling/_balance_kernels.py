@@ -49,6 +49,26 @@ def _move_down(order, pos, start, s, c):
     start[c] += 1
 
 
+@njit(inline="always")
+def _hold(tis, last_change, s, c, now, t0):
+    """Server ``s`` has held ``c`` requests since its last change: count the time inside the window."""
+    if now > t0:
+        tis[s, min(c, tis.shape[1] - 1)] += now - last_change[s]
+        last_change[s] = now
+
+
+@njit(inline="always")
+def _smooth_wrr(current, speeds, total):
+    """nginx's smooth weighted round robin: add each weight, take the largest, subtract the total."""
+    s = 0
+    for j in range(speeds.size):
+        current[j] += speeds[j]
+        if current[j] > current[s]:
+            s = j
+    current[s] -= total
+    return s
+
+
 @njit
 def _grow_start(start, n):
     """Room for a bucket one higher: a bucket that does not exist yet starts at n (empty)."""
@@ -143,9 +163,7 @@ def run_one(policy, speeds, spec, to_s, lam, requests, warmup, d, refresh, owner
                 td, _, s = heap_pop(h)
                 events += 1
                 c = count[s]
-                if td > t0:
-                    tis[s, min(c, nbins - 1)] += td - last_change[s]
-                    last_change[s] = td
+                _hold(tis, last_change, s, c, td, t0)
                 if buckets:
                     _move_down(order, pos, start, s, c)
                 count[s] = c - 1
@@ -171,13 +189,8 @@ def run_one(policy, speeds, spec, to_s, lam, requests, warmup, d, refresh, owner
             s = _power_of_d(count if live else view, n, d)
         elif policy == HASH:
             s = owner[np.searchsorted(key_cdf, np.random.random() * key_cdf[-1], side="right")]
-        else:  # WEIGHTED_RR: nginx's smooth weighted round robin, weights = speeds
-            s = 0
-            for j in range(n):
-                current[j] += speeds[j]
-                if current[j] > current[s]:
-                    s = j
-            current[s] -= total_speed
+        else:  # WEIGHTED_RR, weights = speeds
+            s = _smooth_wrr(current, speeds, total_speed)
         # the request joins server s: its departure follows by Lindley's recursion
         service = max(draw(spec), 0.0) * to_s / speeds[s]
         done = max(t, last_departure[s]) + service
@@ -185,9 +198,7 @@ def run_one(policy, speeds, spec, to_s, lam, requests, warmup, d, refresh, owner
         h = heap_push(h, done, DEPARTURE, s)
         events += 1
         c = count[s]
-        if t > t0:
-            tis[s, min(c, nbins - 1)] += t - last_change[s]
-            last_change[s] = t
+        _hold(tis, last_change, s, c, t, t0)
         if buckets:
             if c + 2 >= start.size:
                 start = _grow_start(start, n)
@@ -197,7 +208,7 @@ def run_one(policy, speeds, spec, to_s, lam, requests, warmup, d, refresh, owner
             response[i - warmup] = done - t
             server[i - warmup] = s
     for s in range(n):  # close the window at the last arrival
-        tis[s, min(count[s], nbins - 1)] += t - last_change[s]
+        _hold(tis, last_change, s, count[s], t, t0)
     out = np.empty(N_OUT)
     out[OUT_T0], out[OUT_T1], out[OUT_EVENTS] = t0, t, events
     return response, server, tis, out

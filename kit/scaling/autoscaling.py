@@ -226,7 +226,7 @@ class AutoscaleResult:
         }
 
 
-def _slo_rate(instance_rps, workers, slo_ms, percentile) -> tuple[float, float]:
+def _slo_rate(instance_rps=None, workers=None, slo_ms=None, percentile=None) -> tuple[float, float]:
     """(instance_rps, the per-instance rate meeting the SLO) for an instance of ``workers`` M/M/c workers."""
     rps = validate.positive(
         "instance_rps", config.SCALING_INSTANCE_RPS if instance_rps is None else instance_rps
@@ -339,15 +339,7 @@ def autoscale(
     return _run(rate, scaler, start, step, rps, slo_rate, fixed=False)
 
 
-def fixed(
-    traffic=None,
-    instances: int | None = None,
-    instance_rps: float | None = None,
-    workers: int | None = None,
-    slo_ms: float | None = None,
-    percentile: float | None = None,
-    step_s: float | None = None,
-) -> AutoscaleResult:
+def fixed(traffic=None, instances: int | None = None, **instance) -> AutoscaleResult:
     """The same fleet at a fixed size all day: the baseline autoscaling is compared with.
 
     Parameters
@@ -357,8 +349,8 @@ def fixed(
     instances : int, optional
         Fleet size (default: the fewest that meet the SLO at the busiest step,
         ceil(max rate / the per-instance rate that meets the SLO)).
-    instance_rps, workers, slo_ms, percentile, step_s : optional
-        As in :func:`autoscale`.
+    **instance
+        ``instance_rps``, ``workers``, ``slo_ms``, ``percentile``, ``step_s`` as in :func:`autoscale`.
 
     Returns
     -------
@@ -370,8 +362,11 @@ def fixed(
     0.0
     """
     rate = day_traffic() if traffic is None else _rates(traffic)
-    step = _step(step_s)
-    rps, slo_rate = _slo_rate(instance_rps, workers, slo_ms, percentile)
+    unknown = set(instance) - {"instance_rps", "workers", "slo_ms", "percentile", "step_s"}
+    if unknown:
+        raise ValueError(f"fixed() takes no {sorted(unknown)} (instance settings: see autoscale)")
+    step = _step(instance.pop("step_s", None))
+    rps, slo_rate = _slo_rate(**instance)
     if instances is None:
         instances = max(1, math.ceil(rate.max() / slo_rate - 1e-9))
     n = validate.integer("instances", instances, 1, 100_000)

@@ -655,8 +655,8 @@ def erlang_rr_sigma(servers: int, utilisation: float) -> float:
     return float(brentq(f, 1e-300, 1.0 - 1e-12, xtol=1e-15, rtol=1e-14, maxiter=500))
 
 
-def _rate(policy: str, servers: int, utilisation: float, d: int) -> float:
-    """Response-time rate (in 1 / mean service) where it is exponential; nan where no theory applies."""
+def _rate(policy: str, servers: int, utilisation: float) -> float:
+    """Rate of the exponential response time, in 1 / mean service; NaN where it is not exponential."""
     rho = validate.number("utilisation", utilisation, 0.0, 1.0)
     if policy == "random" or (policy == "round_robin" and servers == 1):
         return 1.0 - rho
@@ -670,8 +670,8 @@ def theory_mean(policy: str, utilisation: float, servers: int = 1_000_000, d: in
 
     For exponential service and identical servers: random is M/M/1, 1 / (1 - rho);
     round robin is GI/M/1, 1 / (1 - sigma) (:func:`erlang_rr_sigma`); power of d is
-    the supermarket model (:func:`supermarket_mean`, exact as N grows); least
-    connections with d = N, the same model's d -> infinity limit is not used (NaN).
+    the supermarket model (:func:`supermarket_mean`, exact as N grows). The other
+    policies have no closed form here: NaN.
 
     Parameters
     ----------
@@ -699,7 +699,7 @@ def theory_mean(policy: str, utilisation: float, servers: int = 1_000_000, d: in
     d = validate.integer("d", d, 1, 1000)
     if policy == "power_of_d":
         return supermarket_mean(utilisation, d)
-    rate = _rate(policy, n, utilisation, d)
+    rate = _rate(policy, n, utilisation)
     return 1.0 / rate if rate > 0 else (math.inf if rate == 0 else math.nan)
 
 
@@ -730,10 +730,8 @@ def theory_quantile(policy: str, utilisation: float, q: float, servers: int = 1_
     >>> round(theory_quantile("random", 0.5, 99.0), 3)  # ln(100) / 0.5
     9.21
     """
-    validate.choice("policy", policy, POLICIES)
     q = validate.number("q", q, 0.0, 100.0)
     if not 0.0 < q < 100.0:
         raise ValueError(f"q must be strictly between 0 and 100 (got q={q:g})")
-    n = validate.integer("servers", servers, 1, 10**7)
-    rate = _rate(policy, n, utilisation, 2)
-    return -math.log1p(-q / 100.0) / rate if rate > 0 else (math.inf if rate == 0 else math.nan)
+    mean = theory_mean(policy, utilisation, servers)
+    return -math.log1p(-q / 100.0) * mean if policy in ("random", "round_robin") else math.nan

@@ -68,9 +68,14 @@ def main(argv: list[str] | None = None) -> None:
     else:
         from tqdm.auto import tqdm
 
-        # fork where there is one: the children start with the kit already imported
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
+        # A fork server imports the kit once, before any numba thread exists, and forks the workers
+        # from that clean state (forking a process whose numba threads run is unsafe).
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["kit"])
+        else:
+            context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
             futures = [pool.submit(warm_topic, t) for t in topics]
             with tqdm(total=len(topics), desc="compiling kernels", unit="topic", disable=args.quiet) as bar:
                 for future in as_completed(futures):

@@ -309,8 +309,10 @@ SCALING_SLOW_FRACTION = 0.05  # bimodal service: this share of requests is ...
 SCALING_SLOW_FACTOR = 10.0  # ... this many times slower than the rest
 SCALING_QUEUE_BINS = 64  # queue-length histogram: 0..63 requests, the last bin is "63 or more"
 SCALING_MAX_SERVERS = 100_000
-SCALING_MAX_REQUESTS = 50_000_000  # requests x replications in one call (~4 bytes each kept)
+SCALING_MAX_REQUESTS = 50_000_000  # requests x replications in one call (8 bytes kept for each)
 SCALING_MAX_REPLICATIONS = 1_000
+SCALING_MAX_MEMORY_BYTES = 1_000_000_000  # one balance() call's responses and queue-length tallies
+SCALING_MAX_SWEEP_REQUESTS = 200_000_000  # requests over every run of compare() or herd()
 SCALING_APP_REQUESTS = 20_000  # per run of an app update (every policy at every utilisation)
 SCALING_APP_POINTS = 6  # utilisations per curve in the app
 # autoscaling: a day of traffic against AWS-style target tracking
@@ -333,7 +335,8 @@ SCALING_MAX_INSTANCES = 100
 SCALING_SLO_MS = 150.0  # a minute misses the SLO when its p99 exceeds this
 SCALING_SLO_PERCENTILE = 99.0
 SCALING_MAX_STEPS = 1_000_000  # steps of one autoscaling run (a day is 1,440)
-SCALING_MAX_GRID = 10_000  # runs in one sweep
+SCALING_MAX_GRID = 10_000  # runs in one sweep ...
+SCALING_MAX_SWEEP_STEPS = 50_000_000  # ... and steps over all of them
 # read replicas: a primary, k asynchronous replicas, replication lag from a distribution
 SCALING_REPLICAS = 3
 SCALING_WRITE_RATE = 200.0  # writes per second (each updates one key)
@@ -344,7 +347,8 @@ SCALING_GAP_MS = 500.0  # a writer reads their own write back after Exp(this mea
 SCALING_RYW_WINDOW_MS = 0.0  # read-your-writes: a writer's reads go to the primary this long
 SCALING_NODE_OPS = 10_000.0  # operations per second one database node serves
 SCALING_REPLICA_SECONDS = 20.0  # simulated seconds per replica run
-SCALING_MAX_REPLICA_OPS = 20_000_000  # writes x replicas + reads in one run
+SCALING_MAX_REPLICA_OPS = 20_000_000  # writes x replicas + reads in one run ...
+SCALING_MAX_SWEEP_REPLICA_OPS = 200_000_000  # ... and over every run of replica_sweep()
 SCALING_APP_REPLICA_SECONDS = 4.0  # simulated seconds per run in the app
 SCALING_SESSION_STORE_MS = 1.0  # a shared session store adds one round trip per request
 

@@ -146,3 +146,5 @@ def test_bad_settings_are_refused_by_name():
         scaling.autoscale([-1.0, 2.0])
     with pytest.raises(ValueError, match="scaler must be an Autoscaler"):
         scaling.autoscale(None, "fast")
+    with pytest.raises(ValueError, match="SCALING_MAX_SWEEP_STEPS"):
+        scaling.sweep(np.arange(100.0), np.linspace(0.1, 0.9, 10), np.ones(100_000))

@@ -212,9 +212,17 @@ def test_the_bimodal_service_keeps_its_mean():
         (dict(requests=10**9), "requests must be"),
         (dict(d=5000), "d must be"),
         (dict(policy="weighted_round_robin", servers=100_000, requests=10_000_000), "scans the servers"),
+        (dict(servers=100_000, requests=1000, replications=1000), "SCALING_MAX_MEMORY_BYTES"),
     ],
 )
 def test_bad_input_is_refused_by_name(kwargs, message):
     call = dict(policy="random", servers=4, utilisation=0.5, requests=1000) | kwargs
     with pytest.raises(ValueError, match=message):
         scaling.balance(**call)
+
+
+def test_sweeps_refuse_more_work_than_their_budget():
+    with pytest.raises(ValueError, match="SCALING_MAX_SWEEP_REQUESTS"):
+        scaling.compare(None, 10, np.linspace(0.1, 0.9, 1000), 1_000_000)
+    with pytest.raises(ValueError, match="SCALING_MAX_SWEEP_REQUESTS"):
+        scaling.herd(np.arange(1000.0), requests=10_000_000)

@@ -107,3 +107,5 @@ def test_session_losses_match_their_counting_arguments(nodes):
 def test_replica_work_is_bounded():
     with pytest.raises(ValueError, match="SCALING_MAX_REPLICA_OPS"):
         scaling.read_replicas(10, duration_s=1e6)
+    with pytest.raises(ValueError, match="SCALING_MAX_SWEEP_REPLICA_OPS"):
+        scaling.replica_sweep(range(1000), [0.0], duration_s=100.0)

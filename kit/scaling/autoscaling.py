@@ -413,6 +413,12 @@ def sweep(warmups_s, targets, traffic=None, scaler: Autoscaler | None = None, **
     if not isinstance(base, Autoscaler):
         raise ValueError(f"scaler must be an Autoscaler (got scaler={scaler!r})")
     rate = day_traffic() if traffic is None else _rates(traffic)
+    steps = ws.size * ts.size * rate.size
+    if steps > config.SCALING_MAX_SWEEP_STEPS:
+        raise ValueError(
+            f"warmups_s x targets x steps = {steps:,}, more than SCALING_MAX_SWEEP_STEPS="
+            f"{config.SCALING_MAX_SWEEP_STEPS:,} (got {ws.size} warm-ups, {ts.size} targets)"
+        )
     rows = []
     for w in ws:
         for t in ts:

@@ -403,6 +403,12 @@ def balance(
             f"(got servers={n:,}, requests={reqs:,}, refresh_ms={refresh:g})"
         )
     warmup = min(int(reqs * config.SCALING_WARMUP_FRACTION), reqs - 1)
+    memory = reps * (8 * (reqs - warmup) + 8 * n * config.SCALING_QUEUE_BINS)
+    if memory > config.SCALING_MAX_MEMORY_BYTES:
+        raise ValueError(
+            f"the run would hold {memory / 1e9:.3g} GB (responses, and a queue-length tally per server), "
+            f"more than SCALING_MAX_MEMORY_BYTES (got servers={n:,}, requests={reqs:,}, replications={reps})"
+        )
     if p.code == kk.HASH:
         owner = sharding.assign(np.arange(config.SCALING_KEYS), "ring", n, vnodes=config.SCALING_VNODES)
         key_cdf = np.cumsum(zipf_pmf(config.SCALING_KEYS, alpha))
@@ -434,6 +440,21 @@ def balance(
         time_in_state=tis,
         window_s=out[:, kk.OUT_T1] - out[:, kk.OUT_T0],
     )
+
+
+def _sweep_budget(name: str, runs: int, requests, options: dict) -> int:
+    """The requests of one run, refusing a sweep whose runs together exceed ``SCALING_MAX_SWEEP_REQUESTS``."""
+    reqs = validate.integer("requests", requests, 2, config.SCALING_MAX_REQUESTS)
+    reps = validate.integer(
+        "replications", options.get("replications", 1), 1, config.SCALING_MAX_REPLICATIONS
+    )
+    total = runs * reqs * reps
+    if total > config.SCALING_MAX_SWEEP_REQUESTS:
+        raise ValueError(
+            f"{name} x requests x replications = {total:,} requests, more than SCALING_MAX_SWEEP_REQUESTS="
+            f"{config.SCALING_MAX_SWEEP_REQUESTS:,} (got {runs} runs of {reqs:,})"
+        )
+    return reqs
 
 
 def compare(
@@ -482,7 +503,13 @@ def compare(
     if utilisations is None:
         utilisations = np.linspace(0.3, 0.9, config.SCALING_APP_POINTS)
     us = _inputs.numbers("utilisations", utilisations, 0.0, 1.5, max_size=1000)
-    reqs = config.SCALING_APP_REQUESTS if requests is None else requests
+    runs = len(names) * us.size
+    reqs = _sweep_budget(
+        "policies x utilisations",
+        runs,
+        config.SCALING_APP_REQUESTS if requests is None else requests,
+        options,
+    )
     rows = []
     for name in names:
         for u in us:
@@ -535,6 +562,7 @@ def herd(
     servers = config.SCALING_SERVERS if servers is None else servers
     u = config.SCALING_UTILISATION if utilisation is None else utilisation
     reqs = config.SCALING_APP_REQUESTS if requests is None else requests
+    reqs = _sweep_budget("policies x refresh_ms", len(policies) * ts.size, reqs, {})
     rows = []
     for name in policies:
         for t in ts:

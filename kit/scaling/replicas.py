@@ -265,6 +265,11 @@ def stale_theory(lag_ms: float, write_rate: float, zipf_alpha: float | None = No
     return float(np.sum(p * -np.expm1(-w * p * lag)))
 
 
+def _finite(*values) -> bool:
+    """Numbers to estimate work with; anything else is left for read_replicas to refuse by name."""
+    return all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in values)
+
+
 def replica_sweep(replicas, windows_ms=(0.0,), seed: int | None = None, **options) -> pd.DataFrame:
     """:func:`read_replicas` over replica counts and read-your-writes windows.
 
@@ -292,6 +297,15 @@ def replica_sweep(replicas, windows_ms=(0.0,), seed: int | None = None, **option
     """
     ks = _inputs.integers("replicas", replicas, 0, 1000)
     ws = _inputs.numbers("windows_ms", windows_ms, 0.0, 1e9)
+    duration = options.get("duration_s", config.SCALING_REPLICA_SECONDS)
+    w = options.get("write_rate", config.SCALING_WRITE_RATE)
+    r = options.get("read_rate", config.SCALING_READ_RATE)
+    ops = sum(duration * (w * (int(k) + 2) + r) for k in ks) * ws.size if _finite(duration, w, r) else 0.0
+    if ops > config.SCALING_MAX_SWEEP_REPLICA_OPS:
+        raise ValueError(
+            f"replicas x windows_ms: about {ops:.3g} operations over every run, more than "
+            f"SCALING_MAX_SWEEP_REPLICA_OPS={config.SCALING_MAX_SWEEP_REPLICA_OPS:,}"
+        )
     if ks.size * ws.size > 1000:
         raise ValueError(f"replicas x windows_ms must hold 1 to 1000 runs (got {ks.size} x {ws.size})")
     rows = []

@@ -76,5 +76,7 @@ def warm() -> None:
     """Compile (or load from cache) every kernel of this topic with its real types."""
     balance("power_of_d", 4, 0.5, 200, seed=0)
     balance("power_of_d", 4, 0.5, 200, seed=0, replications=2)
+    balance("consistent_hash", 4, 0.5, 200, seed=0)  # and the hash ring of kit.sharding
+    session_failover(2, 10, seed=0)
     autoscale(day_traffic(step_s=600.0), step_s=600.0)
     read_replicas(1, duration_s=0.05, seed=0)

@@ -674,13 +674,15 @@ def erlang_rr_sigma(servers: int, utilisation: float) -> float:
     rho = validate.number("utilisation", utilisation, 0.0, 1.0)
     if not 0.0 < rho < 1.0:
         raise ValueError(f"utilisation must be strictly between 0 and 1 (got utilisation={rho:g})")
-    # with mu = 1: lam = n rho; f(s) = (lam / (lam + 1 - s))^n - s has one root in (0, 1)
+    # with mu = 1: lam = n rho; f(s) = (lam / (lam + 1 - s))^n - s has one root in (0, 1) besides
+    # s = 1. Solved for u = 1 - s with log1p/expm1: near s = 1 the direct form loses the sign of f
+    # to rounding once n is large (n = 182, rho = 0.98 found the spurious root at 1).
     lam = n * rho
 
-    def f(s):
-        return math.exp(n * math.log(lam / (lam + 1.0 - s))) - s
+    def g(u):  # = f(1 - u): negative for small u (slope 1 - 1/rho), A*(0) > 0 at u = 1
+        return u + math.expm1(-n * math.log1p(u / lam))
 
-    return float(brentq(f, 1e-300, 1.0 - 1e-12, xtol=1e-15, rtol=1e-14, maxiter=500))
+    return 1.0 - float(brentq(g, 1e-300, 1.0, xtol=1e-16, rtol=1e-15, maxiter=500))
 
 
 def _rate(policy: str, servers: int, utilisation: float) -> float:

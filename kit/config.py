@@ -320,7 +320,6 @@ SCALING_MAX_MEASURE_S = 60.0  # a measurement's whole budget: levels x rounds x 
 # load balancing: N servers behind one balancer (a numba event loop on kit.core.events)
 SCALING_SERVERS = 20
 SCALING_UTILISATION = 0.8  # offered load / total capacity
-SCALING_REQUESTS = 200_000  # requests per run
 SCALING_WARMUP_FRACTION = 0.1  # first requests of a run left out of the statistics
 SCALING_REFRESH_MS = 10.0  # the stale policies see queue lengths refreshed this often
 SCALING_KEYS = 10_000  # consistent hashing: distinct keys (users, sessions) ...

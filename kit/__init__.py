@@ -20,6 +20,7 @@ from . import (
     queueing,
     reliability,
     sagas,
+    scaling,
     sharding,
     sweep,
 )
@@ -37,6 +38,7 @@ TOPICS = {  # notebook -> topic package, in curriculum order
     "04_caching": caching,
     "05_sagas": sagas,
     "06_reliability": reliability,
+    "07_scaling_out": scaling,
     "09_event_sourcing_cqrs": eventsourcing,
 }
 
@@ -53,6 +55,7 @@ __all__ = [
     "queueing",
     "reliability",
     "sagas",
+    "scaling",
     "sharding",
     "sweep",
 ]

@@ -316,6 +316,74 @@ RELIABILITY_AVAIL_SERIES_H = 80.0  # ... in a series long enough for the 3-day t
 RELIABILITY_MAX_SERIES_STEPS = 1_000_000  # steps of an error-rate series (incident, evaluate_alerts)
 
 
+# --- 07 scaling out: USL, load balancing, autoscaling, read replicas -------------------
+# the Universal Scalability Law (Gunther 2007): fits and a real measurement on this machine
+SCALING_CONFIDENCE = 0.95  # level of a fit's confidence intervals
+SCALING_MAX_POINTS = 100_000  # measurements one fit accepts
+SCALING_MEASURE_PROCESSES = 8  # the measurement runs 1, 2, ... this many processes ...
+SCALING_MEASURE_DURATION_S = 0.2  # ... each level for this long ...
+SCALING_MEASURE_ROUNDS = 3  # ... in this many interleaved passes
+SCALING_MEASURE_WORK_MS = 2.0  # an operation's parallel part (slept: I/O-like, needs no core)
+SCALING_MEASURE_SERIAL_US = 200.0  # its critical section, spun under one shared lock
+SCALING_MEASURE_COHERENCY_US = 50.0  # inside the lock, per other worker: merge its update
+SCALING_MAX_PROCESSES = 32
+SCALING_MAX_MEASURE_S = 60.0  # a measurement's whole budget: levels x rounds x duration
+# load balancing: N servers behind one balancer (a numba event loop on kit.core.events)
+SCALING_SERVERS = 20
+SCALING_UTILISATION = 0.8  # offered load / total capacity
+SCALING_WARMUP_FRACTION = 0.1  # first requests of a run left out of the statistics
+SCALING_REFRESH_MS = 10.0  # the stale policies see queue lengths refreshed this often
+SCALING_KEYS = 10_000  # consistent hashing: distinct keys (users, sessions) ...
+SCALING_ZIPF_ALPHA = 0.99  # ... with this popularity skew (YCSB's zipfian constant)
+SCALING_VNODES = 100  # tokens per server on the hash ring
+SCALING_SLOW_FRACTION = 0.05  # bimodal service: this share of requests is ...
+SCALING_SLOW_FACTOR = 10.0  # ... this many times slower than the rest
+SCALING_QUEUE_BINS = 64  # queue-length histogram: 0..63 requests, the last bin is "63 or more"
+SCALING_MAX_SERVERS = 100_000
+SCALING_MAX_REQUESTS = 50_000_000  # requests x replications in one call (8 bytes kept for each)
+SCALING_MAX_REPLICATIONS = 1_000
+SCALING_MAX_MEMORY_BYTES = 1_000_000_000  # one balance() call's responses and queue-length tallies
+SCALING_MAX_SWEEP_REQUESTS = 200_000_000  # requests over every run of compare() or herd()
+SCALING_APP_REQUESTS = 20_000  # per run of an app update (every policy at every utilisation)
+SCALING_APP_POINTS = 6  # utilisations per curve in the app
+# autoscaling: a day of traffic against AWS-style target tracking
+SCALING_STEP_S = 60.0  # CloudWatch's 1-minute metric period
+SCALING_PEAK_RPS = 2_000.0  # the day's busiest minute, before the spike
+SCALING_TROUGH = 0.25  # the quietest minute, as a share of the peak
+SCALING_SPIKE_AT_H = 13.0  # a spike (a push notification, a TV advert) at 13:00 ...
+SCALING_SPIKE_FACTOR = 2.5  # ... multiplies the traffic by 2.5 ...
+SCALING_SPIKE_MIN = 30.0  # ... for half an hour
+SCALING_INSTANCE_RPS = 400.0  # requests per second one instance serves at 100% CPU
+SCALING_INSTANCE_WORKERS = 8  # workers per instance (vCPUs): service time = workers / instance_rps (20 ms)
+SCALING_TARGET = 0.5  # target average CPU utilisation
+SCALING_WARMUP_S = 300.0  # launch to in service (boot, warm caches); paid, serves nothing
+SCALING_COOLDOWN_S = 300.0  # scale-in cooldown (AWS default: 300 s)
+SCALING_OUT_PERIODS = 3  # the high alarm: 3 one-minute points above the target
+SCALING_IN_PERIODS = 15  # the low alarm: 15 one-minute points below 90% of the target
+SCALING_IN_RATIO = 0.9
+SCALING_MIN_INSTANCES = 2
+SCALING_MAX_INSTANCES = 100
+SCALING_SLO_MS = 150.0  # a minute misses the SLO when its p99 exceeds this
+SCALING_SLO_PERCENTILE = 99.0
+SCALING_MAX_STEPS = 1_000_000  # steps of one autoscaling run (a day is 1,440)
+SCALING_MAX_GRID = 10_000  # runs in one sweep ...
+SCALING_MAX_SWEEP_STEPS = 50_000_000  # ... and steps over all of them
+# read replicas: a primary, k asynchronous replicas, replication lag from a distribution
+SCALING_REPLICAS = 3
+SCALING_WRITE_RATE = 200.0  # writes per second (each updates one key)
+SCALING_READ_RATE = 5_000.0  # reads per second of popular keys
+SCALING_LAG_MEDIAN_MS = 20.0  # replication lag: log-normal ...
+SCALING_LAG_SIGMA = 1.0  # ... with this log-space spread (a long tail)
+SCALING_GAP_MS = 500.0  # a writer reads their own write back after Exp(this mean)
+SCALING_RYW_WINDOW_MS = 0.0  # read-your-writes: a writer's reads go to the primary this long
+SCALING_NODE_OPS = 10_000.0  # operations per second one database node serves
+SCALING_REPLICA_SECONDS = 20.0  # simulated seconds per replica run
+SCALING_MAX_REPLICA_OPS = 20_000_000  # writes x replicas + reads in one run ...
+SCALING_MAX_SWEEP_REPLICA_OPS = 200_000_000  # ... and over every run of replica_sweep()
+SCALING_APP_REPLICA_SECONDS = 4.0  # simulated seconds per run in the app
+SCALING_SESSION_STORE_MS = 1.0  # a shared session store adds one round trip per request
+
+
 # --- 09 event sourcing and CQRS: the SQLite event store, projections, lag -----------------
 EVENTSOURCING_BUSY_TIMEOUT_S = 5.0  # an append waits this long for another writer's lock
 EVENTSOURCING_MAX_BATCH = 10_000  # events in one append (one transaction) at most

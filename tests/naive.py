@@ -1169,6 +1169,179 @@ def probe_history(interval, timeout, unhealthy, healthy, hang, p_false, probes, 
     return removals, sent + (timeout if hang else 0.0) - died_at
 
 
+# --- 07 scaling out -------------------------------------------------------------------------------
+# Written from the textbook or the rule as stated (Kleinrock; Mitzenmacher; nginx; AWS), one event or
+# one minute at a time, with Python's own random numbers: the kernels must agree in distribution.
+
+
+def gi_m_1_erlang_sigma(n: int, rho: float, iterations: int = 100_000) -> float:
+    """GI/M/1 with Erlang-n interarrivals (mu = 1): sigma = A*(1 - sigma), by fixed-point iteration.
+
+    Kleinrock, Queueing Systems Vol. 1, §6.4: starting from 0, sigma_{k+1} = A*(mu - mu sigma_k)
+    increases to the smallest root in (0, 1); A*(s) = (lam / (lam + s))^n with lam = n rho.
+    """
+    lam = n * rho
+    sigma = 0.0
+    for _ in range(iterations):
+        nxt = (lam / (lam + 1.0 - sigma)) ** n
+        if abs(nxt - sigma) < 1e-15:
+            return nxt
+        sigma = nxt
+    return sigma
+
+
+def balance(
+    policy, speeds, lam, service, requests, warmup, rng, d=2, refresh=0.0, owner=None, key_weights=()
+):
+    """Mean response time of one run of N FIFO servers behind a balancer, event by event (seconds).
+
+    ``service()`` draws a service time at speed 1. Policies from their definitions:
+    random; round robin; least connections (fewest in the system, ties at random); power of d
+    (d independent uniform choices, the fewest wins, ties at random); stale (least connections
+    on a board copied every ``refresh`` seconds); hash (a key by ``key_weights``, its server by
+    ``owner``); weighted round robin (nginx's smooth algorithm, weights = speeds).
+    """
+    n = len(speeds)
+    in_system = [0] * n
+    free_at = [0.0] * n
+    departures = []  # (time, server)
+    board = [0] * n
+    next_board = refresh if refresh > 0 else math.inf
+    turn = 0
+    current = [0.0] * n
+    cum = list(itertools.accumulate(key_weights))
+    t = 0.0
+    total, counted = 0.0, 0
+
+    def least(view, candidates):
+        low = min(view[s] for s in candidates)
+        return rng.choice([s for s in candidates if view[s] == low])
+
+    for i in range(requests):
+        t += rng.expovariate(lam)
+        while True:  # departures first, then the board, up to the arrival
+            if departures and departures[0][0] <= t and departures[0][0] <= next_board:
+                _, s = heapq.heappop(departures)
+                in_system[s] -= 1
+            elif next_board <= t:
+                board = list(in_system)
+                next_board += refresh
+            else:
+                break
+        if policy == "random":
+            s = rng.randrange(n)
+        elif policy == "round_robin":
+            s, turn = turn, (turn + 1) % n
+        elif policy == "least_connections":
+            s = least(in_system if refresh == 0 else board, range(n))
+        elif policy == "power_of_d":
+            picks = [rng.randrange(n) for _ in range(d)]
+            view = in_system if refresh == 0 else board
+            low = min(view[p] for p in picks)
+            s = rng.choice([p for p in picks if view[p] == low])
+        elif policy == "consistent_hash":
+            s = owner[rng.choices(range(len(cum)), cum_weights=cum)[0]]
+        else:  # weighted round robin, nginx: add each weight, take the largest, subtract the total
+            for j in range(n):
+                current[j] += speeds[j]
+            s = max(range(n), key=lambda j: (current[j], -j))
+            current[s] -= sum(speeds)
+        done = max(t, free_at[s]) + service() / speeds[s]
+        free_at[s] = done
+        in_system[s] += 1
+        heapq.heappush(departures, (done, s))
+        if i >= warmup:
+            total += done - t
+            counted += 1
+    return total / counted
+
+
+def autoscale(
+    rate, step, cap, slo_rate, target, in_ratio, warm, cooldown, n_out, n_in, lo, hi, protect, start
+):
+    """Target tracking, one metric period at a time, with a list of instances (AWS rules as stated).
+
+    Returns per step (in service, warming up, cpu, missed, launched, terminated), recorded before
+    the step's scaling action, as the kit does.
+    """
+    instances = [-1] * start  # the step each instance comes into service (-1: from the start)
+    backlog = 0.0
+    above = below = 0
+    last_in = -(10**9)
+    rows = []
+    for t, r in enumerate(rate):
+        serving = [x for x in instances if x <= t]
+        warming = len(instances) - len(serving)
+        want = r * step + backlog
+        can = len(serving) * cap * step
+        done = min(want, can)
+        backlog = want - done
+        cpu = done / can if can > 0 else 1.0
+        missed = backlog > 1e-9 or not serving or r > len(serving) * slo_rate
+        above = above + 1 if cpu > target else 0
+        below = below + 1 if cpu < in_ratio * target else 0
+        desired = math.ceil(len(serving) * cpu / target - 1e-9)
+        launched = terminated = 0
+        if above >= n_out and desired > len(instances) and len(instances) < hi:
+            launched = min(desired, hi) - len(instances)
+        elif below >= n_in and not protect and warming == 0 and t - last_in >= cooldown:
+            terminated = max(len(instances) - max(desired, lo), 0)
+            if terminated:
+                last_in = t
+        rows.append((len(serving), warming, cpu, missed, launched, terminated))
+        instances += [t + 1 + warm] * launched
+        for _ in range(terminated):
+            instances.pop()
+    return rows
+
+
+def replica_reads(k, writes, reads, lag, own_gap, window, horizon, warmup, rng, key_weights):
+    """(P(stale read), P(writer misses own write)) of a primary and k in-order asynchronous replicas.
+
+    Writes and reads are Poisson (per second); ``lag()`` and ``own_gap()`` draw seconds. Replica r
+    applies write i at max(its previous apply, commit_i + lag): the log in commit order.
+    """
+    keys = range(len(key_weights))
+    cum = list(itertools.accumulate(key_weights))
+    commits, t = [], 0.0
+    while True:
+        t += rng.expovariate(writes)
+        if t >= horizon:
+            break
+        commits.append((t, rng.choices(keys, cum_weights=cum)[0]))
+    applied = []
+    for _ in range(k):
+        last, times = 0.0, []
+        for c, _ in commits:
+            last = max(last, c + lag())
+            times.append(last)
+        applied.append(times)
+    own = missed = 0
+    for i, (c, _) in enumerate(commits):
+        gap = own_gap()
+        if warmup <= c + gap < horizon:
+            own += 1
+            if gap >= window and applied[rng.randrange(k)][i] > c + gap:
+                missed += 1
+    commit_times = [c for c, _ in commits]
+    latest = {}
+    stale = total = 0
+    t, i = 0.0, 0
+    while True:
+        t += rng.expovariate(reads)
+        if t >= horizon:
+            break
+        while i < len(commits) and commit_times[i] <= t:
+            latest[commits[i][1]] = i
+            i += 1
+        key = rng.choices(keys, cum_weights=cum)[0]
+        if t >= warmup:
+            total += 1
+            w = latest.get(key)
+            stale += w is not None and applied[rng.randrange(k)][w] > t
+    return stale / total, missed / own
+
+
 # --- 09 event sourcing: the polling projector and a bank account as a plain dict -------------------
 
 

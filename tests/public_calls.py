@@ -75,6 +75,7 @@ BREAKER = Lazy("queueing.Breaker")
 POISSON = Lazy("queueing.Poisson", (50.0,))
 EST_DESIGN = Lazy("estimation.Design", kwargs={"dau": 1e6, "slo_ms": 300.0})
 EST_TRAFFIC = Lazy("estimation.traffic", (1e6, 10.0, 0.9, 2.0))
+SCALER = Lazy("scaling.Autoscaler", kwargs={"target": 0.5})
 EVENT_STORE = Lazy("eventsourcing.EventStore")  # a new store in a temporary folder
 
 CALLS: dict[str, Call | str] = {
@@ -301,6 +302,40 @@ CALLS: dict[str, Call | str] = {
     "reliability.stall_outcome": call("kubernetes", 5.0, 10.0, True),
     "reliability.sustained_load": call(80.0, 3),
     "reliability.warm": call(),
+    # --- 07 scaling out -----------------------------------------------------------------------
+    "scaling.AutoscaleResult": OUTPUT,
+    "scaling.Autoscaler": call(target=0.5, warmup_s=120.0),
+    "scaling.BalanceResult": OUTPUT,
+    "scaling.Policy": OUTPUT,
+    "scaling.PublishedFit": OUTPUT,
+    "scaling.ReplicaResult": OUTPUT,
+    "scaling.USLFit": OUTPUT,
+    "scaling.autoscale": call([100.0, 500.0, 2000.0], SCALER, instance_rps=400.0, workers=8, slo_ms=150.0),
+    "scaling.balance": call("power_of_d", 4, 0.8, 2000, service_ms=1.0, d=2, seed=1, replications=2),
+    "scaling.bimodal": call(1.0, 0.05, 10.0),
+    "scaling.compare": call(["random"], 4, [0.5], 2000, seed=1),
+    "scaling.day_traffic": call(1000.0, 0.25, 13.0, 2.0, 30.0, 60.0),
+    "scaling.erlang_rr_sigma": call(4, 0.8),
+    "scaling.fit_table": call({"n": [1, 2, 4, 8], "throughput": [1.0, 1.9, 3.4, 5.2]}),
+    "scaling.fit_usl": call([1, 2, 4, 8], [1.0, 1.9, 3.4, 5.2], weights="relative", model="usl"),
+    "scaling.fixed": call([100.0, 500.0], 3, instance_rps=400.0),
+    "scaling.herd": call([0.0, 10.0], ["power_of_d"], 4, 0.8, 2000, seed=1),
+    "scaling.measure": call(2, 0.05, 1, "sleep", 1.0, 100.0, 10.0),
+    "scaling.peak": call(0.05, 0.001),
+    "scaling.published": call("cisco"),
+    "scaling.read_capacity": call(3, 10_000.0, 200.0, 0.1),
+    "scaling.read_replicas": call(2, 20.0, 100.0, 200.0, 1000.0, 500.0, 0.99, 1.0, seed=1),
+    "scaling.replica_sweep": call([1, 2], [0.0, 100.0], seed=1, duration_s=1.0),
+    "scaling.session_failover": call(4, 1000, seed=1),
+    "scaling.stale_theory": call(20.0, 200.0, 0.99),
+    "scaling.supermarket_mean": call(0.9, 2),
+    "scaling.supermarket_tail": call(0.9, 2, 3),
+    "scaling.sweep": call([0.0, 300.0], [0.5], [100.0, 500.0, 2000.0], SCALER),
+    "scaling.synthetic": call([1, 2, 4], 0.05, 0.001, 100.0, 0.05, seed=1),
+    "scaling.theory_mean": call("random", 0.8, 10, 2),
+    "scaling.theory_quantile": call("round_robin", 0.8, 99.0, 10),
+    "scaling.usl": call([1, 2, 4], 0.05, 0.001, 1.0),
+    "scaling.warm": call(),
     # --- 09 event sourcing -----------------------------------------------------------------
     "eventsourcing.Account": OUTPUT,  # the state replay() folds
     "eventsourcing.CommandRejected": call("the account is closed", free={"message"}),

@@ -1,0 +1,320 @@
+"""Figures of the scaling-out lab: pure functions, result -> figure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..ui import theme
+from . import balancing
+from .autoscaling import AutoscaleResult
+from .balancing import BalanceResult
+from .usl import USLFit, usl
+
+POLICY_COLOURS = dict(
+    zip(
+        balancing.POLICIES,
+        [theme.VERMILLION, theme.ORANGE, theme.GREEN, theme.BLUE, theme.PURPLE, theme.SKY, theme.BLACK],
+        strict=True,
+    )
+)
+
+
+def _legend_below(fig: go.Figure, height: int) -> go.Figure:
+    """Many traces: the legend goes under the x-axis title, where it has room (not over the title)."""
+    plot_px = height - 80 - 140  # the template's top margin, and the bottom margin set here
+    fig.update_layout(
+        height=height,
+        legend=dict(orientation="h", yanchor="top", y=-70 / plot_px, x=0.0, xanchor="left"),
+        margin=dict(b=140),
+    )
+    return fig
+
+
+def _subplots(title: str, titles, rows: int = 1, cols: int = 2, height: int = 460, **kwargs) -> go.Figure:
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, **kwargs)
+    fig.update_layout(template=theme.TEMPLATE, title=title)
+    return _legend_below(fig, height)
+
+
+# --- the Universal Scalability Law ------------------------------------------------------------
+
+
+def usl_fit(fit: USLFit, title: str | None = None, n_max: float | None = None) -> go.Figure:
+    """Measured points, the USL fit with its 95% band, Amdahl (the same sigma, kappa = 0) and linear."""
+    top = float(
+        max(fit.n.max(), min(2.0 * fit.peak_n, 4.0 * fit.n.max()) if np.isfinite(fit.peak_n) else 0.0)
+    )
+    top = n_max if n_max is not None else max(top, fit.n.max() * 1.5)
+    n = np.linspace(1.0, top, 200)
+    band = fit.band(n)
+    fig = theme.figure(
+        title=title or f"USL fit: sigma={fit.sigma:.3g}, kappa={fit.kappa:.3g}, peak at n*={fit.peak_n:.3g}",
+        xaxis=dict(title="concurrency n (workers, processes, clients)"),
+        yaxis=dict(title="throughput", rangemode="tozero"),
+    )
+    fig.add_scatter(
+        x=n,
+        y=fit.lam * n,
+        mode="lines",
+        name="linear (lam n)",
+        line=dict(color=theme.GREY, dash="dot"),
+    )
+    fig.add_scatter(
+        x=n,
+        y=usl(n, fit.sigma, 0.0, fit.lam),
+        mode="lines",
+        name="Amdahl (kappa = 0)",
+        line=dict(color=theme.ORANGE, dash="dash"),
+    )
+    fig.add_scatter(
+        x=np.r_[band.n, band.n[::-1]],
+        y=np.r_[band.hi, band.lo[::-1]],
+        fill="toself",
+        fillcolor="rgba(0,114,178,0.15)",
+        line=dict(width=0),
+        name=f"{fit.level:.0%} band of the fit",
+        hoverinfo="skip",
+    )
+    fig.add_scatter(x=band.n, y=band.throughput, mode="lines", name="USL fit", line=dict(color=theme.BLUE))
+    fig.add_scatter(
+        x=fit.n, y=fit.throughput, mode="markers", name="measured", marker=dict(color=theme.BLACK, size=7)
+    )
+    if np.isfinite(fit.peak_n) and fit.peak_n <= top:
+        fig.add_vline(x=fit.peak_n, line=dict(color=theme.GREY, dash="dot"))
+        fig.add_annotation(
+            x=fit.peak_n, y=fit.peak_throughput, text=f"peak n*={fit.peak_n:.3g}", showarrow=True, ay=-30
+        )
+    upper = max(float(fit.throughput.max()), float(band.throughput.max())) * 1.25
+    fig.update_yaxes(range=[0.0, upper])
+    return fig
+
+
+# --- load balancing -------------------------------------------------------------------------------
+
+
+def _theory_ms(policy: str, utilisations, servers: int, service_ms: float, d: int = 2) -> np.ndarray:
+    return np.array([balancing.theory_mean(policy, float(u), servers, d) * service_ms for u in utilisations])
+
+
+def policies(
+    table: pd.DataFrame, measure: str = "mean_ms", service_ms: float | None = None, servers=None
+) -> go.Figure:
+    """Response time (``measure``: "mean_ms" or "p99_ms") against utilisation, one line per policy.
+
+    ``table`` is :func:`~kit.scaling.compare`'s. With ``service_ms`` and ``servers``
+    (identical exponential servers) the mean-response theory is drawn thin and black:
+    M/M/1 for random, GI/M/1 for round robin, the supermarket model for power of d.
+    """
+    label = "mean" if measure == "mean_ms" else "p99"
+    fig = theme.figure(
+        title=f"{label} response time as the servers fill up",
+        xaxis=dict(title="utilisation (offered load / capacity)", tickformat=".0%"),
+        yaxis=dict(title=f"{label} response (ms)", type="log"),
+    )
+    _legend_below(fig, 520)
+    for name in [p for p in balancing.POLICIES if p in set(table.policy)]:
+        part = table[table.policy == name].sort_values("utilisation")
+        fig.add_scatter(
+            x=part.utilisation,
+            y=part[measure],
+            mode="lines+markers",
+            name=name,
+            line=dict(color=POLICY_COLOURS[name]),
+            marker=dict(size=6),
+        )
+        if measure == "mean_ms" and service_ms is not None and isinstance(servers, int | np.integer):
+            theory = _theory_ms(name, part.utilisation, int(servers), service_ms)
+            if np.all(np.isfinite(theory)):
+                fig.add_scatter(
+                    x=part.utilisation,
+                    y=theory,
+                    mode="lines",
+                    name=f"{name}: theory",
+                    line=dict(color=theme.THEORY, width=1, dash="dot"),
+                    showlegend=name == "random",
+                    legendgroup="theory",
+                )
+    return fig
+
+
+def queue_lengths(results: dict[str, BalanceResult], k_max: int = 20) -> go.Figure:
+    """Time-average distribution of requests at a server, one bar series per policy."""
+    fig = theme.figure(
+        title="How many requests does a server hold? (share of server-time)",
+        xaxis=dict(title="requests at the server (in service + waiting)"),
+        yaxis=dict(title="share of time", tickformat=".0%"),
+        barmode="group",
+    )
+    for name, r in results.items():
+        q = r.queue_lengths()
+        q = q[q.k <= k_max]
+        fig.add_bar(x=q.k, y=q.fraction, name=name, marker_color=POLICY_COLOURS.get(name, theme.GREY))
+    return fig
+
+
+def servers(result: BalanceResult) -> go.Figure:
+    """Per-server utilisation and p99: where a policy sends load when servers differ."""
+    table = result.per_server
+    fig = _subplots(
+        f"{result.policy}: load and latency per server",
+        ("utilisation", "p99 response (ms)"),
+        height=380,
+    )
+    colours = [theme.VERMILLION if s < 1 else theme.BLUE for s in table.speed]
+    fig.add_bar(x=table.server, y=table.utilisation, marker_color=colours, name="utilisation", row=1, col=1)
+    fig.add_bar(x=table.server, y=table.p99_ms, marker_color=colours, name="p99", row=1, col=2)
+    fig.update_xaxes(title="server (red: slower)")
+    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=1)
+    fig.update_yaxes(type="log", row=1, col=2)
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def herd(table: pd.DataFrame) -> go.Figure:
+    """The herd effect: mean and p99 response against the age of the balancer's view."""
+    fig = _subplots("Stale load information: the herd effect", ("mean response (ms)", "p99 response (ms)"))
+    for name in [p for p in balancing.POLICIES if p in set(table.policy)]:
+        part = table[table.policy == name].sort_values("refresh_ms")
+        for col, y in ((1, part.mean_ms), (2, part.p99_ms)):
+            fig.add_scatter(
+                x=part.refresh_ms,
+                y=y,
+                mode="lines+markers",
+                name=name,
+                legendgroup=name,
+                showlegend=col == 1,
+                line=dict(color=POLICY_COLOURS[name]),
+                row=1,
+                col=col,
+            )
+    fig.update_xaxes(title="view refreshed every (ms)")
+    fig.update_yaxes(type="log")
+    return fig
+
+
+# --- autoscaling ---------------------------------------------------------------------------------
+
+
+def day(result: AutoscaleResult, baseline: AutoscaleResult | None = None) -> go.Figure:
+    """A day under the autoscaler: traffic against capacity, instances, and the minutes that miss the SLO."""
+    tl = result.timeline
+    fig = _subplots(
+        "A day of traffic against target tracking",
+        ("requests per second", "instances"),
+        rows=2,
+        cols=1,
+        height=660,
+        shared_xaxes=True,
+        vertical_spacing=0.1,
+    )
+    fig.add_scatter(
+        x=tl.t_h, y=tl.rate, mode="lines", name="traffic", line=dict(color=theme.BLACK), row=1, col=1
+    )
+    fig.add_scatter(
+        x=tl.t_h, y=tl.capacity_rps, mode="lines", name="capacity in service (100% CPU)",
+        line=dict(color=theme.BLUE, shape="hv"), row=1, col=1,
+    )  # fmt: skip
+    fig.add_scatter(
+        x=tl.t_h, y=tl.in_service * result.slo_rate, mode="lines", name="rate meeting the SLO",
+        line=dict(color=theme.GREEN, dash="dash", shape="hv"), row=1, col=1,
+    )  # fmt: skip
+    missed = tl[tl.missed]
+    fig.add_scatter(  # lists: plotly sends an empty numpy array as an array, not as typed bytes
+        x=missed.t_h.tolist(), y=missed.rate.tolist(), mode="markers", name="minute missed the SLO",
+        marker=dict(color=theme.VERMILLION, size=5), row=1, col=1,
+    )  # fmt: skip
+    fig.add_scatter(
+        x=tl.t_h, y=tl.in_service, mode="lines", name="in service", line=dict(color=theme.BLUE, shape="hv"),
+        row=2, col=1,
+    )  # fmt: skip
+    fig.add_scatter(
+        x=tl.t_h, y=tl.in_service + tl.warming, mode="lines", name="paid (in service + warming up)",
+        line=dict(color=theme.ORANGE, shape="hv", dash="dot"), row=2, col=1,
+    )  # fmt: skip
+    if baseline is not None:
+        fig.add_scatter(
+            x=baseline.timeline.t_h, y=baseline.timeline.in_service, mode="lines",
+            name=f"fixed fleet ({baseline.instance_hours:.0f} instance-hours)",
+            line=dict(color=theme.GREY, shape="hv"), row=2, col=1,
+        )  # fmt: skip
+    s = result.summary()
+    fig.update_layout(
+        title=f"A day against target tracking: {s['slo_minutes_missed']:.0f} minutes missed the SLO, "
+        f"{s['instance_hours']:.0f} instance-hours"
+    )
+    fig.update_xaxes(title="hour of the day", row=2, col=1)
+    return fig
+
+
+def tradeoff(table: pd.DataFrame) -> go.Figure:
+    """SLO minutes missed and instance-hours against warm-up, one line per target (``sweep``'s table)."""
+    fig = _subplots(
+        "Headroom and warm-up: what misses the SLO, what it costs", ("SLO minutes missed", "instance-hours")
+    )
+    for i, target in enumerate(sorted(set(table.target))):
+        part = table[table.target == target].sort_values("warmup_s")
+        colour = theme.PALETTE[i % len(theme.PALETTE)]
+        for col, y in ((1, part.slo_minutes_missed), (2, part.instance_hours)):
+            fig.add_scatter(
+                x=part.warmup_s / 60.0,
+                y=y,
+                mode="lines+markers",
+                name=f"target {target:.0%}",
+                legendgroup=str(target),
+                showlegend=col == 1,
+                line=dict(color=colour),
+                row=1,
+                col=col,
+            )
+    fig.update_xaxes(title="instance warm-up (minutes)")
+    return fig
+
+
+# --- read replicas and sessions ------------------------------------------------------------------
+
+
+def replicas(table: pd.DataFrame) -> go.Figure:
+    """Read capacity gained against replicas, beside the chance a read is stale or misses one's own write."""
+    fig = _subplots(
+        "Read replicas: capacity gained, staleness paid", ("reads per second the nodes carry", "probability")
+    )
+    for i, window in enumerate(sorted(set(table.window_ms))):
+        part = table[table.window_ms == window].sort_values("replicas")
+        colour = theme.PALETTE[i % len(theme.PALETTE)]
+        tag = f"read-your-writes {window:g} ms" if window > 0 else "no read-your-writes"
+        fig.add_scatter(
+            x=part.replicas, y=part.read_capacity, mode="lines+markers", name=tag, legendgroup=tag,
+            line=dict(color=colour), row=1, col=1,
+        )  # fmt: skip
+        fig.add_scatter(
+            x=part.replicas, y=part.own_missed, mode="lines+markers", name=f"misses own write ({tag})",
+            legendgroup=tag, line=dict(color=colour, dash="dash"), row=1, col=2,
+        )  # fmt: skip
+    first = table[table.window_ms == table.window_ms.min()].sort_values("replicas")
+    fig.add_scatter(
+        x=first.replicas, y=first.stale, mode="lines+markers", name="any read is stale",
+        line=dict(color=theme.BLACK), row=1, col=2,
+    )  # fmt: skip
+    fig.update_xaxes(title="replicas k")
+    fig.update_yaxes(rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(range=[0, 1], tickformat=".0%", row=1, col=2)
+    return fig
+
+
+def sessions(table: pd.DataFrame) -> go.Figure:
+    """Share of sessions lost when one node fails, by where sessions live (``session_failover``'s table)."""
+    fig = theme.figure(
+        title="One web node fails: who is logged out?",
+        xaxis=dict(title="where sessions live"),
+        yaxis=dict(title="share of sessions lost", range=[0, 1], tickformat=".0%"),
+    )
+    names = table.placement.tolist()
+    fig.add_bar(x=names, y=table.lost, name="simulated", marker_color=theme.BLUE)
+    fig.add_scatter(
+        x=names, y=table.theory, mode="markers", name="theory",
+        marker=dict(color=theme.THEORY, symbol="line-ew-open", size=30, line=dict(width=2)),
+    )  # fmt: skip
+    return fig

@@ -288,7 +288,7 @@ MESSAGING_OUTBOX_TX_S = 0.05  # mean duration of a transaction that writes an ou
 MESSAGING_OUTBOX_LOG_LAG_S = 0.02  # mean delay of a log-tailing relay (CDC) behind the commit
 MESSAGING_LIVE_MESSAGES = 400  # messages in a live run on Redis
 MESSAGING_LIVE_WORK_S = 0.001  # each live consumer sleeps this long per message (the "work")
-MESSAGING_LIVE_CLAIM_IDLE_S = 0.3  # XAUTOCLAIM takes entries pending this long (the visibility timeout)
+MESSAGING_LIVE_CLAIM_IDLE_S = 1.0  # XAUTOCLAIM takes entries pending this long (the visibility timeout)
 MESSAGING_LIVE_TIMEOUT_S = 60.0  # a live run that has not finished by then is stopped with an error
 # limits: a call estimates its work first and refuses beyond these, naming the parameter
 MESSAGING_MAX_MESSAGES = 2_000_000  # messages in one simulated run (~50 bytes each)

@@ -47,7 +47,8 @@ class DeliverySettings:
     Parameters
     ----------
     rate : float
-        Messages per second produced (Poisson; ``MESSAGING_DELIVERY_RATE``).
+        Messages per second produced (Poisson; ``MESSAGING_DELIVERY_RATE``); ``math.inf``: every
+        message is in the topic before the consumers start (a backlog, as in the live lab).
     service_s : float
         Mean seconds a consumer spends on one message, exponential (``MESSAGING_SERVICE_S``).
     batch : int
@@ -118,7 +119,8 @@ class DeliverySettings:
         validate.choice("group", s.group, GROUPS)
         if s.ack is None:
             s = replace(s, ack="batch" if s.group == "partitioned" else "message")
-        validate.positive("rate", s.rate)
+        if s.rate != math.inf:
+            validate.positive("rate", s.rate)
         validate.positive("service_s", s.service_s)
         validate.integer("batch", s.batch, 1, 100_000)
         validate.choice("ack", s.ack, ("message", "batch"))
@@ -436,7 +438,7 @@ def deliver(
         )
     seed = resolve_seed(seed)
     rng = np.random.default_rng(seed)
-    produced = np.sort(rng.uniform(0.0, n / s.rate, n))
+    produced = np.sort(rng.uniform(0.0, n / s.rate, n))  # all zero for a backlog (rate = inf)
     key = rng.choice(n_keys, size=n, p=zipf_pmf(n_keys, s.alpha)).astype(np.int64)
     order = np.lexsort((np.arange(n), key))
     version = np.empty(n, np.int64)

@@ -16,6 +16,7 @@ from . import (
     estimation,
     exercises,
     fanout,
+    messaging,
     queueing,
     reliability,
     sagas,
@@ -36,6 +37,7 @@ TOPICS = {  # notebook -> topic package, in curriculum order
     "04_caching": caching,
     "05_sagas": sagas,
     "06_reliability": reliability,
+    "08_queues_and_events": messaging,
 }
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "estimation",
     "exercises",
     "fanout",
+    "messaging",
     "queueing",
     "reliability",
     "sagas",

@@ -42,7 +42,21 @@ def next_arrival(t, seg_t, seg_rate):
 
 @njit
 def buffer_run(
-    seg_t, seg_rate, burst, service, c, capacity, policy, rtt, grant, n, sample_dt, n_samples, spike_end, max_events, seed
+    seg_t,
+    seg_rate,
+    burst,
+    service,
+    c,
+    capacity,
+    policy,
+    rtt,
+    grant,
+    n,
+    sample_dt,
+    n_samples,
+    spike_end,
+    max_events,
+    seed,
 ):
     """One run until ``n`` messages have been generated and every one has left.
 

@@ -46,17 +46,43 @@ WAKE, DONE, RETRY, REDO, RESTART = range(5)
 def _grow(a, n):
     if n < a.shape[0]:
         return a
-    b = np.empty((2 * a.shape[0],) + a.shape[1:], a.dtype)
+    b = np.empty((2 * a.shape[0], *a.shape[1:]), a.dtype)
     b[: a.shape[0]] = a
     return b
 
 
 @njit
 def deliver_run(
-    key, version, part, produce_t, poison, log, log_start, owner, own, own_start, n_keys, consumers, batch,
-    amo, ack_batch,
-    idem, retry_topic, fail_p, crash_p, crash_before, plan, service, vt, max_attempts, backoff, base, cap,
-    multiplier, max_events, seed,
+    key,
+    version,
+    part,
+    produce_t,
+    poison,
+    log,
+    log_start,
+    owner,
+    own,
+    own_start,
+    n_keys,
+    consumers,
+    batch,
+    amo,
+    ack_batch,
+    idem,
+    retry_topic,
+    fail_p,
+    crash_p,
+    crash_before,
+    plan,
+    service,
+    vt,
+    max_attempts,
+    backoff,
+    base,
+    cap,
+    multiplier,
+    max_events,
+    seed,
 ):
     """Run until every message is applied, dead-lettered or lost.
 

@@ -15,7 +15,7 @@ WAKE, DONE = range(2)
 
 @njit
 def murmur2(data, starts):
-    """Kafka's ``Utils.murmur2`` (MurmurHash2, seed 0x9747b28c) of ``data[starts[i]:starts[i + 1]]``, as int32."""
+    """Kafka's ``Utils.murmur2`` (seed 0x9747b28c) of ``data[starts[i]:starts[i + 1]]``, as int32."""
     m = np.uint64(0x5BD1E995)
     out = np.empty(starts.size - 1, np.int64)
     for s in range(starts.size - 1):
@@ -48,7 +48,21 @@ def murmur2(data, starts):
 
 
 @njit
-def group_run(arrive, log_start, seg_start, seg_end, seg_owner, seg_first, consumers, service, wakes, sample_dt, n_samples, max_events, seed):
+def group_run(
+    arrive,
+    log_start,
+    seg_start,
+    seg_end,
+    seg_owner,
+    seg_first,
+    consumers,
+    service,
+    wakes,
+    sample_dt,
+    n_samples,
+    max_events,
+    seed,
+):
     """Consumers draining partitions whose owners change over time.
 
     ``arrive[log_start[p]:log_start[p + 1]]`` are partition p's arrival times,
@@ -87,9 +101,9 @@ def group_run(arrive, log_start, seg_start, seg_end, seg_owner, seg_first, consu
         while next_sample < n_samples and next_sample * sample_dt <= t:
             ts = next_sample * sample_dt
             for p in range(P):  # lag: arrived and not yet processed
-                lag[next_sample, p] = np.searchsorted(arrive[log_start[p] : log_start[p + 1]], ts, "right") - (
-                    head[p] - log_start[p]
-                )
+                lag[next_sample, p] = np.searchsorted(
+                    arrive[log_start[p] : log_start[p + 1]], ts, "right"
+                ) - (head[p] - log_start[p])
             next_sample += 1
         now = t
         if kind == DONE:

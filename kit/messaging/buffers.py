@@ -402,7 +402,9 @@ def _arrivals(arrival_rate: float, spikes) -> Poisson:
     try:
         spikes = [tuple(s) for s in spikes]
     except TypeError:
-        raise ValueError(f"spikes must be (start_s, duration_s, rate) triples (got spikes={spikes!r})") from None
+        raise ValueError(
+            f"spikes must be (start_s, duration_s, rate) triples (got spikes={spikes!r})"
+        ) from None
     if any(len(s) != 3 for s in spikes):
         raise ValueError(f"spikes must be (start_s, duration_s, rate) triples (got spikes={spikes!r})")
     try:

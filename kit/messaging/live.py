@@ -419,5 +419,3 @@ def expected_counts(
         return {"redeliveries": held, "effects": messages + dup, "duplicates": dup, "lost": 0}
     lost = held - int(applied_before)
     return {"redeliveries": 0, "effects": messages - lost, "duplicates": 0, "lost": lost}
-
-

@@ -82,7 +82,7 @@ def murmur2(keys) -> np.ndarray:
 
 
 def kafka_partition(keys, partitions: int) -> np.ndarray:
-    """The partition Kafka's producer picks for each keyed record: ``(murmur2(key) & 0x7fffffff) % partitions``.
+    """The partition Kafka's producer picks for a keyed record: ``(murmur2(key) & 0x7fffffff) % partitions``.
 
     Parameters
     ----------
@@ -114,9 +114,7 @@ def _members(consumers) -> list[int]:
     return members
 
 
-def assign(
-    partitions: int, consumers, strategy: str = "range", topics: int = 1, previous=None
-) -> np.ndarray:
+def assign(partitions: int, consumers, strategy: str = "range", topics: int = 1, previous=None) -> np.ndarray:
     """Which consumer reads each partition, by one of Kafka's assignors.
 
     Parameters
@@ -401,7 +399,9 @@ def _segments(P, changes, members, strategy, s) -> tuple[list, list]:
                 segs[p].append((start + d, -1))
                 segs[p].append((start + 2 * d, owner[p]))
                 pause += d
-        done = start + (2 * d if protocol == "cooperative" and (moved & ~np.isin(before, list(gone))).any() else d)
+        done = start + (
+            2 * d if protocol == "cooperative" and (moved & ~np.isin(before, list(gone))).any() else d
+        )
         records.append(Rebalance(t, change, member, before, owner, int(moved.sum()), pause, done))
     return segs, records
 
@@ -508,7 +508,7 @@ def consumer_group(
     wakes = np.unique(seg_start[seg_start > 0])
     bins = config.MESSAGING_TIMELINE_BINS
     done_t, lag, stats = kk.group_run(
-        arrive[order], log_start, seg_start, seg_end, seg_owner, seg_first, max(members + [C - 1]) + 1,
+        arrive[order], log_start, seg_start, seg_end, seg_owner, seg_first, max([*members, C - 1]) + 1,
         Exponential(s.service_s).spec, wakes, s.horizon_s / bins, bins + 1, config.MESSAGING_MAX_EVENTS, seed,
     )  # fmt: skip
     finished = ~np.isnan(done_t)

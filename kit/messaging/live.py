@@ -267,10 +267,11 @@ def live_run(
 
     Notes
     -----
-    So that the crash pattern is known exactly, the victim stops at the
-    chosen point and reports it; the parent then kills it with SIGKILL (no
-    cleanup, no XACK, its connection dropped). A crash at a random moment
-    lands in one of the same two places. The consumers claim entries idle for
+    So that the crash pattern is known exactly, the victim starts first,
+    stops at the chosen point and reports it; the other consumers start, and
+    the parent kills the victim with SIGKILL (no cleanup, no XACK, its
+    connection dropped) while most of the stream is still unread. A crash at
+    a random moment lands in one of the same two places. The consumers claim entries idle for
     ``config.MESSAGING_LIVE_CLAIM_IDLE_S`` and sleep
     ``config.MESSAGING_LIVE_WORK_S`` per message. Redis Streams:
     https://redis.io/docs/latest/develop/data-types/streams/ (consumer
@@ -314,12 +315,14 @@ def live_run(
             procs.append(producer)
             _wait(lambda: producer.poll() is not None, deadline, procs, "produce its messages")
             last_id = r.xrevrange(STREAM, count=1)[0][0]
-            names = [f"c{i}" for i in range(c)]
-            for i, name in enumerate(names):
-                crash = ["--crash-after", str(kill_after), "--crash-point", crash_point] if i == 0 else []
-                procs.append(_spawn(server.port, "consume", "--name", name, *common, *crash))
-            victim = procs[1]
+            # The victim starts first, so that it surely reaches its crash point whatever the
+            # machine's load; the others join while it is stopped there, then it is killed.
+            crash = ["--crash-after", str(kill_after), "--crash-point", crash_point]
+            victim = _spawn(server.port, "consume", "--name", "c0", *common, *crash)
+            procs.append(victim)
             _wait(lambda: r.exists("holding:c0"), deadline, procs, "reach the crash point")
+            names = [f"c{i}" for i in range(c)]
+            procs += [_spawn(server.port, "consume", "--name", name, *common) for name in names[1:]]
             victim.send_signal(signal.SIGKILL)
             victim.wait()
             names[0] = f"c{c}"  # a fresh process takes the victim's place

@@ -1010,3 +1010,66 @@ def stored_bytes_daily(per_day: float, growth: float, retention_days: int, days:
         if t > days - retention_days:
             total += per_day / 24 * (1.0 + growth) ** (t / month)
     return total
+
+
+# --- 08 queues and events ---------------------------------------------------------------------
+# M/M/c/K from its generator matrix (not from the product form), Kafka's murmur2 written out
+# from the algorithm with Python integers, and a polling relay as the loop it is.
+
+
+def mmck_ctmc(lam: float, mu: float, c: int, K: int) -> tuple[float, float]:
+    """(loss, mean number in system) of M/M/c/K by solving pi Q = 0 for the birth-death chain."""
+    import numpy as np
+
+    Q = np.zeros((K + 1, K + 1))
+    for n in range(K + 1):
+        if n < K:
+            Q[n, n + 1] = lam
+        if n > 0:
+            Q[n, n - 1] = mu * min(n, c)
+        Q[n, n] = -Q[n].sum()
+    A = np.vstack([Q.T, np.ones(K + 1)])
+    b = np.zeros(K + 2)
+    b[-1] = 1.0
+    pi = np.linalg.lstsq(A, b, rcond=None)[0]
+    return float(pi[K]), float(pi @ np.arange(K + 1))
+
+
+def murmur2(data: bytes) -> int:
+    """MurmurHash2 as Kafka's Utils.murmur2 computes it (seed 0x9747b28c), signed 32-bit."""
+    m, r, mask = 0x5BD1E995, 24, 0xFFFFFFFF
+    h = (0x9747B28C ^ len(data)) & mask
+    for i in range(len(data) // 4):
+        k = int.from_bytes(data[4 * i : 4 * i + 4], "little")
+        k = (k * m) & mask
+        k ^= k >> r
+        k = (k * m) & mask
+        h = ((h * m) & mask) ^ k
+    tail = data[len(data) & ~3 :]
+    if len(tail) >= 3:
+        h ^= tail[2] << 16
+    if len(tail) >= 2:
+        h ^= tail[1] << 8
+    if len(tail) >= 1:
+        h ^= tail[0]
+        h = (h * m) & mask
+    h ^= h >> 13
+    h = (h * m) & mask
+    h ^= h >> 15
+    return h - (1 << 32) if h >= 1 << 31 else h
+
+
+def poll_high_water(commit: list[float], phase: float, poll: float) -> list[float]:
+    """Publish time per row (nan: never) of a relay that polls ``WHERE id > last_id ORDER BY id``."""
+    n = len(commit)
+    publish = [float("nan")] * n
+    last = -1
+    t = phase
+    while any(c > t - poll for c in commit):  # until a poll after the last commit
+        visible = [i for i in range(n) if commit[i] <= t and i > last]
+        for i in visible:
+            publish[i] = t
+        if visible:
+            last = max(visible)
+        t += poll
+    return publish

@@ -12,7 +12,7 @@ database log.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -99,12 +99,37 @@ class DeliverySettings:
     retry_mode: str = "in_place"
     retry: policies.Retry | None = None
 
+    def __post_init__(self):
+        optional = {
+            "rate": lambda v: v == math.inf or validate.positive("rate", v),
+            "service_s": lambda v: validate.positive("service_s", v),
+            "batch": lambda v: validate.integer("batch", v, 1, 100_000),
+            "ack": lambda v: validate.choice("ack", v, ("message", "batch")),
+            "alpha": lambda v: validate.number("alpha", v, 0.0, 10.0),
+            "visibility_timeout_s": lambda v: validate.number(
+                "visibility_timeout_s", v, 0.0, config.MESSAGING_MAX_HORIZON_S
+            ),
+            "crash_before_effect": lambda v: validate.probability("crash_before_effect", v),
+            "retry": _retry,
+        }
+        for name, check in optional.items():
+            if getattr(self, name) is not None:
+                check(getattr(self, name))
+        validate.choice("group", self.group, GROUPS)
+        validate.choice("assignor", self.assignor, parts.ASSIGNORS)
+        validate.choice("dedup", self.dedup, DEDUP)
+        validate.probability("fail_p", self.fail_p)
+        validate.probability("poison_p", self.poison_p)
+        validate.choice("retry_mode", self.retry_mode, RETRY_MODES)
+        _plan(self.crashes, config.MESSAGING_MAX_CONSUMERS)
+
     def resolved(self) -> DeliverySettings:
-        """Every unset field from ``kit.config``, and every field checked."""
+        """Every unset field from ``kit.config`` (``replace`` checks them again)."""
         defaults = {
             "rate": config.MESSAGING_DELIVERY_RATE,
             "service_s": config.MESSAGING_SERVICE_S,
             "batch": config.MESSAGING_BATCH,
+            "ack": "batch" if self.group == "partitioned" else "message",
             "alpha": config.MESSAGING_KEY_ALPHA,
             "visibility_timeout_s": config.MESSAGING_VISIBILITY_TIMEOUT_S,
             "crash_before_effect": config.MESSAGING_CRASH_BEFORE_EFFECT,
@@ -115,26 +140,12 @@ class DeliverySettings:
                 cap_s=config.MESSAGING_BACKOFF_CAP_S,
             ),
         }
-        s = replace(self, **{k: v for k, v in defaults.items() if getattr(self, k) is None})
-        validate.choice("group", s.group, GROUPS)
-        if s.ack is None:
-            s = replace(s, ack="batch" if s.group == "partitioned" else "message")
-        if s.rate != math.inf:
-            validate.positive("rate", s.rate)
-        validate.positive("service_s", s.service_s)
-        validate.integer("batch", s.batch, 1, 100_000)
-        validate.choice("ack", s.ack, ("message", "batch"))
-        validate.choice("assignor", s.assignor, parts.ASSIGNORS)
-        validate.choice("dedup", s.dedup, DEDUP)
-        validate.number("alpha", s.alpha, 0.0, 10.0)
-        validate.number("visibility_timeout_s", s.visibility_timeout_s, 0.0, config.MESSAGING_MAX_HORIZON_S)
-        validate.probability("crash_before_effect", s.crash_before_effect)
-        validate.probability("fail_p", s.fail_p)
-        validate.probability("poison_p", s.poison_p)
-        validate.choice("retry_mode", s.retry_mode, RETRY_MODES)
-        if not isinstance(s.retry, policies.Retry):
-            raise ValueError(f"retry must be a Retry such as Retry(4, 'exponential', 0.1) (got {s.retry!r})")
-        return s
+        return replace(self, **{k: v for k, v in defaults.items() if getattr(self, k) is None})
+
+
+def _retry(value) -> None:
+    if not isinstance(value, policies.Retry):
+        raise ValueError(f"retry must be a Retry such as Retry(4, 'exponential', 0.1) (got retry={value!r})")
 
 
 def _plan(crashes, consumers: int) -> np.ndarray:
@@ -331,18 +342,6 @@ class DeliveryResult:
         }
 
 
-def _settings(settings, overrides) -> DeliverySettings:
-    if settings is None:
-        settings = DeliverySettings()
-    if not isinstance(settings, DeliverySettings):
-        raise ValueError(f"settings must be a DeliverySettings (got settings={settings!r})")
-    names = {f.name for f in fields(DeliverySettings)}
-    unknown = sorted(set(overrides) - names)
-    if unknown:
-        raise ValueError(f"{unknown[0]} is not a setting of deliver (settings: {sorted(names)})")
-    return replace(settings, **overrides).resolved()
-
-
 def _flag(name: str, value) -> bool:
     if not isinstance(value, bool | np.bool_):
         raise ValueError(f"{name} must be True or False (got {name}={value!r})")
@@ -408,7 +407,9 @@ def deliver(
     consumers and retry topics break it. Failing messages are retried with
     the kit's shared backoff (``kit.core.policy_kernels.backoff_sleep``) and
     dead-lettered after ``retry.max_retries + 1`` attempts (SQS's
-    ``maxReceiveCount``). Kleppmann, *Designing Data-Intensive Applications*
+    ``maxReceiveCount``); crashes count as attempts, so a message whose
+    attempts all crashed after its side effect ends in the dead-letter queue
+    with its effect applied, as it would in SQS. Kleppmann, *Designing Data-Intensive Applications*
     (2017), ch. 11, "Acknowledgments and redelivery" and "Idempotence".
 
     Examples
@@ -427,7 +428,7 @@ def deliver(
     idempotent = _flag("idempotent", idempotent)
     keyed = _flag("keyed", keyed)
     n_keys = validate.integer("keys", keys, 1, config.MESSAGING_MAX_KEYS)
-    s = _settings(settings, overrides)
+    s = parts.merged_settings(DeliverySettings, settings, overrides, "deliver")
     plan = _plan(s.crashes, C)
     competing = s.group == "competing"
     scan = P if competing else -(-P // C)
@@ -668,7 +669,10 @@ def outbox_relay(
     rng = np.random.default_rng(resolve_seed(seed))
     commit = np.sort(rng.uniform(0.0, n / rate, n)) + rng.exponential(tx, n)
     if commit.max() / poll > config.MESSAGING_MAX_MESSAGES:
-        raise ValueError(f"poll_s is too small for this many rows (got poll_s={poll:g})")
+        raise ValueError(
+            f"the rows span {commit.max():g} s (rows / rate, plus tx_s): with poll_s={poll:g} that is more "
+            f"than config.MESSAGING_MAX_MESSAGES = {config.MESSAGING_MAX_MESSAGES:,} polls"
+        )
     if relay == "log_tailing":
         by_commit = np.argsort(commit, kind="stable")
         publish = np.empty(n)

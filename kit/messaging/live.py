@@ -82,6 +82,8 @@ class RedisServer:
     """
 
     def __init__(self, binary: str | None = None):
+        if binary is not None and not isinstance(binary, str):
+            raise ValueError(f"binary must be the path of a redis-server (got binary={binary!r})")
         self.binary = binary or find_redis_server()
         if not self.binary or not Path(self.binary).exists():
             raise ValueError(INSTALL)
@@ -415,7 +417,13 @@ def expected_counts(
     >>> expected_counts(400, 10, 25, "after_effect", "at_least_once", False)
     {'redeliveries': 6, 'effects': 401, 'duplicates': 1, 'lost': 0}
     """
-    held = batch - (kill_after - 1) % batch
+    messages = validate.integer("messages", messages, 1, config.MESSAGING_MAX_MESSAGES)
+    batch = validate.integer("batch", batch, 1, messages)
+    kill_after = validate.integer("kill_after", kill_after, 1, messages)
+    validate.choice("crash_point", crash_point, delivery.CRASH_POINTS)
+    validate.choice("semantics", semantics, delivery.SEMANTICS)
+    idempotent = delivery._flag("idempotent", idempotent)
+    held = min(batch - (kill_after - 1) % batch, messages - kill_after + 1)
     applied_before = crash_point == "after_effect"
     if semantics == "at_least_once":
         dup = int(applied_before and not idempotent)

@@ -65,7 +65,13 @@ def murmur2(keys) -> np.ndarray:
     >>> murmur2(["21", "foobar"]).tolist()
     [-973932308, -790332482]
     """
-    items = [keys] if isinstance(keys, str | bytes | int | np.integer) else list(keys)
+    if isinstance(keys, str | bytes | int | np.integer):
+        items = [keys]
+    else:
+        try:
+            items = list(keys)
+        except TypeError:
+            raise ValueError(f"keys must be a key or a sequence of keys (got keys={keys!r})") from None
     encoded = []
     for k in items:
         if isinstance(k, bytes):
@@ -179,12 +185,16 @@ def assign(partitions: int, consumers, strategy: str = "range", topics: int = 1,
             for t in range(T):
                 owner[t * P + lo : t * P + hi] = m
         return owner
+    if previous is not None:
+        try:
+            previous = np.asarray(previous, dtype=np.int64)
+        except (TypeError, ValueError):
+            previous = None
+        if previous is None or previous.shape != (P * T,):
+            raise ValueError(f"previous must give an owner (a member id) for each of the {P * T} partitions")
     dealt = np.asarray(members, np.int64)[np.arange(total) % n]
     if strategy == "roundrobin" or previous is None:
         return dealt
-    previous = np.asarray(previous)
-    if previous.shape != (total,):
-        raise ValueError(f"previous must give an owner for each of the {total} partitions")
     base, extra = divmod(total, n)
     kept = {m: [q for q in range(total) if previous[q] == m] for m in members}
     order = sorted(members, key=lambda m: (-len(kept[m]), m))  # who keeps most gets the larger shares
@@ -232,8 +242,24 @@ class GroupSettings:
     rebalance_s: float | None = None
     session_timeout_s: float | None = None
 
+    def __post_init__(self):
+        checks = {
+            "rate": lambda v: validate.positive("rate", v),
+            "service_s": lambda v: validate.positive("service_s", v),
+            "keys": lambda v: validate.integer("keys", v, 1, config.MESSAGING_MAX_KEYS),
+            "alpha": lambda v: validate.number("alpha", v, 0.0, 10.0),
+            "horizon_s": lambda v: validate.number("horizon_s", v, 1e-3, config.MESSAGING_MAX_HORIZON_S),
+            "rebalance_s": lambda v: validate.number("rebalance_s", v, 0.0, config.MESSAGING_MAX_HORIZON_S),
+            "session_timeout_s": lambda v: validate.number(
+                "session_timeout_s", v, 0.0, config.MESSAGING_MAX_HORIZON_S
+            ),
+        }
+        for name, check in checks.items():
+            if getattr(self, name) is not None:
+                check(getattr(self, name))
+
     def resolved(self) -> GroupSettings:
-        """Every unset field from ``kit.config``, and every field checked."""
+        """Every unset field from ``kit.config`` (``replace`` checks them again)."""
         defaults = {
             "rate": config.MESSAGING_GROUP_RATE,
             "service_s": config.MESSAGING_SERVICE_S,
@@ -242,26 +268,19 @@ class GroupSettings:
             "rebalance_s": config.MESSAGING_REBALANCE_S,
             "session_timeout_s": config.MESSAGING_SESSION_TIMEOUT_S,
         }
-        s = replace(self, **{k: v for k, v in defaults.items() if getattr(self, k) is None})
-        validate.positive("rate", s.rate)
-        validate.positive("service_s", s.service_s)
-        validate.integer("keys", s.keys, 1, config.MESSAGING_MAX_KEYS)
-        validate.number("alpha", s.alpha, 0.0, 10.0)
-        validate.number("horizon_s", s.horizon_s, 1e-3, config.MESSAGING_MAX_HORIZON_S)
-        validate.number("rebalance_s", s.rebalance_s, 0.0, config.MESSAGING_MAX_HORIZON_S)
-        validate.number("session_timeout_s", s.session_timeout_s, 0.0, config.MESSAGING_MAX_HORIZON_S)
-        return s
+        return replace(self, **{k: v for k, v in defaults.items() if getattr(self, k) is None})
 
 
-def _settings(settings, overrides) -> GroupSettings:
+def merged_settings(cls, settings, overrides: dict, caller: str):
+    """``settings`` (a ``cls``, or a default one) with ``overrides`` applied and defaults filled in."""
     if settings is None:
-        settings = GroupSettings()
-    if not isinstance(settings, GroupSettings):
-        raise ValueError(f"settings must be a GroupSettings (got settings={settings!r})")
-    names = {f.name for f in fields(GroupSettings)}
+        settings = cls()
+    if not isinstance(settings, cls):
+        raise ValueError(f"settings must be a {cls.__name__} (got settings={settings!r})")
+    names = {f.name for f in fields(cls)}
     unknown = sorted(set(overrides) - names)
     if unknown:
-        raise ValueError(f"{unknown[0]} is not a setting of consumer_group (settings: {sorted(names)})")
+        raise ValueError(f"{unknown[0]} is not a setting of {caller} (settings: {sorted(names)})")
     return replace(settings, **overrides).resolved()
 
 
@@ -459,7 +478,7 @@ def consumer_group(
     >>> r.rebalances[0].moved, r.rebalances[0].pause_partition_s
     (3, 9.0)
     """
-    s = _settings(settings, overrides)
+    s = merged_settings(GroupSettings, settings, overrides, "consumer_group")
     P = validate.integer("partitions", partitions, 1, config.MESSAGING_MAX_PARTITIONS)
     C = validate.integer("consumers", consumers, 1, config.MESSAGING_MAX_CONSUMERS)
     validate.choice("strategy", strategy, ASSIGNORS)

@@ -14,6 +14,7 @@ from . import (
     config,
     consistency,
     estimation,
+    eventsourcing,
     exercises,
     fanout,
     messaging,
@@ -38,6 +39,7 @@ TOPICS = {  # notebook -> topic package, in curriculum order
     "05_sagas": sagas,
     "06_reliability": reliability,
     "08_queues_and_events": messaging,
+    "09_event_sourcing_cqrs": eventsourcing,
 }
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "config",
     "consistency",
     "estimation",
+    "eventsourcing",
     "exercises",
     "fanout",
     "messaging",

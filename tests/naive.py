@@ -1141,7 +1141,8 @@ def stored_bytes_daily(per_day: float, growth: float, retention_days: int, days:
 
 # --- 08 queues and events ---------------------------------------------------------------------
 # M/M/c/K from its generator matrix (not from the product form), Kafka's murmur2 written out
-# from the algorithm with Python integers, and a polling relay as the loop it is.
+# from the algorithm with Python integers, a polling relay as the loop it is, and one consumer's
+# death played entry by entry.
 
 
 def mmck_ctmc(lam: float, mu: float, c: int, K: int) -> tuple[float, float]:
@@ -1200,6 +1201,53 @@ def poll_high_water(commit: list[float], phase: float, poll: float) -> list[floa
             last = max(visible)
         t += poll
     return publish
+
+
+def one_kill(
+    messages: int, batch: int, kill_after: int, crash_point: str, semantics: str, idempotent: bool
+) -> dict:
+    """Counts of a stream whose first reader dies at its ``kill_after``-th message, played entry by entry.
+
+    The victim fetches full batches from the head; at most once they are
+    acknowledged on delivery. It dies before or after that message's effect.
+    A survivor then reads the rest and claims whatever is still pending.
+    """
+    delivered = [0] * messages
+    applied = [0] * messages
+    seen: set[int] = set()
+    pending: list[int] = []
+
+    def effect(i: int) -> None:
+        if not (idempotent and i in seen):
+            applied[i] += 1
+        seen.add(i)
+
+    position, handled = 0, 0
+    while handled < kill_after:  # the victim
+        fetched = list(range(position, min(position + batch, messages)))
+        position += len(fetched)
+        for i in fetched:
+            delivered[i] += 1
+        pending = list(fetched) if semantics == "at_least_once" else []
+        while fetched and handled < kill_after:
+            i = fetched.pop(0)
+            handled += 1
+            if handled == kill_after:
+                if crash_point == "after_effect":
+                    effect(i)
+                break
+            effect(i)
+            if i in pending:
+                pending.remove(i)
+    for i in pending + list(range(position, messages)):  # the survivor: claimed entries, then the rest
+        delivered[i] += 1
+        effect(i)
+    return {
+        "redeliveries": sum(d - 1 for d in delivered if d > 1),
+        "effects": sum(applied),
+        "duplicates": sum(a - 1 for a in applied if a > 1),
+        "lost": sum(a == 0 for a in applied),
+    }
 
 
 # --- 09 event sourcing: the polling projector and a bank account as a plain dict -------------------

@@ -130,6 +130,23 @@ def test_a_planned_crash_gives_the_counts_worked_out_by_hand(
     assert got == messaging.expected_counts(n, batch, kill_after, point, semantics, idempotent)
 
 
+@given(
+    messages=st.integers(1, 60),
+    batch=st.integers(1, 15),
+    kill_after=st.integers(1, 60),
+    point=st.sampled_from(list(messaging.CRASH_POINTS)),
+    semantics=st.sampled_from(messaging.SEMANTICS),
+    idempotent=st.booleans(),
+)
+def test_the_hand_worked_counts_are_those_of_the_stream_played_entry_by_entry(
+    messages, batch, kill_after, point, semantics, idempotent
+):
+    """Planted bugs caught: the killed message not counted as pending, a partial last batch counted full."""
+    batch, kill_after = min(batch, messages), min(kill_after, messages)
+    expected = naive.one_kill(messages, batch, kill_after, point, semantics, idempotent)
+    assert messaging.expected_counts(messages, batch, kill_after, point, semantics, idempotent) == expected
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_high_water_polling_misses_exactly_the_rows_the_loop_misses(seed):
     r = messaging.outbox_relay(2_000, "poll_high_water", seed=seed, poll_s=0.5, tx_s=0.2)

@@ -88,7 +88,7 @@ class GroupApp(App):
     def make_controls(self):
         return {
             "partitions": w.IntSlider(value=12, min=1, max=48, description="partitions"),
-            "consumers": w.IntSlider(value=3, min=1, max=16, description="consumers"),
+            "consumers": w.IntSlider(value=3, min=2, max=16, description="consumers"),
             "strategy": w.Dropdown(options=list(api.ASSIGNORS), value="range", description="assignor"),
             "change": w.Dropdown(
                 options=["join", "leave", "crash"], value="join", description="at 20 s, a member"
@@ -106,8 +106,6 @@ class GroupApp(App):
         }
 
     def compute(self, partitions, consumers, strategy, change, alpha, rebalance_s):
-        if change != "join" and consumers == 1:
-            raise ValueError("a group of one cannot lose a member: add consumers")
         changes = [(20.0, change)]
         return {
             s: api.consumer_group(

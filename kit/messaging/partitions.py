@@ -330,6 +330,8 @@ class GroupResult:
         "eager" or "cooperative".
     partitions : int
         Partitions of the topic.
+    consumers : int
+        Members at the start.
     settings : GroupSettings
         The resolved settings.
     rates : numpy.ndarray
@@ -351,6 +353,7 @@ class GroupResult:
     strategy: str
     protocol: str
     partitions: int
+    consumers: int
     settings: GroupSettings
     rates: np.ndarray = field(repr=False)
     rebalances: list = field(repr=False)
@@ -535,6 +538,7 @@ def consumer_group(
         strategy=strategy,
         protocol=ASSIGNORS[strategy],
         partitions=P,
+        consumers=C,
         settings=s,
         rates=np.bincount(key_part, weights=pmf, minlength=P) * s.rate,
         rebalances=records,

@@ -91,11 +91,17 @@ def backpressure(runs: dict[str, api.BufferResult]) -> go.Figure:
     return fig
 
 
+_VERB = {"join": "joins", "leave": "leaves", "crash": "crashes"}
+
+
 def group_lag(result: api.GroupResult) -> go.Figure:
     """Lag per partition over time; the hot partition in orange, rebalances shaded."""
+    idle = max(result.consumers - result.partitions, 0)
     fig = theme.figure(
         title=(
-            f"Consumer lag per partition ({result.strategy}, {result.protocol} rebalance): "
+            f"Consumer lag per partition ({result.consumers} members"
+            + (f", {idle} idle" if idle else "")
+            + f"; {result.strategy}, {result.protocol} rebalance; keys Zipf {result.settings.alpha:g}): "
             f"paused {result.pause_partition_s:.0f} partition-s, p99 latency {result.p99_latency:.2f} s"
         ),
         xaxis=dict(title="time (s)"),
@@ -103,7 +109,10 @@ def group_lag(result: api.GroupResult) -> go.Figure:
         hovermode="closest",
     )
     for rb in result.rebalances:
-        fig.add_vrect(x0=rb.t_s, x1=rb.done_s, fillcolor=theme.GREY, opacity=0.2, line_width=0)
+        fig.add_vrect(
+            x0=rb.t_s, x1=rb.done_s, fillcolor=theme.GREY, opacity=0.2, line_width=0,
+            annotation_text=f"a member {_VERB[rb.change]}", annotation_position="top left",
+        )  # fmt: skip
     hot = result.hot_partition
     for p in result.lag.columns:
         fig.add_scatter(
@@ -170,16 +179,21 @@ def key_history(result: api.DeliveryResult, key: int | None = None) -> go.Figure
     """The version one key holds over time; red crosses where a replay moved it back in time."""
     h = result.key_history(key)
     fig = theme.figure(
-        title=f"One key's state over time: {int(h.back_in_time.sum())} step(s) back in time",
+        title=(
+            f"One key's state over time ({result.semantics.replace('_', '-')}"
+            f"{', idempotent' if result.idempotent else ''}, {result.settings.group} consumers, "
+            f"retries {result.settings.retry_mode.replace('_', ' ')}): "
+            f"{int(h.back_in_time.sum())} step(s) back in time"
+        ),
         xaxis=dict(title="time (s)"),
         yaxis=dict(title="version the key holds"),
         hovermode="closest",
     )
     fig.add_scatter(x=h.t_s, y=h.version, mode="lines", line=dict(shape="hv", color=theme.BLUE), name="state")
     back = h[h.back_in_time]
-    fig.add_scatter(
-        x=back.t_s,
-        y=back.version,
+    fig.add_scatter(  # lists: plotly leaves an empty array unencoded
+        x=back.t_s.tolist(),
+        y=back.version.tolist(),
         mode="markers",
         name="older version applied",
         marker=dict(color=theme.VERMILLION, symbol="x", size=9),

@@ -22,7 +22,8 @@ def test_at_least_once_loses_nothing(seed, crash_p, batch, group):
     """Planted bug caught: acknowledging before the effect (at-most-once) loses messages."""
     r = messaging.deliver(600, 3, 2, crash_p, "at_least_once", seed=seed, batch=batch, group=group)
     assert r.lost == 0
-    assert r.effects == r.messages + r.duplicates
+    # each message took effect, or crashed on every allowed attempt and went to the dead-letter queue
+    assert ((r.applied > 0) | (r.dead == 1)).all() and not r.superseded.any()
 
 
 @settings(max_examples=40)

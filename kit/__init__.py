@@ -17,6 +17,7 @@ from . import (
     eventsourcing,
     exercises,
     fanout,
+    messaging,
     queueing,
     reliability,
     sagas,
@@ -39,6 +40,7 @@ TOPICS = {  # notebook -> topic package, in curriculum order
     "05_sagas": sagas,
     "06_reliability": reliability,
     "07_scaling_out": scaling,
+    "08_queues_and_events": messaging,
     "09_event_sourcing_cqrs": eventsourcing,
 }
 
@@ -52,6 +54,7 @@ __all__ = [
     "eventsourcing",
     "exercises",
     "fanout",
+    "messaging",
     "queueing",
     "reliability",
     "sagas",

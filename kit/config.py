@@ -383,6 +383,45 @@ SCALING_MAX_SWEEP_REPLICA_OPS = 200_000_000  # ... and over every run of replica
 SCALING_APP_REPLICA_SECONDS = 4.0  # simulated seconds per run in the app
 SCALING_SESSION_STORE_MS = 1.0  # a shared session store adds one round trip per request
 
+# --- 08 queues and events: buffers, partitions, delivery, the live broker ---------
+MESSAGING_MESSAGES = 20_000  # messages per buffer run (~10 ms)
+MESSAGING_ARRIVAL_RATE = 80.0  # messages per second offered by the producers
+MESSAGING_SERVICE_RATE = 100.0  # messages per second one consumer handles (exponential)
+MESSAGING_CAPACITY = 50  # most messages the broker holds, the ones being processed included
+MESSAGING_SPIKE = (60.0, 20.0, 200.0)  # the app's spike: (start_s, duration_s, rate)
+MESSAGING_CREDIT_RTT_S = 0.05  # credit-based flow: a grant reaches the producer this long after it is sent
+MESSAGING_CREDIT_BATCH = 0.5  # ... and is sent once this fraction of the window has been freed
+MESSAGING_TIMELINE_BINS = 200  # points of a buffer timeline
+MESSAGING_KEY_ALPHA = 0.99  # Zipf skew of message keys (YCSB's constant, Cooper et al. 2010)
+MESSAGING_DELIVERY_RATE = 100.0  # messages per second produced in a delivery run
+MESSAGING_SERVICE_S = 0.005  # mean time a consumer spends on one message (exponential)
+MESSAGING_BATCH = 10  # messages a consumer fetches at once (poll / XREADGROUP COUNT)
+MESSAGING_VISIBILITY_TIMEOUT_S = 1.0  # a crashed consumer's messages come back after this
+MESSAGING_CRASH_BEFORE_EFFECT = 0.5  # share of crashes that hit before the side effect
+MESSAGING_MAX_ATTEMPTS = 5  # attempts before a message goes to the dead-letter queue
+MESSAGING_BACKOFF_BASE_S = 0.1  # first retry waits this long, then doubles ...
+MESSAGING_BACKOFF_CAP_S = 5.0  # ... up to this
+MESSAGING_REBALANCE_S = 3.0  # one round of a consumer-group rebalance (join + sync)
+MESSAGING_SESSION_TIMEOUT_S = 45.0  # Kafka's session.timeout.ms default since 3.0 (KIP-735)
+MESSAGING_GROUP_HORIZON_S = 60.0  # a consumer-group run lasts this long
+MESSAGING_GROUP_RATE = 400.0  # messages per second into the topic
+MESSAGING_OUTBOX_POLL_S = 1.0  # a polling relay queries the outbox this often
+MESSAGING_OUTBOX_TX_S = 0.05  # mean duration of a transaction that writes an outbox row
+MESSAGING_OUTBOX_LOG_LAG_S = 0.02  # mean delay of a log-tailing relay (CDC) behind the commit
+MESSAGING_LIVE_MESSAGES = 400  # messages in a live run on Redis
+MESSAGING_LIVE_WORK_S = 0.001  # each live consumer sleeps this long per message (the "work")
+MESSAGING_LIVE_CLAIM_IDLE_S = 1.0  # XAUTOCLAIM takes entries pending this long (the visibility timeout)
+MESSAGING_LIVE_TIMEOUT_S = 60.0  # a live run that has not finished by then is stopped with an error
+# limits: a call estimates its work first and refuses beyond these, naming the parameter
+MESSAGING_MAX_MESSAGES = 2_000_000  # messages in one simulated run (~50 bytes each)
+MESSAGING_MAX_CAPACITY = 10_000_000
+MESSAGING_MAX_CONSUMERS = 10_000
+MESSAGING_MAX_PARTITIONS = 10_000
+MESSAGING_MAX_KEYS = 1_000_000  # keys are hashed as strings, as Kafka serialises them (~1 s per million)
+MESSAGING_MAX_EVENTS = 50_000_000  # bound on one discrete-event run
+MESSAGING_MAX_STEPS = 2_000_000_000  # messages x partitions a consumer may scan for work, in one delivery run
+MESSAGING_MAX_HORIZON_S = 86_400.0
+MESSAGING_LIVE_MAX_MESSAGES = 20_000  # a live run on a real broker stays within seconds
 
 # --- 09 event sourcing and CQRS: the SQLite event store, projections, lag -----------------
 EVENTSOURCING_BUSY_TIMEOUT_S = 5.0  # an append waits this long for another writer's lock

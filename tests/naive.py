@@ -1340,6 +1340,115 @@ def replica_reads(k, writes, reads, lag, own_gap, window, horizon, warmup, rng, 
             w = latest.get(key)
             stale += w is not None and applied[rng.randrange(k)][w] > t
     return stale / total, missed / own
+# --- 08 queues and events ---------------------------------------------------------------------
+# M/M/c/K from its generator matrix (not from the product form), Kafka's murmur2 written out
+# from the algorithm with Python integers, a polling relay as the loop it is, and one consumer's
+# death played entry by entry.
+
+
+def mmck_ctmc(lam: float, mu: float, c: int, K: int) -> tuple[float, float]:
+    """(loss, mean number in system) of M/M/c/K by solving pi Q = 0 for the birth-death chain."""
+    import numpy as np
+
+    Q = np.zeros((K + 1, K + 1))
+    for n in range(K + 1):
+        if n < K:
+            Q[n, n + 1] = lam
+        if n > 0:
+            Q[n, n - 1] = mu * min(n, c)
+        Q[n, n] = -Q[n].sum()
+    A = np.vstack([Q.T, np.ones(K + 1)])
+    b = np.zeros(K + 2)
+    b[-1] = 1.0
+    pi = np.linalg.lstsq(A, b, rcond=None)[0]
+    return float(pi[K]), float(pi @ np.arange(K + 1))
+
+
+def murmur2(data: bytes) -> int:
+    """MurmurHash2 as Kafka's Utils.murmur2 computes it (seed 0x9747b28c), signed 32-bit."""
+    m, r, mask = 0x5BD1E995, 24, 0xFFFFFFFF
+    h = (0x9747B28C ^ len(data)) & mask
+    for i in range(len(data) // 4):
+        k = int.from_bytes(data[4 * i : 4 * i + 4], "little")
+        k = (k * m) & mask
+        k ^= k >> r
+        k = (k * m) & mask
+        h = ((h * m) & mask) ^ k
+    tail = data[len(data) & ~3 :]
+    if len(tail) >= 3:
+        h ^= tail[2] << 16
+    if len(tail) >= 2:
+        h ^= tail[1] << 8
+    if len(tail) >= 1:
+        h ^= tail[0]
+        h = (h * m) & mask
+    h ^= h >> 13
+    h = (h * m) & mask
+    h ^= h >> 15
+    return h - (1 << 32) if h >= 1 << 31 else h
+
+
+def poll_high_water(commit: list[float], phase: float, poll: float) -> list[float]:
+    """Publish time per row (nan: never) of a relay that polls ``WHERE id > last_id ORDER BY id``."""
+    n = len(commit)
+    publish = [float("nan")] * n
+    last = -1
+    t = phase
+    while any(c > t - poll for c in commit):  # until a poll after the last commit
+        visible = [i for i in range(n) if commit[i] <= t and i > last]
+        for i in visible:
+            publish[i] = t
+        if visible:
+            last = max(visible)
+        t += poll
+    return publish
+
+
+def one_kill(
+    messages: int, batch: int, kill_after: int, crash_point: str, semantics: str, idempotent: bool
+) -> dict:
+    """Counts of a stream whose first reader dies at its ``kill_after``-th message, played entry by entry.
+
+    The victim fetches full batches from the head; at most once they are
+    acknowledged on delivery. It dies before or after that message's effect.
+    A survivor then reads the rest and claims whatever is still pending.
+    """
+    delivered = [0] * messages
+    applied = [0] * messages
+    seen: set[int] = set()
+    pending: list[int] = []
+
+    def effect(i: int) -> None:
+        if not (idempotent and i in seen):
+            applied[i] += 1
+        seen.add(i)
+
+    position, handled = 0, 0
+    while handled < kill_after:  # the victim
+        fetched = list(range(position, min(position + batch, messages)))
+        position += len(fetched)
+        for i in fetched:
+            delivered[i] += 1
+        pending = list(fetched) if semantics == "at_least_once" else []
+        while fetched and handled < kill_after:
+            i = fetched.pop(0)
+            handled += 1
+            if handled == kill_after:
+                if crash_point == "after_effect":
+                    effect(i)
+                break
+            effect(i)
+            if i in pending:
+                pending.remove(i)
+    for i in pending + list(range(position, messages)):  # the survivor: claimed entries, then the rest
+        delivered[i] += 1
+        effect(i)
+    return {
+        "redeliveries": sum(d - 1 for d in delivered if d > 1),
+        "effects": sum(applied),
+        "duplicates": sum(a - 1 for a in applied if a > 1),
+        "lost": sum(a == 0 for a in applied),
+    }
 
 
 # --- 09 event sourcing: the polling projector and a bank account as a plain dict -------------------

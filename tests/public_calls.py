@@ -336,6 +336,33 @@ CALLS: dict[str, Call | str] = {
     "scaling.theory_quantile": call("round_robin", 0.8, 99.0, 10),
     "scaling.usl": call([1, 2, 4], 0.05, 0.001, 1.0),
     "scaling.warm": call(),
+    # --- 08 queues and events ---------------------------------------------------------------
+    "messaging.BufferResult": OUTPUT,
+    "messaging.BufferTheory": OUTPUT,
+    "messaging.DeliveryResult": OUTPUT,
+    "messaging.DeliverySettings": call(batch=1, crashes=((0, 3, "after_effect"),)),
+    "messaging.GroupResult": OUTPUT,
+    "messaging.GroupSettings": call(keys=10, rebalance_s=1.0),
+    "messaging.LiveResult": OUTPUT,
+    "messaging.OutboxResult": OUTPUT,
+    "messaging.Rebalance": OUTPUT,
+    "messaging.RedisServer": call("/bin/sh", free={"binary"}),  # starts nothing until entered
+    "messaging.assign": call(6, 2, "sticky", topics=1, previous=[0, 0, 0, 1, 1, 1]),
+    "messaging.compare_backpressure": call(80.0, 100.0, 10, 1000, seed=1),
+    "messaging.consumer_group": call(4, 2, "sticky", [(1.0, "join")], seed=1, horizon_s=5.0),
+    "messaging.deliver": call(500, 2, 2, 0.01, seed=1),
+    "messaging.duplicates_theory": call(0.01, 0.5),
+    "messaging.expected_counts": call(400, 10, 25, "after_effect", "at_least_once", False),
+    "messaging.find_redis_server": call(),
+    "messaging.kafka_partition": call(["a", "b"], 3),
+    "messaging.live_run": call(60, kill_after=5),  # needs redis-server (CI installs it)
+    "messaging.loss_probability": call(80.0, 100.0, 10),
+    "messaging.lost_theory": call(0.01, 0.5),
+    "messaging.mmck": call(80.0, 100.0, 2, 10),
+    "messaging.murmur2": call(["21"]),
+    "messaging.outbox_relay": call(1000, "poll_unpublished", seed=1),
+    "messaging.simulate_buffer": call(80.0, 100.0, 10, 1000, seed=1),
+    "messaging.warm": call(),
     # --- 09 event sourcing -----------------------------------------------------------------
     "eventsourcing.Account": OUTPUT,  # the state replay() folds
     "eventsourcing.CommandRejected": call("the account is closed", free={"message"}),

@@ -1,0 +1,1 @@
+GraphApp = MonolithApp = StranglerApp = None

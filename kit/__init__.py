@@ -10,6 +10,7 @@ checks a learner's predictions.
 from importlib.metadata import PackageNotFoundError, version
 
 from . import (
+    architecture,
     caching,
     config,
     consistency,
@@ -36,11 +37,13 @@ TOPICS = {  # notebook -> topic package, in curriculum order
     "04_caching": caching,
     "05_sagas": sagas,
     "06_reliability": reliability,
+    "11_architecture_evolution": architecture,
 }
 
 __all__ = [
     "TOPICS",
     "__version__",
+    "architecture",
     "caching",
     "config",
     "consistency",

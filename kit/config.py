@@ -292,7 +292,7 @@ ARCHITECTURE_AVAILABILITY = 0.999  # availability of one instance of a unit whos
 ARCHITECTURE_NETWORK_MS = 0.5  # a network round trip inside a data centre (Dean 2009: 500 us)
 ARCHITECTURE_QUEUE_CUSTOMERS = 20_000  # customers of the kit.queueing run that gives a loaded service its wait
 # the shop: one feature set as a monolith, a modular monolith or microservices
-ARCHITECTURE_SHOP_REPLICAS = 2  # instances of every unit
+ARCHITECTURE_SHOP_REPLICAS = 1  # instances of every unit (its availability is that of the unit as deployed)
 ARCHITECTURE_SHOP_P_BAD_CHANGE = 0.05  # chance one team's change breaks its release (rolled back)
 # the strangler fig: traffic moves to the new system in canary steps gated by the error budget
 ARCHITECTURE_STRANGLER_SHARES = (0.01, 0.05, 0.25, 0.5, 1.0)  # share of traffic on the new system, per step
@@ -307,9 +307,9 @@ ARCHITECTURE_STRANGLER_BUDGET_PER_STEP = 0.05  # gate: a step may burn at most 5
 ARCHITECTURE_STRANGLER_FIX_STEPS = 1  # steps a fix takes after a rollback (traffic on the previous share)
 ARCHITECTURE_STRANGLER_RUNS = 2_000  # simulated migrations
 ARCHITECTURE_STRANGLER_MAX_STEPS = 60  # a migration still running after this many steps is reported unfinished
-ARCHITECTURE_DUAL_LEGACY_PER_MONTH = 40_000.0  # $ the legacy system costs a month while it runs
-ARCHITECTURE_DUAL_NEW_PER_MONTH = 30_000.0  # $ a month for the new services at full traffic
-ARCHITECTURE_DUAL_SYNC_PER_MONTH = 8_000.0  # $ a month to keep both data stores in sync (CDC pipeline, reconciliation)
+ARCHITECTURE_STRANGLER_LEGACY_PER_MONTH = 40_000.0  # $ the legacy system costs a month while it runs
+ARCHITECTURE_STRANGLER_NEW_PER_MONTH = 30_000.0  # $ a month for the new services at full traffic
+ARCHITECTURE_STRANGLER_SYNC_PER_MONTH = 8_000.0  # $ a month to keep both data stores in sync (CDC pipeline, reconciliation)
 # limits: every public call estimates its work and refuses beyond these
 ARCHITECTURE_MAX_SERVICES = 200  # services in one graph
 ARCHITECTURE_MAX_REPLICAS = 1_000  # instances of one unit

@@ -164,15 +164,14 @@ def _binomial(n, p):
 def strangler_runs(shares, params, max_steps, seeds):
     """Migrations through ``shares`` (fractions of traffic on the new system), one per seed.
 
-    ``params`` = (requests per step at full traffic, legacy error rate, new error rate,
-    P(a step brings a regression), regression error rate, gate: the largest canary
-    error rate that advances, steps a fix takes). Each step routes ``shares[i]`` of
-    the traffic to the new system for one step's time; a regression, present with
-    probability p at each new share, adds its error rate to the new system's. The gate
-    compares the canary's measured error rate with the limit: above it, traffic goes
-    back to the previous share (rollback), the regression is fixed after the given
-    steps, and the step is tried again. Returns per run and step: share, requests,
-    errors, decision (ADVANCE, ROLLBACK, DONE after the last share; -1 unused).
+    ``params`` = (requests per step, legacy error rate, new error rate, P(a share brings
+    a regression), regression error rate, gate: the most errors a step may have, steps a
+    fix takes). Each step routes ``shares[i]`` of the traffic to the new system; a
+    regression, present with probability p when a new share is tried, adds its error
+    rate to the new system's. After the step the gate counts its errors (both systems):
+    above the limit, traffic goes back to the previous share (rollback) for the steps
+    the fix takes, then the share is tried again. Returns per run and step: share,
+    requests, errors, decision (ADVANCE, ROLLBACK, DONE after the last share; -1 unused).
     """
     runs = seeds.size
     n_req, e_old, e_new, p_reg, e_reg, gate, fix_steps = params
@@ -200,7 +199,7 @@ def strangler_runs(shares, params, max_steps, seeds):
                     regression = False
                 decision[r, t] = ROLLBACK
                 continue
-            if n_new > 0 and bad_new > gate * n_new:
+            if bad_new + bad_old > gate:
                 fixing = int(fix_steps)
                 decision[r, t] = ROLLBACK
                 if fixing == 0:

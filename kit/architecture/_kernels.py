@@ -164,11 +164,11 @@ def _binomial(n, p):
 def strangler_runs(shares, params, max_steps, seeds):
     """Migrations through ``shares`` (fractions of traffic on the new system), one per seed.
 
-    ``params`` = (requests per step, legacy error rate, new error rate, P(a share brings
-    a regression), regression error rate, gate: the most errors a step may have, steps a
-    fix takes). Each step routes ``shares[i]`` of the traffic to the new system; a
-    regression, present with probability p when a new share is tried, adds its error
-    rate to the new system's. After the step the gate counts its errors (both systems):
+    ``params`` = (requests per step, legacy error rate, new error rate, P(the new system
+    has a regression), regression error rate, gate: the most errors a step may have,
+    steps a fix takes). Each step routes ``shares[i]`` of the traffic to the new system;
+    a regression (drawn once per run; the fix after a rollback removes it) adds its
+    error rate to the new system's. After the step the gate counts its errors (both systems):
     above the limit, traffic goes back to the previous share (rollback) for the steps
     the fix takes, then the share is tried again. Returns per run and step: share,
     requests, errors, decision (ADVANCE, ROLLBACK, DONE after the last share; -1 unused).
@@ -210,5 +210,4 @@ def strangler_runs(shares, params, max_steps, seeds):
                 break
             decision[r, t] = ADVANCE
             i += 1
-            regression = np.random.random() < p_reg
     return share, requests, errors, decision

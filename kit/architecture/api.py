@@ -11,7 +11,7 @@
 """
 
 from .evolution import SHOP_CALLS, SHOP_ENTRIES, SHOP_MODULES, STYLES, compare, coupling, shop
-from .graph import OUTCOMES, GraphRun, ServiceGraph
+from .graph import OUTCOMES, GraphRun, ServiceGraph, chain, hops_table
 from .strangler import DECISIONS, Migration, MigrationResult, strangler
 
 __all__ = [
@@ -25,8 +25,10 @@ __all__ = [
     "Migration",
     "MigrationResult",
     "ServiceGraph",
+    "chain",
     "compare",
     "coupling",
+    "hops_table",
     "shop",
     "strangler",
     "warm",

@@ -10,9 +10,9 @@ whether the next step may start.
 
 The model, per step of ``step_h`` hours at ``rate_per_s`` requests per
 second: the legacy system fails a request with probability ``legacy_error``;
-the new one with ``new_error``, plus ``regression_error`` when the
-functionality moved in this step has a regression (probability
-``p_regression`` each time a new share is tried). The gate allows a step at
+the new one with ``new_error``, plus ``regression_error`` if the new
+release has a regression (probability ``p_regression``; the ramp of shares
+exposes it to more and more traffic until the gate notices). The gate allows a step at
 most the errors that burn ``budget_per_step`` of a 30-day error budget
 (``kit.reliability.burn_rate_for`` gives the burn rate, ``error_budget_min``
 the budget): more, and the traffic goes back to the previous share
@@ -63,7 +63,7 @@ class Migration:
     new_error : float
         Error rate of the new services without a regression.
     p_regression : float
-        Chance that the functionality moved at a step has a regression.
+        Chance that the new release has a regression (a rollback's fix removes it).
     regression_error : float
         Extra error rate of a regression on the traffic it serves.
     budget_per_step : float
@@ -119,6 +119,11 @@ class Migration:
     def requests_per_step(self) -> float:
         """Requests in one step, all traffic."""
         return self.rate_per_s * self.step_h * 3600.0
+
+    @property
+    def month_budget(self) -> float:
+        """Failed requests a 30-day month allows: ``(1 - slo)`` of its requests."""
+        return (1.0 - self.slo) * self.rate_per_s * HOURS_PER_MONTH * 3600.0
 
     @property
     def gate_errors(self) -> float:
@@ -178,9 +183,8 @@ class MigrationResult:
         return (self.decision == kk.DONE).any(axis=1)
 
     def budget_spent(self) -> np.ndarray:
-        """Errors of each run over its duration's error budget (1.0: exactly the budget)."""
-        allowed = (1.0 - self.migration.slo) * self.requests.sum(axis=1)
-        return self.errors.sum(axis=1) / allowed
+        """Errors of each run over a 30-day error budget (1.0: a whole month's budget)."""
+        return self.errors.sum(axis=1) / self.migration.month_budget
 
     def cost(self) -> pd.DataFrame:
         """Dollars per run of running both systems, against the legacy system alone.
@@ -208,7 +212,7 @@ class MigrationResult:
         dict
             ``finished`` (share of runs done within ``max_steps``), ``steps``,
             ``rollbacks`` (steps on a rolled-back share), ``days``, ``budget_spent``
-            (errors over the budget of the same period), ``extra_cost`` ($ beyond the
+            (errors over a 30-day error budget), ``extra_cost`` ($ beyond the
             legacy system alone) and ``gate_errors`` (errors a step may have).
         """
         cost = self.cost()
@@ -239,7 +243,6 @@ class MigrationResult:
         run = validate.integer("run", run, 0, self.share.shape[0] - 1)
         m = self.migration
         used = self.decision[run] >= 0
-        month_budget = (1.0 - m.slo) * m.rate_per_s * HOURS_PER_MONTH * 3600.0
         errors = self.errors[run, used]
         steps = np.arange(1, used.sum() + 1)
         return pd.DataFrame(
@@ -250,7 +253,7 @@ class MigrationResult:
                 "errors": errors,
                 "gate_errors": m.gate_errors,
                 "decision": [DECISIONS[int(d)] for d in self.decision[run, used]],
-                "budget_spent": np.cumsum(errors) / month_budget,
+                "budget_spent": np.cumsum(errors) / m.month_budget,
             }
         )
 

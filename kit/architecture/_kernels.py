@@ -156,7 +156,7 @@ def _binomial(n, p):
     if n < 1_000_000:
         return np.random.binomial(n, p)
     mean = n * p
-    k = int(round(mean + np.sqrt(mean * (1.0 - p)) * np.random.normal()))
+    k = round(mean + np.sqrt(mean * (1.0 - p)) * np.random.normal())
     return min(max(k, 0), n)
 
 
@@ -174,7 +174,8 @@ def strangler_runs(shares, params, max_steps, seeds):
     requests, errors, decision (ADVANCE, ROLLBACK, DONE after the last share; -1 unused).
     """
     runs = seeds.size
-    n_req, e_old, e_new, p_reg, e_reg, gate, fix_steps = params
+    n_step, e_old, e_new, p_reg, e_reg, gate, fix_steps = params
+    n_req = round(n_step)
     share = np.zeros((runs, max_steps))
     errors = np.zeros((runs, max_steps), dtype=np.int64)
     requests = np.zeros((runs, max_steps), dtype=np.int64)
@@ -186,12 +187,12 @@ def strangler_runs(shares, params, max_steps, seeds):
         fixing = 0
         for t in range(max_steps):
             s = shares[i] if fixing == 0 else (shares[i - 1] if i > 0 else 0.0)
-            n_new = int(round(n_req * s))
+            n_new = round(n_req * s)
             e = e_new + (e_reg if regression and fixing == 0 else 0.0)
             bad_new = _binomial(n_new, min(e, 1.0))
-            bad_old = _binomial(int(round(n_req)) - n_new, e_old)
+            bad_old = _binomial(n_req - n_new, e_old)
             share[r, t] = s
-            requests[r, t] = int(round(n_req))
+            requests[r, t] = n_req
             errors[r, t] = bad_new + bad_old
             if fixing > 0:  # running on the previous share while the fix is made
                 fixing -= 1

@@ -37,5 +37,7 @@ __all__ = [
 
 def warm() -> None:
     """Compile (or load from cache) every kernel of this topic with its real argument types."""
-    ServiceGraph().add_service("a", 1.0).add_service("b", 1.0).call("a", "b", timeout_ms=5.0).simulate(2, seed=0)
+    ServiceGraph().add_service("a", 1.0).add_service("b", 1.0).call("a", "b", timeout_ms=5.0).simulate(
+        2, seed=0
+    )
     strangler(runs=2, seed=0)

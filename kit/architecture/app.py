@@ -16,7 +16,11 @@ SCHEDULES = {  # label -> shares of traffic on the new system, per step
 
 def _availability_slider(description="availability per unit"):
     return w.FloatSlider(
-        value=config.ARCHITECTURE_AVAILABILITY, min=0.99, max=0.9999, step=0.0001, readout_format=".4f",
+        value=config.ARCHITECTURE_AVAILABILITY,
+        min=0.99,
+        max=0.9999,
+        step=0.0001,
+        readout_format=".4f",
         description=description,
     )
 
@@ -57,11 +61,18 @@ class MonolithApp(App):
     def make_controls(self):
         return {
             "network_ms": w.FloatLogSlider(
-                value=config.ARCHITECTURE_NETWORK_MS, base=10, min=-1, max=1.5, step=0.1, readout_format=".2f",
+                value=config.ARCHITECTURE_NETWORK_MS,
+                base=10,
+                min=-1,
+                max=1.5,
+                step=0.1,
+                readout_format=".2f",
                 description="round trip (ms)",
             ),
             "availability": _availability_slider(),
-            "extract": w.Dropdown(options=["(none)", *api.SHOP_MODULES], value="payments", description="extract"),
+            "extract": w.Dropdown(
+                options=["(none)", *api.SHOP_MODULES], value="payments", description="extract"
+            ),
         }
 
     def compute(self, network_ms, availability, extract):
@@ -98,19 +109,35 @@ class StranglerApp(App):
         return {
             "schedule": w.Dropdown(options=list(SCHEDULES), description="steps"),
             "step_h": w.FloatLogSlider(
-                value=config.ARCHITECTURE_STRANGLER_STEP_H, base=10, min=0, max=2.2, step=0.1,
-                readout_format=".0f", description="hours per step",
+                value=config.ARCHITECTURE_STRANGLER_STEP_H,
+                base=10,
+                min=0,
+                max=2.2,
+                step=0.1,
+                readout_format=".0f",
+                description="hours per step",
             ),
             "p_regression": w.FloatSlider(
-                value=config.ARCHITECTURE_STRANGLER_P_REGRESSION, min=0.0, max=0.9, step=0.05,
+                value=config.ARCHITECTURE_STRANGLER_P_REGRESSION,
+                min=0.0,
+                max=0.9,
+                step=0.05,
                 description="P(regression)",
             ),
             "regression_error": w.FloatLogSlider(
-                value=config.ARCHITECTURE_STRANGLER_REGRESSION_ERROR, base=10, min=-4, max=-0.5, step=0.1,
-                readout_format=".4f", description="regression error rate",
+                value=config.ARCHITECTURE_STRANGLER_REGRESSION_ERROR,
+                base=10,
+                min=-4,
+                max=-0.5,
+                step=0.1,
+                readout_format=".4f",
+                description="regression error rate",
             ),
             "budget_per_step": w.FloatSlider(
-                value=config.ARCHITECTURE_STRANGLER_BUDGET_PER_STEP, min=0.01, max=0.5, step=0.01,
+                value=config.ARCHITECTURE_STRANGLER_BUDGET_PER_STEP,
+                min=0.01,
+                max=0.5,
+                step=0.01,
                 description="budget per step",
             ),
         }

@@ -113,9 +113,15 @@ def shop(
     for m in extract:
         validate.choice("extract", m, SHOP_MODULES)
     if extract and style != "monolith":
-        raise ValueError(f"extract moves modules out of a monolith (got style={style!r}, extract={list(extract)})")
+        raise ValueError(
+            f"extract moves modules out of a monolith (got style={style!r}, extract={list(extract)})"
+        )
     replicas = config.ARCHITECTURE_SHOP_REPLICAS if replicas is None else replicas
-    net = None if network_ms is None else LogNormal.from_median(validate.positive("network_ms", network_ms), 0.5)
+    net = (
+        None
+        if network_ms is None
+        else LogNormal.from_median(validate.positive("network_ms", network_ms), 0.5)
+    )
     g = ServiceGraph(entry="browse")
     for name, (median_ms, team) in SHOP_MODULES.items():
         if style == "monolith":
@@ -138,7 +144,9 @@ def shop(
     return g
 
 
-def coupling(graph: ServiceGraph, entries: dict | None = None, p_bad_change: float | None = None) -> pd.DataFrame:
+def coupling(
+    graph: ServiceGraph, entries: dict | None = None, p_bad_change: float | None = None
+) -> pd.DataFrame:
     """Per team: what its release puts at risk, and whom it must release with.
 
     Parameters
@@ -176,7 +184,9 @@ def coupling(graph: ServiceGraph, entries: dict | None = None, p_bad_change: flo
         cross = sum(
             1
             for a, b, d in graph.graph.edges(data=True)
-            if d["kind"] == "sync" and team in (nodes[a]["team"], nodes[b]["team"]) and nodes[a]["team"] != nodes[b]["team"]
+            if d["kind"] == "sync"
+            and team in (nodes[a]["team"], nodes[b]["team"])
+            and nodes[a]["team"] != nodes[b]["team"]
         )
         rows.append(
             {
@@ -191,7 +201,9 @@ def coupling(graph: ServiceGraph, entries: dict | None = None, p_bad_change: flo
     return pd.DataFrame(rows)
 
 
-def compare(graphs: dict | None = None, entries: dict | None = None, requests: int | None = None, seed=None) -> pd.DataFrame:
+def compare(
+    graphs: dict | None = None, entries: dict | None = None, requests: int | None = None, seed=None
+) -> pd.DataFrame:
     """The same feature set in several architectures, entry point by entry point.
 
     Parameters
@@ -214,7 +226,11 @@ def compare(graphs: dict | None = None, entries: dict | None = None, requests: i
         (simulated response time) and ``availability`` (closed form).
     """
     graphs = {s: shop(s) for s in STYLES} if graphs is None else graphs
-    if not isinstance(graphs, dict) or not graphs or not all(isinstance(g, ServiceGraph) for g in graphs.values()):
+    if (
+        not isinstance(graphs, dict)
+        or not graphs
+        or not all(isinstance(g, ServiceGraph) for g in graphs.values())
+    ):
         raise ValueError(f"graphs must be a non-empty dict of label -> ServiceGraph (got graphs={graphs!r})")
     entries = SHOP_ENTRIES if entries is None else entries
     if not isinstance(entries, dict) or not entries:

@@ -36,10 +36,12 @@ register(
             "They succeed, and the emails are lost",
             "They slow down until email is back",
         ],
-        answer=lambda: 1
-        if api.shop("microservices").availability("checkout")
-        > api.shop("microservices").availability("checkout", through_async=True)
-        else 0,
+        answer=lambda: (
+            1
+            if api.shop("microservices").availability("checkout")
+            > api.shop("microservices").availability("checkout", through_async=True)
+            else 0
+        ),
         why=[
             "Only synchronous calls make a request wait for (and depend on) a service.",
             "An asynchronous edge does not multiply availability: the work is deferred, not failed, "

@@ -101,7 +101,18 @@ class GraphRun:
         return int(self.outcome.size)
 
     def share(self, outcome: str) -> tuple[float, float]:
-        """Fraction of requests with ``outcome`` ("ok", "timeout", "down" or "deferred"), and its standard error."""
+        """Fraction of requests with an outcome, and its standard error.
+
+        Parameters
+        ----------
+        outcome : {"ok", "timeout", "down", "deferred"}
+            "deferred": ok, with asynchronous work waiting for a consumer.
+
+        Returns
+        -------
+        tuple of float
+            The fraction and its binomial standard error.
+        """
         validate.choice("outcome", outcome, [*OUTCOMES.values(), "deferred"])
         if outcome == "deferred":
             hits = self.deferred & (self.outcome == 0)
@@ -238,7 +249,11 @@ class ServiceGraph:
         limit("services", self.graph.number_of_nodes() + 1, config.ARCHITECTURE_MAX_SERVICES)
         unit = name if unit is None else check_name("unit", unit)
         a = None if availability is None else validate.probability("availability", availability)
-        r = None if replicas is None else validate.integer("replicas", replicas, 1, config.ARCHITECTURE_MAX_REPLICAS)
+        r = (
+            None
+            if replicas is None
+            else validate.integer("replicas", replicas, 1, config.ARCHITECTURE_MAX_REPLICAS)
+        )
         if unit in self.units:
             known_a, known_r = self.units[unit]
             if (a is not None and a != known_a) or (r is not None and r != known_r):
@@ -294,7 +309,9 @@ class ServiceGraph:
         caller, callee, net = self._edge_ends(caller, callee, network_ms)
         stages = [d["stage"] for _, _, d in self.graph.out_edges(caller, data=True) if d["kind"] == "sync"]
         stage = (max(stages) if parallel else max(stages) + 1) if stages else 0
-        self._add_edge(caller, callee, kind="sync", fanout=fanout, timeout_ms=timeout, network_ms=net, stage=stage)
+        self._add_edge(
+            caller, callee, kind="sync", fanout=fanout, timeout_ms=timeout, network_ms=net, stage=stage
+        )
         return self
 
     def publish(self, producer: str, consumer: str, network_ms: Dist | float | None = None) -> ServiceGraph:
@@ -312,7 +329,9 @@ class ServiceGraph:
         ServiceGraph
             This graph.
         """
-        producer, consumer, net = self._edge_ends(producer, consumer, network_ms, name=("producer", "consumer"))
+        producer, consumer, net = self._edge_ends(
+            producer, consumer, network_ms, name=("producer", "consumer")
+        )
         self._add_edge(producer, consumer, kind="async", fanout=1, timeout_ms=None, network_ms=net, stage=-1)
         return self
 
@@ -326,7 +345,9 @@ class ServiceGraph:
         if a == b:
             raise ValueError(f"{name[1]} must differ from {name[0]} (got {a!r} twice)")
         in_process = self.graph.nodes[a]["unit"] == self.graph.nodes[b]["unit"]
-        net = Constant(0.0) if in_process else dist_ms("network_ms", network_ms, config.ARCHITECTURE_NETWORK_MS)
+        net = (
+            Constant(0.0) if in_process else dist_ms("network_ms", network_ms, config.ARCHITECTURE_NETWORK_MS)
+        )
         return a, b, net
 
     def _add_edge(self, a, b, **attrs):
@@ -335,7 +356,9 @@ class ServiceGraph:
         self.graph.add_edge(a, b, order=self.graph.out_degree(a), **attrs)
         if not nx.is_directed_acyclic_graph(self.graph):
             self.graph.remove_edge(a, b)
-            raise ValueError(f"{b!r} -> {a!r} already exists through other calls: a cycle of calls never ends")
+            raise ValueError(
+                f"{b!r} -> {a!r} already exists through other calls: a cycle of calls never ends"
+            )
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -497,7 +520,16 @@ class ServiceGraph:
             }
             for a, b, d in self.graph.edges(data=True)
         ]
-        columns = ["caller", "callee", "kind", "fanout", "timeout_ms", "in_process", "stage", "network_mean_ms"]
+        columns = [
+            "caller",
+            "callee",
+            "kind",
+            "fanout",
+            "timeout_ms",
+            "in_process",
+            "stage",
+            "network_mean_ms",
+        ]
         return pd.DataFrame(rows, columns=columns)
 
     def network_hops(self, entry: str | None = None) -> float:
@@ -519,7 +551,9 @@ class ServiceGraph:
             sum(
                 visits[a] * d["fanout"]
                 for a, b, d in self.graph.edges(data=True)
-                if a in needed and d["kind"] == "sync" and self.graph.nodes[a]["unit"] != self.graph.nodes[b]["unit"]
+                if a in needed
+                and d["kind"] == "sync"
+                and self.graph.nodes[a]["unit"] != self.graph.nodes[b]["unit"]
             )
         )
 
@@ -546,7 +580,9 @@ class ServiceGraph:
         total = sum(shares.values())
         if total <= 0:
             raise ValueError("entries must have a positive total share")
-        hit = sum(s for e, s in shares.items() if unit in {self.graph.nodes[n]["unit"] for n in self.reached(e)})
+        hit = sum(
+            s for e, s in shares.items() if unit in {self.graph.nodes[n]["unit"] for n in self.reached(e)}
+        )
         return hit / total
 
     # --- simulation --------------------------------------------------------------------------
@@ -594,7 +630,10 @@ class ServiceGraph:
         waits = [self._queue_wait(n, visits[n], derive_seed(seed, 1, i)) for i, n in enumerate(order)]
         edges = []
         for n in order:  # sync edges by stage and order, then async ones
-            out = sorted(self.graph.out_edges(n, data=True), key=lambda t: (t[2]["kind"] == "async", t[2]["stage"], t[2]["order"]))
+            out = sorted(
+                self.graph.out_edges(n, data=True),
+                key=lambda t: (t[2]["kind"] == "async", t[2]["stage"], t[2]["order"]),
+            )
             edges.append(out)
         nets = [d["network_ms"] for out in edges for _, _, d in out]
         table, at = spec_table(dists + [w for w in waits if w is not None] + nets)
@@ -617,7 +656,9 @@ class ServiceGraph:
             np.array([index[b] for _, b, _ in flat], dtype=np.int64),
             np.array([kk.ASYNC if d["kind"] == "async" else kk.SYNC for _, _, d in flat], dtype=np.int64),
             np.array([d["fanout"] for _, _, d in flat], dtype=np.int64),
-            np.array([d["stage"] != p for (_, _, d), p in zip(flat, stage_prev, strict=True)], dtype=np.bool_),
+            np.array(
+                [d["stage"] != p for (_, _, d), p in zip(flat, stage_prev, strict=True)], dtype=np.bool_
+            ),
             np.array([math.inf if d["timeout_ms"] is None else d["timeout_ms"] * 1e-3 for _, _, d in flat]),
             np.asarray(at[j:], dtype=np.int64),
             np.asarray(at[:n_nodes], dtype=np.int64),
@@ -627,7 +668,9 @@ class ServiceGraph:
         p_up = np.array([self.unit_availability(u) for u in unit_names])
         return g, table, p_up, n_nodes, visits
 
-    def simulate(self, requests: int | None = None, seed: int | None = None, entry: str | None = None) -> GraphRun:
+    def simulate(
+        self, requests: int | None = None, seed: int | None = None, entry: str | None = None
+    ) -> GraphRun:
         """Send ``requests`` requests through the graph (numba kernel).
 
         Each request draws which units are up (each with its :meth:`unit_availability`,
@@ -654,8 +697,17 @@ class ServiceGraph:
         limit("requests", requests, config.ARCHITECTURE_MAX_REQUESTS)
         entry = self._entry(entry)
         per_request = sum(self.visits(entry).values())
-        limit("calls per request (fan-outs multiply along a path)", per_request, config.ARCHITECTURE_MAX_CALLS_PER_REQUEST)
-        limit("requests x calls per request", requests * per_request, config.ARCHITECTURE_MAX_CALLS, name="requests")
+        limit(
+            "calls per request (fan-outs multiply along a path)",
+            per_request,
+            config.ARCHITECTURE_MAX_CALLS_PER_REQUEST,
+        )
+        limit(
+            "requests x calls per request",
+            requests * per_request,
+            config.ARCHITECTURE_MAX_CALLS,
+            name="requests",
+        )
         seed = resolve_seed(seed)
         g, table, p_up, depth, _ = self._compile(entry, seed)
         resp, fin, outcome, deferred = kk.simulate_requests(
@@ -672,7 +724,9 @@ class ServiceGraph:
             seed=seed,
         )
 
-    def latency(self, requests: int | None = None, seed: int | None = None, entry: str | None = None) -> pd.DataFrame:
+    def latency(
+        self, requests: int | None = None, seed: int | None = None, entry: str | None = None
+    ) -> pd.DataFrame:
         """Percentiles of response time (and completion time) of successful requests, by simulation.
 
         Parameters

@@ -41,8 +41,19 @@ def graph(g: ServiceGraph, title: str = "") -> go.Figure:
         (x0, y0), (x1, y1) = pos[a], pos[b]
         in_process = g.graph.nodes[a]["unit"] == g.graph.nodes[b]["unit"]
         fig.add_annotation(
-            x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
-            showarrow=True, arrowhead=2, arrowwidth=1.2, standoff=8, startstandoff=8,
+            x=x1,
+            y=y1,
+            ax=x0,
+            ay=y0,
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            showarrow=True,
+            arrowhead=2,
+            arrowwidth=1.2,
+            standoff=8,
+            startstandoff=8,
             arrowcolor=theme.GREY if in_process else theme.BLACK,
             text="",
         )
@@ -71,12 +82,19 @@ def hops(table: pd.DataFrame) -> go.Figure:
         yaxis=dict(title="share of requests that succeed", tickformat=".2%"),
     )
     fig.add_scatter(
-        x=table["hops"], y=table["availability"], mode="lines", name="closed form: product of A",
+        x=table["hops"],
+        y=table["availability"],
+        mode="lines",
+        name="closed form: product of A",
         line=dict(color=theme.THEORY),
     )
     fig.add_scatter(
-        x=table["hops"], y=table["simulated"], mode="markers", name="simulated requests",
-        error_y=dict(array=1.96 * table["se"], thickness=1), marker=dict(color=theme.BLUE, size=7),
+        x=table["hops"],
+        y=table["simulated"],
+        mode="markers",
+        name="simulated requests",
+        error_y=dict(array=1.96 * table["se"], thickness=1),
+        marker=dict(color=theme.BLUE, size=7),
     )
     return fig
 
@@ -90,7 +108,10 @@ def hop_latency(table: pd.DataFrame) -> go.Figure:
     )
     for column, colour, dash in (("p50_ms", theme.ORANGE, "dash"), ("p99_ms", theme.BLUE, "solid")):
         fig.add_scatter(
-            x=table["hops"], y=table[column], mode="lines+markers", name=column.removesuffix("_ms"),
+            x=table["hops"],
+            y=table[column],
+            mode="lines+markers",
+            name=column.removesuffix("_ms"),
             line=dict(color=colour, dash=dash),
         )
     return fig
@@ -103,14 +124,20 @@ def styles(table: pd.DataFrame) -> go.Figure:
         barmode="group",
         xaxis=dict(title="entry point"),
         yaxis=dict(title="p99 response time (ms)"),
-        yaxis2=dict(title="unavailability (minutes per 30 days)", overlaying="y", side="right", showgrid=False),
+        yaxis2=dict(
+            title="unavailability (minutes per 30 days)", overlaying="y", side="right", showgrid=False
+        ),
     )
     for i, (style, rows) in enumerate(table.groupby("style", sort=False)):
         colour = theme.PALETTE[i % len(theme.PALETTE)]
         fig.add_bar(x=rows["entry"], y=rows["p99_ms"], name=f"{style}: p99", marker=dict(color=colour))
         fig.add_scatter(
-            x=rows["entry"], y=(1.0 - rows["availability"]) * 30 * 24 * 60, yaxis="y2", mode="markers",
-            name=f"{style}: downtime", marker=dict(color=colour, symbol="diamond", size=11, line=dict(width=1)),
+            x=rows["entry"],
+            y=(1.0 - rows["availability"]) * 30 * 24 * 60,
+            yaxis="y2",
+            mode="markers",
+            name=f"{style}: downtime",
+            marker=dict(color=colour, symbol="diamond", size=11, line=dict(width=1)),
         )
     return fig
 
@@ -125,7 +152,10 @@ def blast(tables: dict[str, pd.DataFrame]) -> go.Figure:
     )
     for i, (style, t) in enumerate(tables.items()):
         fig.add_bar(
-            x=t["team"], y=t["blast_radius"], name=style, marker=dict(color=theme.PALETTE[i % len(theme.PALETTE)]),
+            x=t["team"],
+            y=t["blast_radius"],
+            name=style,
+            marker=dict(color=theme.PALETTE[i % len(theme.PALETTE)]),
             customdata=np.stack([t["teams_per_release"], t["p_rollback"]], axis=1),
             hovertemplate="%{y:.0%} of traffic; releases with %{customdata[0]} team(s), "
             "rolled back %{customdata[1]:.0%}<extra></extra>",
@@ -145,12 +175,19 @@ def migration(result: MigrationResult, runs: int = 5) -> go.Figure:
         day = np.concatenate([[0.0], t["day"]])
         share = np.concatenate([t["share"], [t["share"].iloc[-1]]])
         fig.add_scatter(
-            x=day, y=share, mode="lines", line=dict(shape="hv", color=theme.PALETTE[r % len(theme.PALETTE)]),
+            x=day,
+            y=share,
+            mode="lines",
+            line=dict(shape="hv", color=theme.PALETTE[r % len(theme.PALETTE)]),
             name=f"run {r}",
         )
         back = t[t["decision"] == "rollback"]
         fig.add_scatter(
-            x=back["day"], y=back["share"], mode="markers", showlegend=r == 0, name="rolled back",
+            x=back["day"],
+            y=back["share"],
+            mode="markers",
+            showlegend=r == 0,
+            name="rolled back",
             marker=dict(symbol="x", size=9, color=theme.VERMILLION),
         )
     return fig
@@ -160,13 +197,17 @@ def budget(result: MigrationResult) -> go.Figure:
     """Distribution over runs of the error budget spent and the days the migration took."""
     spent = result.budget_spent()
     fig = theme.figure(
-        title=f"{result.share.shape[0]:,} migrations: budget spent (gate: {result.migration.budget_per_step:.0%} a step)",
+        title=f"{spent.size:,} migrations: budget spent (gate {result.migration.budget_per_step:.0%} a step)",
         xaxis=dict(title="days to finish"),
         yaxis=dict(title="errors / a 30-day error budget"),
     )
     fig.add_scatter(
-        x=result.steps * result.migration.step_h / 24.0 + np.random.default_rng(0).uniform(-0.2, 0.2, spent.size),
-        y=spent, mode="markers", marker=dict(size=4, opacity=0.4, color=theme.BLUE), name="one migration",
+        x=result.steps * result.migration.step_h / 24.0
+        + np.random.default_rng(0).uniform(-0.2, 0.2, spent.size),
+        y=spent,
+        mode="markers",
+        marker=dict(size=4, opacity=0.4, color=theme.BLUE),
+        name="one migration",
     )
     fig.add_hline(y=1.0, line=dict(color=theme.GREY, dash="dot"), annotation_text="the whole budget")
     return fig

@@ -28,6 +28,7 @@ also compares the canary with a baseline of the same size (e.g. Kayenta).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,7 +47,7 @@ DECISIONS = {kk.ADVANCE: "advance", kk.ROLLBACK: "rollback", kk.DONE: "done"}
 
 @dataclass(frozen=True)
 class Migration:
-    """The assumptions of a strangler-fig migration; a field left None takes ``config.ARCHITECTURE_STRANGLER_<FIELD>``.
+    """The assumptions of a strangler-fig migration; None takes ``config.ARCHITECTURE_STRANGLER_<FIELD>``.
 
     Parameters
     ----------
@@ -99,9 +100,11 @@ class Migration:
                 object.__setattr__(self, f.name, getattr(config, f"ARCHITECTURE_STRANGLER_{f.name.upper()}"))
         shares = self.shares
         if isinstance(shares, (str, bytes)) or not hasattr(shares, "__len__") or len(shares) == 0:
-            raise ValueError(f"shares must be a non-empty sequence of fractions ending at 1 (got shares={shares!r})")
+            raise ValueError(
+                f"shares must be a non-empty sequence of fractions ending at 1 (got shares={shares!r})"
+            )
         shares = tuple(validate.number("shares", s, 0.0, 1.0) for s in shares)
-        if any(b <= a for a, b in zip(shares, shares[1:], strict=False)) or shares[-1] != 1.0 or shares[0] <= 0:
+        if any(b <= a for a, b in itertools.pairwise(shares)) or shares[-1] != 1.0 or shares[0] <= 0:
             raise ValueError(f"shares must increase from above 0 to exactly 1 (got shares={shares})")
         object.__setattr__(self, "shares", shares)
         validate.number("slo", self.slo, 0.0, 1.0 - 1e-9)
@@ -202,7 +205,9 @@ class MigrationResult:
         new = m.new_per_month * np.where(self.decision >= 0, self.share, 0.0).sum(axis=1) * step_months
         dual = months * (m.legacy_per_month + m.sync_per_month) + new
         legacy = months * m.legacy_per_month
-        return pd.DataFrame({"months": months, "dual_cost": dual, "legacy_only": legacy, "extra": dual - legacy})
+        return pd.DataFrame(
+            {"months": months, "dual_cost": dual, "legacy_only": legacy, "extra": dual - legacy}
+        )
 
     def summary(self) -> dict:
         """Means over the runs.
@@ -258,7 +263,9 @@ class MigrationResult:
         )
 
 
-def strangler(migration: Migration | None = None, runs: int | None = None, seed: int | None = None) -> MigrationResult:
+def strangler(
+    migration: Migration | None = None, runs: int | None = None, seed: int | None = None
+) -> MigrationResult:
     """Simulate ``runs`` strangler-fig migrations (numba kernel).
 
     Parameters

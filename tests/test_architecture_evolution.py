@@ -162,3 +162,14 @@ def test_migration_refuses_bad_assumptions_by_name():
             Migration(**kwargs)
     with pytest.raises(ValueError, match="runs"):
         strangler(runs=10**8)
+
+
+@pytest.mark.parametrize("module", ["graph", "evolution", "strangler"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(
+        importlib.import_module(f"kit.architecture.{module}"), optionflags=doctest.ELLIPSIS
+    )
+    assert result.attempted > 0 and result.failed == 0

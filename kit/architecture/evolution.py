@@ -108,7 +108,7 @@ def shop(
     (0.0, 5.0)
     """
     validate.choice("style", style, STYLES)
-    if isinstance(extract, str) or not all(isinstance(m, str) for m in extract):
+    if not isinstance(extract, (list, tuple)) or not all(isinstance(m, str) for m in extract):
         raise ValueError(f"extract must be a list of module names (got extract={extract!r})")
     for m in extract:
         validate.choice("extract", m, SHOP_MODULES)

@@ -185,7 +185,7 @@ class ServiceGraph:
     >>> _ = g.call("api", "db")
     >>> round(g.availability(), 6)  # 0.999 x config.ARCHITECTURE_AVAILABILITY (0.999)
     0.998001
-    >>> float(g.latency(1000, seed=1).loc[50.0, "latency_ms"])  # 2 + 1 + a 0.5 ms round trip
+    >>> round(float(g.latency(1000, seed=1).loc[50.0, "latency_ms"]), 1)  # 2 + 1 + a 0.5 ms round trip
     3.5
     """
 

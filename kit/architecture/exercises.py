@@ -92,8 +92,9 @@ register(
     PickConfig(
         NOTEBOOK,
         "safest-schedule",
-        prompt="Each share of traffic moved may carry a regression (30%, adding 2% errors). The gate "
-        "lets a step spend 5% of the monthly budget. Which schedule spends the least error budget?",
+        prompt="The new release has a regression with probability 30% (2% more errors on the traffic it "
+        "gets). The gate lets a step spend 5% of a month's error budget, and a step lasts a day. Which "
+        "schedule spends the least error budget, on average?",
         configs=[
             {"shares": (1.0,)},
             {"shares": (0.1, 0.5, 1.0)},
@@ -104,9 +105,11 @@ register(
         ],
         goal="min",
         score_name="errors / budget",
-        solution="Small first steps expose few requests to a regression, and the gate (counting "
-        "errors of the whole step) catches it once the share is large enough to burn the budget. "
-        "A big bang sends all traffic to the regression for a whole step.",
+        solution="A big bang sends all the traffic to the regression for a whole day. But the smallest "
+        "first steps are not the safest either: at 1% and 5% the regression's extra errors stay under "
+        "the gate, so it passes and is caught only at 25%. A first step of 10% is large enough for "
+        "the gate to see it, and small enough to cost little. A canary is only as good as what its "
+        "gate can detect at its size.",
     )
 )
 

@@ -44,7 +44,8 @@ call with ``fanout=k`` sends k calls at once and waits for the slowest. Each
 network call adds ``network_ms`` (a round trip). A call slower than its
 ``timeout_ms`` is cut there and fails the request. Asynchronous work starts
 when the producer has answered and adds nothing to the response time; the
-*completion* time is when the last of it is done.
+*completion* time is when the last of it is done (it counts each call's whole
+round trip before the callee starts: late by half a round trip per hop at most).
 """
 
 from __future__ import annotations

@@ -181,6 +181,11 @@ class MigrationResult:
         return (self.decision >= 0).sum(axis=1)
 
     @property
+    def rollbacks(self) -> np.ndarray:
+        """Steps each run spent on a rolled-back share (the failed step and the fix)."""
+        return (self.decision == kk.ROLLBACK).sum(axis=1)
+
+    @property
     def finished(self) -> np.ndarray:
         """Whether each run reached all traffic on the new system."""
         return (self.decision == kk.DONE).any(axis=1)
@@ -224,7 +229,7 @@ class MigrationResult:
         return {
             "finished": float(self.finished.mean()),
             "steps": float(self.steps.mean()),
-            "rollbacks": float((self.decision == kk.ROLLBACK).sum(axis=1).mean()),
+            "rollbacks": float(self.rollbacks.mean()),
             "days": float(self.steps.mean() * self.migration.step_h / 24.0),
             "budget_spent": float(self.budget_spent().mean()),
             "extra_cost": float(cost["extra"].mean()),

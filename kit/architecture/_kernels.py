@@ -161,8 +161,8 @@ def _binomial(n, p):
 
 
 @njit(parallel=True)
-def strangler_runs(shares, params, max_steps, seeds):
-    """Migrations through ``shares`` (fractions of traffic on the new system), one per seed.
+def strangler_runs(shares, params, max_steps, runs, seeds):
+    """``runs`` migrations through ``shares`` (fractions of traffic on the new system).
 
     ``params`` = (requests per step, legacy error rate, new error rate, P(the new system
     has a regression), regression error rate, gate: the most errors a step may have,
@@ -172,43 +172,54 @@ def strangler_runs(shares, params, max_steps, seeds):
     above the limit, traffic goes back to the previous share (rollback) for the steps
     the fix takes, then the share is tried again. Returns per run and step: share,
     requests, errors, decision (ADVANCE, ROLLBACK, DONE after the last share; -1 unused).
+    Chunk c of ``CHUNK`` runs is seeded with ``seeds[c]``.
     """
-    runs = seeds.size
-    n_step, e_old, e_new, p_reg, e_reg, gate, fix_steps = params
-    n_req = round(n_step)
     share = np.zeros((runs, max_steps))
     errors = np.zeros((runs, max_steps), dtype=np.int64)
     requests = np.zeros((runs, max_steps), dtype=np.int64)
     decision = np.full((runs, max_steps), -1, dtype=np.int8)
-    for r in prange(runs):
-        np.random.seed(seeds[r])
-        i = 0  # index of the share being tried
-        regression = np.random.random() < p_reg
-        fixing = 0
-        for t in range(max_steps):
-            s = shares[i] if fixing == 0 else (shares[i - 1] if i > 0 else 0.0)
-            n_new = round(n_req * s)
-            e = e_new + (e_reg if regression and fixing == 0 else 0.0)
-            bad_new = _binomial(n_new, min(e, 1.0))
-            bad_old = _binomial(n_req - n_new, e_old)
-            share[r, t] = s
-            requests[r, t] = n_req
-            errors[r, t] = bad_new + bad_old
-            if fixing > 0:  # running on the previous share while the fix is made
-                fixing -= 1
-                if fixing == 0:
-                    regression = False
-                decision[r, t] = ROLLBACK
-                continue
-            if bad_new + bad_old > gate:
-                fixing = int(fix_steps)
-                decision[r, t] = ROLLBACK
-                if fixing == 0:
-                    regression = False
-                continue
-            if i == shares.size - 1:
-                decision[r, t] = DONE
-                break
-            decision[r, t] = ADVANCE
-            i += 1
+    for c in prange(seeds.size):
+        np.random.seed(seeds[c])
+        for r in range(c * CHUNK, min(runs, (c + 1) * CHUNK)):
+            _one_migration(shares, params, share[r], requests[r], errors[r], decision[r])
     return share, requests, errors, decision
+
+
+@njit
+def _one_migration(shares, params, share, requests, errors, decision):
+    """One run of :func:`strangler_runs`, written into its rows of the outputs."""
+    n_req = round(params[0])
+    e_old, e_new, p_reg, e_reg, gate, fix_steps = (
+        params[1],
+        params[2],
+        params[3],
+        params[4],
+        params[5],
+        params[6],
+    )
+    i = 0  # index of the share being tried
+    regression = np.random.random() < p_reg
+    fixing = 0
+    for t in range(share.size):
+        s = shares[i] if fixing == 0 else (shares[i - 1] if i > 0 else 0.0)
+        n_new = round(n_req * s)
+        e = e_new + (e_reg if regression and fixing == 0 else 0.0)
+        bad_new = _binomial(n_new, min(e, 1.0))
+        bad_old = _binomial(n_req - n_new, e_old)
+        share[t] = s
+        requests[t] = n_req
+        errors[t] = bad_new + bad_old
+        if fixing > 0:  # running on the previous share while the fix is made
+            fixing -= 1
+            regression = regression and fixing > 0
+            decision[t] = ROLLBACK
+        elif bad_new + bad_old > gate:
+            fixing = round(fix_steps)
+            regression = regression and fixing > 0
+            decision[t] = ROLLBACK
+        elif i == shares.size - 1:
+            decision[t] = DONE
+            return
+        else:
+            decision[t] = ADVANCE
+            i += 1

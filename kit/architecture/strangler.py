@@ -313,6 +313,10 @@ def strangler(
     )
     seed = resolve_seed(seed)
     share, requests, errors, decision = kk.strangler_runs(
-        np.asarray(m.shares, dtype=np.float64), params, int(m.max_steps), stream_seeds(seed, runs)
+        np.asarray(m.shares, dtype=np.float64),
+        params,
+        int(m.max_steps),
+        runs,
+        stream_seeds(seed, -(-runs // kk.CHUNK)),
     )
     return MigrationResult(m, share, requests, errors, decision, seed)

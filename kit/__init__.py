@@ -15,6 +15,7 @@ from . import (
     config,
     consistency,
     estimation,
+    eventsourcing,
     exercises,
     fanout,
     queueing,
@@ -37,6 +38,7 @@ TOPICS = {  # notebook -> topic package, in curriculum order
     "04_caching": caching,
     "05_sagas": sagas,
     "06_reliability": reliability,
+    "09_event_sourcing_cqrs": eventsourcing,
     "11_architecture_evolution": architecture,
 }
 
@@ -48,6 +50,7 @@ __all__ = [
     "config",
     "consistency",
     "estimation",
+    "eventsourcing",
     "exercises",
     "fanout",
     "queueing",

@@ -284,6 +284,30 @@ RELIABILITY_AVAIL_INCIDENT_H = 12.0  # ... lasts 12 h ...
 RELIABILITY_AVAIL_SERIES_H = 80.0  # ... in a series long enough for the 3-day ticket window
 
 
+# --- 09 event sourcing and CQRS: the SQLite event store, projections, lag -----------------
+EVENTSOURCING_BUSY_TIMEOUT_S = 5.0  # an append waits this long for another writer's lock
+EVENTSOURCING_MAX_BATCH = 10_000  # events in one append (one transaction) at most
+EVENTSOURCING_RETRIES = 10  # handle(): retries after a ConcurrencyError
+EVENTSOURCING_SNAPSHOT_EVERY = 100  # handle(): a snapshot whenever the version passes a multiple of this
+EVENTSOURCING_PROJECTION_BATCH = 500  # events per read-model transaction
+EVENTSOURCING_POLL_S = 0.05  # the projector's sleep when caught up
+EVENTSOURCING_WAIT_POLL_S = 0.005  # ReadModel.wait_for checks this often
+EVENTSOURCING_MAX_EVENTS = 200_000  # events one cost experiment writes at most
+# read-model lag: the real run ...
+EVENTSOURCING_LAG_RATE = 100.0  # offered commands per second
+EVENTSOURCING_LAG_DURATION_S = 2.0
+EVENTSOURCING_ACCOUNTS = 10
+EVENTSOURCING_MAX_MEASURED_RATE = 2_000.0
+EVENTSOURCING_MAX_DURATION_S = 30.0
+# ... and the model
+EVENTSOURCING_SIM_EVENTS = 200_000
+EVENTSOURCING_MAX_SIM_EVENTS = 20_000_000
+EVENTSOURCING_SIM_COST_S = 0.0002  # seconds to apply one event (measure yours with measure_lag)
+EVENTSOURCING_SIM_OVERHEAD_S = 0.001  # seconds per read-model transaction
+EVENTSOURCING_MAX_RATE = 1_000_000.0
+EVENTSOURCING_APP_COMMANDS = 40  # commands the app's bank starts with
+
+
 # --- 11 architecture evolution: service graphs, monolith vs microservices, the strangler fig ---
 ARCHITECTURE_REQUESTS = 20_000  # requests per simulation of a service graph
 ARCHITECTURE_PERCENTILES = (50.0, 90.0, 99.0, 99.9)  # rows of ServiceGraph.latency()

@@ -1139,6 +1139,55 @@ def stored_bytes_daily(per_day: float, growth: float, retention_days: int, days:
     return total
 
 
+# --- 09 event sourcing: the polling projector and a bank account as a plain dict -------------------
+
+
+def projector_applied(commits: list[float], poll_s: float, overhead_s: float, cost_s: float, batch: int):
+    """When each commit is applied, simulated one poll at a time.
+
+    The projector polls at time t; it takes the events committed by t (at most
+    ``batch``), spends ``overhead_s + cost_s * k`` applying them and polls again
+    at once; after an empty poll it waits ``poll_s`` (``poll_s = 0``: it spins
+    until the next commit).
+    """
+    applied, t, i = [0.0] * len(commits), 0.0, 0
+    while i < len(commits):
+        visible = [j for j in range(i, min(i + batch, len(commits))) if commits[j] <= t]
+        if not visible:
+            t = t + poll_s if poll_s > 0 else commits[i]
+            continue
+        t += overhead_s + cost_s * len(visible)
+        for j in visible:
+            applied[j] = t
+        i += len(visible)
+    return applied
+
+
+def bank(commands: list[dict]) -> dict:
+    """A bank account's balance and counters after ``commands``, refused ones skipped, by the rules alone."""
+    acct = {"open": False, "closed": False, "balance": 0, "events": 0}
+    for c in commands:
+        kind, amount = c["type"], c.get("amount")
+        valid_amount = isinstance(amount, int) and not isinstance(amount, bool) and amount > 0
+        if kind == "open":
+            ok = not acct["open"]
+        elif not acct["open"] or acct["closed"]:
+            ok = False
+        elif kind == "deposit":
+            ok = valid_amount
+        elif kind == "withdraw":
+            ok = valid_amount and amount <= acct["balance"]
+        else:  # close
+            ok = acct["balance"] == 0
+        if not ok:
+            continue
+        acct["events"] += 1
+        acct["open"] |= kind == "open"
+        acct["closed"] |= kind == "close"
+        acct["balance"] += amount if kind == "deposit" else -amount if kind == "withdraw" else 0
+    return acct
+
+
 # --- 11 architecture evolution ------------------------------------------------------------------
 # Written from the definitions in kit/architecture/graph.py's module docstring, on the networkx
 # graph itself: availability by enumerating every instance's up/down state, a request by plain

@@ -99,7 +99,7 @@ class MonolithApp(App):
 class StranglerApp(App):
     """Strangler-fig migrations: canary steps gated by the error budget.
 
-    Controls: step schedule, hours per step, chance of a regression, its error rate, budget per step.
+    Controls: step schedule, hours per step, a regression's error rate and its chance, budget per step.
     Figures: a few migrations step by step; budget spent against days over all runs.
     """
 
@@ -117,13 +117,6 @@ class StranglerApp(App):
                 readout_format=".0f",
                 description="hours per step",
             ),
-            "p_regression": w.FloatSlider(
-                value=config.ARCHITECTURE_STRANGLER_P_REGRESSION,
-                min=0.0,
-                max=0.9,
-                step=0.05,
-                description="P(regression)",
-            ),
             "regression_error": w.FloatLogSlider(
                 value=config.ARCHITECTURE_STRANGLER_REGRESSION_ERROR,
                 base=10,
@@ -132,6 +125,13 @@ class StranglerApp(App):
                 step=0.1,
                 readout_format=".4f",
                 description="regression error rate",
+            ),
+            "p_regression": w.FloatSlider(
+                value=config.ARCHITECTURE_STRANGLER_P_REGRESSION,
+                min=0.0,
+                max=0.9,
+                step=0.05,
+                description="P(regression)",
             ),
             "budget_per_step": w.FloatSlider(
                 value=config.ARCHITECTURE_STRANGLER_BUDGET_PER_STEP,

@@ -130,9 +130,10 @@ def styles(table: pd.DataFrame) -> go.Figure:
     )
     for i, (style, rows) in enumerate(table.groupby("style", sort=False)):
         colour = theme.PALETTE[i % len(theme.PALETTE)]
-        fig.add_bar(x=rows["entry"], y=rows["p99_ms"], name=f"{style}: p99", marker=dict(color=colour))
+        entries = rows["entry"].tolist()
+        fig.add_bar(x=entries, y=rows["p99_ms"], name=f"{style}: p99", marker=dict(color=colour))
         fig.add_scatter(
-            x=rows["entry"],
+            x=entries,
             y=(1.0 - rows["availability"]) * 30 * 24 * 60,
             yaxis="y2",
             mode="markers",
@@ -152,7 +153,7 @@ def blast(tables: dict[str, pd.DataFrame]) -> go.Figure:
     )
     for i, (style, t) in enumerate(tables.items()):
         fig.add_bar(
-            x=t["team"],
+            x=t["team"].tolist(),
             y=t["blast_radius"],
             name=style,
             marker=dict(color=theme.PALETTE[i % len(theme.PALETTE)]),
@@ -183,8 +184,8 @@ def migration(result: MigrationResult, runs: int = 5) -> go.Figure:
         )
         back = t[t["decision"] == "rollback"]
         fig.add_scatter(
-            x=back["day"],
-            y=back["share"],
+            x=back["day"].tolist(),  # lists: plotly keeps an empty or object array as it is
+            y=back["share"].tolist(),
             mode="markers",
             showlegend=r == 0,
             name="rolled back",

@@ -45,6 +45,24 @@ DECISIONS = {kk.ADVANCE: "advance", kk.ROLLBACK: "rollback", kk.DONE: "done"}
 """What the gate decided after a step."""
 
 
+_SETTINGS = {  # Migration's field -> the kit.config setting an unset field takes, read at call time
+    "shares": "ARCHITECTURE_STRANGLER_SHARES",
+    "slo": "ARCHITECTURE_STRANGLER_SLO",
+    "step_h": "ARCHITECTURE_STRANGLER_STEP_H",
+    "rate_per_s": "ARCHITECTURE_STRANGLER_RATE_PER_S",
+    "legacy_error": "ARCHITECTURE_STRANGLER_LEGACY_ERROR",
+    "new_error": "ARCHITECTURE_STRANGLER_NEW_ERROR",
+    "p_regression": "ARCHITECTURE_STRANGLER_P_REGRESSION",
+    "regression_error": "ARCHITECTURE_STRANGLER_REGRESSION_ERROR",
+    "budget_per_step": "ARCHITECTURE_STRANGLER_BUDGET_PER_STEP",
+    "fix_steps": "ARCHITECTURE_STRANGLER_FIX_STEPS",
+    "max_steps": "ARCHITECTURE_STRANGLER_MAX_STEPS",
+    "legacy_per_month": "ARCHITECTURE_STRANGLER_LEGACY_PER_MONTH",
+    "new_per_month": "ARCHITECTURE_STRANGLER_NEW_PER_MONTH",
+    "sync_per_month": "ARCHITECTURE_STRANGLER_SYNC_PER_MONTH",
+}
+
+
 @dataclass(frozen=True)
 class Migration:
     """The assumptions of a strangler-fig migration; None takes ``config.ARCHITECTURE_STRANGLER_<FIELD>``.
@@ -97,7 +115,7 @@ class Migration:
     def __post_init__(self):
         for f in dataclasses.fields(self):
             if getattr(self, f.name) is None:
-                object.__setattr__(self, f.name, getattr(config, f"ARCHITECTURE_STRANGLER_{f.name.upper()}"))
+                object.__setattr__(self, f.name, getattr(config, _SETTINGS[f.name]))
         shares = self.shares
         if isinstance(shares, (str, bytes)) or not hasattr(shares, "__len__") or len(shares) == 0:
             raise ValueError(

@@ -10,6 +10,7 @@ checks a learner's predictions.
 from importlib.metadata import PackageNotFoundError, version
 
 from . import (
+    architecture,
     caching,
     config,
     consistency,
@@ -42,11 +43,13 @@ TOPICS = {  # notebook -> topic package, in curriculum order
     "07_scaling_out": scaling,
     "08_queues_and_events": messaging,
     "09_event_sourcing_cqrs": eventsourcing,
+    "11_architecture_evolution": architecture,
 }
 
 __all__ = [
     "TOPICS",
     "__version__",
+    "architecture",
     "caching",
     "config",
     "consistency",

@@ -447,6 +447,46 @@ EVENTSOURCING_MAX_RATE = 1_000_000.0
 EVENTSOURCING_APP_COMMANDS = 40  # commands the app's bank starts with
 
 
+# --- 11 architecture evolution: service graphs, monolith vs microservices, the strangler fig ---
+ARCHITECTURE_REQUESTS = 20_000  # requests per simulation of a service graph
+ARCHITECTURE_PERCENTILES = (50.0, 90.0, 99.0, 99.9)  # rows of ServiceGraph.latency()
+ARCHITECTURE_LATENCY_MS = 5.0  # median own work of a service given none (log-normal, sigma 0.5)
+ARCHITECTURE_AVAILABILITY = 0.999  # availability of one instance of a unit whose availability is not given
+ARCHITECTURE_NETWORK_MS = 0.5  # a network round trip inside a data centre (Dean 2009: 500 us)
+ARCHITECTURE_QUEUE_CUSTOMERS = 20_000  # customers of the kit.queueing run behind a queueing wait
+# the shop: one feature set as a monolith, a modular monolith or microservices
+ARCHITECTURE_SHOP_REPLICAS = 1  # instances of every unit (its availability is that of the unit as deployed)
+ARCHITECTURE_SHOP_P_BAD_CHANGE = 0.05  # chance one team's change breaks its release (rolled back)
+# the strangler fig: traffic moves to the new system in canary steps gated by the error budget
+ARCHITECTURE_STRANGLER_SHARES = (0.01, 0.05, 0.25, 0.5, 1.0)  # share of traffic on the new system, per step
+ARCHITECTURE_STRANGLER_SLO = 0.999  # the availability objective both systems serve under
+ARCHITECTURE_STRANGLER_STEP_H = 24.0  # each step runs this long before the gate decides
+ARCHITECTURE_STRANGLER_RATE_PER_S = 100.0  # requests per second, all traffic
+ARCHITECTURE_STRANGLER_LEGACY_ERROR = 0.0002  # error rate of the legacy system
+ARCHITECTURE_STRANGLER_NEW_ERROR = 0.0002  # error rate of the new services without a regression
+ARCHITECTURE_STRANGLER_P_REGRESSION = 0.3  # chance the new release has a regression (fixed after a rollback)
+ARCHITECTURE_STRANGLER_REGRESSION_ERROR = 0.02  # extra error rate of a regression on the traffic it gets
+ARCHITECTURE_STRANGLER_BUDGET_PER_STEP = 0.05  # gate: a step may burn at most 5% of a 30-day budget ...
+ARCHITECTURE_STRANGLER_FIX_STEPS = 1  # steps a fix takes after a rollback (traffic on the previous share)
+ARCHITECTURE_STRANGLER_RUNS = 2_000  # simulated migrations
+ARCHITECTURE_STRANGLER_MAX_STEPS = 60  # a migration still running after this many steps is unfinished
+ARCHITECTURE_STRANGLER_LEGACY_PER_MONTH = 40_000.0  # $ the legacy system costs a month while it runs
+ARCHITECTURE_STRANGLER_NEW_PER_MONTH = 30_000.0  # $ a month for the new services at full traffic
+ARCHITECTURE_STRANGLER_SYNC_PER_MONTH = 8_000.0  # $ a month to keep both data stores in sync (CDC, checks)
+# limits: every public call estimates its work and refuses beyond these
+ARCHITECTURE_MAX_SERVICES = 200  # services in one graph
+ARCHITECTURE_MAX_REPLICAS = 1_000  # instances of one unit
+ARCHITECTURE_MAX_FANOUT = 10_000  # calls of one fan-out
+ARCHITECTURE_MAX_REQUESTS = 5_000_000  # requests of one simulation (~30 bytes each)
+ARCHITECTURE_MAX_CALLS_PER_REQUEST = 1_000_000  # calls one request makes (fan-outs multiply along a path)
+ARCHITECTURE_MAX_CALLS = 100_000_000  # requests x calls per request of one simulation (~2 s per 10^7)
+ARCHITECTURE_MAX_UTILISATION = 0.98  # a queueing service loaded beyond this is refused (its wait diverges)
+ARCHITECTURE_MAX_RUNS = 1_000_000  # migrations of one strangler simulation
+ARCHITECTURE_MAX_RUN_STEPS = (
+    50_000_000  # runs x max_steps of one strangler simulation (4 arrays of that size)
+)
+
+
 _DEFAULTS = {name: copy.deepcopy(value) for name, value in globals().items() if name.isupper()}
 
 

@@ -1498,3 +1498,131 @@ def bank(commands: list[dict]) -> dict:
         acct["closed"] |= kind == "close"
         acct["balance"] += amount if kind == "deposit" else -amount if kind == "withdraw" else 0
     return acct
+
+
+# --- 11 architecture evolution ------------------------------------------------------------------
+# Written from the definitions in kit/architecture/graph.py's module docstring, on the networkx
+# graph itself: availability by enumerating every instance's up/down state, a request by plain
+# recursion over the calls. No product formula, no compiled arrays.
+
+
+def graph_availability_by_states(g, entry: str, through_async: bool = False) -> float:
+    """P(a request at ``entry`` finds every unit its calls reach up), summed over instance states.
+
+    Every instance of every unit is up or down independently (availability ``a``); a unit is up
+    when any of its instances is; the request walks its calls (synchronous ones only, unless
+    ``through_async``) and fails at the first service whose unit is down.
+    """
+    instances = [(u, a) for u, (a, r) in sorted(g.units.items()) for _ in range(r)]
+    total = 0.0
+    for states in itertools.product([False, True], repeat=len(instances)):
+        p = math.prod(a if s else 1.0 - a for (_, a), s in zip(instances, states, strict=True))
+        up = {u: False for u in g.units}
+        for (u, _), s in zip(instances, states, strict=True):
+            up[u] = up[u] or s
+
+        def ok(service, up=up):
+            if not up[g.graph.nodes[service]["unit"]]:
+                return False
+            return all(
+                ok(callee, up)
+                for _, callee, d in g.graph.out_edges(service, data=True)
+                if through_async or d["kind"] == "sync"
+            )
+
+        total += p * ok(entry)
+    return total
+
+
+def graph_request(g, service: str, up: dict, draw) -> tuple[float, float, int, bool]:
+    """One call of ``service``: (response ms, completion ms, outcome 0 ok / 1 timeout / 2 down, deferred).
+
+    ``draw(dist)`` samples a distribution (ms); ``up[unit]`` says which units are up. The service
+    does its own work, then its synchronous calls stage by stage (a stage's calls in parallel, a
+    fan-out of k waits for the slowest copy), each call adding a network round trip and cut at
+    its timeout; its asynchronous work starts when it has answered.
+    """
+    nodes = g.graph.nodes
+    own = draw(nodes[service]["latency_ms"])
+    edges = sorted(g.graph.out_edges(service, data=True), key=lambda e: e[2]["order"])
+    sync = [e for e in edges if e[2]["kind"] == "sync"]
+    elapsed, finish, outcome, deferred = own, own, 0, False
+    for stage in sorted({d["stage"] for _, _, d in sync}):
+        longest = 0.0
+        for _, callee, d in (e for e in sync if e[2]["stage"] == stage):
+            for _ in range(d["fanout"]):
+                net = draw(d["network_ms"])
+                if not up[nodes[callee]["unit"]]:
+                    took, outcome = net, max(outcome, 2)
+                else:
+                    resp, fin, out, dfr = graph_request(g, callee, up, draw)
+                    outcome, deferred = max(outcome, out), deferred or dfr
+                    finish = max(finish, elapsed + net + fin)
+                    took = net + resp
+                    timeout = math.inf if d["timeout_ms"] is None else d["timeout_ms"]
+                    if took > timeout:
+                        took, outcome = timeout, max(outcome, 1)
+                longest = max(longest, took)
+        elapsed += longest
+    for _, consumer, d in (e for e in edges if e[2]["kind"] == "async"):
+        net = draw(d["network_ms"])
+        if not up[nodes[consumer]["unit"]]:
+            deferred = True
+            continue
+        _, fin, out, dfr = graph_request(g, consumer, up, draw)
+        deferred = deferred or dfr or out != 0
+        finish = max(finish, elapsed + net + fin)
+    return elapsed, max(finish, elapsed), outcome, deferred
+
+
+def graph_simulate(g, entry: str, requests: int, seed: int) -> dict:
+    """``requests`` requests by :func:`graph_request` with Python's random module: response times
+    of the successful ones (ms) and the share of each outcome."""
+    import random
+
+    rng = random.Random(seed)
+    p_up = {u: 1.0 - (1.0 - a) ** r for u, (a, r) in g.units.items()}
+    latency, outcomes = [], [0, 0, 0]
+    for _ in range(requests):
+        up = {u: rng.random() < p for u, p in p_up.items()}
+        if not up[g.graph.nodes[entry]["unit"]]:
+            outcomes[2] += 1
+            continue
+        resp, _, outcome, _ = graph_request(g, entry, up, lambda dist: _draw(dist, rng))
+        outcomes[outcome] += 1
+        if outcome == 0:
+            latency.append(resp)
+    return {"latency_ms": latency, "ok": outcomes[0] / requests, "timeout": outcomes[1] / requests}
+
+
+def strangler_run(m, rng) -> list[tuple[float, int, str]]:
+    """One strangler-fig migration as (share, errors, decision) per step, from the rules of
+    kit/architecture/strangler.py: the regression is drawn once; after each step the gate compares
+    the step's errors (both systems) with ``budget_per_step`` of a 30-day budget; a failed gate
+    sends traffic back to the previous share for ``fix_steps`` steps, which remove the regression."""
+    n = m.rate_per_s * m.step_h * 3600.0
+    month_budget = (1.0 - m.slo) * m.rate_per_s * 30 * 24 * 3600.0
+    regression = rng.random() < m.p_regression
+    steps, i, fixing = [], 0, 0
+    while len(steps) < m.max_steps:
+        previous = m.shares[i - 1] if i > 0 else 0.0
+        share = previous if fixing else m.shares[i]
+        new_rate = m.new_error + (m.regression_error if regression and not fixing else 0.0)
+        errors = rng.binomial(round(n * share), min(new_rate, 1.0)) + rng.binomial(
+            round(n) - round(n * share), m.legacy_error
+        )
+        if fixing:
+            fixing -= 1
+            regression = regression and fixing > 0
+            steps.append((share, errors, "rollback"))
+        elif errors > m.budget_per_step * month_budget:
+            fixing = m.fix_steps
+            regression = regression and fixing > 0
+            steps.append((share, errors, "rollback"))
+        elif i == len(m.shares) - 1:
+            steps.append((share, errors, "done"))
+            break
+        else:
+            steps.append((share, errors, "advance"))
+            i += 1
+    return steps

@@ -74,6 +74,7 @@ RULE = Lazy("reliability.BurnRule", ("fast", 14.4, 1.0, 1 / 12, "page"))
 BREAKER = Lazy("queueing.Breaker")
 POISSON = Lazy("queueing.Poisson", (50.0,))
 EST_DESIGN = Lazy("estimation.Design", kwargs={"dau": 1e6, "slo_ms": 300.0})
+SHOP = Lazy("architecture.shop", ("microservices",))
 EST_TRAFFIC = Lazy("estimation.traffic", (1e6, 10.0, 0.9, 2.0))
 SCALER = Lazy("scaling.Autoscaler", kwargs={"target": 0.5})
 EVENT_STORE = Lazy("eventsourcing.EventStore")  # a new store in a temporary folder
@@ -392,6 +393,18 @@ CALLS: dict[str, Call | str] = {
     ),
     "eventsourcing.storage_growth": call(200, accounts=5, points=2, seed=1),
     "eventsourcing.warm": call(),
+    # --- 11 architecture evolution ---------------------------------------------------------------
+    "architecture.GraphRun": OUTPUT,
+    "architecture.Migration": call(step_h=12.0),
+    "architecture.MigrationResult": OUTPUT,
+    "architecture.ServiceGraph": call(free={"entry"}),
+    "architecture.chain": call(3, availability=0.99, fanout=2),
+    "architecture.compare": call(requests=500, seed=1),
+    "architecture.coupling": call(SHOP, p_bad_change=0.05),
+    "architecture.hops_table": call(3, requests=500, seed=1),
+    "architecture.shop": call("monolith", extract=["payments"], network_ms=1.0),
+    "architecture.strangler": call(runs=50, seed=1),
+    "architecture.warm": call(),
     # --- queueing (the discrete-event core's topic) -------------------------------------------
     "queueing.Breaker": call(),
     "queueing.ClosedLoop": call(10, EXPONENTIAL),

@@ -20,6 +20,7 @@ from . import (
     reliability,
     sagas,
     sharding,
+    storage,
     sweep,
 )
 
@@ -36,6 +37,7 @@ TOPICS = {  # notebook -> topic package, in curriculum order
     "04_caching": caching,
     "05_sagas": sagas,
     "06_reliability": reliability,
+    "10_storage_choices": storage,
 }
 
 __all__ = [
@@ -51,5 +53,6 @@ __all__ = [
     "reliability",
     "sagas",
     "sharding",
+    "storage",
     "sweep",
 ]

@@ -292,17 +292,15 @@ STORAGE_OPS = {
 STORAGE_RANGE_ROWS = 100  # orders per range scan (consecutive order ids)
 STORAGE_REPEATS = 3  # timed repetitions after one untimed warm-up; ops/s is their median
 STORAGE_BATCH_S = 0.25  # a batch stops after this long (slow engine, fsync per commit): bounded runs
-# amplification models (kit.storage.lsm, kit.storage.btree); RocksDB's defaults where it has one
+# amplification models (kit.storage.lsm, kit.storage.btree; lsm's size ratio 10 and memtable 64 MB are
+# RocksDB's defaults, in its signature); RocksDB's defaults here too where it has one
 STORAGE_ENTRY_BYTES = 128  # one key-value entry: 16 B key + 100 B value (db_bench's defaults) + metadata
-STORAGE_SIZE_RATIO = 10  # max_bytes_for_level_multiplier
-STORAGE_MEMTABLE_MB = 64.0  # write_buffer_size
 STORAGE_L0_TRIGGER = 4  # level0_file_num_compaction_trigger; L1's target is this many memtables
 STORAGE_PAGE_BYTES = 4096  # a B-tree page (SQLite's default page size)
 STORAGE_CACHE_MB = 2.0  # B-tree page cache (SQLite's default cache_size, -2000 KiB)
-STORAGE_APP_WRITES = 100_000  # writes per model run in the amplification app (~50 ms per curve point)
+STORAGE_APP_WRITES = 50_000  # writes per model run in the amplification app (~30 ms per curve point)
 STORAGE_APP_MEMTABLE_MB = 0.125  # the app's small memtable: many levels from few writes
 STORAGE_ONE_NODE_GB = 1_000.0  # an assumption, not a limit: data one database server holds comfortably
-STORAGE_APP_ROWS = 5_000  # orders behind the chooser app's measurements (measured once, ~2 s)
 # limits: a call beyond one is refused with a message naming the parameter
 STORAGE_MAX_ROWS = 5_000_000  # orders in one benchmark (a few GB on disk over four engines)
 STORAGE_MAX_OPS = 1_000_000  # operations of one pattern per repetition

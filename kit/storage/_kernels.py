@@ -242,7 +242,8 @@ def btree(keys, n_keys, leaf_cap, cache_pages, append_split, checkpoint_every):
     A write finds its leaf (internal pages are taken to be cached), reads it if it is
     not cached, and dirties it; a new key into a full leaf splits it in half, or, when
     the key goes past the end of the rightmost leaf and ``append_split`` is set, starts a
-    new empty leaf (SQLite's ``balance_quick``, InnoDB's sequential-insert split). An
+    new leaf holding only it (SQLite's ``balance_quick``, InnoDB's sequential-insert split). In
+    a split the new key joins the left half if fewer than half the leaf's keys are smaller. An
     evicted dirty page is written; every ``checkpoint_every`` writes (0: only at the end)
     and at the end, every dirty page is written.
 

@@ -183,7 +183,7 @@ def lsm(
     policy : {"leveled", "tiered"}
     memtable_mb : float
         Memtable size (RocksDB's ``write_buffer_size``, 64 MB by default): it
-        flushes after ``memtable_mb / entry_bytes`` writes.
+        flushes after ``memtable_mb / entry_bytes`` writes (and at the end of the stream).
     entry_bytes : float, optional
         Bytes of one entry (default ``config.STORAGE_ENTRY_BYTES``).
     l0_trigger : int, optional
@@ -229,6 +229,7 @@ def lsm(
     l1 = trigger * mem if level1_mb is None else _entries("level1_mb", level1_mb, entry)
     ranks, _ = _stream(writes, seed)
     n, distinct = ranks.size, int(ranks.max()) + 1
+    mem = min(mem, n)  # a memtable bigger than the stream holds it all: one flush, at the end
     rows = _lsm_rows(policy, T, levels, distinct, n, mem, l1)
     per_row = distinct if policy == "leveled" else min(distinct * T, n) + mem
     need = 8 * (rows * per_row + 3 * (per_row + trigger * mem) + 3 * n // max(mem, 1) + 2 * n)
@@ -492,6 +493,7 @@ def size_ratio_sweep(
         raise ValueError(
             f"size_ratios must be a non-empty list of integers (got size_ratios={size_ratios!r})"
         )
+    validate.in_range("size_ratios", ratios, 2, 100)
     rows = []
     for policy in POLICIES:
         for T in ratios.tolist():

@@ -178,7 +178,7 @@ _RULES = {  # question -> family -> (points, reason); a family not named gets 0
         "key_value": (3.0, "partitions by key across many nodes"),
         "wide_column": (3.0, "partitions by key, and its LSM trees absorb writes"),
         "document": (1.0, "shards by a key you choose"),
-        "column_store": (1.0, "scales scans out, not small writes"),
+        "column_store": (2.0, "warehouses spread scans over many nodes (not small writes)"),
         "relational": (-2.0, "one primary takes every write; sharding it is work (Citus, Vitess)"),
     },
     "range_heavy": {
@@ -190,8 +190,11 @@ _RULES = {  # question -> family -> (points, reason); a family not named gets 0
         ),
     },
     "aggregate_heavy": {
-        "column_store": (2.0, "reads only the columns a query needs, compressed"),
+        "column_store": (3.0, "reads only the columns a query needs, compressed"),
         "relational": (0.5, "fine at moderate size; a column store is faster at scale"),
+        "document": (-1.0, "aggregation pipelines read whole documents"),
+        "key_value": (-2.0, "every aggregate reads every value, in the application"),
+        "wide_column": (-2.0, "an aggregate reads every partition"),
     },
 }
 

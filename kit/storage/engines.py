@@ -346,15 +346,18 @@ class LMDB(_KVEngine):
         "fsync": "sync=True (LMDB's default): the data and meta pages are fsynced at every commit",
         "os": "sync=False: no fsync (an OS crash may lose or corrupt the latest commits)",
     }
-    MAP_BYTES = 1 << 40  # address space reserved for the file; the file grows only as it is used
+    MAP_BYTES = 64 << 20  # address space mapped for the file at first; doubled whenever it is full
+    ROW_BYTES = 1_000  # mapped per loaded order: the B+tree's pages with room for the workload's writes
 
     def __init__(self, folder, durability):
         import lmdb
 
         super().__init__(folder, durability)
+        self._full = lmdb.MapFullError
         self.env = lmdb.open(str(self.folder), map_size=self.MAP_BYTES, sync=self.fsync, metasync=self.fsync)
 
     def load(self, df):
+        self.env.set_mapsize(self.MAP_BYTES + self.ROW_BYTES * len(df))
         with self.env.begin(write=True) as txn:
             txn.cursor().putmulti(self._pairs(df), append=True)
 
@@ -369,9 +372,13 @@ class LMDB(_KVEngine):
                 yield from cursor
 
     def _write(self, pairs):
-        with self.env.begin(write=True) as txn:
-            for key, value in pairs:
-                txn.put(key, value)
+        try:
+            with self.env.begin(write=True) as txn:
+                for key, value in pairs:
+                    txn.put(key, value)
+        except self._full:  # the file outgrew its mapping: map twice as much and write again
+            self.env.set_mapsize(2 * self.env.info()["map_size"])
+            self._write(pairs)
 
     def settle(self):
         self.env.sync(True)

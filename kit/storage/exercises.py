@@ -89,7 +89,8 @@ register(
             "Runs pile up in each tier: reads probe them all and old versions take space.",
         ],
         solution="Compare <code>storage.lsm(keys, policy='leveled')</code> with "
-        "<code>policy='tiered'</code>: write amplification falls, read and space amplification rise. This is the trade the Dostoevsky "
+        "<code>policy='tiered'</code>: write amplification falls, read and space amplification rise. "
+        "This is the trade the Dostoevsky "
         "paper maps (Dayan & Idreos 2018).",
     )
 )

@@ -14,6 +14,7 @@ from . import (
     config,
     consistency,
     estimation,
+    eventsourcing,
     exercises,
     fanout,
     queueing,
@@ -37,6 +38,7 @@ TOPICS = {  # notebook -> topic package, in curriculum order
     "04_caching": caching,
     "05_sagas": sagas,
     "06_reliability": reliability,
+    "09_event_sourcing_cqrs": eventsourcing,
     "10_storage_choices": storage,
 }
 
@@ -47,6 +49,7 @@ __all__ = [
     "config",
     "consistency",
     "estimation",
+    "eventsourcing",
     "exercises",
     "fanout",
     "queueing",

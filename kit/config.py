@@ -139,7 +139,8 @@ CACHING_APP_REQUESTS = 30_000  # requests per app update (~100 ms for all polici
 CACHING_APP_ALPHA = 0.8  # Zipf skew of the app's default workload
 CACHING_APP_POINTS = 12  # capacities per curve in the app
 CACHING_APP_WINDOWS = 40  # points of the hit-ratio-over-time race
-CACHING_APP_DURATION_S = 8.0  # simulated seconds per write-path run in the app
+CACHING_APP_DURATION_S = 8.0  # simulated seconds per write-path run in the app (at least...)
+CACHING_APP_FLUSHES = 5  # ... this many write-behind flush intervals, the first fifth not measured
 CACHING_KEYS = 1_000  # keys behind the cache in the write-path, stampede-free models
 CACHING_KEY_ALPHA = 0.9  # Zipf skew of key popularity there
 CACHING_READ_RATE = 2_000.0  # reads per second
@@ -154,7 +155,6 @@ CACHING_INVALIDATION_DELAY_MS = 50.0  # mean delivery delay of an invalidation e
 CACHING_INVALIDATION_LOSS = 0.01  # fraction of invalidation events lost
 CACHING_FLUSH_INTERVAL_S = 1.0  # write-behind flush period
 CACHING_FLUSH_BATCH = 100  # keys per write-behind flush
-CACHING_MAX_REQUESTS = 2_000_000  # bound on any one discrete-event run
 CACHING_HOT_RATE = 2_000.0  # requests per second for the one hot key (stampede)
 CACHING_HOT_TTL_S = 5.0
 CACHING_RECOMPUTE_MS = 200.0  # median recompute (a heavy query), log-normal sigma 0.3
@@ -174,6 +174,17 @@ CACHING_EDGE_RTT_MS = 20.0  # median client-edge round trip (log-normal, sigma 0
 CACHING_ORIGIN_RTT_MS = 60.0  # median edge-origin round trip (log-normal, sigma 0.3)
 CACHING_APP_LOOKUP_MS = 1.0  # median app cache lookup (log-normal, sigma 0.3)
 CACHING_DB_SERVICE_MS = 2.0  # mean replica service time (exponential)
+# limits: every public function of kit.caching estimates its work and memory and refuses beyond these
+CACHING_MAX_TRACE_REQUESTS = 100_000_000  # requests in one trace (8 bytes each, 16 with sizes)
+CACHING_MAX_OBJECTS = 20_000_000  # distinct objects of a trace (a simulation keeps ~50 bytes per object)
+CACHING_MAX_TRACE_FILE_BYTES = 2**30  # a text or csv trace file (parsing needs several times this)
+CACHING_MAX_SIMULATED = 1_000_000_000  # requests simulated by one call, over all capacities (~1 min)
+CACHING_MAX_CAPACITIES = 10_000  # capacities in one curve
+CACHING_MAX_CHE_CELLS = 100_000_000  # objects x capacities in one Che approximation
+CACHING_MAX_REQUESTS = 2_000_000  # expected requests of one discrete-event run (serve, stampede, tiers)
+CACHING_MAX_SWEEP_REQUESTS = 20_000_000  # expected requests of all the runs of one sweep (ttl_sweep, ...)
+CACHING_MAX_KEYS = 1_000_000  # keys of a discrete-event model (~100 bytes each)
+CACHING_MAX_BINS = 1_000_000  # time bins of a stampede timeline
 
 
 # --- 05 sagas: distributed transactions without 2PC ---------------------------------
@@ -272,6 +283,29 @@ RELIABILITY_AVAIL_INCIDENT_START_H = 1.0  # the calculator's incident: starts af
 RELIABILITY_AVAIL_INCIDENT_H = 12.0  # ... lasts 12 h ...
 RELIABILITY_AVAIL_SERIES_H = 80.0  # ... in a series long enough for the 3-day ticket window
 
+
+# --- 09 event sourcing and CQRS: the SQLite event store, projections, lag -----------------
+EVENTSOURCING_BUSY_TIMEOUT_S = 5.0  # an append waits this long for another writer's lock
+EVENTSOURCING_MAX_BATCH = 10_000  # events in one append (one transaction) at most
+EVENTSOURCING_RETRIES = 10  # handle(): retries after a ConcurrencyError
+EVENTSOURCING_SNAPSHOT_EVERY = 100  # handle(): a snapshot whenever the version passes a multiple of this
+EVENTSOURCING_PROJECTION_BATCH = 500  # events per read-model transaction
+EVENTSOURCING_POLL_S = 0.05  # the projector's sleep when caught up
+EVENTSOURCING_WAIT_POLL_S = 0.005  # ReadModel.wait_for checks this often
+EVENTSOURCING_MAX_EVENTS = 200_000  # events one cost experiment writes at most
+# read-model lag: the real run ...
+EVENTSOURCING_LAG_RATE = 100.0  # offered commands per second
+EVENTSOURCING_LAG_DURATION_S = 2.0
+EVENTSOURCING_ACCOUNTS = 10
+EVENTSOURCING_MAX_MEASURED_RATE = 2_000.0
+EVENTSOURCING_MAX_DURATION_S = 30.0
+# ... and the model
+EVENTSOURCING_SIM_EVENTS = 200_000
+EVENTSOURCING_MAX_SIM_EVENTS = 20_000_000
+EVENTSOURCING_SIM_COST_S = 0.0002  # seconds to apply one event (measure yours with measure_lag)
+EVENTSOURCING_SIM_OVERHEAD_S = 0.001  # seconds per read-model transaction
+EVENTSOURCING_MAX_RATE = 1_000_000.0
+EVENTSOURCING_APP_COMMANDS = 40  # commands the app's bank starts with
 
 
 # --- 10 storage choices: real engines, LSM and B-tree amplification, data models ---

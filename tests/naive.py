@@ -1,6 +1,7 @@
 """Slow, obvious reference implementations that fast kernels are tested against."""
 
 import bisect
+import functools
 import heapq
 import itertools
 import math
@@ -488,72 +489,136 @@ def belady(keys, sizes, capacity):
     return _cache_loop(keys, sizes, capacity, note, victim, note, stored)
 
 
-def s3fifo(keys, sizes, capacity):
-    """S3-FIFO as libCacheSim S3FIFO.c: small 10%, main the rest (2-bit CLOCK), ghost of ids 90%."""
-    small_cap = int(capacity * 0.1)
-    main_cap = capacity - small_cap
-    ghost_cap = int(capacity * 0.9)
-    small, main, ghost = [], [], []  # oldest first
+def most_hits(keys, sizes, capacity):
+    """The most hits any policy could get, by trying every choice of victims (tiny traces only).
+
+    A miss admits the object if it fits the cache at all, after evicting any set of cached
+    objects that makes room (more choices than a policy has: it stops evicting once it fits).
+    Objects keep the size of the request that admitted them.
+    """
+
+    @functools.cache
+    def best(i, cached):  # cached: frozenset of (key, stored size)
+        if i == len(keys):
+            return 0
+        k, s = keys[i], sizes[i]
+        if k in {key for key, _ in cached}:
+            return 1 + best(i + 1, cached)
+        if s > capacity:
+            return best(i + 1, cached)
+        used = sum(size for _, size in cached)
+        options = []
+        for r in range(len(cached) + 1):
+            for victims in itertools.combinations(sorted(cached), r):
+                if used - sum(size for _, size in victims) + s <= capacity:
+                    options.append(best(i + 1, (cached - frozenset(victims)) | {(k, s)}))
+        return max(options)
+
+    return best(0, frozenset())
+
+
+def s3fifo(keys, sizes, capacity, as_run=True):
+    """S3-FIFO written from Algorithm 1 of Yang et al., "FIFO queues are all you need for cache
+    eviction", SOSP 2023: READ, INSERT, EVICT, EVICTS, EVICTM, in that order and shape.
+
+    S (small, 10% of the cache) and M (main, 90%) hold objects, G (ghost) holds ids of objects
+    evicted from S. A hit raises an object's frequency, capped at 3; INSERT evicts while the cache
+    is full, then puts a ghost into M and anything else into S; EVICTS moves S's tail to M if its
+    frequency is above 1 (hit at least twice while in S), else drops it and remembers its id in G;
+    EVICTM reinserts M's tail while its frequency is above 0, decrementing it, else drops it.
+
+    Algorithm 1 is silent on sizes and on a few details, and the code the authors ran for the
+    paper's results (libCacheSim S3FIFOv0.c) decides them as follows; ``as_run=False`` reads the
+    text literally instead:
+
+    1. EVICT takes from S when S holds at least 10% of the cache (text); the code takes from M
+       when M holds more than its 90% or S is empty, else from S;
+    2. an object promoted into a full M makes EVICTS call EVICTM at once (text); in the code M may
+       exceed its share until the next EVICT;
+    3. INSERT asks whether x is in G after evicting (text: EVICTS may just have pushed x out of
+       G); the code looks when the request misses, before evicting, and takes the id out of G;
+    4. queue sizes are bytes: S holds floor(10%) of the capacity, G floor(90%); an object is
+       admitted only if it is at most S's size, and one exactly S's size evicts but is then not
+       stored (the text has no sizes: there, admit whatever fits the cache, and evict from S when
+       M is empty).
+
+    Returns the number of hits.
+    """
+    S, M, G = [], [], []  # oldest (tail) first, as FIFO queues
     size, freq, ghost_size = {}, {}, {}
-    state = {"evicted": False}
-    hits = 0
+    used = {"S": 0, "M": 0}
+    small = int(capacity * 0.1) if as_run else capacity * 0.1
+    main = capacity - small
+    ghost_cap = int(capacity * 0.9) if as_run else capacity * 0.9
 
-    def used(q):
-        return sum(size[k] for k in q)
-
-    def remember(k):
-        s = size.pop(k)
-        if ghost_cap == 0 or s > ghost_cap:
+    def remember(x, s):  # insert x into G, dropping the oldest ids while it is over its size
+        if s > ghost_cap:
             return
-        while sum(ghost_size.values()) + s > ghost_cap:
-            del ghost_size[ghost.pop(0)]
-        ghost.append(k)
-        ghost_size[k] = s
+        G.append(x)
+        ghost_size[x] = s
+        while sum(ghost_size.values()) > ghost_cap:
+            del ghost_size[G.pop(0)]
 
-    def evict():
-        state["evicted"] = True
-        if used(main) > main_cap or not small:
-            while main:
-                k = main.pop(0)
-                if freq[k] >= 1:
-                    freq[k] = min(freq[k], 3) - 1
-                    main.append(k)
-                else:
-                    size.pop(k)
-                    return
-            return
-        while small:
-            k = small.pop(0)
-            if freq[k] >= 2:
-                main.append(k)
-                freq[k] = 0
+    def evict_m():
+        while M:
+            t = M.pop(0)
+            if freq[t] > 0:
+                M.append(t)
+                freq[t] -= 1
             else:
-                remember(k)
+                used["M"] -= size.pop(t)
                 return
 
-    for k, s in zip(keys, sizes, strict=True):
-        if k in size:
-            hits += 1
-            freq[k] += 1
-            continue
-        from_ghost = k in ghost_size
-        if from_ghost:
-            ghost.remove(k)
-            del ghost_size[k]
-        if s > small_cap or s > capacity:
-            continue
-        while used(small) + used(main) + s > capacity:
-            evict()
-        if from_ghost:
-            main.append(k)
-        elif s >= small_cap:
-            continue
-        elif not state["evicted"] and used(small) >= small_cap:
-            main.append(k)
+    def evict_s():
+        while S:
+            t = S.pop(0)
+            used["S"] -= size[t]
+            if freq[t] > 1:
+                M.append(t)
+                used["M"] += size[t]
+                freq[t] = 0  # the text clears the access bits of an object it moves
+                if not as_run and used["M"] > main:
+                    evict_m()
+            else:
+                remember(t, size.pop(t))
+                return
+
+    def evict():
+        if as_run:
+            evict_m() if used["M"] > main or not S else evict_s()
         else:
-            small.append(k)
-        size[k] = s
-        freq[k] = 0
+            evict_s() if used["S"] >= small or not M else evict_m()
+
+    def insert(x, s):
+        ghost_hit = False
+        if as_run and x in ghost_size:  # the code looks up G when the request misses
+            G.remove(x)
+            del ghost_size[x]
+            ghost_hit = True
+        if s > (small if as_run else capacity):
+            return
+        while used["S"] + used["M"] + s > capacity:
+            evict()
+        if not as_run:
+            ghost_hit = x in ghost_size
+        if ghost_hit:
+            M.append(x)
+            used["M"] += s
+        elif as_run and s >= small:
+            return
+        else:
+            S.append(x)
+            used["S"] += s
+        size[x] = s
+        freq[x] = 0
+
+    hits = 0
+    for x, s in zip(keys, sizes, strict=True):  # READ
+        if x in size:
+            hits += 1
+            freq[x] = min(freq[x] + 1, 3)
+        else:
+            insert(x, s)
     return hits
 
 
@@ -1074,6 +1139,53 @@ def stored_bytes_daily(per_day: float, growth: float, retention_days: int, days:
     return total
 
 
+# --- 09 event sourcing: the polling projector and a bank account as a plain dict -------------------
+
+
+def projector_applied(commits: list[float], poll_s: float, overhead_s: float, cost_s: float, batch: int):
+    """When each commit is applied, simulated one poll at a time.
+
+    The projector polls at time t; it takes the events committed by t (at most
+    ``batch``), spends ``overhead_s + cost_s * k`` applying them and polls again
+    at once; after an empty poll it waits ``poll_s`` (``poll_s = 0``: it spins
+    until the next commit).
+    """
+    applied, t, i = [0.0] * len(commits), 0.0, 0
+    while i < len(commits):
+        visible = [j for j in range(i, min(i + batch, len(commits))) if commits[j] <= t]
+        if not visible:
+            t = t + poll_s if poll_s > 0 else commits[i]
+            continue
+        t += overhead_s + cost_s * len(visible)
+        for j in visible:
+            applied[j] = t
+        i += len(visible)
+    return applied
+
+
+def bank(commands: list[dict]) -> dict:
+    """A bank account's balance and counters after ``commands``, refused ones skipped, by the rules alone."""
+    acct = {"open": False, "closed": False, "balance": 0, "events": 0}
+    for c in commands:
+        kind, amount = c["type"], c.get("amount")
+        valid_amount = isinstance(amount, int) and not isinstance(amount, bool) and amount > 0
+        if kind == "open":
+            ok = not acct["open"]
+        elif not acct["open"] or acct["closed"]:
+            ok = False
+        elif kind == "deposit":
+            ok = valid_amount
+        elif kind == "withdraw":
+            ok = valid_amount and amount <= acct["balance"]
+        else:  # close
+            ok = acct["balance"] == 0
+        if not ok:
+            continue
+        acct["events"] += 1
+        acct["open"] |= kind == "open"
+        acct["closed"] |= kind == "close"
+        acct["balance"] += amount if kind == "deposit" else -amount if kind == "withdraw" else 0
+    return acct
 # --- 10 storage choices -----------------------------------------------------------------------
 # Written from the rules in kit/storage/_kernels.py's docstring with Python sets and lists: a level
 # is a sorted list of keys, a tier a list of sets; nothing is shared with the kernel's arrays.

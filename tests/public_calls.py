@@ -75,6 +75,7 @@ BREAKER = Lazy("queueing.Breaker")
 POISSON = Lazy("queueing.Poisson", (50.0,))
 EST_DESIGN = Lazy("estimation.Design", kwargs={"dau": 1e6, "slo_ms": 300.0})
 EST_TRAFFIC = Lazy("estimation.traffic", (1e6, 10.0, 0.9, 2.0))
+EVENT_STORE = Lazy("eventsourcing.EventStore")  # a new store in a temporary folder
 STORAGE_OPS = {"point_read": 20, "range_scan": 5, "index_lookup": 5, "aggregate": 1, "write_burst": 5, "update": 5}
 
 CALLS: dict[str, Call | str] = {
@@ -195,15 +196,18 @@ CALLS: dict[str, Call | str] = {
     "sharding.xxh64": call("key", free={"data"}),
     # --- 04 caching -------------------------------------------------------------------------
     "caching.ServeResult": OUTPUT,
+    "caching.ServeSettings": call(write_rate=10.0, duration_s=2.0),
     "caching.SimResult": OUTPUT,
     "caching.StampedeResult": OUTPUT,
+    "caching.StampedeSettings": call(rate=100.0, duration_s=2.0),
     "caching.TierResult": OUTPUT,
+    "caching.TierSettings": call(edge_capacity=100, routing="random"),
     "caching.Trace": call([0, 1, 0, 2], free={"name"}),
     "caching.capacity_grid": call(ZIPF_TRACE, points=5),
-    "caching.characteristic_time": call([0.5, 0.3, 0.2], 1),
+    "caching.characteristic_time": call([0.5, 0.3, 0.2], 1.0),
     "caching.che_curves": call([0.5, 0.3, 0.2], [1, 2]),
-    "caching.che_fifo": call([0.5, 0.3, 0.2], 1),
-    "caching.che_lru": call([0.5, 0.3, 0.2], 1),
+    "caching.che_fifo": call([0.5, 0.3, 0.2], 1.0),
+    "caching.che_lru": call([0.5, 0.3, 0.2], 1.0),
     "caching.compare": call(ZIPF_TRACE, capacities=[10, 50], policies=["lru", "fifo"]),
     "caching.herd_size": call(100.0, 0.2),
     "caching.latency": call(5.0),
@@ -291,6 +295,35 @@ CALLS: dict[str, Call | str] = {
     "reliability.stall_outcome": call("kubernetes", 5.0, 10.0, True),
     "reliability.sustained_load": call(80.0, 3),
     "reliability.warm": call(),
+    # --- 09 event sourcing -----------------------------------------------------------------
+    "eventsourcing.Account": OUTPUT,  # the state replay() folds
+    "eventsourcing.CommandRejected": call("the account is closed", free={"message"}),
+    "eventsourcing.Committed": OUTPUT,
+    "eventsourcing.ConcurrencyError": OUTPUT,  # raised by EventStore.append
+    "eventsourcing.Domain": OUTPUT,  # built from functions: covered by tests/test_eventsourcing_aggregate.py
+    "eventsourcing.Event": OUTPUT,  # read back from the store
+    "eventsourcing.EventStore": call(free={"path"}),
+    "eventsourcing.Lab": call(step_s=60.0),
+    "eventsourcing.LagResult": OUTPUT,
+    "eventsourcing.Projection": OUTPUT,  # built from functions: see PROJECTIONS
+    "eventsourcing.Projector": call("events.db", "read.db", poll_s=0.01, free={"store_path", "read_path"}),
+    "eventsourcing.ReadModel": call(free={"path"}),
+    "eventsourcing.Vault": call(free={"path"}),
+    "eventsourcing.account_events": call(100, seed=1),
+    "eventsourcing.copy_transform": OUTPUT,  # writes a store: covered by tests/test_eventsourcing_costs.py
+    "eventsourcing.deposited_v1_to_v2": call({"amount": 12.5}),
+    "eventsourcing.handle": call(EVENT_STORE, "account-1", {"type": "open"}, free={"stream"}),
+    "eventsourcing.measure_lag": call(rate_per_s=50.0, duration_s=0.3, accounts=2, seed=1),
+    "eventsourcing.random_commands": call(20, 3, seed=1),
+    "eventsourcing.replay": call(EVENT_STORE, "account-1", free={"stream"}),
+    "eventsourcing.replay_cost": call([100, 200], intervals=(0, 50), repeats=1, seed=1),
+    "eventsourcing.schema_change": call(200, repeats=1, seed=1),
+    "eventsourcing.simulate_lag": call(100.0, events=1000, seed=1),
+    "eventsourcing.snapshot_tradeoff": call(
+        Lazy("eventsourcing.replay_cost", ([100, 200],), {"intervals": (0, 50), "repeats": 1})
+    ),
+    "eventsourcing.storage_growth": call(200, accounts=5, points=2, seed=1),
+    "eventsourcing.warm": call(),
     # --- 10 storage choices -----------------------------------------------------------------
     "storage.BTreeResult": OUTPUT,
     "storage.DataModels": OUTPUT,

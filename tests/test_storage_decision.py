@@ -53,12 +53,20 @@ def test_measurements_are_scored_and_can_decide():
     assert rec.scores.loc["relational", "measured speed"] == pytest.approx(0.0)  # 100x slower: no points
 
 
-def test_writes_beyond_the_measured_single_node_rate_count_as_scale():
-    table = _measured("sqlite")
-    near = storage.recommend(measurements=table, writes_per_s=50_000.0)
-    far = storage.recommend(measurements=table, writes_per_s=500_000.0)
+def test_writes_beyond_one_server_count_as_scale_whatever_one_connection_measured():
+    table = _measured("duckdb")  # sqlite at 1,000 commits/s: one connection, not a server's group commit
+    near = storage.recommend(measurements=table, writes_per_s=config.STORAGE_ONE_NODE_WRITES / 2)
+    far = storage.recommend(measurements=table, writes_per_s=config.STORAGE_ONE_NODE_WRITES * 2)
     assert near.scores.loc["relational", "beyond_one_node"] == 0
     assert far.scores.loc["relational", "beyond_one_node"] < 0
+
+
+def test_an_order_system_measured_here_still_means_postgres():
+    """Mostly point reads, joins, transactions: the relational family wins even where a column
+    store's fast aggregate and a fast write path were measured."""
+    table = _measured("duckdb")
+    rec = storage.recommend(measurements=table, **exercises.LEDGER)
+    assert rec.choice == "relational"
 
 
 @pytest.mark.parametrize(

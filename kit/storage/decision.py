@@ -220,10 +220,12 @@ def recommend(
 
     Notes
     -----
-    "Beyond one node" means more data than ``config.STORAGE_ONE_NODE_GB`` (an
-    assumption about one server; change it) or more writes per second than
-    the relational engine sustained here with a commit each, where
-    ``measurements`` are given. A relational database wins ties.
+    "Beyond one node" means more data than ``config.STORAGE_ONE_NODE_GB`` or
+    more writes per second than ``config.STORAGE_ONE_NODE_WRITES`` (assumptions
+    about one server; change them). Not the write rate measured here: that is
+    one connection committing each write on its own, whereas a database
+    server commits many clients' writes with one fsync (group commit). A
+    relational database wins ties.
 
     Examples
     --------
@@ -238,16 +240,12 @@ def recommend(
         needs = Needs(**{**asdict(needs), **answers})
     if measurements is not None and not isinstance(measurements, pd.DataFrame):
         raise ValueError("measurements must be the DataFrame kit.storage.benchmark returns")
-    write_limit = math.inf
-    if measurements is not None and "write_burst" in set(measurements.pattern):
-        rates = measurements[measurements.pattern == "write_burst"].set_index("engine").ops_per_s
-        write_limit = float(rates.get(MEASURED_BY["relational"], math.inf))
     reads = needs.point + needs.range + needs.aggregate
     asked = {
         "joins": needs.joins,
         "strong": needs.consistency == "strong",
         "evolving": needs.schema == "evolving",
-        "beyond_one_node": needs.data_gb > config.STORAGE_ONE_NODE_GB or needs.writes_per_s > write_limit,
+        "beyond_one_node": needs.data_gb > config.STORAGE_ONE_NODE_GB or needs.writes_per_s > config.STORAGE_ONE_NODE_WRITES,
         "range_heavy": needs.range / reads > 0.3,  # shares of the reads
         "aggregate_heavy": needs.aggregate / reads > 0.3,
     }

@@ -310,7 +310,7 @@ EVENTSOURCING_APP_COMMANDS = 40  # commands the app's bank starts with
 
 # --- 10 storage choices: real engines, LSM and B-tree amplification, data models ---
 # the shop's orders (kit.storage.orders): one dataset loaded into every engine
-STORAGE_ROWS = 100_000  # orders per benchmark (a few seconds per engine on Binder; scale up freely)
+STORAGE_ROWS = 50_000  # orders per benchmark (about 20 s for all four engines on Binder; scale up freely)
 STORAGE_CUSTOMERS_PER_ORDER = 0.05  # customers = 5% of orders: 20 orders per customer on average ...
 STORAGE_CUSTOMER_ALPHA = 1.0  # ... Zipf-skewed: the busiest customers place most orders
 STORAGE_DURABILITY = "fsync"  # every commit on stable storage before it returns ("os": handed to the OS)
@@ -325,7 +325,7 @@ STORAGE_OPS = {
 }
 STORAGE_RANGE_ROWS = 100  # orders per range scan (consecutive order ids)
 STORAGE_REPEATS = 3  # timed repetitions after one untimed warm-up; ops/s is their median
-STORAGE_BATCH_S = 0.25  # a batch stops after this long (slow engine, fsync per commit): bounded runs
+STORAGE_BATCH_S = 0.15  # a batch stops after this long (slow engine, fsync per commit): bounded runs
 # amplification models (kit.storage.lsm, kit.storage.btree; lsm's size ratio 10 and memtable 64 MB are
 # RocksDB's defaults, in its signature); RocksDB's defaults here too where it has one
 STORAGE_ENTRY_BYTES = 128  # one key-value entry: 16 B key + 100 B value (db_bench's defaults) + metadata

@@ -107,7 +107,7 @@ class LSMResult:
     policy : str
     size_ratio : int
     levels : int
-        Levels below the memtable: L0 and L1..Ln (leveled), or tiers 1..n (tiered).
+        Levels below L0, L1..Ln (leveled; ``levels_table`` adds L0), or tiers 1..n (tiered).
     memtable_entries, file_entries, level1_entries : int
         The model's sizes in entries (one entry is ``entry_bytes``).
     entry_bytes : float

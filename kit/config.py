@@ -335,7 +335,7 @@ STORAGE_CACHE_MB = 2.0  # B-tree page cache (SQLite's default cache_size, -2000 
 STORAGE_APP_WRITES = 50_000  # writes per model run in the amplification app (~30 ms per curve point)
 STORAGE_APP_MEMTABLE_MB = 0.125  # the app's small memtable: many levels from few writes
 STORAGE_ONE_NODE_GB = 1_000.0  # an assumption, not a limit: data one database server holds comfortably
-STORAGE_ONE_NODE_WRITES = 20_000.0  # an assumption too: small write transactions/s of one server (group commit)
+STORAGE_ONE_NODE_WRITES = 20_000.0  # an assumption too: small write transactions/s, one server
 # limits: a call beyond one is refused with a message naming the parameter
 STORAGE_MAX_ROWS = 5_000_000  # orders in one benchmark (a few GB on disk over four engines)
 STORAGE_MAX_OPS = 1_000_000  # operations of one pattern per repetition

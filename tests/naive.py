@@ -1186,6 +1186,8 @@ def bank(commands: list[dict]) -> dict:
         acct["closed"] |= kind == "close"
         acct["balance"] += amount if kind == "deposit" else -amount if kind == "withdraw" else 0
     return acct
+
+
 # --- 10 storage choices -----------------------------------------------------------------------
 # Written from the rules in kit/storage/_kernels.py's docstring with Python sets and lists: a level
 # is a sorted list of keys, a tier a list of sets; nothing is shared with the kernel's arrays.
@@ -1260,9 +1262,10 @@ def btree_leaves(keys, leaf_cap, append_split=True):
     Leaves are found by separator keys (the smallest key routed to each, fixed at its split). A
     full leaf splits in half (the new key goes to its half); with ``append_split``, a key past the
     end of the last leaf starts a new leaf instead. In a split, the new key joins the left half
-    if fewer than half of the leaf's keys are smaller, else the right one. Returns ``(leaves in key order, touches,
-    no_read)``: leaf ids (numbered as created) in the order writes touch them (the leaf, then on a
-    split the new leaf and the split one again), and the positions of touches that read nothing.
+    if fewer than half of the leaf's keys are smaller, else the right one. Returns ``(leaves in key
+    order, touches, no_read)``: leaf ids (numbered as created) in the order writes touch them
+    (the leaf, then on a split the new leaf and the split one again), and the positions of touches
+    that read nothing.
     """
     seps, ids, leaves = [-math.inf], [0], {0: []}
     touches, no_read = [], set()

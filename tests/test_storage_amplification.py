@@ -52,8 +52,12 @@ def test_tiered_kernel_writes_what_the_reference_writes(keys, mem, T, tiers):
 
 def test_sequential_keys_move_down_without_rewrites():
     """Appends never overlap what is below: every file is a trivial move, write amp 1 (the flush)."""
-    r = storage.lsm(storage.write_keys(50_000, distribution="sequential"), size_ratio=4, memtable_mb=500 / MB,
-                    entry_bytes=1.0)
+    r = storage.lsm(
+        storage.write_keys(50_000, distribution="sequential"),
+        size_ratio=4,
+        memtable_mb=500 / MB,
+        entry_bytes=1.0,
+    )
     assert r.write_amp == 1.0 and r.space_amp == pytest.approx(1.0)
 
 
@@ -82,8 +86,14 @@ def test_leveled_write_amp_at_steady_state_matches_dostoevsky_below_the_guides_b
 def test_tiered_rewrites_each_entry_about_once_per_tier(T):
     mem = 100
     writes = mem * T**3  # exactly fills tiers 1..3 once: T^3 flushes
-    r = storage.lsm(storage.write_keys(writes, writes * 100, seed=4), size_ratio=T, policy="tiered",
-                    levels=4, memtable_mb=mem / MB, entry_bytes=1.0)
+    r = storage.lsm(
+        storage.write_keys(writes, writes * 100, seed=4),
+        size_ratio=T,
+        policy="tiered",
+        levels=4,
+        memtable_mb=mem / MB,
+        entry_bytes=1.0,
+    )
     assert r.levels_table.write_amp.iloc[:4].to_numpy() == pytest.approx([1.0] * 4, rel=0.05)
     assert r.write_amp == pytest.approx(storage.lsm_theory("tiered", T, 4)["write_amp"], rel=0.05)
 

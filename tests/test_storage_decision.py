@@ -17,8 +17,15 @@ def test_huge_write_heavy_range_reads_without_joins_mean_wide_column():
 
 
 def test_analytics_go_to_the_column_store():
-    rec = storage.recommend(read_fraction=0.99, point=0.0, range=0.1, aggregate=0.9, joins=False,
-                            consistency="eventual", data_gb=5_000.0)
+    rec = storage.recommend(
+        read_fraction=0.99,
+        point=0.0,
+        range=0.1,
+        aggregate=0.9,
+        joins=False,
+        consistency="eventual",
+        data_gb=5_000.0,
+    )
     assert rec.choice == "column_store"
 
 
@@ -29,8 +36,9 @@ def test_relational_wins_ties():
 
 def test_data_beyond_one_node_moves_the_choice():
     small = storage.recommend(joins=False, consistency="eventual", schema="evolving", data_gb=10.0)
-    big = storage.recommend(joins=False, consistency="eventual", schema="evolving",
-                            data_gb=10 * config.STORAGE_ONE_NODE_GB)
+    big = storage.recommend(
+        joins=False, consistency="eventual", schema="evolving", data_gb=10 * config.STORAGE_ONE_NODE_GB
+    )
     assert small.choice == "document" and big.choice in ("key_value", "wide_column")
 
 

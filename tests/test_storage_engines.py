@@ -9,7 +9,14 @@ import pytest
 from kit import config, storage
 
 ROWS, SEED = 3_000, 5
-OPS = {"point_read": 50, "range_scan": 10, "index_lookup": 20, "aggregate": 1, "write_burst": 15, "update": 15}
+OPS = {
+    "point_read": 50,
+    "range_scan": 10,
+    "index_lookup": 20,
+    "aggregate": 1,
+    "write_burst": 15,
+    "update": 15,
+}
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +79,16 @@ def test_customers_are_skewed_and_lookups_follow_the_orders(found):
 
 def test_benchmark_measures_every_pair_and_removes_its_files():
     before = set(Path(tempfile.gettempdir()).glob("kit-storage-*"))
-    table = storage.benchmark(None, ["point_read", "write_burst"], 1_000, seed=1, durability="os",
-                              ops={"point_read": 100, "write_burst": 20}, repeats=2, progress=False)
+    table = storage.benchmark(
+        None,
+        ["point_read", "write_burst"],
+        1_000,
+        seed=1,
+        durability="os",
+        ops={"point_read": 100, "write_burst": 20},
+        repeats=2,
+        progress=False,
+    )
     assert set(Path(tempfile.gettempdir()).glob("kit-storage-*")) == before
     assert len(table) == len(storage.ENGINES) * 2
     assert (table.ops_per_s > 0).all() and (table.bytes_on_disk > 10_000).all()
@@ -84,8 +99,9 @@ def test_benchmark_measures_every_pair_and_removes_its_files():
 def test_a_slow_batch_stops_at_the_time_budget():
     config.STORAGE_BATCH_S = 0.01
     try:
-        table = storage.benchmark(["duckdb"], ["point_read"], 500, seed=1, ops={"point_read": 100_000},
-                                  repeats=1, progress=False)
+        table = storage.benchmark(
+            ["duckdb"], ["point_read"], 500, seed=1, ops={"point_read": 100_000}, repeats=1, progress=False
+        )
     finally:
         config.reset()
     assert table.ops_per_s.iloc[0] < 1e6  # it ran; the 100,000 lookups were cut short, not all waited for

@@ -49,7 +49,10 @@ def test_the_planner_sees_joins_lookups_and_scans_where_the_shapes_put_them(mode
         (["SEARCH t USING INTEGER PRIMARY KEY (rowid=?)"], "lookup"),
         (["SEARCH t USING PRIMARY KEY (k>? AND k<?)"], "range read"),
         (["SCAN t", "USE TEMP B-TREE FOR ORDER BY"], "scan + sort"),
-        (["SEARCH o USING INTEGER PRIMARY KEY (rowid=?)", "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"], "join"),
+        (
+            ["SEARCH o USING INTEGER PRIMARY KEY (rowid=?)", "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"],
+            "join",
+        ),
     ],
 )
 def test_classify_reads_plans(plan, kind):
@@ -59,7 +62,10 @@ def test_classify_reads_plans(plan, kind):
 def test_a_secondary_index_turns_a_scan_into_a_search_and_costs_space():
     t = storage.index_cost(5_000, seed=1)
     assert t.loc["without index", "plan"].startswith("SCAN")
-    assert t.loc["with index", "plan"].startswith("SEARCH") and "orders_by_customer" in t.loc["with index", "plan"]
+    assert (
+        t.loc["with index", "plan"].startswith("SEARCH")
+        and "orders_by_customer" in t.loc["with index", "plan"]
+    )
     assert t.loc["with index", "bytes_on_disk"] > t.loc["without index", "bytes_on_disk"]
     assert (t[["insert_us", "lookup_us"]] > 0).all().all()
 

@@ -245,7 +245,8 @@ def recommend(
         "joins": needs.joins,
         "strong": needs.consistency == "strong",
         "evolving": needs.schema == "evolving",
-        "beyond_one_node": needs.data_gb > config.STORAGE_ONE_NODE_GB or needs.writes_per_s > config.STORAGE_ONE_NODE_WRITES,
+        "beyond_one_node": needs.data_gb > config.STORAGE_ONE_NODE_GB
+        or needs.writes_per_s > config.STORAGE_ONE_NODE_WRITES,
         "range_heavy": needs.range / reads > 0.3,  # shares of the reads
         "aggregate_heavy": needs.aggregate / reads > 0.3,
     }

@@ -307,7 +307,7 @@ def index_cost(rows: int | None = None, inserts: int | None = None, seed: int | 
     seed = resolve_seed(seed)
     df = dataset.orders(rows + inserts, seed=seed)
     base, extra = df.iloc[:rows], df.iloc[rows:]
-    # a typical customer (drawn uniformly, not weighted by orders): a selective lookup, as an index is meant for
+    # typical customers (drawn uniformly, not weighted by orders): the selective lookup an index is for
     known = pd.Series(base.customer_id.unique())
     lookups = known.sample(min(200, rows), random_state=derive_seed(seed, 6), replace=True).tolist()
     sql = "SELECT * FROM orders WHERE customer_id = ?"

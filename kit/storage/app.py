@@ -91,7 +91,8 @@ class ChooserApp(App):
             "read_fraction": w.FloatSlider(
                 value=needs.read_fraction, description="reads / operations", **slider
             ),
-            "point": w.FloatSlider(value=needs.point, description="reads by key", **slider),
+            # at least some reads by key: the three weights can never all be 0 (an invalid split)
+            "point": w.FloatSlider(value=needs.point, description="reads by key", **{**slider, "min": 0.05}),
             "range": w.FloatSlider(value=needs.range, description="range reads", **slider),
             "aggregate": w.FloatSlider(value=needs.aggregate, description="aggregates", **slider),
             "consistency": w.Dropdown(

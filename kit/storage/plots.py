@@ -282,15 +282,20 @@ def scores(rec: Recommendation) -> go.Figure:
         height=360,
         margin=dict(l=120),
     )
+    families = table.index.tolist()  # lists, not arrays: figures compare by value
     for i, column in enumerate(c for c in table.columns if c != "total"):
         fig.add_bar(
-            y=table.index,
-            x=table[column],
+            y=families,
+            x=table[column].tolist(),
             orientation="h",
             name=column.replace("_", " "),
             marker_color=theme.PALETTE[i % len(theme.PALETTE)],
         )
     fig.add_scatter(
-        y=table.index, x=table.total, mode="markers", name="total", marker=dict(color=theme.BLACK, size=10)
+        y=families,
+        x=table.total.tolist(),
+        mode="markers",
+        name="total",
+        marker=dict(color=theme.BLACK, size=10),
     )
     return fig

@@ -27,8 +27,6 @@ TOPICS = {module.__name__.split(".")[1] for module in kit.TOPICS.values()} | {"q
 PENDING = {  # topics whose docstrings are being brought to the rules: skipped, visibly
     "consistency",
     "fanout",
-    "queueing",
-    "reliability",
 }
 
 

@@ -25,8 +25,6 @@ TOPICS = {module.__name__.split(".")[1] for module in kit.TOPICS.values()} | {"q
 PENDING = {  # topics whose façade is being reshaped: their rules are skipped, visibly
     "consistency",
     "fanout",
-    "queueing",
-    "reliability",
 }
 NOTEBOOK_MODULES = {"kit", "kit.core.rng"} | {f"kit.{t}" for t in TOPICS}
 

@@ -24,6 +24,7 @@ from . import (
     sagas,
     scaling,
     sharding,
+    storage,
     sweep,
 )
 
@@ -43,6 +44,7 @@ TOPICS = {  # notebook -> topic package, in curriculum order
     "07_scaling_out": scaling,
     "08_queues_and_events": messaging,
     "09_event_sourcing_cqrs": eventsourcing,
+    "10_storage_choices": storage,
     "11_architecture_evolution": architecture,
 }
 
@@ -63,5 +65,6 @@ __all__ = [
     "sagas",
     "scaling",
     "sharding",
+    "storage",
     "sweep",
 ]

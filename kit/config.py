@@ -447,6 +447,40 @@ EVENTSOURCING_MAX_RATE = 1_000_000.0
 EVENTSOURCING_APP_COMMANDS = 40  # commands the app's bank starts with
 
 
+# --- 10 storage choices: real engines, LSM and B-tree amplification, data models ---
+# the shop's orders (kit.storage.orders): one dataset loaded into every engine
+STORAGE_ROWS = 50_000  # orders per benchmark (about 20 s for all four engines on Binder; scale up freely)
+STORAGE_CUSTOMERS_PER_ORDER = 0.05  # customers = 5% of orders: 20 orders per customer on average ...
+STORAGE_CUSTOMER_ALPHA = 1.0  # ... Zipf-skewed: the busiest customers place most orders
+STORAGE_DURABILITY = "fsync"  # every commit on stable storage before it returns ("os": handed to the OS)
+# the workload menu: operations per timed repetition of each access pattern
+STORAGE_OPS = {
+    "point_read": 2_000,
+    "range_scan": 200,
+    "index_lookup": 200,
+    "aggregate": 1,
+    "write_burst": 200,
+    "update": 200,
+}
+STORAGE_RANGE_ROWS = 100  # orders per range scan (consecutive order ids)
+STORAGE_REPEATS = 3  # timed repetitions after one untimed warm-up; ops/s is their median
+STORAGE_BATCH_S = 0.15  # a batch stops after this long (slow engine, fsync per commit): bounded runs
+# amplification models (kit.storage.lsm, kit.storage.btree; lsm's size ratio 10 and memtable 64 MB are
+# RocksDB's defaults, in its signature); RocksDB's defaults here too where it has one
+STORAGE_ENTRY_BYTES = 128  # one key-value entry: 16 B key + 100 B value (db_bench's defaults) + metadata
+STORAGE_L0_TRIGGER = 4  # level0_file_num_compaction_trigger; L1's target is this many memtables
+STORAGE_PAGE_BYTES = 4096  # a B-tree page (SQLite's default page size)
+STORAGE_CACHE_MB = 2.0  # B-tree page cache (SQLite's default cache_size, -2000 KiB)
+STORAGE_APP_WRITES = 50_000  # writes per model run in the amplification app (~30 ms per curve point)
+STORAGE_APP_MEMTABLE_MB = 0.125  # the app's small memtable: many levels from few writes
+STORAGE_ONE_NODE_GB = 1_000.0  # an assumption, not a limit: data one database server holds comfortably
+STORAGE_ONE_NODE_WRITES = 20_000.0  # an assumption too: small write transactions/s, one server
+# limits: a call beyond one is refused with a message naming the parameter
+STORAGE_MAX_ROWS = 5_000_000  # orders in one benchmark (a few GB on disk over four engines)
+STORAGE_MAX_OPS = 1_000_000  # operations of one pattern per repetition
+STORAGE_MAX_WRITES = 20_000_000  # writes replayed by one model run
+STORAGE_MAX_LEVELS = 12  # LSM levels (beyond that a size ratio of 2 holds 4096 memtables)
+STORAGE_MAX_BYTES = 1_000_000_000  # memory one model run may take
 # --- 11 architecture evolution: service graphs, monolith vs microservices, the strangler fig ---
 ARCHITECTURE_REQUESTS = 20_000  # requests per simulation of a service graph
 ARCHITECTURE_PERCENTILES = (50.0, 90.0, 99.0, 99.9)  # rows of ServiceGraph.latency()

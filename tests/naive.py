@@ -1500,6 +1500,138 @@ def bank(commands: list[dict]) -> dict:
     return acct
 
 
+# --- 10 storage choices -----------------------------------------------------------------------
+# Written from the rules in kit/storage/_kernels.py's docstring with Python sets and lists: a level
+# is a sorted list of keys, a tier a list of sets; nothing is shared with the kernel's arrays.
+
+
+def lsm_leveled(keys, mem, l0_trigger, l1_target, file_entries, T, levels):
+    """Entries written per level (0: flushes) by RocksDB-style leveled compaction.
+
+    ``levels`` counts L1..Ln; Ln has no target. A file is ``file_entries`` consecutive keys of a
+    level from its start; the one with the fewest next-level keys in its key range per key moves
+    down (first on ties); a file or L0 overlapping nothing below moves without being written.
+    """
+    l0: list[list[int]] = []
+    lev: list[list[int]] = [[] for _ in range(levels + 1)]  # lev[0] unused
+    written = [0] * (levels + 1)
+
+    def inside(level, lo, hi):
+        return bisect.bisect_left(level, lo), bisect.bisect_right(level, hi)
+
+    for start in range(0, len(keys), mem):
+        run = sorted(set(keys[start : start + mem]))
+        written[0] += len(run)
+        l0.append(run)
+        if len(l0) >= l0_trigger:
+            lo, hi = min(r[0] for r in l0), max(r[-1] for r in l0)
+            a, b = inside(lev[1], lo, hi)
+            spans = sorted((r[0], r[-1]) for r in l0)
+            disjoint = all(spans[i][1] < spans[i + 1][0] for i in range(len(spans) - 1))
+            merged = sorted(set().union(*l0) | set(lev[1][a:b]))
+            if a < b or not disjoint:
+                written[1] += len(merged)
+            lev[1] = lev[1][:a] + merged + lev[1][b:]
+            l0 = []
+        for i in range(1, levels):
+            while len(lev[i]) > l1_target * T ** (i - 1):
+                files = [lev[i][s : s + file_entries] for s in range(0, len(lev[i]), file_entries)]
+                overlaps = [inside(lev[i + 1], f[0], f[-1]) for f in files]
+                ratios = [(b - a) / len(f) for f, (a, b) in zip(files, overlaps, strict=True)]
+                j = ratios.index(min(ratios))
+                a, b = overlaps[j]
+                merged = sorted(set(files[j]) | set(lev[i + 1][a:b]))
+                if b > a:
+                    written[i + 1] += len(merged)
+                lev[i + 1] = lev[i + 1][:a] + merged + lev[i + 1][b:]
+                lev[i] = [k for f in files[:j] + files[j + 1 :] for k in f]
+    return written
+
+
+def lsm_tiered(keys, mem, T, tiers):
+    """Entries written per tier (0: flushes) by tiering: a tier with T runs merges them into one
+    run of the next tier; the last tier merges its runs in place."""
+    runs: list[list[set]] = [[] for _ in range(tiers)]
+    written = [0] * tiers
+    for start in range(0, len(keys), mem):
+        run = set(keys[start : start + mem])
+        written[0] += len(run)
+        runs[0].append(run)
+        for i in range(tiers):
+            if len(runs[i]) < T:
+                break
+            merged = set().union(*runs[i])
+            j = i if i == tiers - 1 else i + 1
+            written[j] += len(merged)
+            runs[i] = []
+            runs[j].append(merged)
+    return written
+
+
+def btree_leaves(keys, leaf_cap, append_split=True):
+    """A B+tree's leaf level after inserting ``keys`` (repeats are updates), and its page touches.
+
+    Leaves are found by separator keys (the smallest key routed to each, fixed at its split). A
+    full leaf splits in half (the new key goes to its half); with ``append_split``, a key past the
+    end of the last leaf starts a new leaf instead. In a split, the new key joins the left half
+    if fewer than half of the leaf's keys are smaller, else the right one. Returns ``(leaves in key
+    order, touches, no_read)``: leaf ids (numbered as created) in the order writes touch them
+    (the leaf, then on a split the new leaf and the split one again), and the positions of touches
+    that read nothing.
+    """
+    seps, ids, leaves = [-math.inf], [0], {0: []}
+    touches, no_read = [], set()
+    for k in keys:
+        i = bisect.bisect_right(seps, k) - 1
+        leaf = leaves[ids[i]]
+        touches.append(ids[i])
+        if k in leaf:
+            continue
+        if len(leaf) < leaf_cap:
+            bisect.insort(leaf, k)
+            continue
+        new = len(leaves)
+        if append_split and i == len(seps) - 1 and k > leaf[-1]:
+            leaves[new] = [k]
+        else:
+            half = leaf_cap // 2
+            smaller = bisect.bisect_left(leaf, k)
+            leaves[new] = leaf[half:]
+            del leaf[half:]
+            bisect.insort(leaf if smaller < half else leaves[new], k)
+        seps.insert(i + 1, leaves[new][0])
+        ids.insert(i + 1, new)
+        no_read.update((len(touches), len(touches) + 1))
+        touches += [new, ids[i]]
+    return [leaves[j] for j in ids], touches, no_read
+
+
+def clock_page_io(pages_touched, no_read, cache_pages):
+    """(page writes, page reads) of a CLOCK cache where every touch dirties the page.
+
+    ``pages_touched`` is the sequence of pages; ``no_read`` the positions whose touch reads
+    nothing (a page just created). Dirty pages still cached at the end are written then.
+    """
+    slots = [None] * cache_pages
+    ref = [False] * cache_pages
+    dirty = [False] * cache_pages
+    hand = writes = reads = 0
+    for pos, page in enumerate(pages_touched):
+        if page in slots:
+            s = slots.index(page)
+        else:
+            if pos not in no_read:
+                reads += 1
+            while ref[hand]:
+                ref[hand] = False
+                hand = (hand + 1) % cache_pages
+            s = hand
+            if slots[s] is not None and dirty[s]:
+                writes += 1
+            slots[s], dirty[s] = page, False
+            hand = (hand + 1) % cache_pages
+        ref[s] = dirty[s] = True
+    return writes + sum(dirty), reads
 # --- 11 architecture evolution ------------------------------------------------------------------
 # Written from the definitions in kit/architecture/graph.py's module docstring, on the networkx
 # graph itself: availability by enumerating every instance's up/down state, a request by plain

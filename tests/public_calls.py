@@ -78,6 +78,14 @@ SHOP = Lazy("architecture.shop", ("microservices",))
 EST_TRAFFIC = Lazy("estimation.traffic", (1e6, 10.0, 0.9, 2.0))
 SCALER = Lazy("scaling.Autoscaler", kwargs={"target": 0.5})
 EVENT_STORE = Lazy("eventsourcing.EventStore")  # a new store in a temporary folder
+STORAGE_OPS = {
+    "point_read": 20,
+    "range_scan": 5,
+    "index_lookup": 5,
+    "aggregate": 1,
+    "write_burst": 5,
+    "update": 5,
+}
 
 CALLS: dict[str, Call | str] = {
     # --- 00 fan-out -------------------------------------------------------------------------
@@ -393,6 +401,44 @@ CALLS: dict[str, Call | str] = {
     ),
     "eventsourcing.storage_growth": call(200, accounts=5, points=2, seed=1),
     "eventsourcing.warm": call(),
+    # --- 10 storage choices -----------------------------------------------------------------
+    "storage.BTreeResult": OUTPUT,
+    "storage.DataModels": OUTPUT,
+    "storage.LSMResult": OUTPUT,
+    "storage.Needs": call(read_fraction=0.8, consistency="eventual", data_gb=10.0),
+    "storage.Recommendation": OUTPUT,
+    "storage.answers": call("lmdb", 300, seed=1, ops=STORAGE_OPS),
+    "storage.benchmark": call(
+        ["sqlite", "lmdb"],
+        ["point_read", "update"],
+        300,
+        seed=1,
+        durability="os",
+        ops=STORAGE_OPS,
+        repeats=1,
+        progress=False,
+    ),
+    "storage.btree": call(2_000, page_bytes=4096, entry_bytes=128, cache_mb=0.5, seed=1),
+    "storage.compare_rocksdb": call(5_000, size_ratio=4, memtable_mb=0.0625, value_bytes=100, seed=1),
+    "storage.data_models": call(300, seed=1),
+    "storage.engine_table": call(),
+    "storage.index_cost": call(500, inserts=50, seed=1),
+    "storage.lsm": call(
+        5_000,
+        size_ratio=4,
+        levels=3,
+        policy="tiered",
+        memtable_mb=0.01,
+        entry_bytes=128.0,
+        l0_trigger=4,
+        seed=1,
+    ),
+    "storage.lsm_theory": call("leveled", 10, 3, l0_trigger=4),
+    "storage.orders": call(500, customers=20, seed=1),
+    "storage.recommend": call(read_fraction=0.8, joins=False),
+    "storage.size_ratio_sweep": call(3_000, size_ratios=[2, 4], memtable_mb=0.01, seed=1),
+    "storage.warm": call(),
+    "storage.write_keys": call(1_000, keys=100, distribution="zipf", seed=1),
     # --- 11 architecture evolution ---------------------------------------------------------------
     "architecture.GraphRun": OUTPUT,
     "architecture.Migration": call(step_h=12.0),

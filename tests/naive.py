@@ -1340,6 +1340,8 @@ def replica_reads(k, writes, reads, lag, own_gap, window, horizon, warmup, rng, 
             w = latest.get(key)
             stale += w is not None and applied[rng.randrange(k)][w] > t
     return stale / total, missed / own
+
+
 # --- 08 queues and events ---------------------------------------------------------------------
 # M/M/c/K from its generator matrix (not from the product form), Kafka's murmur2 written out
 # from the algorithm with Python integers, a polling relay as the loop it is, and one consumer's
@@ -1632,6 +1634,8 @@ def clock_page_io(pages_touched, no_read, cache_pages):
             hand = (hand + 1) % cache_pages
         ref[s] = dirty[s] = True
     return writes + sum(dirty), reads
+
+
 # --- 11 architecture evolution ------------------------------------------------------------------
 # Written from the definitions in kit/architecture/graph.py's module docstring, on the networkx
 # graph itself: availability by enumerating every instance's up/down state, a request by plain

@@ -59,6 +59,26 @@ def test_a_stale_expected_version_names_the_stream_and_both_versions_and_writes_
     assert store.head() == 1 and store.version("acct") == 1
 
 
+@pytest.mark.skipif(sqlite3.threadsafety < 3, reason="this SQLite build is not serialized")
+def test_a_store_opened_in_one_thread_serves_another(store):
+    """An app's update may run on the kernel's event-loop thread, not the one that opened the store."""
+    store.append("a", [ev(n=1)], 0)
+    errors = []
+
+    def use():
+        try:
+            store.append("a", [ev(n=2)], 1)
+            assert [e.version for e in store.read("a")] == [1, 2]
+        except Exception as e:  # reported to the test's thread
+            errors.append(e)
+
+    worker = threading.Thread(target=use)
+    worker.start()
+    worker.join()
+    assert not errors, errors
+    assert store.version("a") == 2
+
+
 def test_metadata_schema_and_timestamps_round_trip(tmp_path):
     with EventStore(tmp_path / "e.db", clock=lambda: 1000.0) as s:
         s.append("a", [{"type": "T", "data": {"x": [1, "é"]}, "metadata": {"user": "u1"}, "schema": 3}], 0)

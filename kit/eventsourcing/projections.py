@@ -22,7 +22,6 @@ read-model lag.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -31,7 +30,7 @@ from datetime import UTC, datetime
 
 from .. import config
 from ..core import validate
-from .store import Event, EventStore, database_path, file_path
+from .store import Event, EventStore, _connect, database_path, file_path
 
 
 @dataclass(frozen=True)
@@ -183,7 +182,7 @@ class ReadModel:
         timeout_s = config.EVENTSOURCING_BUSY_TIMEOUT_S if timeout_s is None else timeout_s
         timeout_s = validate.number("timeout_s", timeout_s, 0.0, 3600.0)
         self.path, self._folder = database_path(path, "read.db")
-        self._conn = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
+        self._conn = _connect(self.path, timeout_s)
         self._conn.execute("PRAGMA journal_mode=WAL")
         # The read side is rebuilt from the log at will: no need to fsync every batch.
         self._conn.execute("PRAGMA synchronous=NORMAL")

@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import base64
 import os
-import sqlite3
 
-from .store import database_path
+from .store import _connect, database_path
 
 ERASED = "[erased]"
 _TAG = "sealed"
@@ -70,7 +69,7 @@ class Vault:
 
     def __init__(self, path=None):
         self.path, self._folder = database_path(path, "keys.db")
-        self._conn = sqlite3.connect(self.path, isolation_level=None)
+        self._conn = _connect(self.path)
         # A rollback journal (not WAL) and secure_delete: a deleted key's page is overwritten
         # with zeros in the file, and no WAL keeps an old copy of it.
         self._conn.execute("PRAGMA journal_mode=DELETE")

@@ -94,6 +94,19 @@ _COLUMNS = "position, stream, version, type, schema, data, metadata, timestamp"
 SYNCHRONOUS = ("OFF", "NORMAL", "FULL")
 
 
+def _connect(path: str, timeout_s: float = 5.0) -> sqlite3.Connection:
+    """A connection in autocommit mode (the callers say BEGIN and COMMIT themselves).
+
+    An app's update may run on the kernel's event-loop thread rather than the
+    cell's that opened the store; a serialized SQLite build (``threadsafety``
+    3) lets one connection move between threads, and the kit never uses one
+    from two threads at once (a :class:`Projector` opens its own).
+    """
+    return sqlite3.connect(
+        path, timeout=timeout_s, isolation_level=None, check_same_thread=sqlite3.threadsafety < 3
+    )
+
+
 class ConcurrencyError(Exception):
     """An append whose ``expected_version`` is not the stream's version: someone else wrote first.
 
@@ -267,8 +280,7 @@ class EventStore:
             raise TypeError(f"clock must be a function returning unix seconds (got clock={clock!r})")
         self.clock = clock or time.time
         self.timeout_s = float(min(timeout_s, 3600.0))
-        # isolation_level=None: no implicit transactions; this class says BEGIN and COMMIT itself.
-        self._conn = sqlite3.connect(self.path, timeout=self.timeout_s, isolation_level=None)
+        self._conn = _connect(self.path, self.timeout_s)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute(f"PRAGMA synchronous={synchronous}")
         tables = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

@@ -5,6 +5,8 @@ Colours are the Okabe-Ito palette (Okabe & Ito, *Color Universal Design*,
 so the first two (blue, orange) carry the usual "ours vs theirs" comparison.
 """
 
+import os
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -40,6 +42,8 @@ pio.templates[TEMPLATE] = go.layout.Template(
         hovermode="x unified",
     )
 )
+if os.environ.get("KIT_PRESENTER") == "1":  # python -m kit.present: type a room can read
+    pio.templates[TEMPLATE].layout.update(font_size=20, title_font_size=24)
 
 
 def figure(**layout) -> go.Figure:

@@ -5,6 +5,7 @@
                            (the other labs' kernels compile in the background; extra
                            arguments go to jupyter lab, e.g. --no-browser --port 8899)
     python3 dev.py test    set up, run the whole test suite (extra arguments go to pytest)
+    python3 dev.py present 04   set up, show lab 04's apps without code for a projector (Voila)
     python3 dev.py bench   set up, run the benchmarks against their peers
 
 "Set up" means: a virtual environment in .venv with the kit installed in
@@ -21,7 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-EXTRAS = {"lab": "test,scale", "test": "test,scale", "bench": "test,scale,bench"}
+# One set of extras for every everyday command, so switching between them never reinstalls.
+EVERYDAY = "test,scale,present"
+EXTRAS = {"lab": EVERYDAY, "test": EVERYDAY, "present": EVERYDAY, "bench": EVERYDAY + ",bench"}
 
 
 def run(*cmd: str, **kwargs) -> None:
@@ -73,6 +76,8 @@ def main(argv: list[str]) -> None:
                 [python, "-m", "kit.warmup", "--quiet"], stdout=log, stderr=log, cwd=ROOT, **nice
             )
         os.execv(python, [python, "-m", "jupyter", "lab", "notebooks/00_start_here.ipynb", *argv[1:]])
+    elif command == "present":
+        os.execv(python, [python, "-m", "kit.present", *argv[1:]])
     elif command == "test":
         os.execv(python, [python, "-m", "pytest", *parallel(argv[1:]), *argv[1:]])
     else:

@@ -130,7 +130,9 @@ def run(
 def _bar(total: int, show: bool):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, disable=not show, desc="sweep", leave=False)
+    # leave=True: a bar that closes itself leaves a widget without a model in the saved
+    # outputs, which Voila (the presenter view) shows as "Error displaying widget".
+    return tqdm(total=total, disable=not show, desc="sweep", leave=True)
 
 
 def _serial(fn, points, seeds, show):

@@ -16,6 +16,7 @@ figure takes its container's width and ``config.UI_FIGURE_HEIGHT`` pixels.
 from __future__ import annotations
 
 import colorsys
+import os
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -64,6 +65,10 @@ pio.templates[TEMPLATE] = go.layout.Template(
         autosize=True,
     )
 )
+if os.environ.get("KIT_PRESENTER") == "1":  # python -m kit.present: type a room can read
+    pio.templates[TEMPLATE].layout.update(
+        font_size=20, title_font_size=24, margin=dict(l=110, r=30, t=80, b=90)  # room for the larger ticks
+    )
 
 
 def colours(n: int) -> list[str]:

@@ -23,9 +23,10 @@ Models (the sequential specifications):
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -115,10 +116,15 @@ class LinearizabilityResult:
         ILLEGAL: the operations outside that prefix that were already
         invoked when ``blocked`` returned: none of them could come next.
     keys : dict
-        Per key checked, in search order: ``key, ops, verdict, steps``
-        (lists); as a table in ``.partitions``. Once one key is ILLEGAL the
-        others stop (UNKNOWN): the verdict is settled.
+        Per partition checked, in search order: ``key, ops, verdict, steps``
+        (lists); as a table in ``.partitions``. A partition is one key, or
+        a tuple of the keys program order ties together at one instant (see
+        :func:`check_linearizable`). Once one is ILLEGAL the others stop
+        (UNKNOWN): the verdict is settled.
     elapsed_s : float
+        Wall time of the check, seconds.
+    reason : str
+        UNKNOWN: why (the time budget or the memory bound); else ``""``.
     """
 
     verdict: str
@@ -129,6 +135,7 @@ class LinearizabilityResult:
     unplaced: tuple = field(repr=False)
     keys: dict = field(repr=False)
     elapsed_s: float
+    reason: str = ""
 
     @property
     def ok(self) -> bool | None:
@@ -149,7 +156,7 @@ class LinearizabilityResult:
         return linearization_points(self.history, self.order)
 
     def __repr__(self) -> str:
-        extra = ""
+        extra = f", {self.reason}" if self.reason else ""
         if self.verdict == "ILLEGAL":
             extra = f", blocked={self.history.describe(self.blocked)!r} (op {self.blocked})"
             extra += f", prefix={len(self.order)} ops"
@@ -240,33 +247,69 @@ class _Everything:
 _EVERYTHING = _Everything()
 
 
-def _handoff(history: History) -> np.ndarray:
-    """For each operation: does its process invoke another one exactly when it completes?"""
-    starts = Counter(zip(history.process.tolist(), history.invoke_t.tolist(), strict=True))
-    instant = (history.invoke_t == history.complete_t).tolist()  # not its own successor
-    return np.array(
-        [
-            starts[(p, t)] > o
-            for p, t, o in zip(history.process.tolist(), history.complete_t.tolist(), instant, strict=True)
-        ],
-        dtype=bool,
-    )
+def _touching_pairs(history: History, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Consecutive operations (a, b) of one process among ``idx`` where a completed as b was invoked."""
+    if idx.size < 2:
+        return idx[:0], idx[:0]
+    codes, _ = pd.factorize(pd.Series(history.process[idx], dtype=object))
+    perm = np.lexsort((idx, codes))  # per process, in history (= program) order
+    order, codes = idx[perm], codes[perm]
+    same = codes[1:] == codes[:-1]
+    a, b = order[:-1], order[1:]
+    touch = same & (history.complete_t[a] == history.invoke_t[b]) & (history.status[a] != "info")
+    return a[touch], b[touch]
+
+
+def _key_groups(history: History, live: np.ndarray) -> list[list]:
+    """The keys searched together: each alone, except those program order ties at one instant.
+
+    Linearizability is local (Herlihy & Wing 1990, Theorem 1) when real-time precedence is an
+    interval order. Program order between touching operations of one process adds edges that
+    are not: if at one instant two processes each complete an operation and invoke their next
+    one, on different keys, each key alone may be linearizable while the whole is not (store
+    buffering at one instant). Merging every key of such handoffs into one partition is
+    enough to make the per-partition verdicts exact again (a minimal cycle of per-partition
+    orders and precedence could otherwise only pass through two such handoffs at one instant).
+    """
+    keys = list(dict.fromkeys(history.key[live].tolist()))
+    parent = {k: k for k in keys}
+
+    def find(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    a, b = _touching_pairs(history, np.flatnonzero(live))
+    at: dict = {}  # instant -> {process: keys handed off there}
+    for i, j in zip(a.tolist(), b.tolist(), strict=True):
+        at.setdefault(history.complete_t[i], {}).setdefault(history.process[i], set()).update(
+            (history.key[i], history.key[j])
+        )
+    for by_process in at.values():
+        if len(by_process) > 1:
+            tied = [k for ks in by_process.values() for k in ks]
+            for k in tied[1:]:
+                parent[find(k)] = find(tied[0])
+    groups: dict = {}
+    for k in keys:
+        groups.setdefault(find(k), []).append(k)
+    return list(groups.values())
 
 
 def _encode(history: History, model: str):
-    """Kernel arrays for every key, operations that took effect only."""
+    """Kernel arrays for every partition, operations that took effect only."""
     live = _searched(history)
     strings = model == "kv" and bool(np.any(history.f[live] == "append"))
     enc = _Encoder(strings)
     init = enc(history.initial)
     unobserved = -1 if strings else enc(_UNOBSERVED)
-    handoff = _handoff(history)
+    by_key = history.by_key()
     parts = []
-    for key, idx in history.by_key().items():
-        idx = idx[live[idx]]
-        if idx.size:
-            parts.append((key, idx))
-    # Small keys first: on one core, one hard key should not hold up an easy ILLEGAL one.
+    for group in _key_groups(history, live):
+        idx = np.sort(np.concatenate([by_key[k] for k in group]))
+        parts.append((group, idx[live[idx]]))
+    # Small partitions first: on one core, one hard key should not hold up an easy ILLEGAL one.
     parts.sort(key=lambda part: part[1].size)
     m_total = sum(idx.size for _, idx in parts)
     kind = np.empty(m_total, np.int64)
@@ -275,52 +318,62 @@ def _encode(history: History, model: str):
     res = np.zeros(m_total, np.int64)
     unknown = np.zeros(m_total, np.bool_)
     cls = np.full(m_total, -1, np.int64)
+    pred = np.full(m_total, -1, np.int64)
+    slot = np.zeros(m_total, np.int64)
     ev_op = np.empty(2 * m_total, np.int64)
     ev_call = np.empty(2 * m_total, np.int64)
     op_off = np.zeros(len(parts) + 1, np.int64)
     rows = np.empty(m_total, np.int64)
     pos = 0
-    for p, (_, idx) in enumerate(parts):
+    for p, (group, idx) in enumerate(parts):
         m = idx.size
         rows[pos : pos + m] = idx
-        seen = _observed(history, idx, strings)
+        local = {int(i): j for j, i in enumerate(idx.tolist())}
+        slots = {k: j for j, k in enumerate(group)}
+        seen = {k: _observed(history, by_key[k], strings) for k in group}
         # Pending operations whose written value nobody observed act alike: a blind write always
         # leads to the one unobserved state, a cas from the same expected value too. Each such
         # group is a class the search tries once per level.
         classes: dict = {}
         for j, i in enumerate(idx.tolist()):
-            f, v, r = history.f[i], history.value[i], history.result[i]
+            f, v, r, k = history.f[i], history.value[i], history.result[i], history.key[i]
             kind[pos + j] = _CODE[f]
+            slot[pos + j] = slots[k]
             info = history.status[i] == "info"
             unknown[pos + j] = info
             if f == "read":
                 res[pos + j] = 0 if info else enc(r)
             elif f == "cas":
                 a1[pos + j] = enc(v[0])
-                a2[pos + j] = enc(v[1]) if _key(v[1]) in seen else unobserved
+                a2[pos + j] = enc(v[1]) if _key(v[1]) in seen[k] else unobserved
                 res[pos + j] = 1 if (not info and r) else 0
                 if info and a2[pos + j] == unobserved:
-                    cls[pos + j] = classes.setdefault(("cas", a1[pos + j]), len(classes))
-            elif f == "write" and _key(v) not in seen:
+                    cls[pos + j] = classes.setdefault(("cas", slots[k], a1[pos + j]), len(classes))
+            elif f == "write" and _key(v) not in seen[k]:
                 a1[pos + j] = unobserved
                 if info:
-                    cls[pos + j] = classes.setdefault("write", len(classes))
+                    cls[pos + j] = classes.setdefault(("write", slots[k]), len(classes))
             else:
                 a1[pos + j] = enc(v)
+        before, after = _touching_pairs(history, idx)
+        to_local = np.vectorize(local.__getitem__, otypes=[np.int64])
+        if after.size:
+            pred[pos + to_local(after)] = to_local(before)
         t = np.concatenate(
             (history.invoke_t[idx], np.where(history.status[idx] == "info", np.inf, history.complete_t[idx]))
         )
-        # At equal times calls go first (intervals that touch overlap), except the return of an
-        # operation whose process invokes its next one at that instant: program order.
-        rank = np.concatenate((np.ones(m, np.int64), np.where(handoff[idx], 0, 2)))
-        local = np.concatenate((np.arange(m), np.arange(m)))
-        ev = np.lexsort((local, rank, t))
-        ev_op[2 * pos : 2 * (pos + m)] = local[ev]
-        ev_call[2 * pos : 2 * (pos + m)] = (rank[ev] == 1).astype(np.int64)
+        # At equal times calls go first: intervals that touch overlap (program order is ``pred``'s).
+        rank = np.concatenate((np.zeros(m, np.int64), np.ones(m, np.int64)))
+        ops = np.concatenate((np.arange(m), np.arange(m)))
+        ev = np.lexsort((ops, rank, t))
+        ev_op[2 * pos : 2 * (pos + m)] = ops[ev]
+        ev_call[2 * pos : 2 * (pos + m)] = 1 - rank[ev]
         pos += m
         op_off[p + 1] = pos
     cls[cls >= K.MAX_CLASSES] = -1  # beyond that many classes, the rest are searched one by one
-    return parts, rows, op_off, (kind, a1, a2, res, unknown, cls, ev_op, ev_call, init), enc.literals()
+    n_slots = np.array([len(group) for group, _ in parts], np.int64)
+    kernel_ops = (kind, a1, a2, res, unknown, cls, pred, slot, ev_op, ev_call, init)
+    return parts, rows, (op_off, n_slots), kernel_ops, enc.literals()
 
 
 def check_linearizable(history: History, model: str | None = None, timeout_s: float | None = None):
@@ -369,45 +422,31 @@ def check_linearizable(history: History, model: str | None = None, timeout_s: fl
     start = time.perf_counter()
     model = _model(history, model)
     deadline = _budget(timeout_s)
-    parts, rows, op_off, ops, lits = _encode(history, model)
+    _bounded_size(history)
+    parts, rows, (op_off, n_slots), ops, lits = _encode(history, model)
+    outcome = n_order = n_best = steps = order = best = np.zeros(0, np.int64)
     if parts:
         # Threads pay off only when several keys carry real work (waking them costs milliseconds).
         parallel = len(parts) > 1 and len(rows) >= config.CONSISTENCY_PARALLEL_MIN_OPS
         search = K.search_partitions_parallel if parallel else K.search_partitions
-        outcome, n_order, n_best, steps, order, best = search(op_off, ops, lits, deadline)
-    else:
-        outcome = n_order = n_best = steps = np.zeros(0, np.int64)
-        order = best = np.zeros(0, np.int64)
-    names = {K.OK: "OK", K.ILLEGAL: "ILLEGAL", K.TIMEOUT: "UNKNOWN", K.CANCELLED: "UNKNOWN"}
+        bounds = np.array([deadline, _cache_entries(int(np.diff(op_off).max()))])
+        outcome, n_order, n_best, steps, order, best = search((op_off, n_slots), ops, lits, bounds)
     keys = {
-        "key": [k for k, _ in parts],
+        "key": [group[0] if len(group) == 1 else tuple(group) for group, _ in parts],
         "ops": np.diff(op_off).tolist(),
-        "verdict": [names[int(o)] for o in outcome],
+        "verdict": [_VERDICT.get(int(o), "UNKNOWN") for o in outcome],
         "steps": steps.tolist(),
     }
     verdict = "ILLEGAL" if (outcome == K.ILLEGAL).any() else "OK" if (outcome == K.OK).all() else "UNKNOWN"
-    blocked, unplaced = None, ()
+    blocked, unplaced, final = None, (), ()
     if verdict == "OK":
         orders = [rows[op_off[p] + order[op_off[p] : op_off[p] + n_order[p]]] for p in range(len(parts))]
-        points = np.full(len(history), np.nan)
-        rank = np.zeros(len(history))
-        for o in orders:
-            pts = linearization_points(history, o)
-            points[o] = pts[o]
-            rank[o] = np.arange(o.size)
-        free = np.flatnonzero((history.status == "info") & (history.f == "read"))
-        points[free] = history.invoke_t[free]
-        orders.append(free)
-        done = np.concatenate(orders)
-        final = tuple(int(i) for i in done[np.lexsort((rank[done], points[done]))])
+        final = _merged_order(history, orders)
     elif verdict == "ILLEGAL":
         p = int(np.flatnonzero(outcome == K.ILLEGAL)[0])
         lo = op_off[p]
-        prefix = rows[lo + best[lo : lo + n_best[p]]]
-        final = tuple(int(i) for i in prefix)
+        final = tuple(int(i) for i in rows[lo + best[lo : lo + n_best[p]]])
         blocked, unplaced = _blocked(history, parts[p][1], set(final))
-    else:
-        final = ()
     return LinearizabilityResult(
         verdict=verdict,
         model=model,
@@ -417,7 +456,76 @@ def check_linearizable(history: History, model: str | None = None, timeout_s: fl
         unplaced=unplaced,
         keys=keys,
         elapsed_s=time.perf_counter() - start,
+        reason=_reason(outcome, timeout_s),
     )
+
+
+_VERDICT = {K.OK: "OK", K.ILLEGAL: "ILLEGAL"}  # the other outcomes leave the verdict UNKNOWN
+
+
+def _reason(outcome: np.ndarray, timeout_s) -> str:
+    """Why a verdict is UNKNOWN ("" when it is not)."""
+    if (outcome == K.ILLEGAL).any() or (outcome == K.OK).all():
+        return ""
+    if (outcome == K.OUT_OF_MEMORY).any():
+        return (
+            f"the search outgrew its memory bound (config.CONSISTENCY_MAX_CHECK_MB="
+            f"{config.CONSISTENCY_MAX_CHECK_MB:g}): check fewer operations"
+        )
+    budget = config.CONSISTENCY_CHECK_TIMEOUT_S if timeout_s is None else timeout_s
+    return f"the time budget ran out (timeout_s={budget:g}): raise it, or check fewer operations"
+
+
+def _bounded_size(history: History) -> None:
+    """Refuse histories whose encoding alone would exceed the configured size."""
+    limit = config.CONSISTENCY_MAX_CHECK_OPS
+    if len(history) > limit:
+        raise ValueError(
+            f"history has {len(history):,} operations, more than config.CONSISTENCY_MAX_CHECK_OPS="
+            f"{limit:,}: check a part of it (history.select(...)) or raise the limit"
+        )
+
+
+def _cache_entries(m: int) -> int:
+    """Cache entries of one partition's search that fit ``config.CONSISTENCY_MAX_CHECK_MB``."""
+    entry_bytes = 8 * max(1, (m + 63) // 64) + 8 * 4  # linearised set, hash, state, two slots
+    return max(1024, int(config.CONSISTENCY_MAX_CHECK_MB * 2**20 / entry_bytes))
+
+
+def _merged_order(history: History, orders: list[np.ndarray]) -> tuple:
+    """One linearisation of the whole history from the partitions' orders.
+
+    Each partition's order is kept, and so is program order; among the operations free to
+    come next, the earliest linearisation point goes first (a topological sort by point),
+    which keeps real-time order too (an operation that precedes another in real time has a
+    strictly earlier point). Reads of unknown result, left out of the search, sit at their
+    invocation.
+    """
+    points = np.full(len(history), np.nan)
+    for o in orders:
+        points[o] = linearization_points(history, o)[o]
+    free = np.flatnonzero((history.status == "info") & (history.f == "read"))
+    points[free] = history.invoke_t[free]
+    after: dict = {}
+    waiting = dict.fromkeys(np.flatnonzero(~np.isnan(points)).tolist(), 0)
+    chains = [o.tolist() for o in orders]
+    a, b = _touching_pairs(history, np.array(sorted(waiting), np.int64))
+    chains += [[i, j] for i, j in zip(a.tolist(), b.tolist(), strict=True)]
+    for chain in chains:
+        for i, j in itertools.pairwise(chain):
+            after.setdefault(i, []).append(j)
+            waiting[j] += 1
+    ready = [(points[i], i) for i, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    out = []
+    while ready:
+        _, i = heapq.heappop(ready)
+        out.append(i)
+        for j in after.get(i, ()):
+            waiting[j] -= 1
+            if waiting[j] == 0:
+                heapq.heappush(ready, (points[j], j))
+    return tuple(out)
 
 
 def _blocked(history: History, idx: np.ndarray, placed: set) -> tuple[int, tuple]:
@@ -602,8 +710,20 @@ def warm() -> None:
         initial="",
     )
     check_linearizable(kv)
-    _, _, op_off, ops, lits = _encode(kv, "kv")
-    K.search_partitions_parallel(op_off, ops, lits, math.inf)
+    _, _, parts, ops, lits = _encode(kv, "kv")
+    K.search_partitions_parallel(parts, ops, lits, np.array([math.inf, 1e6]))
+    # two keys tied at one instant: the composite-state path
+    check_linearizable(
+        History.from_ops(
+            [
+                {"process": 0, "f": "w", "key": "x", "value": 1, "invoke_t": 0, "complete_t": 1},
+                {"process": 0, "f": "r", "key": "y", "result": 0, "invoke_t": 1, "complete_t": 2},
+                {"process": 1, "f": "w", "key": "y", "value": 1, "invoke_t": 0, "complete_t": 1},
+                {"process": 1, "f": "r", "key": "x", "result": 0, "invoke_t": 1, "complete_t": 2},
+            ],
+            initial=0,
+        )
+    )
 
 
 __all__ = [

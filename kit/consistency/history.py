@@ -25,9 +25,24 @@ status     ``"ok"``: it took effect and returned ``result``.
            ``"fail"``: it certainly did *not* take effect (checkers drop it).
            ``"info"``: unknown. It may have taken effect, at any time after
            ``invoke_t`` (even after ``complete_t``, which only records when
-           the client stopped waiting), and its result is unknown. A timed-out
-           read is ``"info"``.
+           the client stopped waiting), or never, and its result is unknown.
+           A timed-out read is ``"info"``.
 ========== ==================================================================
+
+Time, the rules every checker of the kit applies (Herlihy & Wing 1990,
+section 2, read for timestamps that can be equal):
+
+- an operation may take no time (``invoke_t == complete_t``);
+- operation a precedes operation b in real time when a completed strictly
+  before b was invoked (``a.complete_t < b.invoke_t``): operations of
+  different processes whose intervals only touch are concurrent;
+- a process's operations are in program order (its invocation order), even
+  when one completes at the very instant the next is invoked;
+- an ``info`` operation never completes: whatever happened to it, the
+  process that issued it has crashed (Jepsen's convention). Its client
+  continues as a *new* process: when a history reuses a process after an
+  ``info`` operation, :class:`History` gives the later operations a fresh
+  process id (the next unused integer, or the old name with a prime, ``A'``).
 
 Fields of the history as a whole: ``initial`` (the value every key holds
 before the first operation: ``None`` for etcd, ``0`` for Knossos' cas
@@ -56,6 +71,7 @@ Vukolić 2016): ``w(x)1`` writes 1 to x, ``r(x)1`` reads 1 from x::
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -128,9 +144,9 @@ class History:
     replicas: pd.DataFrame | None = field(default=None, repr=False)
 
     def __post_init__(self):
-        n = len(self.invoke_t)
-        invoke = np.asarray(self.invoke_t, dtype=float)
-        complete = np.asarray(self.complete_t, dtype=float)
+        invoke = _times("invoke_t", self.invoke_t)
+        complete = _times("complete_t", self.complete_t)
+        n = len(invoke)
         set_ = object.__setattr__
         f = np.asarray(self.f)
         if f.dtype.kind in "iu":
@@ -179,9 +195,12 @@ class History:
             "complete_t": complete,
             "status": status,
         }
-        order = np.argsort(invoke, kind="stable")
+        # Invocation order; at a tie an operation that takes no time goes first (it can precede the
+        # other within one process, never follow it).
+        order = np.lexsort((complete, invoke))
         if not np.array_equal(order, np.arange(n)):
             columns = {k: v[order] for k, v in columns.items()}
+        columns["process"] = _renumber_after_info(columns["process"], columns["status"])
         for k, v in columns.items():
             v.setflags(write=False)
             set_(self, k, v)
@@ -193,7 +212,7 @@ class History:
 
     def _check_ops(self) -> None:
         codes, _ = pd.factorize(pd.Series(self.process, dtype=object))
-        order = np.lexsort((self.invoke_t, codes))
+        order = np.lexsort((np.arange(len(self)), codes))  # per process, in history order
         same = codes[order][1:] == codes[order][:-1]
         overlap = np.flatnonzero(same & (self.invoke_t[order][1:] < self.complete_t[order][:-1]))
         if overlap.size:
@@ -241,7 +260,14 @@ class History:
         """
         names = ("process", "f", "value", "result", "invoke_t", "complete_t", "status")
         cols: dict[str, list] = {name: [] for name in (*names, "key")}
+        if isinstance(ops, str | bytes | Mapping) or not isinstance(ops, Iterable):
+            raise TypeError(f"ops must be a list of rows (tuples or dicts) (got {type(ops).__name__})")
         for i, row in enumerate(ops):
+            if not isinstance(row, Mapping | Sequence) or isinstance(row, str | bytes):
+                raise ValueError(
+                    f"ops[{i}] must be a tuple (process, f, value, result, invoke_t, complete_t[, status]) "
+                    f"or a dict (got {row!r})"
+                )
             if isinstance(row, Mapping):
                 unknown = set(row) - set(cols)
                 if unknown:
@@ -258,16 +284,24 @@ class History:
                 if get(name) is None:
                     raise ValueError(f"ops[{i}] needs {name}")
             f = _ALIASES.get(str(get("f")), str(get("f")))
+            if f not in OPS:
+                raise ValueError(f"ops[{i}].f must be one of {', '.join(OPS)} (got f={get('f')!r})")
             complete = get("complete_t")
             status = get("status") or ("info" if complete is None else "ok")
+            if status not in STATUSES:
+                raise ValueError(
+                    f"ops[{i}].status must be one of {', '.join(STATUSES)} (got status={status!r})"
+                )
+            invoke = _time(f"ops[{i}].invoke_t", get("invoke_t"))
+            complete = math.inf if complete is None else _time(f"ops[{i}].complete_t", complete, inf_ok=True)
             value = get("value")
             cols["process"].append(get("process"))
             cols["f"].append(f)
             cols["key"].append(get("key"))
             cols["value"].append(_hashable(value))  # lists become tuples: values are compared and hashed
             cols["result"].append(_hashable(get("result")))
-            cols["invoke_t"].append(get("invoke_t"))
-            cols["complete_t"].append(math.inf if complete is None else complete)
+            cols["invoke_t"].append(invoke)
+            cols["complete_t"].append(complete)
             cols["status"].append(status)
         if model is None:
             model = "kv" if "append" in cols["f"] else "cas-register" if "cas" in cols["f"] else "register"
@@ -416,6 +450,58 @@ class History:
             source=self.source,
             replicas=replicas,
         )
+
+
+def _renumber_after_info(process: np.ndarray, status: np.ndarray) -> np.ndarray:
+    """A process that had an ``info`` operation has crashed: what its client does next is a new process.
+
+    ``process`` and ``status`` are in invocation order. Integer ids continue after
+    the largest one in use; other ids get a prime (``A`` -> ``A'`` -> ``A''``).
+    """
+    crashed = np.flatnonzero(status == "info")
+    if crashed.size == 0:
+        return process
+    out = process.copy()
+    used = set(out.tolist())
+    integers = out.dtype.kind in "iu"
+    fresh = (max(used) + 1) if integers else None
+    current: dict = {}  # id as written -> id it stands for now
+    crashed_ids: set = set()  # ids whose last operation was info
+    for i, p in enumerate(process.tolist()):
+        now = current.get(p, p)
+        if now in crashed_ids:  # the client carries on: a new process
+            if integers:
+                now, fresh = fresh, fresh + 1
+            else:
+                while now in used:
+                    now = f"{now}'"
+            used.add(now)
+            current[p] = now
+        out[i] = now
+        if status[i] == "info":
+            crashed_ids.add(now)
+    return out
+
+
+def _times(name: str, values) -> np.ndarray:
+    """A column of times as float64, or an error naming the column."""
+    try:
+        a = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must hold one number per operation (got {values!r:.80})") from None
+    if a.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional (got shape {a.shape})")
+    return a
+
+
+def _time(name: str, value, inf_ok: bool = False) -> float:
+    """A time of one operation: a real number (``inf`` allowed for a completion that never came)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a number (got {value!r})")
+    t = float(value)
+    if math.isnan(t) or (math.isinf(t) and not (inf_ok and t > 0)):
+        raise ValueError(f"{name} must be a finite number{' or inf' if inf_ok else ''} (got {value!r})")
+    return t
 
 
 def _process_column(processes: list) -> np.ndarray:

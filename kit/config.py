@@ -70,6 +70,8 @@ CONSISTENCY_TIMELINE_MAX_OPS = 120  # operations drawn in a timeline (around the
 CONSISTENCY_SEQUENTIAL_MAX_OPS = 200  # classify() searches for a sequential order up to this size
 CONSISTENCY_MAX_CHECK_OPS = 2_000_000  # the largest history a checker accepts (~1 GB of encoding)
 CONSISTENCY_MAX_CHECK_MB = 1024.0  # memory of one linearizability search; past it the verdict is UNKNOWN
+CONSISTENCY_SEQUENTIAL_MAX_STATES = 500_000  # states a sequential search visits before UNKNOWN (~100 MB)
+CONSISTENCY_MAX_SEQUENTIAL_STATES = 20_000_000  # the largest max_states a caller may ask for
 
 
 # --- 03 sharding: partitioning schemes, imbalance, resharding, hot keys ---------

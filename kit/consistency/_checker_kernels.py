@@ -224,8 +224,7 @@ def _append(state, lit, lits, strings):
     be compared byte by byte with every state of the same hash; it is kept only if none matches.
     """
     table, index, memo, bufs, counts = strings
-    n_lit = lits[2].size
-    key = state * (n_lit + 1) + lit
+    key = state * (lits[2].size + 1) + lit
     j = _map_slot(memo[0], key)
     if memo[0][j] == key:
         return memo[1][j], strings
@@ -400,24 +399,6 @@ def _placed(bits, op):
 
 
 @njit
-def _remember(cache, n_cache, key_h, state, bits):
-    """Add (linearised set, state) to the cache unless present: ``(new?, cache, n_cache)``."""
-    slots, e_hash, e_state, e_bits = cache
-    hit, slot = _cache_find(slots, e_hash, e_state, e_bits, key_h, state, bits)
-    if hit:
-        return False, cache, n_cache
-    if n_cache == e_hash.size:
-        cache = _cache_grow(slots, e_hash, e_state, e_bits, n_cache)
-        slots, e_hash, e_state, e_bits = cache
-        hit, slot = _cache_find(slots, e_hash, e_state, e_bits, key_h, state, bits)
-    slots[slot] = n_cache
-    e_hash[n_cache] = key_h
-    e_state[n_cache] = state
-    e_bits[n_cache, :] = bits
-    return True, cache, n_cache + 1
-
-
-@njit
 def search_partition(ops, n_slots, lits, deadline_s, max_entries, stop, order_out, best_out):
     """Search one partition for a linearisation.
 
@@ -447,7 +428,7 @@ def search_partition(ops, n_slots, lits, deadline_s, max_entries, stop, order_ou
     for i in range(m):
         zob[i] = _mix(_mix(i + 1) ^ 0x2545F4914F6CDD1D)
     bits = np.zeros(max(1, (m + 63) // 64), np.uint64)
-    cache = _cache_new(1024, bits.size)
+    slots, e_hash, e_state, e_bits = _cache_new(1024, bits.size)
     n_cache = 0
     strings = _strings_new(lits)
     comp = _rows_new(n_slots, init_value)
@@ -479,7 +460,12 @@ def search_partition(ops, n_slots, lits, deadline_s, max_entries, stop, order_ou
             value = state if n_slots == 1 else comp[0][state, slot[op]]
             if kind[op] == APPEND:
                 legal = True
-                new_value, strings = _append(value, a1[op], lits, strings)
+                memo_k, memo_v = strings[2]
+                j = _map_slot(memo_k, value * (lits[2].size + 1) + a1[op])
+                if memo_k[j] == value * (lits[2].size + 1) + a1[op]:  # appended before
+                    new_value = memo_v[j]
+                else:
+                    new_value, strings = _append(value, a1[op], lits, strings)
             else:
                 legal, new_value = _step(op, value, kind, a1, a2, res, unknown)
             if not legal:
@@ -492,11 +478,20 @@ def search_partition(ops, n_slots, lits, deadline_s, max_entries, stop, order_ou
                     new_state, comp = _compose(state, slot[op], new_value, comp)
             bits[op >> 6] |= np.uint64(1) << np.uint64(op & 63)
             h2 = h ^ zob[op]
-            new, cache, n_cache = _remember(cache, n_cache, h2 ^ _mix(new_state), new_state, bits)
-            if not new:
+            key_h = h2 ^ _mix(new_state)
+            # remember (linearised set, state); a configuration reached before is not searched again
+            if n_cache == e_hash.size:
+                slots, e_hash, e_state, e_bits = _cache_grow(slots, e_hash, e_state, e_bits, n_cache)
+            hit, where = _cache_find(slots, e_hash, e_state, e_bits, key_h, new_state, bits)
+            if hit:
                 bits[op >> 6] &= ~(np.uint64(1) << np.uint64(op & 63))
                 entry = nxt[entry]
                 continue
+            slots[where] = n_cache
+            e_hash[n_cache] = key_h
+            e_state[n_cache] = new_state
+            e_bits[n_cache, :] = bits
+            n_cache += 1
             calls_node[n_calls] = entry
             calls_state[n_calls] = state
             calls_tried[n_calls] = tried

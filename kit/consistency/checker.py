@@ -251,7 +251,8 @@ def _touching_pairs(history: History, idx: np.ndarray) -> tuple[np.ndarray, np.n
     """Consecutive operations (a, b) of one process among ``idx`` where a completed as b was invoked."""
     if idx.size < 2:
         return idx[:0], idx[:0]
-    codes, _ = pd.factorize(pd.Series(history.process[idx], dtype=object))
+    process = history.process[idx]
+    codes = process if process.dtype.kind in "iu" else pd.factorize(pd.Series(process, dtype=object))[0]
     perm = np.lexsort((idx, codes))  # per process, in history (= program) order
     order, codes = idx[perm], codes[perm]
     same = codes[1:] == codes[:-1]
@@ -280,6 +281,8 @@ def _key_groups(history: History, live: np.ndarray) -> list[list]:
             k = parent[k]
         return k
 
+    if len(keys) < 2:
+        return [keys] if keys else []
     a, b = _touching_pairs(history, np.flatnonzero(live))
     at: dict = {}  # instant -> {process: keys handed off there}
     for i, j in zip(a.tolist(), b.tolist(), strict=True):
@@ -307,7 +310,7 @@ def _encode(history: History, model: str):
     by_key = history.by_key()
     parts = []
     for group in _key_groups(history, live):
-        idx = np.sort(np.concatenate([by_key[k] for k in group]))
+        idx = by_key[group[0]] if len(group) == 1 else np.sort(np.concatenate([by_key[k] for k in group]))
         parts.append((group, idx[live[idx]]))
     # Small partitions first: on one core, one hard key should not hold up an easy ILLEGAL one.
     parts.sort(key=lambda part: part[1].size)
@@ -328,7 +331,6 @@ def _encode(history: History, model: str):
     for p, (group, idx) in enumerate(parts):
         m = idx.size
         rows[pos : pos + m] = idx
-        local = {int(i): j for j, i in enumerate(idx.tolist())}
         slots = {k: j for j, k in enumerate(group)}
         seen = {k: _observed(history, by_key[k], strings) for k in group}
         # Pending operations whose written value nobody observed act alike: a blind write always
@@ -356,9 +358,8 @@ def _encode(history: History, model: str):
             else:
                 a1[pos + j] = enc(v)
         before, after = _touching_pairs(history, idx)
-        to_local = np.vectorize(local.__getitem__, otypes=[np.int64])
-        if after.size:
-            pred[pos + to_local(after)] = to_local(before)
+        if after.size:  # idx is sorted: a row's local index is its rank in idx
+            pred[pos + np.searchsorted(idx, after)] = np.searchsorted(idx, before)
         t = np.concatenate(
             (history.invoke_t[idx], np.where(history.status[idx] == "info", np.inf, history.complete_t[idx]))
         )
@@ -553,26 +554,49 @@ def step(model: str, state, f: str, value, result, unknown: bool):
 
 @dataclass(frozen=True, eq=False)
 class SequentialResult:
-    """What :func:`check_sequential` found: ``verdict``, ``ok``, and a legal order when OK."""
+    """What :func:`check_sequential` found.
+
+    Attributes
+    ----------
+    verdict : {"OK", "ILLEGAL", "UNKNOWN"}
+        UNKNOWN: the time budget or the bound on states ran out (``reason`` says which).
+    history : History
+        The history checked.
+    order : tuple of int
+        OK: the operations that took effect (rows of ``history``) in a legal order that
+        keeps each process's order; empty otherwise.
+    explored : int
+        States the search visited (0 when a linearisation served as the witness).
+    elapsed_s : float
+        Wall time of the check, seconds.
+    reason : str
+        How OK was reached ("linearizable" when the linearisation is the witness), or why
+        the verdict is UNKNOWN; ``""`` otherwise.
+    """
 
     verdict: str
     history: History = field(repr=False)
     order: tuple = field(repr=False)
     explored: int
     elapsed_s: float
+    reason: str = ""
 
     @property
     def ok(self) -> bool | None:
+        """True (OK), False (ILLEGAL) or None (UNKNOWN)."""
         return {"OK": True, "ILLEGAL": False}.get(self.verdict)
 
     def __repr__(self) -> str:
+        why = f", {self.reason}" if self.reason else ""
         return (
-            f"SequentialResult({self.verdict}, {len(self.history)} ops, explored {self.explored} states, "
-            f"{self.elapsed_s * 1e3:.1f} ms)"
+            f"SequentialResult({self.verdict}, {len(self.history)} ops, explored {self.explored} states"
+            f"{why}, {self.elapsed_s * 1e3:.1f} ms)"
         )
 
 
-def check_sequential(history: History, model: str | None = None, timeout_s: float | None = None):
+def check_sequential(
+    history: History, model: str | None = None, timeout_s: float | None = None, max_states: int | None = None
+) -> SequentialResult:
     """Is the history sequentially consistent (Lamport 1979)?
 
     Some interleaving of all processes' operations, each process's in its
@@ -582,23 +606,35 @@ def check_sequential(history: History, model: str | None = None, timeout_s: floa
     Parameters
     ----------
     history : History
-    model : str, optional
+        The operations to check.
+    model : {"register", "cas-register", "kv"}, optional
         As for :func:`check_linearizable`.
     timeout_s : float, optional
-        Time budget (UNKNOWN when exceeded); default
+        Time budget in seconds (UNKNOWN when exceeded); default
         ``config.CONSISTENCY_CHECK_TIMEOUT_S``.
+    max_states : int, optional
+        Bound on the states the search visits (UNKNOWN beyond); default
+        ``config.CONSISTENCY_SEQUENTIAL_MAX_STATES``.
 
     Returns
     -------
     SequentialResult
+        ``.verdict`` OK / ILLEGAL / UNKNOWN and, when OK, a legal order.
 
     Notes
     -----
-    Depth-first search over (position in each process, state of every key)
-    with memoisation: O(prod_p (n_p + 1) x states) in the worst case.
-    Checking sequential consistency is NP-complete (Gibbons & Korach 1997,
-    SIAM J. Comput. 26(4)), so this is for small histories: textbook
-    examples, the simulator's small runs.
+    A linearisation keeps each process's order, so a linearizable history is
+    sequentially consistent: :func:`check_linearizable` runs first and its
+    order is the witness. Otherwise a depth-first search over (position in
+    each process, state of every key) with memoisation: O(prod_p (n_p + 1) x
+    states) in the worst case. Checking sequential consistency is
+    NP-complete (Gibbons & Korach 1997, SIAM J. Comput. 26(4)), hence the
+    bounds.
+
+    References
+    ----------
+    L. Lamport, "How to make a multiprocessor computer that correctly executes
+    multiprocess programs", IEEE Trans. Computers C-28(9), 1979.
 
     Example
     -------
@@ -612,6 +648,30 @@ def check_sequential(history: History, model: str | None = None, timeout_s: floa
     start = time.perf_counter()
     model = _model(history, model)
     deadline = _budget(timeout_s)
+    max_states = validate.integer(
+        "max_states",
+        config.CONSISTENCY_SEQUENTIAL_MAX_STATES if max_states is None else max_states,
+        1,
+        config.CONSISTENCY_MAX_SEQUENTIAL_STATES,
+    )
+    lin = check_linearizable(history, model, timeout_s=max(deadline - K.now_s(), 1e-9))
+    if lin.ok:
+        return SequentialResult(
+            "OK", history, lin.order, 0, time.perf_counter() - start, "linearizable: its order is the witness"
+        )
+    verdict, order, explored = _search_sequential(history, model, deadline, max_states)
+    reason = ""
+    if verdict == "UNKNOWN":
+        reason = (
+            f"more than max_states={max_states:,} states"
+            if explored >= max_states
+            else "the time budget ran out (timeout_s): raise it, or check fewer operations"
+        )
+    return SequentialResult(verdict, history, order, explored, time.perf_counter() - start, reason)
+
+
+def _search_sequential(history: History, model: str, deadline: float, max_states: int):
+    """Depth-first search for a legal interleaving: ``(verdict, order, states explored)``."""
     keys = history.keys
     key_id = {k: j for j, k in enumerate(keys)}
     strings = model == "kv" and bool(np.any(history.f == "append"))
@@ -626,10 +686,10 @@ def check_sequential(history: History, model: str | None = None, timeout_s: floa
             return (v[0], _UNOBSERVED)
         return v
 
+    live = _searched(history)
     sessions = []
-    for proc in history.processes:
-        idx = np.flatnonzero((history.process == proc) & _searched(history))
-        idx = idx[np.argsort(history.invoke_t[idx], kind="stable")]
+    for proc in history.processes:  # rows are in program order
+        idx = np.flatnonzero((history.process == proc) & live)
         sessions.append(
             [
                 (
@@ -647,19 +707,15 @@ def check_sequential(history: History, model: str | None = None, timeout_s: floa
     initial = (history.initial,) * len(keys)
     start_node = ((0,) * len(sessions), initial)
     seen = {start_node}
-    # stack of (positions, state, order so far as a linked list (op, parent))
-    stack = [(start_node[0], initial, None)]
+    stack = [(start_node[0], initial, None)]  # positions, state, order so far as (op, parent)
     explored = 0
-    verdict, order = "ILLEGAL", ()
     while stack:
         pos, state, trail = stack.pop()
         explored += 1
-        if (explored & 1023) == 0 and K.now_s() > deadline:
-            verdict = "UNKNOWN"
-            break
+        if explored >= max_states or ((explored & 1023) == 0 and K.now_s() > deadline):
+            return "UNKNOWN", (), explored
         if pos == lengths:
-            verdict, order = "OK", _unwind(trail)
-            break
+            return "OK", _unwind(trail), explored
         for p in range(len(sessions)):
             if pos[p] == lengths[p]:
                 continue
@@ -674,13 +730,7 @@ def check_sequential(history: History, model: str | None = None, timeout_s: floa
                 if (nxt, new_state) not in seen:
                     seen.add((nxt, new_state))
                     stack.append((nxt, new_state, (i, trail)))
-    return SequentialResult(
-        verdict=verdict,
-        history=history,
-        order=order,
-        explored=explored,
-        elapsed_s=time.perf_counter() - start,
-    )
+    return "ILLEGAL", (), explored
 
 
 def _unwind(trail) -> tuple:

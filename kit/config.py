@@ -41,6 +41,10 @@ FANOUT_PERCENTILE = 99.9  # not 99: with p = 1%, a server's p99 sits exactly on 
 # --- 02 consistency and CAP: PBS and the replicated-register simulator ---------
 CONSISTENCY_PBS_TRIALS = 100_000  # WARS write/read pairs per curve (~15 ms; 10^6 for published-number checks)
 CONSISTENCY_PBS_LATENCY = "lnkd-disk"  # the paper's production fit used when none is named
+CONSISTENCY_MAX_PBS_N = 100  # replicas per key the PBS model accepts; real stores use 3 to 5
+CONSISTENCY_MAX_PBS_TRIALS = 20_000_000  # three float64 arrays per trial: ~480 MB at this bound
+CONSISTENCY_MAX_PBS_DRAWS = 400_000_000  # delays one WARS run draws (4 per replica and trial): ~10 s
+CONSISTENCY_MAX_K_STALENESS = 1_000_000_000  # k of k_staleness
 CONSISTENCY_SIM_N = 3  # home replicas per key
 CONSISTENCY_SIM_CLIENTS = 3
 CONSISTENCY_SIM_KEYS = 1
@@ -49,13 +53,25 @@ CONSISTENCY_SIM_THINK_MS = 10.0  # mean time between one client's operations
 CONSISTENCY_SIM_TIMEOUT_MS = 50.0  # a client gives up after this (outcome unknown)
 CONSISTENCY_SIM_LATENCY_MEDIAN_MS = 1.0  # one-way message delay, log-normal
 CONSISTENCY_SIM_LATENCY_SIGMA = 0.5
-CONSISTENCY_SIM_RETRY_MS = 20.0  # leader resends unacknowledged entries / spares retry hints
+CONSISTENCY_SIM_RETRY_MS = 20.0  # a leader's heartbeat and resend period / spares retry hints
+CONSISTENCY_SIM_ELECTION_TIMEOUT_MS = (
+    150.0  # Raft: a follower waits 150-300 ms (Ongaro & Ousterhout 2014, 9.3)
+)
 CONSISTENCY_SIM_ANTI_ENTROPY_MS = 100.0  # gossip period of the AP protocols
 CONSISTENCY_SIM_DURATION_MS = 2000.0  # clients issue operations for this long
 CONSISTENCY_SIM_SETTLE_MS = 500.0  # then the run continues without clients, so replicas can converge
 CONSISTENCY_SIM_SAMPLES = 200  # divergence samples per run
 CONSISTENCY_SIM_MAX_OPS = 20_000
 CONSISTENCY_SIM_MAX_EVENTS = 2_000_000  # bound on one run's work (~1 s); the run stops early and says so
+CONSISTENCY_MAX_SIM_N = 15  # replicas (node sets are 64-bit masks in the kernel; 15 is far beyond practice)
+CONSISTENCY_MAX_SIM_SPARES = 8
+CONSISTENCY_MAX_SIM_CLIENTS = 64
+CONSISTENCY_MAX_SIM_KEYS = 256
+CONSISTENCY_MAX_SIM_DURATION_MS = 1e7  # also the longest period (gossip, retries, election timeout)
+CONSISTENCY_MAX_SIM_OPS = 200_000  # the largest max_ops a run accepts
+CONSISTENCY_MAX_SIM_EVENTS = 100_000_000  # the largest max_events a run accepts (~1 min)
+CONSISTENCY_MAX_SIM_SAMPLED_VALUES = 5_000_000  # replica values the divergence samples keep (40 MB)
+CONSISTENCY_MAX_SIM_MB = 512.0  # what one run may allocate up front
 CONSISTENCY_PBS_APP_TRIALS = 30_000  # per app update: every (R, W) of N from one pass (~20 ms at N = 3)
 # the CAP app partitions the network over this window within CONSISTENCY_SIM_DURATION_MS
 CONSISTENCY_CAP_APP_PARTITION_MS = (500, 1500)

@@ -17,7 +17,6 @@ from kit.consistency import (
     check_pram,
     check_sequential,
     check_session,
-    checker_plots,
     classify,
 )
 from kit.consistency.classify import IMPLIES, MODELS
@@ -376,29 +375,3 @@ def test_classify_a_simulated_history():
     assert c.satisfied["linearizable"] == check_linearizable(r.history).ok
     assert all(c.why[m] == "checked" for m in ("causal", "PRAM", "read-your-writes", "monotonic-reads"))
     assert c.eventual is not None and c.eventual.ok  # the run settles after its last write
-    assert checker_plots.hierarchy(c).data
-
-
-def test_timeline_marks_the_blocked_operation_and_the_order():
-    h = History.from_ops(
-        [(0, "w", 200, None, 0, 100), (1, "r", None, 200, 10, 30), (2, "r", None, 0, 40, 90)], initial=0
-    )
-    fig = checker_plots.timeline(check_linearizable(h))
-    names = {t.name for t in fig.data}
-    assert {"could not be linearised", "longest linearisable prefix"} <= names
-    ok = checker_plots.timeline(check_linearizable(h.select([0, 1])))
-    order = next(t for t in ok.data if t.name == "linearisation order")
-    assert list(order.x) == sorted(order.x)
-    assert checker_plots.timeline(h).data  # a bare history draws too
-    with pytest.raises(ValueError, match="subject must be"):
-        checker_plots.timeline([1, 2])
-
-
-def test_timeline_draws_replica_states_and_bounds_its_size():
-    from kit.consistency import simulate
-
-    r = simulate("quorum", R=1, W=1, duration_ms=400.0, seed=2)
-    fig = checker_plots.timeline(check_linearizable(r.history), max_ops=30)
-    assert any(t.name and t.name.startswith("replica") for t in fig.data)
-    bars = [t for t in fig.data if t.mode == "lines" and not t.name.startswith("replica")]
-    assert 0 < sum(len(t.x) // 3 for t in bars) <= 30  # each bar is (start, end, gap)

@@ -34,7 +34,7 @@ import pandas as pd
 
 from .. import config
 from ..core import validate
-from . import _checker_kernels as K
+from . import _checker_kernels as kk
 from .history import APPEND, CAS, MODELS, OPS, READ, WRITE, History
 
 VERDICTS = ("OK", "ILLEGAL", "UNKNOWN")
@@ -51,7 +51,7 @@ def _budget(timeout_s) -> float:
     timeout_s = config.CONSISTENCY_CHECK_TIMEOUT_S if timeout_s is None else timeout_s
     if timeout_s == math.inf:
         return math.inf
-    return K.now_s() + validate.positive("timeout_s", timeout_s)
+    return kk.now_s() + validate.positive("timeout_s", timeout_s)
 
 
 def _model(history: History, model: str | None) -> str:
@@ -195,7 +195,7 @@ class _Encoder:
         lengths = np.array([len(b) for b in data], dtype=np.int64)
         offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
         raw = np.frombuffer(b"".join(data), dtype=np.uint8).copy()
-        h1, h2, p1, p2 = K.literal_hashes(raw, offsets, lengths)
+        h1, h2, p1, p2 = kk.literal_hashes(raw, offsets, lengths)
         return raw, offsets, lengths, h1, h2, p1, p2
 
 
@@ -371,7 +371,7 @@ def _encode(history: History, model: str):
         ev_call[2 * pos : 2 * (pos + m)] = 1 - rank[ev]
         pos += m
         op_off[p + 1] = pos
-    cls[cls >= K.MAX_CLASSES] = -1  # beyond that many classes, the rest are searched one by one
+    cls[cls >= kk.MAX_CLASSES] = -1  # beyond that many classes, the rest are searched one by one
     n_slots = np.array([len(group) for group, _ in parts], np.int64)
     kernel_ops = (kind, a1, a2, res, unknown, cls, pred, slot, ev_op, ev_call, init)
     return parts, rows, (op_off, n_slots), kernel_ops, enc.literals()
@@ -429,7 +429,7 @@ def check_linearizable(history: History, model: str | None = None, timeout_s: fl
     if parts:
         # Threads pay off only when several keys carry real work (waking them costs milliseconds).
         parallel = len(parts) > 1 and len(rows) >= config.CONSISTENCY_PARALLEL_MIN_OPS
-        search = K.search_partitions_parallel if parallel else K.search_partitions
+        search = kk.search_partitions_parallel if parallel else kk.search_partitions
         bounds = np.array([deadline, _cache_entries(int(np.diff(op_off).max()))])
         outcome, n_order, n_best, steps, order, best = search((op_off, n_slots), ops, lits, bounds)
     keys = {
@@ -438,13 +438,13 @@ def check_linearizable(history: History, model: str | None = None, timeout_s: fl
         "verdict": [_VERDICT.get(int(o), "UNKNOWN") for o in outcome],
         "steps": steps.tolist(),
     }
-    verdict = "ILLEGAL" if (outcome == K.ILLEGAL).any() else "OK" if (outcome == K.OK).all() else "UNKNOWN"
+    verdict = "ILLEGAL" if (outcome == kk.ILLEGAL).any() else "OK" if (outcome == kk.OK).all() else "UNKNOWN"
     blocked, unplaced, final = None, (), ()
     if verdict == "OK":
         orders = [rows[op_off[p] + order[op_off[p] : op_off[p] + n_order[p]]] for p in range(len(parts))]
         final = _merged_order(history, orders)
     elif verdict == "ILLEGAL":
-        p = int(np.flatnonzero(outcome == K.ILLEGAL)[0])
+        p = int(np.flatnonzero(outcome == kk.ILLEGAL)[0])
         lo = op_off[p]
         final = tuple(int(i) for i in rows[lo + best[lo : lo + n_best[p]]])
         blocked, unplaced = _blocked(history, parts[p][1], set(final))
@@ -461,14 +461,14 @@ def check_linearizable(history: History, model: str | None = None, timeout_s: fl
     )
 
 
-_VERDICT = {K.OK: "OK", K.ILLEGAL: "ILLEGAL"}  # the other outcomes leave the verdict UNKNOWN
+_VERDICT = {kk.OK: "OK", kk.ILLEGAL: "ILLEGAL"}  # the other outcomes leave the verdict UNKNOWN
 
 
 def _reason(outcome: np.ndarray, timeout_s) -> str:
     """Why a verdict is UNKNOWN ("" when it is not)."""
-    if (outcome == K.ILLEGAL).any() or (outcome == K.OK).all():
+    if (outcome == kk.ILLEGAL).any() or (outcome == kk.OK).all():
         return ""
-    if (outcome == K.OUT_OF_MEMORY).any():
+    if (outcome == kk.OUT_OF_MEMORY).any():
         return (
             f"the search outgrew its memory bound (config.CONSISTENCY_MAX_CHECK_MB="
             f"{config.CONSISTENCY_MAX_CHECK_MB:g}): check fewer operations"
@@ -654,7 +654,7 @@ def check_sequential(
         1,
         config.CONSISTENCY_MAX_SEQUENTIAL_STATES,
     )
-    lin = check_linearizable(history, model, timeout_s=max(deadline - K.now_s(), 1e-9))
+    lin = check_linearizable(history, model, timeout_s=max(deadline - kk.now_s(), 1e-9))
     if lin.ok:
         return SequentialResult(
             "OK", history, lin.order, 0, time.perf_counter() - start, "linearizable: its order is the witness"
@@ -712,7 +712,7 @@ def _search_sequential(history: History, model: str, deadline: float, max_states
     while stack:
         pos, state, trail = stack.pop()
         explored += 1
-        if explored >= max_states or ((explored & 1023) == 0 and K.now_s() > deadline):
+        if explored >= max_states or ((explored & 1023) == 0 and kk.now_s() > deadline):
             return "UNKNOWN", (), explored
         if pos == lengths:
             return "OK", _unwind(trail), explored
@@ -761,7 +761,7 @@ def warm() -> None:
     )
     check_linearizable(kv)
     _, _, parts, ops, lits = _encode(kv, "kv")
-    K.search_partitions_parallel(parts, ops, lits, np.array([math.inf, 1e6]))
+    kk.search_partitions_parallel(parts, ops, lits, np.array([math.inf, 1e6]))
     # two keys tied at one instant: the composite-state path
     check_linearizable(
         History.from_ops(

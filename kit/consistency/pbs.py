@@ -28,19 +28,39 @@ import pandas as pd
 from .. import config
 from ..core import validate
 from ..core.rng import Dist, Exponential, Mixture, Pareto, resolve_seed, stream_seeds
-from ._pbs_kernels import CHUNK, wars_trials
-
-N_MAX = 100  # replicas per key accepted by the PBS model; real stores use 3 to 5
-TRIALS_MAX = 20_000_000  # three float64 arrays per trial: ~480 MB at this bound
+from . import _pbs_kernels as kk
 
 
 def quorum_sizes(N, R, W) -> tuple[int, int, int]:
-    """Check a quorum configuration: 1 <= R, W <= N; returns ``(N, R, W)`` as ints."""
-    N = validate.integer("N", N, 1, N_MAX)
+    """Check a quorum configuration.
+
+    Parameters
+    ----------
+    N, R, W : int
+        Replicas per key (1 to ``config.CONSISTENCY_MAX_PBS_N``), read and write quorums (1 to N).
+
+    Returns
+    -------
+    tuple of int
+        ``(N, R, W)`` as Python ints.
+    """
+    N = validate.integer("N", N, 1, config.CONSISTENCY_MAX_PBS_N)
     for name, value in (("R", R), ("W", W)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or not 1 <= value <= N:
             raise ValueError(f"{name} must be between 1 and N (got {name}={value!r}, N={N})")
     return N, int(R), int(W)
+
+
+def _times_ms(name: str, t_ms) -> np.ndarray:
+    """Times after commit in ms: a number or an array of numbers, none negative or NaN."""
+    t = np.asarray(t_ms)
+    if t.dtype.kind not in "iuf" or t.dtype == bool:
+        raise TypeError(f"{name} must be a number of ms or an array of them (got {name}={t_ms!r})")
+    t = t.astype(float)
+    if np.isnan(t).any():
+        raise ValueError(f"{name} must not be NaN (got {name}={t_ms!r})")
+    validate.in_range(name, t, 0.0, np.inf)
+    return t
 
 
 # --- latency models ---------------------------------------------------------------------------
@@ -166,9 +186,19 @@ class PBSResult:
         return self.R + self.W > self.N
 
     def p_consistent(self, t_ms):
-        """P(a read issued ``t_ms`` after commit returns the write): float, or array for an array."""
-        t = np.asarray(t_ms, dtype=float)
-        validate.in_range("t_ms", t, 0.0, np.inf)
+        """P(a read issued ``t_ms`` after commit returns the write).
+
+        Parameters
+        ----------
+        t_ms : float or array-like
+            Time after the write commits, ms (>= 0).
+
+        Returns
+        -------
+        float or ndarray
+            A probability for a scalar ``t_ms``, an array for an array.
+        """
+        t = _times_ms("t_ms", t_ms)
         p = np.searchsorted(self._ranked, t, side="right") / self.trials
         return float(p) if p.ndim == 0 else p
 
@@ -232,16 +262,22 @@ def pbs_simulate(
 def _run(N: int, pairs, latency, trials, seed) -> list[PBSResult]:
     """One WARS pass for several (R, W) of the same N: one PBSResult per pair, same draws."""
     model = latency_model(latency)
-    trials = validate.integer(
-        "trials", config.CONSISTENCY_PBS_TRIALS if trials is None else trials, 1, TRIALS_MAX
-    )
-    if trials * len(pairs) > TRIALS_MAX:
+    most = config.CONSISTENCY_MAX_PBS_TRIALS
+    trials = validate.integer("trials", config.CONSISTENCY_PBS_TRIALS if trials is None else trials, 1, most)
+    if trials * len(pairs) > most:  # memory: three float64 results per trial and pair
         raise ValueError(
-            f"trials must be at most {TRIALS_MAX // len(pairs):,} for {len(pairs)} quorum pairs "
+            f"trials must be at most {most // len(pairs):,} for {len(pairs)} quorum pairs "
+            f"(config.CONSISTENCY_MAX_PBS_TRIALS={most:,}) (got trials={trials:,})"
+        )
+    draws = 4 * N * trials
+    if draws > config.CONSISTENCY_MAX_PBS_DRAWS:  # work: four delays per replica and trial
+        raise ValueError(
+            f"trials must be at most {config.CONSISTENCY_MAX_PBS_DRAWS // (4 * N):,} for N={N} "
+            f"(config.CONSISTENCY_MAX_PBS_DRAWS={config.CONSISTENCY_MAX_PBS_DRAWS:,} delays) "
             f"(got trials={trials:,})"
         )
     seed = resolve_seed(seed)
-    t_star, write_ms, read_ms = wars_trials(
+    t_star, write_ms, read_ms = kk.wars_trials(
         model.w.spec,
         model.a.spec,
         model.r.spec,
@@ -251,7 +287,7 @@ def _run(N: int, pairs, latency, trials, seed) -> list[PBSResult]:
         np.array([w for _, w in pairs], np.int64),
         float(model.remote_ms),
         trials,
-        stream_seeds(seed, -(-trials // CHUNK)),
+        stream_seeds(seed, -(-trials // kk.CHUNK)),
     )
     return [
         PBSResult(N, R, W, model, t_star[j], write_ms[j], read_ms[j], seed) for j, (R, W) in enumerate(pairs)
@@ -282,9 +318,9 @@ def pbs_consistency(
     >>> round(pbs_consistency(3, 1, 1, 0.0, "lnkd-ssd", trials=200_000, seed=2), 2)
     0.97
     """
-    t = np.asarray(t_ms, dtype=float)
-    validate.in_range("t_ms", t, 0.0, np.inf)
-    return pbs_simulate(N, R, W, latency, trials, seed).p_consistent(t_ms)
+    t = _times_ms("t_ms", t_ms)
+    result = pbs_simulate(N, R, W, latency, trials, seed).p_consistent(t)
+    return result
 
 
 def k_staleness(N: int, R: int, W: int, k: int) -> float:
@@ -303,9 +339,11 @@ def k_staleness(N: int, R: int, W: int, k: int) -> float:
     (0.3333, 0.7037)
     """
     N, R, W = quorum_sizes(N, R, W)
-    k = validate.integer("k", k, 1)
+    k = validate.integer("k", k, 1, config.CONSISTENCY_MAX_K_STALENESS)
     miss = Fraction(math.comb(N - W, R), math.comb(N, R))
-    return float(1 - miss**k)
+    if k <= 1000 or miss == 0:
+        return float(1 - miss**k)
+    return -math.expm1(k * math.log(miss))  # exact fractions of huge powers are slow; this is as accurate
 
 
 def pbs_all(
@@ -320,7 +358,7 @@ def pbs_all(
     delays, so differences between them are the quorum sizes', not noise.
     Ordered by R, then W.
     """
-    N = validate.integer("N", N, 1, N_MAX)
+    N = validate.integer("N", N, 1, config.CONSISTENCY_MAX_PBS_N)
     return _run(N, [(R, W) for R in range(1, N + 1) for W in range(1, N + 1)], latency, trials, seed)
 
 
@@ -345,7 +383,7 @@ def pbs_tradeoff(
     >>> bool(t.loc[(t.R == 2) & (t.W == 2), "t_visibility_ms"].iloc[0] == 0.0)
     True
     """
-    N = validate.integer("N", N, 1, N_MAX)
+    N = validate.integer("N", N, 1, config.CONSISTENCY_MAX_PBS_N)
     return tradeoff_table(pbs_all(N, latency, trials, seed), p, q)
 
 

@@ -9,7 +9,19 @@ checks a learner's predictions.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import caching, config, consistency, exercises, fanout, queueing, reliability, sagas, sharding, sweep
+from . import (
+    caching,
+    config,
+    consistency,
+    estimation,
+    exercises,
+    fanout,
+    queueing,
+    reliability,
+    sagas,
+    sharding,
+    sweep,
+)
 
 try:
     __version__ = version("sysdesign-kit")
@@ -18,6 +30,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 TOPICS = {  # notebook -> topic package, in curriculum order
     "00_start_here": fanout,
+    "01_estimation": estimation,
     "02_consistency_and_cap": consistency,
     "03_sharding": sharding,
     "04_caching": caching,
@@ -31,6 +44,7 @@ __all__ = [
     "caching",
     "config",
     "consistency",
+    "estimation",
     "exercises",
     "fanout",
     "queueing",

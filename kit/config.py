@@ -38,6 +38,41 @@ FANOUT_SLOW_MS = 1000.0  # latency of a slow server (Dean & Barroso 2013: 1 s)
 FANOUT_PERCENTILE = 99.9  # not 99: with p = 1%, a server's p99 sits exactly on the edge of its slow mode
 
 
+# --- 01 estimation: back-of-the-envelope numbers, servers, cost, runway -----------
+# The worked example (a photo-sharing service); every value is an assumption the app exposes.
+ESTIMATION_DAU = 10_000_000  # daily active users
+ESTIMATION_ACTIONS_PER_USER = 20.0  # requests per user per day
+ESTIMATION_READ_FRACTION = 0.95  # share of requests that read (views); the rest upload
+ESTIMATION_PEAK_FACTOR = 3.0  # peak-hour rate / average rate
+ESTIMATION_ITEM_BYTES = 500_000.0  # one stored photo (compressed JPEG)
+ESTIMATION_REQUEST_BYTES = 2_000.0  # a read request on the wire (headers, cookies)
+ESTIMATION_RESPONSE_BYTES = 200_000.0  # a read response (a resized photo)
+ESTIMATION_RETENTION_DAYS = 5 * 365.0  # keep every upload this long
+ESTIMATION_REPLICATION = 3  # copies of every byte
+ESTIMATION_INDEX_OVERHEAD = 0.1  # metadata and index, as a fraction of the data
+ESTIMATION_HOT_DAYS = 30.0  # the newest uploads stay on the hot tier this long
+ESTIMATION_CACHE_HOT_FRACTION = 0.2  # share of a day's distinct reads kept in the cache
+ESTIMATION_CACHE_OVERHEAD = 0.5  # memory per cached byte beyond the value (keys, pointers, slab slack)
+ESTIMATION_SERVICE_MS = 20.0  # mean service time of one request on one worker
+ESTIMATION_SLO_MS = 200.0  # response-time objective ...
+ESTIMATION_PERCENTILE = 99.0  # ... at this percentile
+ESTIMATION_UTILISATION = 0.7  # the naive rule's target utilisation
+ESTIMATION_MONTHLY_GROWTH = 0.05  # compound growth of traffic and uploads per month
+ESTIMATION_LEAD_TIME_DAYS = 90.0  # from order to capacity in service
+ESTIMATION_HEADROOM = 0.2  # order so that load never exceeds (1 - headroom) of capacity
+ESTIMATION_HORIZON_MONTHS = 60  # storage and runway figures span five years
+ESTIMATION_INSTANCE = "m5.xlarge"  # the price sheet's row for app and cache servers; one worker per vCPU
+ESTIMATION_PURCHASE = "on_demand"  # on_demand, reserved_1y or spot (where the sheet has that price)
+ESTIMATION_CACHE_USABLE = 0.75  # share of a cache server's memory that holds values
+ESTIMATION_FUNCTION_GB_S = 0.5  # a managed function per upload (resize, thumbnails): 1 GB for 0.5 s
+ESTIMATION_BILL_MONTH = 12  # the bill is for this month from now (load and storage grown)
+ESTIMATION_SENSITIVITY_SPREAD = 0.5  # the tornado moves each assumption by x0.5 and x1.5
+ESTIMATION_MAX_SERVERS = 200_000  # largest fleet a sizing call searches (Erlang C is O(servers))
+ESTIMATION_MAX_HORIZON_MONTHS = 1_200  # a century of monthly rows at most
+ESTIMATION_SIM_CUSTOMERS = 100_000  # requests per simulation check of a sizing
+ESTIMATION_SIM_MAX_CUSTOMERS = 5_000_000
+
+
 # --- 02 consistency and CAP: PBS and the replicated-register simulator ---------
 CONSISTENCY_PBS_TRIALS = 100_000  # WARS write/read pairs per curve (~15 ms; 10^6 for published-number checks)
 CONSISTENCY_PBS_LATENCY = "lnkd-disk"  # the paper's production fit used when none is named

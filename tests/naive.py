@@ -1058,3 +1058,63 @@ def structure_availability(kind: str, children: list, k: int = 0) -> float:
         works = {"series": up == len(children), "parallel": up > 0, "kofn": up >= k}[kind]
         total += p * works
     return total
+
+
+# --- 01 estimation ------------------------------------------------------------------------------
+# M/M/c response time from the definitions, not from the closed form the kit solves: Erlang C by its
+# sum formula, and P(T <= t) as the numerical convolution of the exponential service with the wait's
+# distribution (an atom 1 - C at zero, then C (1 - e^{-theta w})).
+
+
+def erlang_c_sum(lam: float, mu: float, c: int) -> float:
+    """P(wait) in M/M/c by the textbook sum (terms built up in floats, no factorials)."""
+    a = lam / mu
+    term, total = 1.0, 1.0  # a^k / k! for k = 0
+    for k in range(1, c):
+        term *= a / k
+        total += term
+    last = term * a / c * c / (c - a)  # a^c / c! * c / (c - a)
+    return last / (total + last)
+
+
+def mmc_response_cdf(t: float, lam: float, mu: float, c: int, steps: int = 20_000) -> float:
+    """P(T <= t) = integral over s of mu e^{-mu s} P(W <= t - s), by the trapezoid rule on [0, t]."""
+    p_wait = erlang_c_sum(lam, mu, c)
+    theta = c * mu - lam
+    h = t / steps
+    total = 0.0
+    for i in range(steps + 1):
+        s = i * h
+        f = mu * math.exp(-mu * s) * (1.0 - p_wait * math.exp(-theta * (t - s)))
+        total += f * (0.5 if i in (0, steps) else 1.0)
+    return total * h
+
+
+def mmc_response_quantile(lam: float, mu: float, c: int, q: float) -> float:
+    """The q-quantile (0 < q < 1) of M/M/c response time, by bisection on the convolution above."""
+    lo, hi = 0.0, 1.0 / mu
+    while mmc_response_cdf(hi, lam, mu, c) < q:
+        lo, hi = hi, 2.0 * hi
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if mmc_response_cdf(mid, lam, mu, c) < q else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
+def servers_needed_scan(lam: float, mu: float, slo: float, q: float) -> int:
+    """The fewest stable servers whose q-quantile is at most slo, scanning c upwards."""
+    c = math.floor(lam / mu) + 1
+    while mmc_response_cdf(slo, lam, mu, c, steps=4000) < q:
+        c += 1
+    return c
+
+
+def stored_bytes_daily(per_day: float, growth: float, retention_days: int, days: int) -> float:
+    """Bytes held after ``days``: each hour's uploads (rate grown monthly) kept ``retention_days``."""
+    month = 365.25 / 12
+    total = 0.0
+    for hour in range(days * 24):
+        t = (hour + 0.5) / 24  # mid-hour, in days
+        if t > days - retention_days:
+            total += per_day / 24 * (1.0 + growth) ** (t / month)
+    return total

@@ -28,6 +28,23 @@ from .jit import njit
 
 CONSTANT, EXPONENTIAL, NORMAL, LOGNORMAL, PARETO, UNIFORM, EMPIRICAL, MIXTURE = range(8)
 
+__all__ = [  # what learners and notebooks use; kernels also import draw, draw_at, spec_table and the kinds
+    "Constant",
+    "Dist",
+    "Empirical",
+    "Exponential",
+    "LogNormal",
+    "Mixture",
+    "Normal",
+    "Pareto",
+    "Uniform",
+    "derive_seed",
+    "resolve_seed",
+    "stream_seeds",
+    "zipf_keys",
+    "zipf_pmf",
+]
+
 
 SEED_MAX = 2**32 - 1  # numpy's and numba's Mersenne Twister take 32-bit seeds
 

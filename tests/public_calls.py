@@ -1,0 +1,305 @@
+"""A valid call of every public callable of every topic, where ``tests/test_inputs.py`` starts.
+
+``CALLS["<topic>.<name>"]`` is a :class:`Call` (arguments that work) or
+:data:`OUTPUT` (a result record the api builds; users do not construct it).
+A public callable missing here fails ``test_every_public_callable_has_a_valid_call``:
+adding a function to a topic's ``__all__`` means adding its valid call here.
+
+Argument values may be :class:`Lazy` (made in the worker process, e.g. a
+History) so that building the table imports nothing heavy. ``free`` names the
+parameters whose strings are free text (a name, a path), so any string is
+accepted; every other string parameter is a choice and must refuse an unknown one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Lazy:
+    """A value built when the call is made: ``Lazy("consistency.History.from_ops", ...)``."""
+
+    path: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+    def build(self):
+        import importlib
+
+        obj = importlib.import_module("kit")
+        for part in self.path.split("."):
+            obj = getattr(obj, part)
+        return obj(*resolve(self.args), **resolve(self.kwargs))
+
+
+def resolve(value):
+    """Build Lazy values, also inside lists, tuples and dicts."""
+    if isinstance(value, Lazy):
+        return value.build()
+    if isinstance(value, (list, tuple)):
+        return type(value)(resolve(v) for v in value)
+    if isinstance(value, dict):
+        return {k: resolve(v) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class Call:
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    free: frozenset = frozenset()
+
+
+def call(*args, free=(), **kwargs) -> Call:
+    return Call(args, kwargs, frozenset(free))
+
+
+OUTPUT = "output"
+
+# shared ingredients ------------------------------------------------------------------------
+HISTORY = Lazy(
+    "consistency.History.from_ops",
+    ([("A", "w", 1, None, 0.0, 1.0), ("B", "r", None, 1, 2.0, 3.0), ("A", "r", None, 1, 4.0, 5.0)],),
+)
+ZIPF_TRACE = Lazy("caching.zipf", (200, 0.8, 2_000), {"seed": 1})
+SAGA = Lazy("sagas.examples.travel_booking")
+FAULTS = Lazy("sagas.Faults", kwargs={"crash_p": 0.01})
+STEP = Lazy("sagas.Step", ("pay",))
+LOGNORMAL = Lazy("core.rng.LogNormal.from_median", (10.0, 0.5))
+EXPONENTIAL = Lazy("core.rng.Exponential", (0.01,))
+COMPONENT = Lazy("reliability.Component", (0.999,))
+PROBE = Lazy("reliability.Probe", (10.0, 1.0, 3, 1))
+RULE = Lazy("reliability.BurnRule", ("fast", 14.4, 1.0, 1 / 12, "page"))
+BREAKER = Lazy("queueing.Breaker")
+POISSON = Lazy("queueing.Poisson", (50.0,))
+EST_DESIGN = Lazy("estimation.Design", kwargs={"dau": 1e6, "slo_ms": 300.0})
+EST_TRAFFIC = Lazy("estimation.traffic", (1e6, 10.0, 0.9, 2.0))
+
+CALLS: dict[str, Call | str] = {
+    # --- 00 fan-out -------------------------------------------------------------------------
+    "fanout.FanoutResult": OUTPUT,
+    "fanout.k_grid": call(100),
+    "fanout.p_slow": call(100, 0.01),
+    "fanout.p_slow_mc": call(10, 0.01, trials=1000, seed=1),
+    "fanout.server_latency": call(p=0.01, fast_median_ms=10.0, fast_sigma=0.4, slow_ms=1000.0),
+    "fanout.simulate": call([1, 10], trials=1000, seed=1),
+    "fanout.theory_p_slower": call([1, 10], Lazy("fanout.server_latency"), 100.0),
+    "fanout.theory_percentile": call([1, 10], Lazy("fanout.server_latency"), 99.0),
+    "fanout.warm": call(),
+    # --- 01 estimation ----------------------------------------------------------------------
+    "estimation.Bandwidth": OUTPUT,
+    "estimation.Design": call(dau=1e6, slo_ms=300.0),
+    "estimation.Estimate": OUTPUT,
+    "estimation.Runway": OUTPUT,
+    "estimation.SimulatedPercentile": OUTPUT,
+    "estimation.Sizing": OUTPUT,
+    "estimation.Storage": OUTPUT,
+    "estimation.Traffic": OUTPUT,
+    "estimation.bandwidth": call(EST_TRAFFIC, 1000.0, 100_000.0, 500_000.0),
+    "estimation.cache_memory": call(1e6, 10_000.0, 0.2, 0.5),
+    "estimation.compare_sizing": call(1000.0, 20.0, 200.0, 99.0, 0.7),
+    "estimation.cost_per_million": call(Lazy("estimation.estimate", (EST_DESIGN,))),
+    "estimation.estimate": call(EST_DESIGN),
+    "estimation.max_qps": call(10, 20.0, 200.0, 99.0),
+    "estimation.monthly_bill": call(EST_DESIGN),
+    "estimation.naive_servers": call(1000.0, 50.0, 0.7),
+    "estimation.prices": call(),
+    "estimation.purchase_options": call(EST_DESIGN),
+    "estimation.quantity": call(3.0, "ms", free={"unit"}),
+    "estimation.registry": call(),
+    "estimation.response_time_curve": call(80.0, 10.0, [1, 2, 3], 99.0),
+    "estimation.response_time_quantile": call(80.0, 10.0, 1, 99.0),
+    "estimation.runway": call(100.0, 50.0, 0.05, lead_time_days=90.0, headroom=0.2),
+    "estimation.runway_months": call(2.0, 1.0, 0.05),
+    "estimation.sensitivity": call(EST_DESIGN, spread=0.5),
+    "estimation.servers_needed": call(1000.0, 20.0, 100.0, 99.0),
+    "estimation.simulate_percentile": call(80.0, EXPONENTIAL, 1, 99.0, customers=5_000, seed=1),
+    "estimation.storage": call(1e6, 100_000.0, 365.0, 3, 0.1, 0.05, 30.0, 24),
+    "estimation.traffic": call(1e6, 10.0, 0.9, 2.0),
+    "estimation.warm": call(),
+    # --- 02 consistency ---------------------------------------------------------------------
+    "consistency.Classification": OUTPUT,
+    "consistency.Crash": call(0, 100.0, 200.0),
+    "consistency.EventualResult": OUTPUT,
+    "consistency.History": OUTPUT,  # built by History.from_ops / from_sessions / load_history
+    "consistency.LinearizabilityResult": OUTPUT,
+    "consistency.ModelResult": OUTPUT,
+    "consistency.PBSResult": OUTPUT,
+    "consistency.Partition": call(100.0, 200.0, replicas=(0,)),
+    "consistency.SequentialResult": OUTPUT,
+    "consistency.SimResult": OUTPUT,
+    "consistency.Violation": OUTPUT,
+    "consistency.WARSLatency": call(
+        "mine", LOGNORMAL, LOGNORMAL, LOGNORMAL, LOGNORMAL, free={"name", "source"}
+    ),
+    "consistency.check_causal": call(HISTORY),
+    "consistency.check_eventual": call(HISTORY),
+    "consistency.check_linearizable": call(HISTORY, timeout_s=10.0),
+    "consistency.check_pram": call(HISTORY),
+    "consistency.check_sequential": call(HISTORY, timeout_s=10.0),
+    "consistency.check_session": call(HISTORY),
+    "consistency.classify": call(HISTORY, timeout_s=10.0),
+    "consistency.compare": call(["quorum", "leader"], duration_ms=200.0, seed=1),
+    "consistency.detect_format": call("{:process 0, :type :invoke, :f :read, :value nil}", free={"text"}),
+    "consistency.k_staleness": call(3, 1, 1, 2),
+    "consistency.latency_model": call("lnkd-disk"),
+    "consistency.linearization_points": call(HISTORY, (0, 1, 2)),
+    "consistency.load_history": OUTPUT,  # reads a file: covered by tests/test_consistency_history.py
+    "consistency.pbs_all": call(3, trials=1000, seed=1),
+    "consistency.pbs_consistency": call(3, 1, 1, 5.0, trials=1000, seed=1),
+    "consistency.pbs_simulate": call(3, 1, 1, trials=1000, seed=1),
+    "consistency.pbs_tradeoff": call(3, trials=1000, seed=1),
+    "consistency.simulate": call("quorum", 3, 2, 2, duration_ms=200.0, seed=1),
+    "consistency.stale_reads": call(HISTORY),
+    "consistency.tradeoff_table": call(Lazy("consistency.pbs_all", (3,), {"trials": 1000, "seed": 1})),
+    "consistency.warm": call(),
+    # --- 03 sharding ------------------------------------------------------------------------
+    "sharding.Cure": OUTPUT,
+    "sharding.Loads": OUTPUT,
+    "sharding.RangePartition": OUTPUT,
+    "sharding.Ring": OUTPUT,
+    "sharding.RingView": OUTPUT,
+    "sharding.ScatterGather": OUTPUT,
+    "sharding.Strategy": OUTPUT,
+    "sharding.Traffic": OUTPUT,
+    "sharding.assign": call(list(range(100)), "ring", 4),
+    "sharding.bounded_capacity": call(1000, 4, 0.25),
+    "sharding.compare_cures": call(list(range(1000)), "jump", 4),
+    "sharding.default_split_keys": call(1000, 4),
+    "sharding.hash64": call(list(range(10))),
+    "sharding.hot_key_cure": call(list(range(1000)), "jump", 4),
+    "sharding.insert_traffic": call(list(range(1000)), "range", 4),
+    "sharding.jump_hash": call(12345, 8),
+    "sharding.loads": call(list(range(1000)), "jump", 4),
+    "sharding.moved_fraction": call(list(range(1000)), "ring", 4, 5),
+    "sharding.moved_theory": call("ring", 4, 5),
+    "sharding.order_keys": call(list(range(10))),
+    "sharding.range_partition": call(list(range(1000)), 4),
+    "sharding.read_traffic": call(list(range(1000)), "jump", 4, requests=2000, seed=1),
+    "sharding.reshard_timeline": call(list(range(1000)), ["ring", "mod"], n_from=2, n_to=4),
+    "sharding.ring": call(4, vnodes=10),
+    "sharding.ring_view": call(list(range(1000)), "ring", 4),
+    "sharding.scatter_gather": call(8, 4, queries=200, seed=1),
+    "sharding.scatter_gather_curve": call(8, items=8, seed=1),
+    "sharding.shards_touched_theory": call(8, 4),
+    "sharding.theory_cv": call("ring", 8, 10_000, vnodes=100),
+    "sharding.warm": call(),
+    "sharding.xxh64": call("key", free={"data"}),
+    # --- 04 caching -------------------------------------------------------------------------
+    "caching.ServeResult": OUTPUT,
+    "caching.SimResult": OUTPUT,
+    "caching.StampedeResult": OUTPUT,
+    "caching.TierResult": OUTPUT,
+    "caching.Trace": call([0, 1, 0, 2], free={"name"}),
+    "caching.capacity_grid": call(ZIPF_TRACE, points=5),
+    "caching.characteristic_time": call([0.5, 0.3, 0.2], 1),
+    "caching.che_curves": call([0.5, 0.3, 0.2], [1, 2]),
+    "caching.che_fifo": call([0.5, 0.3, 0.2], 1),
+    "caching.che_lru": call([0.5, 0.3, 0.2], 1),
+    "caching.compare": call(ZIPF_TRACE, capacities=[10, 50], policies=["lru", "fifo"]),
+    "caching.herd_size": call(100.0, 0.2),
+    "caching.latency": call(5.0),
+    "caching.load_trace": OUTPUT,  # reads a file: covered by tests/test_caching_traces.py
+    "caching.loop": call(10, 100),
+    "caching.lru_mrc": call(ZIPF_TRACE),
+    "caching.miss_ratio_curve": call(ZIPF_TRACE, "lru", capacities=[10, 50]),
+    "caching.mix": call(ZIPF_TRACE, Lazy("caching.scan", (100,)), seed=1),
+    "caching.policy_race": call(ZIPF_TRACE, 50, policies=["lru", "fifo"], windows=4),
+    "caching.policy_table": call(),
+    "caching.sample_requests": call([0.5, 0.3, 0.2], 100, seed=1),
+    "caching.save_trace": OUTPUT,  # writes a file: covered by tests/test_caching_traces.py
+    "caching.scan": call(100),
+    "caching.serve": call("cache-aside", duration_s=2.0, warmup_s=0.5, seed=1),
+    "caching.shifting_hot_set": call(100, 10, 1000, 200, seed=1),
+    "caching.simulate": call(ZIPF_TRACE, "lru", 50),
+    "caching.stack_distances": call(ZIPF_TRACE),
+    "caching.stampede": call("none", duration_s=5.0, seed=1),
+    "caching.strategy_table": call(duration_s=2.0, warmup_s=0.5, seed=1),
+    "caching.tiers": call(duration_s=3.0, warmup_s=1.0, seed=1),
+    "caching.ttl_hit_ratio": call(10.0, 5.0),
+    "caching.ttl_stale_fraction": call(1.0, 5.0),
+    "caching.ttl_sweep": call([1.0, 5.0], duration_s=2.0, warmup_s=0.5, seed=1),
+    "caching.warm": call(),
+    "caching.with_sizes": call(ZIPF_TRACE, LOGNORMAL, seed=1),
+    "caching.workload": call("zipf", 100, 1000, seed=1),
+    "caching.xfetch_expiry_probability": call(100.0, 0.2, 1.0),
+    "caching.zipf": call(100, 0.8, 1000, seed=1),
+    # --- 05 sagas ---------------------------------------------------------------------------
+    "sagas.Faults": call(loss_p=0.01, crash_p=0.01),
+    "sagas.Retry": call(),
+    "sagas.Saga": call([STEP, Lazy("sagas.Step", ("ship",))], free={"name"}),
+    "sagas.Step": call("pay", free={"name", "service"}),
+    "sagas.anomalies": call(Lazy("sagas.simulate", (SAGA,), {"runs": 100, "seed": 1}), 10.0, seed=1),
+    "sagas.compare": call(SAGA, runs=100, seed=1),
+    "sagas.outcome_shares": call(Lazy("sagas.simulate", (SAGA,), {"runs": 100, "seed": 1})),
+    "sagas.parallel": call(STEP, Lazy("sagas.Step", ("car",))),
+    "sagas.simulate": call(SAGA, runs=100, seed=1, faults=FAULTS),
+    "sagas.simulate_2pc": call(SAGA, runs=100, seed=1, faults=FAULTS),
+    "sagas.simulate_outbox": call(SAGA, runs=100, seed=1, faults=FAULTS),
+    "sagas.theory_2pc_blocked_ms": call(FAULTS),
+    "sagas.theory_dual_write_half_done": call(SAGA, FAULTS),
+    "sagas.theory_expected_attempts": call(SAGA),
+    "sagas.theory_p_committed": call(SAGA),
+    "sagas.theory_p_step": call(STEP),
+    "sagas.trace": call(SAGA, runs=2, seed=1),
+    "sagas.warm": call(),
+    # --- 06 reliability ---------------------------------------------------------------------
+    "reliability.BackoffResult": OUTPUT,
+    "reliability.BurnRule": call("fast", 14.4, 1.0, 1 / 12, "page", free={"name"}),
+    "reliability.Component": call(0.999, free={"name"}),
+    "reliability.KOfN": call(2, 3, 0.99),
+    "reliability.Parallel": call(COMPONENT, COMPONENT),
+    "reliability.Probe": call(10.0, 1.0, 3, 1),
+    "reliability.Series": call(COMPONENT, COMPONENT),
+    "reliability.StormResult": OUTPUT,
+    "reliability.availability": call(Lazy("reliability.KOfN", (2, 3, 0.99))),
+    "reliability.backoff_experiment": call("full_jitter", 10, runs=5, seed=1),
+    "reliability.backoff_sweep": call(clients=[5, 10], strategies=("none", "full_jitter"), runs=3, seed=1),
+    "reliability.breaker_comparison": call(seed=1, horizon_s=60.0, degrade=(10.0, 30.0)),
+    "reliability.breaker_demo": call("resilience4j", horizon_s=60.0, degrade=(10.0, 30.0), seed=1),
+    "reliability.bulkhead_demo": call(True, horizon_s=30.0, slow=(5.0, 15.0), seed=1),
+    "reliability.burn_rate_for": call(0.02, 1.0),
+    "reliability.designs": call(0.999, 2, 2, 2),
+    "reliability.detection": call("kubernetes", trials=100, seed=1),
+    "reliability.detection_time_min": call(0.01, 0.999, RULE),
+    "reliability.downtime_min": call(0.999),
+    "reliability.downtime_table": call(),
+    "reliability.drain_s": call(80.0, 100.0, 150.0, 10.0),
+    "reliability.error_budget_min": call(0.999),
+    "reliability.evaluate_alerts": call(Lazy("reliability.incident", (0.01,)), 1.0, 0.999),
+    "reliability.from_mtbf": call(1000.0, 1.0),
+    "reliability.incident": call(0.01),
+    "reliability.multi_az": call(3, 2, 0.9999, COMPONENT),
+    "reliability.nines": call(0.999),
+    "reliability.phase_diagram": call(
+        trigger_rates=[120.0], policies=["no retries"], seed=1, horizon_s=120.0
+    ),
+    "reliability.retry_storm": call("no retries", 150.0, 10.0, seed=1),
+    "reliability.simulate_availability": call(
+        Lazy("reliability.KOfN", (2, 3, 0.99)), horizon_h=1000.0, runs=2
+    ),
+    "reliability.sleeps": call("full_jitter", attempts=4, samples=10, seed=1),
+    "reliability.stall_outcome": call("kubernetes", 5.0, 10.0, True),
+    "reliability.sustained_load": call(80.0, 3),
+    "reliability.warm": call(),
+    # --- queueing (the discrete-event core's topic) -------------------------------------------
+    "queueing.Breaker": call(),
+    "queueing.ClosedLoop": call(10, EXPONENTIAL),
+    "queueing.Degradation": call(1.0, 2.0, slowdown=2.0),
+    "queueing.MMcResult": OUTPUT,
+    "queueing.Poisson": call(50.0),
+    "queueing.QueueTheory": OUTPUT,
+    "queueing.Retry": call(3, "full_jitter", 0.01, 1.0),
+    "queueing.StationResult": OUTPUT,
+    "queueing.Trace": call([0.1, 0.2, 0.3]),
+    "queueing.breaker_trace": call(BREAKER, [0.0, 1.0], [0.1, 0.1], [0.0, 1.0]),
+    "queueing.erlang_b": call(5.0, 1.0, 8),
+    "queueing.erlang_c": call(5.0, 1.0, 8),
+    "queueing.mm1": call(5.0, 10.0),
+    "queueing.mmc": call(5.0, 1.0, 8),
+    "queueing.servers_for_wait": call(5.0, 1.0, 0.1),
+    "queueing.simulate": call(POISSON, EXPONENTIAL, 1, customers=1000, seed=1),
+    "queueing.simulate_mmc": call(5.0, 10.0, 1, 1000, seed=1, replications=2),
+    "queueing.warm": call(),
+}

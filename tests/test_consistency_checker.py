@@ -333,7 +333,7 @@ def test_bad_arguments_are_named(kwargs, match):
 
 
 def test_not_a_history():
-    with pytest.raises(ValueError, match=r"history must be a kit\.consistency\.History"):
+    with pytest.raises(TypeError, match=r"history must be a kit\.consistency\.History"):
         check_linearizable([("A", "w", 1, None, 0, 1)])
 
 

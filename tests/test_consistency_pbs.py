@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kit import consistency
-from kit.consistency import _pbs_kernels, pbs
+from kit.consistency import _pbs_kernels as kk
+from kit.consistency import pbs
 from kit.core.rng import Exponential, Uniform
 from tests import naive
 
@@ -45,7 +46,7 @@ def test_kernel_matches_naive_trial_on_the_same_draws():
     Rs = np.array([2, 1, 4, 3], np.int64)
     Ws = np.array([1, 1, 2, 4], np.int64)
     spec = Uniform(0.0, 10.0).spec
-    got = _pbs_kernels.wars_trials(spec, spec, spec, spec, N, Rs, Ws, 0.0, trials, np.array([99], np.uint32))
+    got = kk.wars_trials(spec, spec, spec, spec, N, Rs, Ws, 0.0, trials, np.array([99], np.uint32))
     draws = Uniform(0.0, 10.0).sample(4 * N * trials, seed=99).reshape(trials, 4 * N)
     for j, (R, W) in enumerate(zip(Rs, Ws, strict=True)):
         want = np.array([naive.wars_trial(d.tolist(), N, int(R), int(W)) for d in draws])

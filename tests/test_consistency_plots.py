@@ -62,7 +62,7 @@ def test_timeline_marks_the_blocked_operation_and_the_order():
     order = next(t for t in ok.data if t.name == "linearisation order")
     assert list(order.x) == sorted(order.x)
     assert plots.timeline(h).data  # a bare history draws too
-    with pytest.raises(ValueError, match="subject must be"):
+    with pytest.raises(TypeError, match="subject must be"):
         plots.timeline([1, 2])
 
 

@@ -24,7 +24,6 @@ from .conftest import NOTEBOOKS, ROOT
 TOPICS = {module.__name__.split(".")[1] for module in kit.TOPICS.values()} | {"queueing"}
 PENDING = {  # topics whose façade is being reshaped: their rules are skipped, visibly
     "caching",
-    "consistency",
     "fanout",
     "queueing",
     "reliability",

@@ -35,7 +35,6 @@ from .public_calls import CALLS, OUTPUT, Call, resolve
 TOPICS = {module.__name__.split(".")[1] for module in kit.TOPICS.values()} | {"queueing"}
 PENDING = {  # topics whose bad-input handling is being reworked: skipped, visibly
     "caching",
-    "consistency",
     "fanout",
     "queueing",
     "reliability",

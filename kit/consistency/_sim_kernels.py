@@ -242,6 +242,14 @@ def _apply(store, log, node, key, val, ts, vid, now, N):
 
 
 @njit
+def _best_new(n):
+    """Per read: the newest version answered so far, as (id, value); none yet: the initial state."""
+    best = np.zeros((n, 2), np.int64)
+    best[:, 0] = -1
+    return best
+
+
+@njit
 def _state_new(prm):
     """Every array of a run, grouped: operations, replicas, Raft, clients, gossip pool, samples."""
     M, n, K, N = prm.N + prm.S, prm.max_ops, prm.K, prm.N
@@ -252,7 +260,7 @@ def _state_new(prm):
         np.zeros((n, 2), np.int64),  # quorum acks, read answers
         np.zeros(n, np.bool_),  # decided (quorum)
         np.full(n, -np.inf),  # newest version answered: ts
-        np.full((n, 2), -1, np.int64),  # ... its id and value
+        _best_new(n),  # ... its id and value
         np.empty((track, M)),  # read repair: each answer's ts
         np.empty((track, M), np.int64),  # ... and id
         np.zeros(track, np.int64),  # ... and who answered

@@ -38,6 +38,7 @@ session guarantees under one order.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,7 +54,18 @@ SESSION_GUARANTEES = ("read-your-writes", "monotonic-reads", "monotonic-writes",
 
 @dataclass(frozen=True)
 class Violation:
-    """One bad pattern: its name, the operations (rows of the history) and why it is bad."""
+    """One bad pattern found in a history.
+
+    Attributes
+    ----------
+    pattern : str
+        Its name (Bouajjani et al. 2017: ``CyclicCO``, ``WriteCORead``...; ``NoWriteOrder``,
+        ``StaleInitialRead`` for the session guarantees).
+    ops : tuple of int
+        The operations involved (rows of the history).
+    why : str
+        What is wrong, in words.
+    """
 
     pattern: str
     ops: tuple
@@ -62,7 +74,19 @@ class Violation:
 
 @dataclass(frozen=True, eq=False)
 class ModelResult:
-    """Verdict of one weak model: ``verdict`` OK / ILLEGAL, ``ok``, and the violations found."""
+    """The verdict of one weak model.
+
+    Attributes
+    ----------
+    model : str
+        Which model was checked.
+    verdict : {"OK", "ILLEGAL"}
+        Whether the history satisfies it.
+    violations : tuple of Violation
+        The bad patterns found (empty when OK).
+    history : History
+        The history checked.
+    """
 
     model: str
     verdict: str
@@ -71,6 +95,12 @@ class ModelResult:
 
     @property
     def ok(self) -> bool:
+        """The verdict as a truth value.
+
+        Returns
+        -------
+        bool
+        """
         return self.verdict == "OK"
 
     def __repr__(self) -> str:
@@ -87,7 +117,7 @@ class Observations:
 
     def __init__(self, history: History):
         if not isinstance(history, History):
-            raise ValueError(f"history must be a kit.consistency.History (got {type(history).__name__})")
+            raise TypeError(f"history must be a kit.consistency.History (got {type(history).__name__})")
         if np.any(history.f == "append"):
             raise ValueError("causal and session checks need reads and writes of whole values (no append)")
         self.history = history
@@ -428,8 +458,8 @@ def check_causal(history: History, variant: str = "CCv") -> ModelResult:
     Hutto, "Causal memory: definitions, implementation, and programming",
     Distributed Computing 9(1), 1995.
 
-    Example
-    -------
+    Examples
+    --------
     Ahamad et al. (1995), Figure 4 style: P3 and P4 see two concurrent
     writes in opposite orders, which causal memory allows and one order of
     the writes cannot explain.
@@ -619,8 +649,8 @@ def check_session(history: History, guarantees=SESSION_GUARANTEES) -> dict[str, 
     section 3. P. Viotti, M. Vukolić, "Consistency in non-transactional
     distributed storage systems", ACM Computing Surveys 49(1), 2016, section 3.2.
 
-    Example
-    -------
+    Examples
+    --------
     A follower read after your own write: read-your-writes fails, monotonic reads holds.
 
     >>> h = History.from_sessions({"A": ["w(x)1", "r(x)0"]}, initial=0)
@@ -629,6 +659,10 @@ def check_session(history: History, guarantees=SESSION_GUARANTEES) -> dict[str, 
     """
     if isinstance(guarantees, str):
         guarantees = [guarantees]
+    if not isinstance(guarantees, list | tuple) or not all(isinstance(g, str) for g in guarantees):
+        raise TypeError(
+            f"guarantees must be a list of names from SESSION_GUARANTEES (got {guarantees!r:.60})"
+        )
     unknown = set(guarantees) - set(SESSION_GUARANTEES)
     if unknown:
         raise ValueError(
@@ -682,11 +716,17 @@ def _result(model: str, violations: list, history: History) -> ModelResult:
 class EventualResult:
     """Did the replicas converge once writes stopped?
 
-    ``verdict`` OK (every key's replicas agree at the end of the log, on a
-    written value or the initial one), ``quiescent_at`` (the last write
-    activity), and ``keys``: one row per key with the final values per
-    replica, whether they agree, and ``converged_at`` (when the key's
-    replicas last changed; NaN if they do not agree or never changed).
+    Attributes
+    ----------
+    verdict : {"OK", "ILLEGAL"}
+        OK: every key's replicas agree at the end of the log, on a written
+        value or the initial one.
+    quiescent_at : float
+        The last write activity (invocation or completion), in the history's time unit.
+    keys : DataFrame
+        One row per key: the final value per replica (``finals``), whether
+        they agree, the value, and ``converged_at`` (when the key's replicas
+        last changed; NaN if they do not agree or never changed).
     """
 
     verdict: str
@@ -695,6 +735,12 @@ class EventualResult:
 
     @property
     def ok(self) -> bool:
+        """The verdict as a truth value.
+
+        Returns
+        -------
+        bool
+        """
         return self.verdict == "OK"
 
     def __repr__(self) -> str:
@@ -721,6 +767,7 @@ def check_eventual(history: History, replica_ids=None) -> EventualResult:
     Returns
     -------
     EventualResult
+        The verdict and, per key, the replicas' final values.
 
     Notes
     -----
@@ -732,13 +779,15 @@ def check_eventual(history: History, replica_ids=None) -> EventualResult:
     period). Values must be written ones or the initial one.
     """
     if not isinstance(history, History):
-        raise ValueError(f"history must be a kit.consistency.History (got {type(history).__name__})")
+        raise TypeError(f"history must be a kit.consistency.History (got {type(history).__name__})")
     log = history.replicas
     if log is None:
         raise ValueError(
             "check_eventual needs the replicas' states: history.replicas (a log with columns t, replica, "
             "key, value), as the simulator provides; a client history alone cannot show convergence"
         )
+    if replica_ids is not None and (isinstance(replica_ids, str) or not isinstance(replica_ids, Sequence)):
+        raise TypeError(f"replica_ids must be a list of replica ids (got replica_ids={replica_ids!r:.60})")
     writes = (history.f != "read") & (history.status != "fail")
     times = np.concatenate(
         (history.invoke_t[writes], history.complete_t[writes][np.isfinite(history.complete_t[writes])])

@@ -56,7 +56,7 @@ def _budget(timeout_s) -> float:
 
 def _model(history: History, model: str | None) -> str:
     if not isinstance(history, History):
-        raise ValueError(
+        raise TypeError(
             f"history must be a kit.consistency.History (load_history, History.from_ops) "
             f"(got {type(history).__name__})"
         )
@@ -79,7 +79,30 @@ def linearization_points(history: History, order) -> np.ndarray:
     its invocation and the previous point, ``hi_k`` the earliest completion
     among it and the operations after it (non-empty because the order
     respects real time); it is drawn in the middle (at ``lo_k`` if unbounded).
+
+    Parameters
+    ----------
+    history : History
+        The history the order is of.
+    order : sequence of int
+        Rows of ``history`` in linearisation order (e.g. ``check_linearizable(h).order``).
+
+    Returns
+    -------
+    ndarray of float
+        One instant per operation of ``history``, in its time unit; NaN for those not in ``order``.
     """
+    if not isinstance(history, History):
+        raise TypeError(f"history must be a kit.consistency.History (got {type(history).__name__})")
+    try:
+        order = np.asarray(order, dtype=np.int64).ravel()
+    except (TypeError, ValueError):
+        raise TypeError(f"order must be a sequence of row numbers (got order={order!r:.60})") from None
+    if order.size and (order.min() < 0 or order.max() >= len(history) or np.unique(order).size != order.size):
+        raise ValueError(
+            f"order must hold distinct row numbers between 0 and {len(history) - 1} "
+            f"(got order={order.tolist()!r:.60})"
+        )
     points = np.full(len(history), np.nan)
     order = np.asarray(order, dtype=np.int64)
     if order.size == 0:
@@ -139,20 +162,44 @@ class LinearizabilityResult:
 
     @property
     def ok(self) -> bool | None:
-        """True (OK), False (ILLEGAL) or None (UNKNOWN)."""
+        """The verdict as a truth value.
+
+        Returns
+        -------
+        bool or None
+            True (OK), False (ILLEGAL) or None (UNKNOWN).
+        """
         return {"OK": True, "ILLEGAL": False}.get(self.verdict)
 
     @property
     def partitions(self) -> pd.DataFrame:
-        """One row per key: ``key, ops, verdict, steps`` (search steps)."""
+        """What was searched.
+
+        Returns
+        -------
+        DataFrame
+            One row per partition: ``key, ops, verdict, steps`` (search steps).
+        """
         return pd.DataFrame(self.keys)
 
     @property
     def illegal_keys(self) -> list:
+        """The keys of the partitions found ILLEGAL.
+
+        Returns
+        -------
+        list
+        """
         return [k for k, v in zip(self.keys["key"], self.keys["verdict"], strict=True) if v == "ILLEGAL"]
 
     def points(self) -> np.ndarray:
-        """Linearisation instants of the operations in ``order`` (NaN elsewhere)."""
+        """Linearisation instants of the operations in ``order`` (see :func:`linearization_points`).
+
+        Returns
+        -------
+        ndarray of float
+            In the history's time unit; NaN for operations not in ``order``.
+        """
         return linearization_points(self.history, self.order)
 
     def __repr__(self) -> str:
@@ -383,12 +430,13 @@ def check_linearizable(history: History, model: str | None = None, timeout_s: fl
     Parameters
     ----------
     history : History
+        The operations to check.
     model : {"register", "cas-register", "kv"}, optional
         Default: the history's own (``cas-register`` for etcd logs and
         Knossos EDN, ``kv`` for kv files).
     timeout_s : float, optional
-        Time budget; when it runs out the verdict is UNKNOWN. Default
-        ``config.CONSISTENCY_CHECK_TIMEOUT_S`` (``math.inf``: no budget).
+        Time budget in seconds; when it runs out the verdict is UNKNOWN.
+        Default ``config.CONSISTENCY_CHECK_TIMEOUT_S`` (``math.inf``: no budget).
 
     Returns
     -------
@@ -403,12 +451,26 @@ def check_linearizable(history: History, model: str | None = None, timeout_s: fl
     operations, model state) (Lowe 2017, "Testing for linearizability",
     Concurrency Computat. Pract. Exper. 29(4), section 3), as in Porcupine
     (Athalye 2017); each key separately (Herlihy & Wing 1990, section 3.3).
-    Operations whose intervals touch are concurrent. ``fail`` operations
-    did not happen; ``info`` ones may take effect at any point after their
-    invocation, or never, and their results are not checked.
+    Time as in :mod:`kit.consistency.history`: operations of different
+    processes whose intervals touch are concurrent; a process's operations
+    keep program order even when one completes as the next is invoked.
+    Program order at one instant makes linearizability non-local (two
+    processes handing off at the same instant on different keys can break
+    it while each key alone is fine), so keys tied that way are searched
+    together. ``fail`` operations did not happen; ``info`` ones may take
+    effect at any point after their invocation, or never, and their results
+    are not checked. Memory is bounded by ``config.CONSISTENCY_MAX_CHECK_MB``
+    (UNKNOWN beyond) and the history's size by ``config.CONSISTENCY_MAX_CHECK_OPS``.
 
-    Example
-    -------
+    References
+    ----------
+    M. Herlihy, J. Wing, "Linearizability: a correctness condition for
+    concurrent objects", ACM TOPLAS 12(3), 1990. J. Wing, C. Gong, "Testing
+    and verifying concurrent objects", JPDC 17(1), 1993. G. Lowe, "Testing
+    for linearizability", Concurrency Computat. Pract. Exper. 29(4), 2017.
+
+    Examples
+    --------
     Herlihy & Wing (1990), Figure 1 style: a read overlapping a write may
     return either value, but not an older one after a newer one.
 
@@ -541,7 +603,26 @@ def _blocked(history: History, idx: np.ndarray, placed: set) -> tuple[int, tuple
 
 # --- the sequential models in Python, for the sequential-consistency search ---------------------
 def step(model: str, state, f: str, value, result, unknown: bool):
-    """One operation on the model: ``(legal, new state)``. States are plain values."""
+    """One operation on the sequential model (states are plain values).
+
+    Parameters
+    ----------
+    model : str
+        ``"register"``, ``"cas-register"`` or ``"kv"``.
+    state : object
+        The value held before the operation.
+    f : str
+        ``"read"``, ``"write"``, ``"cas"`` or ``"append"``.
+    value, result : object
+        The operation's argument and what it returned.
+    unknown : bool
+        Its result is unknown (an info operation): any result is legal.
+
+    Returns
+    -------
+    tuple
+        ``(legal, new state)``.
+    """
     if f == "read":
         return (unknown or state == result), state
     if f == "write":
@@ -583,7 +664,13 @@ class SequentialResult:
 
     @property
     def ok(self) -> bool | None:
-        """True (OK), False (ILLEGAL) or None (UNKNOWN)."""
+        """The verdict as a truth value.
+
+        Returns
+        -------
+        bool or None
+            True (OK), False (ILLEGAL) or None (UNKNOWN).
+        """
         return {"OK": True, "ILLEGAL": False}.get(self.verdict)
 
     def __repr__(self) -> str:
@@ -636,8 +723,8 @@ def check_sequential(
     L. Lamport, "How to make a multiprocessor computer that correctly executes
     multiprocess programs", IEEE Trans. Computers C-28(9), 1979.
 
-    Example
-    -------
+    Examples
+    --------
     Lamport's point: a stale read is sequentially consistent if the reader
     can be placed before the write (Viotti & Vukolić 2016, section 3.3).
 
@@ -742,7 +829,12 @@ def _unwind(trail) -> tuple:
 
 
 def warm() -> None:
-    """Compile (or load) the search kernels with their real argument types."""
+    """Compile (or load from numba's cache) the search kernels with their real argument types.
+
+    Returns
+    -------
+    None
+    """
     registers = History.from_ops(
         [
             (0, "write", 1, None, 0, 2),

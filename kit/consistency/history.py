@@ -123,7 +123,7 @@ class History:
         ``"cas-register"`` (+ cas), ``"kv"`` (read, write, append on strings).
     source : str
         Where the history came from (a format name, ``"python"``, ``"simulator"``).
-    replicas : DataFrame, optional
+    replicas : DataFrame or dict, optional
         For :func:`kit.consistency.check_eventual`: the value each replica
         holds, as a log of changes with columns ``t`` (time of the change),
         ``replica``, ``key`` and ``value`` (``value`` after the change). A
@@ -204,7 +204,14 @@ class History:
         for k, v in columns.items():
             v.setflags(write=False)
             set_(self, k, v)
+        if isinstance(self.replicas, Mapping):  # columns given as a dict of lists
+            set_(self, "replicas", pd.DataFrame(dict(self.replicas)))
         if self.replicas is not None:
+            if not isinstance(self.replicas, pd.DataFrame):
+                raise TypeError(
+                    f"replicas must be a DataFrame or a dict of columns {_REPLICA_COLUMNS} "
+                    f"(got {type(self.replicas).__name__})"
+                )
             missing = set(_REPLICA_COLUMNS) - set(self.replicas.columns)
             if missing:
                 raise ValueError(f"replicas must have columns {_REPLICA_COLUMNS} (missing {sorted(missing)})")
@@ -252,8 +259,23 @@ class History:
         ``model`` defaults to ``"kv"`` when an append appears, else
         ``"cas-register"`` when a cas appears, else ``"register"``.
 
-        Example
+        Parameters
+        ----------
+        ops : iterable of tuple or dict
+            The rows, as above; times in any one unit.
+        initial : object, optional
+            Value of every key before the first operation.
+        model : {"register", "cas-register", "kv"}, optional
+            The sequential specification (default: from the operations).
+        source : str
+            Where the history came from.
+
+        Returns
         -------
+        History
+
+        Examples
+        --------
         >>> h = History.from_ops([(0, "w", 1, None, 0, 2), (1, "r", None, 1, 1, 3)], initial=0)
         >>> len(h), h.describe(1)
         (2, 'r1')
@@ -334,8 +356,19 @@ class History:
         causal and session checks ignore real time anyway; a linearizability
         verdict on such a history judges that layout.
 
-        Example
+        Parameters
+        ----------
+        sessions : mapping
+            ``{process: [operation, ...]}`` (or a space-separated string per process).
+        initial : object, optional
+            Value of every key before the first operation.
+
+        Returns
         -------
+        History
+
+        Examples
+        --------
         >>> h = History.from_sessions({"A": ["w(x)1"], "B": ["r(x)1"]})
         >>> [h.describe(i) for i in range(len(h))]
         ['w(x)1', 'r(x)1']
@@ -374,16 +407,36 @@ class History:
 
     @property
     def keys(self) -> list:
-        """The distinct keys, in order of first use (``[None]`` for a single register)."""
+        """The distinct keys, in order of first use (``[None]`` for a single register).
+
+        Returns
+        -------
+        list
+        """
         return list(dict.fromkeys(self.key.tolist()))
 
     @property
     def processes(self) -> list:
-        """The distinct processes, in order of first invocation."""
+        """The distinct processes, in order of first invocation.
+
+        Returns
+        -------
+        list
+        """
         return list(dict.fromkeys(self.process.tolist()))
 
     def select(self, index) -> History:
-        """The sub-history of the operations selected by a boolean mask or index array."""
+        """The sub-history of some operations.
+
+        Parameters
+        ----------
+        index : array-like of bool or int
+            A mask over the operations, or their row numbers.
+
+        Returns
+        -------
+        History
+        """
         index = np.asarray(index)
         if index.dtype == bool:
             index = np.flatnonzero(index)
@@ -403,14 +456,30 @@ class History:
         )
 
     def by_key(self) -> dict:
-        """``{key: indices of its operations}``: the partition P-compositionality checks one by one."""
+        """The operations of each key: the partition P-compositionality checks one by one.
+
+        Returns
+        -------
+        dict
+            ``{key: row numbers of its operations}``.
+        """
         groups: dict = {}
         for i, k in enumerate(self.key.tolist()):
             groups.setdefault(k, []).append(i)
         return {k: np.array(v, dtype=np.int64) for k, v in groups.items()}
 
     def describe(self, i: int) -> str:
-        """Operation ``i`` in textbook notation: ``w(x)1``, ``r(x)1``, ``cas(x)1->2:ok``, ``a(x)'s'``."""
+        """Operation ``i`` in textbook notation: ``w(x)1``, ``r(x)1``, ``cas(x)1->2:ok``, ``a(x)'s'``.
+
+        Parameters
+        ----------
+        i : int
+            Row number of the operation.
+
+        Returns
+        -------
+        str
+        """
         f, k, v, r, s = self.f[i], self.key[i], self.value[i], self.result[i], self.status[i]
         where = "" if k is None else f"({k})"
         unknown = s == "info" and f in ("read", "cas")
@@ -426,7 +495,13 @@ class History:
         return text + (" (failed)" if s == "fail" else " (info)" if s == "info" and not unknown else "")
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per operation, with a readable ``op`` column."""
+        """The history as a table.
+
+        Returns
+        -------
+        DataFrame
+            One row per operation (times in the history's unit), with a readable ``op`` column.
+        """
         return pd.DataFrame(
             {
                 "process": self.process,
@@ -442,7 +517,17 @@ class History:
         )
 
     def with_replicas(self, replicas: pd.DataFrame) -> History:
-        """The same history with a replica-state log attached (for ``check_eventual``)."""
+        """The same history with a replica-state log attached (for ``check_eventual``).
+
+        Parameters
+        ----------
+        replicas : DataFrame
+            Columns ``t, replica, key, value``, as :class:`History` describes.
+
+        Returns
+        -------
+        History
+        """
         return History(
             **{name: getattr(self, name) for name in _FIELDS},
             initial=self.initial,
@@ -688,7 +773,20 @@ _ETCD_LINE = re.compile(r"^\s*INFO\s+jepsen\.util\s+-\s+(\d+)\s+:(\w+)\s+:(\w+)\
 
 
 def detect_format(text: str) -> str:
-    """``"etcd-log"``, ``"kv-edn"`` or ``"knossos-edn"``, from a file's content."""
+    """Which of the three real formats a history file is in, from its content.
+
+    Parameters
+    ----------
+    text : str
+        The file's content (the first 20,000 characters decide).
+
+    Returns
+    -------
+    str
+        ``"etcd-log"``, ``"kv-edn"`` or ``"knossos-edn"``.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be the content of a history file, a str (got {type(text).__name__})")
     head = text[:20000]
     for line in head.splitlines():
         if _ETCD_LINE.match(line):
@@ -858,8 +956,8 @@ def load_history(path, format: str | None = None) -> History:
     0; ``:fail`` means the op did not take effect (status fail), ``:info``
     unknown, and an ``:ok`` read of nil constrains nothing (status info).
 
-    Example
-    -------
+    Examples
+    --------
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "h.edn")
     >>> _ = open(path, "w").write('[{:process 0 :type :invoke :f :write :value 1}'

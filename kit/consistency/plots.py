@@ -70,13 +70,27 @@ def timeline(
     history carries replica states, a lower panel shows each replica's value
     of ``key`` (default: the key of the blocked operation, else the first).
 
-    At most ``max_ops`` operations are drawn (default
-    ``config.CONSISTENCY_TIMELINE_MAX_OPS``), around the blocked operation.
+    Parameters
+    ----------
+    subject : History or LinearizabilityResult
+        What to draw.
+    key : object, optional
+        The key whose replica values the lower panel shows.
+    max_ops : int, optional
+        At most this many operations are drawn (default
+        ``config.CONSISTENCY_TIMELINE_MAX_OPS``), around the blocked operation.
+    title : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    go.Figure
+        Time on the x axis in the history's unit (ms for the simulator's).
     """
     result = subject if isinstance(subject, LinearizabilityResult) else None
     history = result.history if result is not None else subject
     if not isinstance(history, History):
-        raise ValueError(
+        raise TypeError(
             f"subject must be a History or a LinearizabilityResult (got {type(subject).__name__})"
         )
     max_ops = config.CONSISTENCY_TIMELINE_MAX_OPS if max_ops is None else max_ops
@@ -245,9 +259,26 @@ def hierarchy(classification: Classification, title: str | None = None) -> go.Fi
     A filled node holds, a hollow one fails, a grey one is unknown; the
     strongest models that hold are enlarged. The ring colour is the
     availability the model allows under partition (jepsen.io/consistency).
+    Arrows are the implications of :data:`IMPLIES`: a partial order.
+
+    Parameters
+    ----------
+    classification : Classification
+        From :func:`classify`.
+    title : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    go.Figure
+
+    References
+    ----------
+    P. Viotti, M. Vukolić, "Consistency in non-transactional distributed
+    storage systems", ACM Computing Surveys 49(1), 2016, Figure 2.
     """
     if not isinstance(classification, Classification):
-        raise ValueError(f"classification must come from classify() (got {type(classification).__name__})")
+        raise TypeError(f"classification must come from classify() (got {type(classification).__name__})")
     fig = theme.figure(
         title=title or "Which consistency models does this history satisfy?",
         xaxis=dict(visible=False, range=[-2.9, 2.6]),
@@ -317,9 +348,21 @@ def pbs_curves(
 ) -> go.Figure:
     """P(consistent read) against time since commit, one line per quorum configuration.
 
-    ``highlight`` is drawn thick with its t-visibility at probability ``p``
-    marked; the others thin. The x range reaches the slowest configuration's
-    t-visibility at ``p`` (or ``t_max_ms``).
+    Parameters
+    ----------
+    results : sequence of PBSResult
+        The configurations drawn thin.
+    highlight : PBSResult, optional
+        Drawn thick, with its t-visibility at probability ``p`` marked.
+    t_max_ms : float, optional
+        End of the time axis, ms (default: the slowest configuration's t-visibility at ``p``).
+    p : float
+        Target probability of a consistent read.
+
+    Returns
+    -------
+    go.Figure
+        P(consistent read) against ms since the write committed.
     """
     shown = list(results) + ([highlight] if highlight is not None and highlight not in results else [])
     if t_max_ms is None:
@@ -366,9 +409,21 @@ def pbs_curves(
 def pbs_tradeoff(table: pd.DataFrame, highlight: tuple[int, int] | None = None, q: float = 99.9) -> go.Figure:
     """Latency against staleness for each (R, W): a row of :func:`kit.consistency.pbs_tradeoff` per dot.
 
-    x: read plus write latency at the q-th percentile; y: t-visibility (ms
-    until reads are consistent with the table's probability). Strict quorums
-    (R + W > N) sit on y = 0.
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`kit.consistency.pbs_tradeoff` or :func:`kit.consistency.tradeoff_table`.
+    highlight : tuple of int, optional
+        The (R, W) to ring.
+    q : float
+        The latency percentile the table was made with.
+
+    Returns
+    -------
+    go.Figure
+        x: read plus write latency at the q-th percentile, ms; y: t-visibility,
+        ms until reads are consistent with the table's probability. Strict
+        quorums (R + W > N) sit on y = 0.
     """
     fig = theme.figure(
         title="Each (R, W): pay in latency, or in a window of stale reads",
@@ -423,6 +478,18 @@ def cap_timeline(results: Mapping[str, SimResult], bin_ms: float | None = None) 
     the CAP choice: during the partition the CP store refuses some clients
     (availability drops, no stale reads), the AP store answers everyone
     (availability stays, stale reads appear).
+
+    Parameters
+    ----------
+    results : mapping
+        ``{name: SimResult}``, e.g. from :func:`kit.consistency.compare`.
+    bin_ms : float, optional
+        Width of a time bin, ms.
+
+    Returns
+    -------
+    go.Figure
+        Fractions per bin against time in ms.
     """
     names = list(results)
     fig = make_subplots(
@@ -467,6 +534,16 @@ def divergence(results: Mapping[str, SimResult] | SimResult) -> go.Figure:
     with replication lag and partitions and falls as replication, hinted
     handoff, read repair or anti-entropy catch up (eventual consistency:
     after writes stop, it must return to zero).
+
+    Parameters
+    ----------
+    results : SimResult or mapping
+        One run, or ``{name: SimResult}``.
+
+    Returns
+    -------
+    go.Figure
+        The fraction of copies behind against time in ms.
     """
     runs = {results.protocol: results} if isinstance(results, SimResult) else dict(results)
     fig = theme.figure(

@@ -88,9 +88,16 @@ READ_FROM = {"leader": kk.READ_LEADER, "sticky": kk.READ_STICKY, "random": kk.RE
 class Partition:
     """From ``start_ms`` to ``end_ms`` the listed replicas and clients are cut off from the rest.
 
-    ``replicas`` index home replicas ``0..N-1`` and then spare nodes
-    ``N..N+spares-1``; ``clients`` index clients ``0..clients-1``. Nodes on
-    the same side still talk to each other.
+    Nodes on the same side still talk to each other.
+
+    Parameters
+    ----------
+    start_ms, end_ms : float
+        When the partition starts and heals, ms.
+    replicas : tuple of int
+        Home replicas ``0..N-1`` and then spare nodes ``N..N+spares-1`` on the cut-off side.
+    clients : tuple of int
+        Clients ``0..clients-1`` on the cut-off side.
     """
 
     start_ms: float
@@ -98,9 +105,29 @@ class Partition:
     replicas: tuple[int, ...] = ()
     clients: tuple[int, ...] = ()
 
+    def __post_init__(self):
+        _window("start_ms/end_ms", self.start_ms, self.end_ms)
+        object.__setattr__(self, "replicas", _index_list("replicas", self.replicas, None, "replica"))
+        object.__setattr__(self, "clients", _index_list("clients", self.clients, None, "client"))
+
     @classmethod
     def cutting(cls, who: str, start_ms: float, end_ms: float, N: int, clients: int) -> Partition:
-        """A partition named in :data:`CUTS`, e.g. ``Partition.cutting("minority", 500, 1500, 3, 3)``."""
+        """A partition named in :data:`CUTS`, e.g. ``Partition.cutting("minority", 500, 1500, 3, 3)``.
+
+        Parameters
+        ----------
+        who : str
+            A key of :data:`CUTS`: ``"minority"``, ``"leader alone"``, ``"leader and a client"``,
+            ``"every client"``.
+        start_ms, end_ms : float
+            When the partition starts and heals, ms.
+        N, clients : int
+            Replicas and clients of the run.
+
+        Returns
+        -------
+        Partition
+        """
         validate.choice("who", who, CUTS)
         replicas, cut_clients = CUTS[who](N, clients)
         return cls(start_ms, end_ms, replicas, cut_clients)
@@ -117,34 +144,60 @@ CUTS = {
 
 @dataclass(frozen=True)
 class Crash:
-    """Replica ``replica`` is down from ``start_ms`` to ``end_ms``; it keeps its data."""
+    """A replica is down for a while; it keeps its data (a process crash, not a disk loss).
+
+    Parameters
+    ----------
+    replica : int
+        Which home replica.
+    start_ms, end_ms : float
+        When it goes down and comes back, ms.
+    """
 
     replica: int
     start_ms: float
     end_ms: float
 
+    def __post_init__(self):
+        (replica,) = _index_list("replica", [self.replica], None, "replica")
+        object.__setattr__(self, "replica", replica)
+        _window("start_ms/end_ms", self.start_ms, self.end_ms)
 
-def _index_list(name: str, values, hi: int, what: str) -> tuple[int, ...]:
+
+def _index_list(name: str, values, hi: int | None, what: str) -> tuple[int, ...]:
+    """Node indices, each an int in [0, hi) (``hi`` None: any non-negative)."""
+    if isinstance(values, str | bytes):
+        raise TypeError(f"{name} must be a list of {what} indices (got {name}={values!r})")
     try:
         items = tuple(values)
     except TypeError:
-        raise ValueError(f"{name} must be a list of {what} indices (got {name}={values!r})") from None
+        raise TypeError(f"{name} must be a list of {what} indices (got {name}={values!r})") from None
+    top = f"between 0 and {hi - 1}" if hi is not None else "at least 0"
     for v in items:
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or not 0 <= v < hi:
-            raise ValueError(f"{name} must hold {what} indices between 0 and {hi - 1} (got {v!r})")
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, numbers.Integral)
+            or v < 0
+            or (hi is not None and v >= hi)
+        ):
+            raise ValueError(f"{name} must hold {what} indices {top} (got {v!r})")
     return tuple(int(v) for v in items)
 
 
 def _window(name: str, start, end) -> tuple[float, float]:
-    start = validate.number(f"{name}.start_ms", start, 0.0)
-    end = validate.number(f"{name}.end_ms", end, 0.0)
+    prefix = "" if "/" in name else f"{name}."
+    start = validate.number(f"{prefix}start_ms", start, 0.0)
+    end = validate.number(f"{prefix}end_ms", end, 0.0)
     if end <= start:
-        raise ValueError(f"{name}.end_ms must be after {name}.start_ms (got {start:g} to {end:g})")
+        raise ValueError(f"{prefix}end_ms must be after {prefix}start_ms (got {start:g} to {end:g})")
     return start, end
 
 
 def _topology(partitions, crashes, n_nodes: int, n_store: int, C: int):
     """Arrays the kernel reads: partition windows and sides, crash windows."""
+    for name, faults in (("partitions", partitions), ("crashes", crashes)):
+        if isinstance(faults, str | bytes | Partition | Crash) or not isinstance(faults, Sequence):
+            raise TypeError(f"{name} must be a list (got {name}={faults!r})")
     parts = []
     for i, p in enumerate(partitions):
         if isinstance(p, Sequence) and not isinstance(p, str | Partition) and len(p) in (3, 4):
@@ -178,7 +231,13 @@ def _topology(partitions, crashes, n_nodes: int, n_store: int, C: int):
 
 
 def default_latency() -> Dist:
-    """One-way delay between two nodes: log-normal, median ``config.CONSISTENCY_SIM_LATENCY_MEDIAN_MS``."""
+    """One-way delay between two nodes: log-normal, median ``config.CONSISTENCY_SIM_LATENCY_MEDIAN_MS``.
+
+    Returns
+    -------
+    Dist
+        In ms.
+    """
     return LogNormal.from_median(
         config.CONSISTENCY_SIM_LATENCY_MEDIAN_MS, config.CONSISTENCY_SIM_LATENCY_SIGMA
     )
@@ -206,8 +265,18 @@ def stale_reads(history: History) -> np.ndarray:
     linearizable; the converse does not hold. Needs unique written values
     (the simulator writes operation index + 1).
 
-    Returns a boolean array aligned with the history's operations.
+    Parameters
+    ----------
+    history : History
+        With unique written values.
+
+    Returns
+    -------
+    ndarray of bool
+        Aligned with the history's operations.
     """
+    if not isinstance(history, History):
+        raise TypeError(f"history must be a kit.consistency.History (got {type(history).__name__})")
     wrote, values = _written(history)
     any_write = (history.f == "write") | (history.f == "cas")
     written = values[any_write]
@@ -320,17 +389,38 @@ class SimResult:
 
     @property
     def availability(self) -> float:
-        """Fraction of operations answered ok (a cas that found another value counts: it answered)."""
+        """Fraction of operations answered ok (a cas that found another value counts: it answered).
+
+        Returns
+        -------
+        float
+        """
         return float(np.mean(self.history.status == "ok")) if self.ops else float("nan")
 
     @property
     def stale_read_fraction(self) -> float:
-        """Stale reads among ok reads."""
+        """Stale reads among ok reads (see :func:`stale_reads`).
+
+        Returns
+        -------
+        float
+        """
         reads = (self.history.f == "read") & (self.history.status == "ok")
         return float(self.stale[reads].mean()) if reads.any() else 0.0
 
     def latency_percentiles(self, q=(50.0, 99.0, 99.9)) -> pd.DataFrame:
-        """Latency (ms) of ok operations: one row per operation kind and ``all``, one column per q."""
+        """Latency of ok operations.
+
+        Parameters
+        ----------
+        q : sequence of float
+            Percentiles, 0 to 100.
+
+        Returns
+        -------
+        DataFrame
+            Latency in ms: one row per operation kind and ``all``, one column per q.
+        """
         q = [validate.number("q", x, 0.0, 100.0) for x in np.atleast_1d(q)]
         ok = self.history.status == "ok"
         latency = self.history.complete_t - self.history.invoke_t
@@ -342,7 +432,18 @@ class SimResult:
         return pd.DataFrame.from_dict(rows, orient="index")
 
     def timeline(self, bin_ms: float | None = None) -> pd.DataFrame:
-        """Per time bin of invocations: operations, availability, ok reads and the stale-read rate."""
+        """The run in time bins of invocations.
+
+        Parameters
+        ----------
+        bin_ms : float, optional
+            Width of a bin, ms (default: 40 bins over the run).
+
+        Returns
+        -------
+        DataFrame
+            Per bin (``t_ms`` its middle): operations, availability, ok reads and the stale-read rate.
+        """
         duration = self.params["duration_ms"]
         bin_ms = validate.positive("bin_ms", duration / 40 if bin_ms is None else bin_ms)
         edges = np.arange(0.0, duration + bin_ms, bin_ms)
@@ -365,7 +466,13 @@ class SimResult:
             )
 
     def summary(self) -> dict:
-        """Headline numbers: ops, availability, stale-read fraction, p50/p99 latency, final divergence."""
+        """Headline numbers of the run.
+
+        Returns
+        -------
+        dict
+            ops, availability, stale-read fraction, p50/p99 latency (ms), final divergence.
+        """
         lat = self.latency_percentiles((50.0, 99.0))
         return {
             "protocol": self.protocol,
@@ -475,20 +582,37 @@ class Settings:
     max_events: int | None = None
     seed: int | None = None
 
+    def __post_init__(self):
+        _check(self)  # every setting that does not depend on the protocol, at once
+
+
+def _check(s: Settings) -> dict:
+    """The settings validated and their defaults applied, except what depends on the protocol."""
+    N, R, W = _quorums(s)
+    p = dict(N=N, R=R, W=W, **_workload(s))
+    p.update(_protocol_options(None, s), **_timing(s, N, p["keys"]))
+    p["latency"], p["replication_latency"] = _latencies(s)
+    p["seed"] = resolve_seed(s.seed)
+    p["skew_ms"] = _skews(s.clock_skew_ms, N, p["spares"], p["seed"])
+    p["topology"] = _topology(
+        s.partitions, s.crashes, N + p["spares"] + p["clients"], N + p["spares"], p["clients"]
+    )
+    return p
+
 
 def _get(value, name):
     return getattr(config, name) if value is None else value
 
 
-def _flag(name: str, value, protocol: str, only: str | None = None) -> bool:
+def _flag(name: str, value, protocol: str | None, only: str | None = None) -> bool:
     if not isinstance(value, bool | np.bool_):
         raise TypeError(f"{name} must be True or False (got {name}={value!r})")
-    if value and only is not None and protocol != only:
+    if value and only is not None and protocol not in (None, only):
         raise ValueError(f"{name} applies to protocol={only!r} only (got protocol={protocol!r})")
     return bool(value)
 
 
-def _quorums(protocol: str, s: Settings) -> tuple[int, int, int]:
+def _quorums(s: Settings) -> tuple[int, int, int]:
     N = validate.integer("N", _get(s.N, "CONSISTENCY_SIM_N"), 1, config.CONSISTENCY_MAX_SIM_N)
     majority = N // 2 + 1
     R, W = (majority if x is None else x for x in (s.R, s.W))
@@ -534,9 +658,10 @@ def _latencies(s: Settings) -> tuple[Dist, Dist]:
     return latency, replication
 
 
-def _protocol_options(protocol: str, s: Settings, N: int) -> dict:
+def _protocol_options(protocol: str | None, s: Settings) -> dict:
+    """Options of the protocols; ``protocol`` None checks them without knowing which one runs."""
     validate.choice("read_from", s.read_from, READ_FROM)
-    if s.read_from != "leader" and protocol != "leader-async":
+    if s.read_from != "leader" and protocol not in (None, "leader-async"):
         raise ValueError(f"read_from applies to protocol='leader-async' only (got protocol={protocol!r})")
     sloppy = _flag("sloppy_quorum", s.sloppy_quorum, protocol, "quorum")
     spares = validate.integer(
@@ -546,7 +671,7 @@ def _protocol_options(protocol: str, s: Settings, N: int) -> dict:
         raise ValueError(
             f"spares are used by a sloppy quorum only (got spares={spares}, sloppy_quorum=False)"
         )
-    gossip = protocol in ("quorum", "multi-leader")
+    gossip = protocol in (None, "quorum", "multi-leader")
     ae = (
         s.anti_entropy_ms
         if s.anti_entropy_ms is not None
@@ -636,13 +761,9 @@ def _memory_mb(N: int, S: int, C: int, K: int, p: dict, max_terms: int) -> float
 def _resolve(protocol: str, s: Settings):
     """Validate every setting once; returns the kernel's records and the run's parameters (ms)."""
     validate.choice("protocol", protocol, PROTOCOLS)
-    N, R, W = _quorums(protocol, s)
-    p = dict(protocol=protocol, N=N, R=R, W=W, **_workload(s))
-    p.update(_protocol_options(protocol, s, N), **_timing(s, N, p["keys"]))
-    latency, replication = _latencies(s)
-    seed = resolve_seed(s.seed)
-    S, C, K = p["spares"], p["clients"], p["keys"]
-    skew_ms = _skews(s.clock_skew_ms, N, S, seed)
+    p = _check(s)
+    p.update(_protocol_options(protocol, s))  # now for this protocol: its own defaults and rules
+    N, S, C, K, seed = p["N"], p["spares"], p["clients"], p["keys"], p["seed"]
     end_ms = p["duration_ms"] + p["settle_ms"]
     max_terms = N * math.ceil(end_ms / p["election_timeout_ms"]) + 2 if protocol == "leader-sync" else 0
     need = _memory_mb(N, S, C, K, p, max_terms)
@@ -652,26 +773,23 @@ def _resolve(protocol: str, s: Settings):
             f"{config.CONSISTENCY_MAX_SIM_MB:g}: lower max_ops, duration_ms or keys, or raise "
             f"election_timeout_ms"
         )
-    topo = _topology(s.partitions, s.crashes, N + S + C, N + S, C)
-    s_ = 1e-3
+    topo, skew_ms, s_ = p.pop("topology"), p.pop("skew_ms"), 1e-3
     prm = kk.Params(
-        PROTOCOLS[protocol], N, S, C, K, R, W, N // 2 + 1, p["read_fraction"], p["cas_fraction"],
+        PROTOCOLS[protocol], N, S, C, K, p["R"], p["W"], N // 2 + 1, p["read_fraction"], p["cas_fraction"],
         p["think_ms"] * s_, p["timeout_ms"] * s_, READ_FROM[p["read_from"]], p["sloppy_quorum"],
         p["hinted_handoff"], p["read_repair"], p["anti_entropy_ms"] * s_, p["retry_ms"] * s_,
         p["election_timeout_ms"] * s_, p["duration_ms"] * s_, end_ms * s_, p["sample_ms"] * s_,
         p["max_ops"], p["max_events"], max_terms, seed,
     )  # fmt: skip
     inp = kk.Inputs(
-        np.cumsum(zipf_pmf(K, p["zipf_alpha"])), latency.spec, replication.spec, skew_ms * s_,
-        topo[0] * s_, topo[1] * s_, topo[2], topo[3], topo[4] * s_, topo[5] * s_,
+        np.cumsum(zipf_pmf(K, p["zipf_alpha"])), p["latency"].spec, p["replication_latency"].spec,
+        skew_ms * s_, topo[0] * s_, topo[1] * s_, topo[2], topo[3], topo[4] * s_, topo[5] * s_,
     )  # fmt: skip
     p.update(
-        latency=latency,
-        replication_latency=replication,
+        protocol=protocol,
         clock_skew_ms=skew_ms[:N].copy(),
         partitions=tuple(s.partitions),
         crashes=tuple(s.crashes),
-        seed=seed,
     )
     return prm, inp, p
 
@@ -711,8 +829,8 @@ def simulate(protocol: str = "quorum", settings: Settings | None = None, **overr
     algorithm", USENIX ATC 2014. G. DeCandia et al., "Dynamo: Amazon's
     highly available key-value store", SOSP 2007.
 
-    Example
-    -------
+    Examples
+    --------
     >>> r = simulate("leader-sync", N=3, clients=3, duration_ms=500, seed=1)
     >>> r.availability, r.stale_read_fraction
     (1.0, 0.0)
@@ -777,13 +895,27 @@ SETUPS = {
 def compare(setups: Sequence[str], **kwargs) -> dict[str, SimResult]:
     """:func:`simulate` each named set-up of :data:`SETUPS` with the same workload, faults and seed.
 
-    Example
+    Parameters
+    ----------
+    setups : sequence of str
+        Keys of :data:`SETUPS`.
+    **kwargs
+        Settings for every run (see :class:`Settings`), except those a set-up fixes.
+
+    Returns
     -------
+    dict
+        ``{set-up: SimResult}``.
+
+    Examples
+    --------
     >>> cut = [Partition.cutting("minority", 500, 1500, N=3, clients=3)]
     >>> runs = compare(["leader-sync (CP)", "multi-leader (AP)"], partitions=cut, seed=1)
     >>> runs["multi-leader (AP)"].availability > runs["leader-sync (CP)"].availability
     True
     """
+    if isinstance(setups, str) or not isinstance(setups, Sequence):
+        raise TypeError(f"setups must be a list of names from SETUPS (got setups={setups!r})")
     for name in setups:
         validate.choice("setups", name, SETUPS)
     clash = sorted(set(kwargs) & {k for name in setups for k in SETUPS[name]})
@@ -845,7 +977,12 @@ def _history(
 
 
 def warm() -> None:
-    """Compile (or load from cache) the simulator kernel with its real types, every branch reached."""
+    """Compile (or load from numba's cache) the simulator kernel with its real types, every branch reached.
+
+    Returns
+    -------
+    None
+    """
     for protocol in PROTOCOLS:
         simulate(
             protocol,

@@ -187,6 +187,14 @@ def test_operations_are_sorted_by_invocation():
         ([("A", "w", 1, None, 0, 1, "maybe")], "status must be one of"),
         ([("A", "w", 1)], "must be \\(process, f"),
         ([{"process": "A", "f": "w", "invoke_t": 0, "colour": 1}], "unknown field"),
+        ([("A", "w", 1, None, "abc", 1)], r"ops\[0\]\.invoke_t must be a number \(got 'abc'\)"),
+        (
+            [("A", "w", 1, None, 0, 1), ("B", "r", None, 1, 2, float("nan"))],
+            r"ops\[1\]\.complete_t must be a finite",
+        ),
+        ([("A", "w", 1, None, 0, 1, "done")], r"ops\[0\]\.status must be one of"),
+        ([("A", "jump", 1, None, 0, 1)], r"ops\[0\]\.f must be one of"),
+        ([42], r"ops\[0\] must be a tuple"),
     ],
 )
 def test_bad_operations_are_named(ops, match):
@@ -199,6 +207,28 @@ def test_a_process_runs_one_operation_at_a_time():
         History.from_ops([("A", "w", 1, None, 0, 5), ("A", "r", None, 1, 3, 6)])
     touching = History.from_ops([("A", "w", 1, None, 0, 5), ("A", "r", None, 1, 5, 6)])
     assert len(touching) == 2
+
+
+def test_a_client_that_goes_on_after_info_is_a_new_process():
+    """info means the process crashed: what its client does next is a new process (Jepsen's rule)."""
+    h = History.from_ops(
+        [("A", "w", 1, None, 0, 1, "info"), ("A", "r", None, 0, 2, 3), ("A", "w", 2, None, 4, 5, "info"),
+         ("A", "r", None, 2, 6, 7), ("B", "r", None, 1, 8, 9), ("A'", "r", None, 1, 10, 11)],
+        initial=0,
+    )  # fmt: skip
+    assert list(h.process) == ["A", "A''", "A''", "A'''", "B", "A'"]  # A' was taken: primes until new
+    ints = History.from_ops(
+        [(0, "w", 1, None, 0, 1, "info"), (1, "r", None, 0, 0, 2), (0, "r", None, 1, 3, 4)], initial=0
+    )
+    assert list(ints.process) == [0, 1, 2] and ints.process.dtype == np.int64
+    never = History.from_ops([(0, "w", 1, None, 0, None), (0, "r", None, 1, 5, 6)], initial=0)
+    assert list(never.process) == [0, 1]  # even with no completion recorded: no overlap error
+
+
+def test_zero_length_operations_keep_program_order_at_a_tie():
+    """At equal invocation times the operation that takes no time comes first, whatever the listing."""
+    h = History.from_ops([(0, "r", None, 0, 1, 2), (0, "r", None, 0, 1, 1)], initial=0)
+    assert list(h.complete_t) == [1.0, 2.0]
 
 
 def test_append_needs_the_kv_model():

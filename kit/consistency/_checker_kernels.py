@@ -361,6 +361,15 @@ def _event_list(ev_op, ev_call, cls, m):
 
 
 @njit
+def _zobrist(m):
+    """A random-looking key per operation: the hash of a set is the xor of its members' keys."""
+    zob = np.empty(m, np.int64)
+    for i in range(m):
+        zob[i] = _mix(_mix(i + 1) ^ 0x2545F4914F6CDD1D)
+    return zob
+
+
+@njit
 def _lift(nxt, prv, call, ret):
     """Take an operation's call and return out of the event list."""
     nxt[prv[call]] = nxt[call]
@@ -413,10 +422,9 @@ def search_partition(ops, n_slots, lits, deadline_s, max_entries, stop, order_ou
     every key's initial value. With one key the model state is the id of the value held;
     with several it is the id of a row of values (:func:`_compose`). ``lits``: the literal
     strings for appends (bytes, offsets, lengths, the two hashes and BASE^len of each, mod
-    ``MOD``). ``deadline_s`` on the
-    :func:`now_s` clock; ``max_entries`` bounds the cache (memory); ``stop[0]`` is set to 1 by
-    any partition found ILLEGAL, which settles the verdict, so the others give up (CANCELLED)
-    at their next look at the clock.
+    ``MOD``). ``deadline_s`` on the :func:`now_s` clock; ``max_entries`` bounds the cache
+    (memory); ``stop[0]`` is set to 1 by any partition found ILLEGAL, which settles the
+    verdict, so the others give up (CANCELLED) at their next look at the clock.
 
     Writes the linearisation (OK) or the longest linearisable prefix found into
     ``order_out`` / ``best_out``; returns ``(outcome, len(order), len(best prefix), steps)``.
@@ -424,9 +432,7 @@ def search_partition(ops, n_slots, lits, deadline_s, max_entries, stop, order_ou
     kind, a1, a2, res, unknown, cls, pred, slot, ev_op, ev_call, init_value = ops
     m = kind.size
     nxt, prv, node_op, node_call, node_cls, ret_node = _event_list(ev_op, ev_call, cls, m)
-    zob = np.empty(m, np.int64)  # Zobrist keys: a set's hash is the xor of its members' keys
-    for i in range(m):
-        zob[i] = _mix(_mix(i + 1) ^ 0x2545F4914F6CDD1D)
+    zob = _zobrist(m)
     bits = np.zeros(max(1, (m + 63) // 64), np.uint64)
     slots, e_hash, e_state, e_bits = _cache_new(1024, bits.size)
     n_cache = 0

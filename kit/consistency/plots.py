@@ -119,71 +119,9 @@ def timeline(
     if len(history):  # never-completed operations run on to just past the last event
         last = float(np.max(np.where(np.isfinite(history.complete_t), history.complete_t, history.invoke_t)))
         t_end = last + 0.05 * (last - float(history.invoke_t.min()) + 1.0)
-    unplaced = set(result.unplaced) if result is not None else set()
-    groups = {
-        "ok": ([], theme.BLUE, "solid", "operation"),
-        "info": ([], theme.BLUE, "dot", "unknown outcome (info)"),
-        "fail": ([], theme.GREY, "solid", "failed (no effect)"),
-        "unplaced": ([], theme.ORANGE, "solid", "could not come next"),
-        "blocked": ([], theme.VERMILLION, "solid", "could not be linearised"),
-    }
-    for i in shown.tolist():
-        s = history.status[i]
-        group = "blocked" if i == blocked else "unplaced" if i in unplaced else s
-        groups[group][0].append(i)
-    for name, (ops, colour, dash, label) in groups.items():
-        if not ops:
-            continue
-        xs, ys, text = [], [], []
-        for i in ops:
-            end = history.complete_t[i] if np.isfinite(history.complete_t[i]) else t_end
-            y = lanes[history.process[i]]
-            xs += [history.invoke_t[i], end, None]
-            ys += [y, y, None]
-            text += [history.describe(i)] * 2 + [None]
-        fig.add_scatter(
-            x=xs,
-            y=ys,
-            mode="lines",
-            line=dict(color=colour, width=10 if name == "blocked" else 7, dash=dash),
-            name=label,
-            text=text,
-            hoverinfo="text",
-        )
-        mid = [
-            (history.invoke_t[i] + (history.complete_t[i] if np.isfinite(history.complete_t[i]) else t_end))
-            / 2
-            for i in ops
-        ]
-        if len(shown) > _LABELLED_OPS:
-            continue  # too dense to read: hover instead
-        fig.add_scatter(
-            x=mid,
-            y=[lanes[history.process[i]] + 0.28 for i in ops],
-            mode="text",
-            text=[history.describe(i) for i in ops],
-            textfont=dict(size=11, color=colour),
-            showlegend=False,
-            hoverinfo="skip",
-        )
+    _operation_bars(fig, history, shown, lanes, t_end, result)
     if result is not None and result.order:
-        order = [i for i in result.order if i in set(shown.tolist())]
-        points = linearization_points(history, result.order)
-        label = "linearisation order" if result.verdict == "OK" else "longest linearisable prefix"
-        for k in dict.fromkeys(history.key[order].tolist()):
-            mine = [i for i in order if history.key[i] == k]
-            fig.add_scatter(
-                x=points[mine],
-                y=[lanes[history.process[i]] for i in mine],
-                mode="lines+markers",
-                line=dict(color=theme.BLACK, width=1, dash="dot"),
-                marker=dict(color=theme.BLACK, size=9, symbol="diamond"),
-                name=label,
-                legendgroup="order",
-                showlegend=k == history.key[order[0]],
-                text=[f"#{n + 1}: {history.describe(i)}" for n, i in enumerate(mine)],
-                hoverinfo="text",
-            )
+        _order_path(fig, history, shown, lanes, result)
     fig.update_yaxes(
         tickvals=list(lanes.values()),
         ticktext=[f"process {p}" for p in lanes],
@@ -194,8 +132,77 @@ def timeline(
     )
     if with_replicas:
         _replica_panel(fig, history, key, t_end)
-    fig.update_xaxes(title_text="time", row=2 if with_replicas else None, col=1 if with_replicas else None)
+    unit = "time (ms)" if history.source == "simulator" else "time (the history's unit)"
+    fig.update_xaxes(title_text=unit, row=2 if with_replicas else None, col=1 if with_replicas else None)
     return fig
+
+
+def _operation_bars(fig: go.Figure, history: History, shown, lanes: dict, t_end: float, result) -> None:
+    """A bar per operation from invocation to completion, grouped by what the check made of it."""
+    blocked = result.blocked if result is not None else None
+    unplaced = set(result.unplaced) if result is not None else set()
+    groups = {
+        "ok": ([], theme.BLUE, "solid", "operation"),
+        "info": ([], theme.BLUE, "dot", "unknown outcome (info)"),
+        "fail": ([], theme.GREY, "solid", "failed (no effect)"),
+        "unplaced": ([], theme.ORANGE, "solid", "could not come next"),
+        "blocked": ([], theme.VERMILLION, "solid", "could not be linearised"),
+    }
+    for i in shown.tolist():
+        group = "blocked" if i == blocked else "unplaced" if i in unplaced else history.status[i]
+        groups[group][0].append(i)
+    end = np.where(np.isfinite(history.complete_t), history.complete_t, t_end)
+    for name, (ops, colour, dash, label) in groups.items():
+        if not ops:
+            continue
+        xs, ys, text = [], [], []
+        for i in ops:
+            xs += [history.invoke_t[i], end[i], None]
+            ys += [lanes[history.process[i]]] * 2 + [None]
+            text += [history.describe(i)] * 2 + [None]
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line=dict(color=colour, width=10 if name == "blocked" else 7, dash=dash),
+            name=label,
+            text=text,
+            hoverinfo="text",
+        )
+        if len(shown) > _LABELLED_OPS:
+            continue  # too dense to read: hover instead
+        fig.add_scatter(
+            x=[(history.invoke_t[i] + end[i]) / 2 for i in ops],
+            y=[lanes[history.process[i]] + 0.28 for i in ops],
+            mode="text",
+            text=[history.describe(i) for i in ops],
+            textfont=dict(size=11, color=colour),
+            showlegend=False,
+            hoverinfo="skip",
+        )
+
+
+def _order_path(fig: go.Figure, history: History, shown, lanes: dict, result) -> None:
+    """The checker's order (or longest prefix), joined through each operation's linearisation point."""
+    order = [i for i in result.order if i in set(shown.tolist())]
+    if not order:
+        return
+    points = linearization_points(history, result.order)
+    label = "linearisation order" if result.verdict == "OK" else "longest linearisable prefix"
+    for k in dict.fromkeys(history.key[order].tolist()):
+        mine = [i for i in order if history.key[i] == k]
+        fig.add_scatter(
+            x=points[mine],
+            y=[lanes[history.process[i]] for i in mine],
+            mode="lines+markers",
+            line=dict(color=theme.BLACK, width=1, dash="dot"),
+            marker=dict(color=theme.BLACK, size=9, symbol="diamond"),
+            name=label,
+            legendgroup="order",
+            showlegend=k == history.key[order[0]],
+            text=[f"#{n + 1}: {history.describe(i)}" for n, i in enumerate(mine)],
+            hoverinfo="text",
+        )
 
 
 def _replica_panel(fig: go.Figure, history: History, key, t_end: float) -> None:

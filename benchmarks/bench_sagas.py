@@ -28,7 +28,7 @@ def scenario():
 
 def plain_python(saga, faults, runs, seed):
     rng = random.Random(seed)
-    return [naive.saga_run(saga, faults, rng, config.SAGAS_FORWARD_ATTEMPTS) for _ in range(runs)]
+    return [naive.saga_run(saga, faults, rng, config.SAGAS_PERSIST_ATTEMPTS) for _ in range(runs)]
 
 
 def run() -> list[Row]:

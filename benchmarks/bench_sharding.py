@@ -216,6 +216,21 @@ def run() -> list[Row]:
             scaled(lambda: python_bounded(h_sample, ring, capacity), SAMPLE),
         )
     )
+    # bounded loads' theory: the many-keys limit, against measuring it on 10M keys placed twice
+    theory = sharding.moved_theory("bounded", NODES, NODES + 1, vnodes=VNODES, eps=0.1)
+    measured = sharding.moved_fraction(keys, "bounded", NODES, NODES + 1, vnodes=VNODES, eps=0.1)
+    assert abs(measured - theory) < 0.02 * theory, (measured, theory)
+    rows.append(
+        Row(
+            f"bounded moved fraction {NODES}->{NODES + 1}, eps=0.1 (theory)",
+            best_of(lambda: sharding.moved_theory("bounded", NODES, NODES + 1, vnodes=VNODES, eps=0.1)),
+            "measure it on 10M keys",
+            best_of(
+                lambda: sharding.moved_fraction(keys, "bounded", NODES, NODES + 1, vnodes=VNODES, eps=0.1),
+                repeat=1,
+            ),
+        )
+    )
     order = sharding.order_keys(sample).tolist()
     split = sharding.default_split_keys(SAMPLE, NODES)
     assert sharding.assign(sample, "range", NODES).tolist() == python_range(order, split, NODES)

@@ -14,6 +14,7 @@ from . import (
     config,
     consistency,
     estimation,
+    eventsourcing,
     exercises,
     fanout,
     queueing,
@@ -36,6 +37,7 @@ TOPICS = {  # notebook -> topic package, in curriculum order
     "04_caching": caching,
     "05_sagas": sagas,
     "06_reliability": reliability,
+    "09_event_sourcing_cqrs": eventsourcing,
 }
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "config",
     "consistency",
     "estimation",
+    "eventsourcing",
     "exercises",
     "fanout",
     "queueing",

@@ -127,6 +127,7 @@ CONSISTENCY_MAX_SEQUENTIAL_STATES = 20_000_000  # the largest max_states a calle
 
 # --- 03 sharding: partitioning schemes, imbalance, resharding, hot keys ---------
 SHARDING_NODES = 8  # nodes in the app's starting cluster
+SHARDING_APP_MAX_NODES = 64  # the app's nodes slider goes this far
 SHARDING_KEYS = 100_000  # keys in the app's data set (~60 ms per update on 2 cores)
 SHARDING_VNODES = 100  # tokens per node on the ring: load spread ~ 1/sqrt(vnodes) = 10%
 SHARDING_EPS = 0.25  # bounded loads: a node holds at most ceil((1 + eps) m / n) keys
@@ -140,6 +141,14 @@ SHARDING_CURVE_NODES = (1, 16)  # moved fraction vs cluster size: the sizes comp
 SHARDING_CURVE_KEYS = 10_000  # keys behind the app's moved-fraction curves (shape, not noise, matters)
 SHARDING_RING_PLOT_ARCS = 1500  # the ring figure draws at most this many arcs (then a sector of it)
 SHARDING_RING_PLOT_KEYS = 600  # keys drawn as dots on the ring figure
+# limits: a call estimates its work and memory first and refuses beyond these, naming the parameter
+SHARDING_MAX_NODES = 100_000  # cluster size
+SHARDING_MAX_KEYS = 20_000_000  # keys (or rows, or requests) in one call: ~50 bytes each at the peak, ~1 GB
+SHARDING_MAX_TOKENS = 2_000_000  # tokens on one ring, nodes x vnodes (~1 s to build)
+SHARDING_MAX_SCORES = 500_000_000  # rendezvous hashes every key on every node: keys x nodes (~3 s)
+SHARDING_MAX_RANGES = 50_000  # range partitions keep their ranges sorted: O(ranges^2) work at worst
+SHARDING_MAX_PLACEMENTS = 200_000_000  # keys placed in one call, over every cluster size it compares (~3 s)
+SHARDING_MAX_CELLS = 10_000_000  # windows x nodes of a traffic heat map (8 bytes each)
 
 
 # --- 04 caching: eviction, curves, write paths, stampedes, tiers ----------------
@@ -150,7 +159,8 @@ CACHING_APP_REQUESTS = 30_000  # requests per app update (~100 ms for all polici
 CACHING_APP_ALPHA = 0.8  # Zipf skew of the app's default workload
 CACHING_APP_POINTS = 12  # capacities per curve in the app
 CACHING_APP_WINDOWS = 40  # points of the hit-ratio-over-time race
-CACHING_APP_DURATION_S = 8.0  # simulated seconds per write-path run in the app
+CACHING_APP_DURATION_S = 8.0  # simulated seconds per write-path run in the app (at least...)
+CACHING_APP_FLUSHES = 5  # ... this many write-behind flush intervals, the first fifth not measured
 CACHING_KEYS = 1_000  # keys behind the cache in the write-path, stampede-free models
 CACHING_KEY_ALPHA = 0.9  # Zipf skew of key popularity there
 CACHING_READ_RATE = 2_000.0  # reads per second
@@ -165,7 +175,6 @@ CACHING_INVALIDATION_DELAY_MS = 50.0  # mean delivery delay of an invalidation e
 CACHING_INVALIDATION_LOSS = 0.01  # fraction of invalidation events lost
 CACHING_FLUSH_INTERVAL_S = 1.0  # write-behind flush period
 CACHING_FLUSH_BATCH = 100  # keys per write-behind flush
-CACHING_MAX_REQUESTS = 2_000_000  # bound on any one discrete-event run
 CACHING_HOT_RATE = 2_000.0  # requests per second for the one hot key (stampede)
 CACHING_HOT_TTL_S = 5.0
 CACHING_RECOMPUTE_MS = 200.0  # median recompute (a heavy query), log-normal sigma 0.3
@@ -185,28 +194,51 @@ CACHING_EDGE_RTT_MS = 20.0  # median client-edge round trip (log-normal, sigma 0
 CACHING_ORIGIN_RTT_MS = 60.0  # median edge-origin round trip (log-normal, sigma 0.3)
 CACHING_APP_LOOKUP_MS = 1.0  # median app cache lookup (log-normal, sigma 0.3)
 CACHING_DB_SERVICE_MS = 2.0  # mean replica service time (exponential)
+# limits: every public function of kit.caching estimates its work and memory and refuses beyond these
+CACHING_MAX_TRACE_REQUESTS = 100_000_000  # requests in one trace (8 bytes each, 16 with sizes)
+CACHING_MAX_OBJECTS = 20_000_000  # distinct objects of a trace (a simulation keeps ~50 bytes per object)
+CACHING_MAX_TRACE_FILE_BYTES = 2**30  # a text or csv trace file (parsing needs several times this)
+CACHING_MAX_SIMULATED = 1_000_000_000  # requests simulated by one call, over all capacities (~1 min)
+CACHING_MAX_CAPACITIES = 10_000  # capacities in one curve
+CACHING_MAX_CHE_CELLS = 100_000_000  # objects x capacities in one Che approximation
+CACHING_MAX_REQUESTS = 2_000_000  # expected requests of one discrete-event run (serve, stampede, tiers)
+CACHING_MAX_SWEEP_REQUESTS = 20_000_000  # expected requests of all the runs of one sweep (ttl_sweep, ...)
+CACHING_MAX_KEYS = 1_000_000  # keys of a discrete-event model (~100 bytes each)
+CACHING_MAX_BINS = 1_000_000  # time bins of a stampede timeline
 
 
 # --- 05 sagas: distributed transactions without 2PC ---------------------------------
 SAGAS_RUNS = 10_000  # saga executions per simulate() call
-SAGAS_APP_RUNS = 4_000  # per mode in the app (orchestration, choreography, 2PC: ~100 ms)
-SAGAS_MAX_RUNS = 5_000_000  # the most runs one call accepts
+SAGAS_APP_RUNS = 4_000  # runs per protocol behind the app (orchestration, choreography, 2PC)
 SAGAS_ACTION_MS = 50.0  # median latency of a step whose Step gives none
 SAGAS_SIGMA = 0.5  # log-space spread of a latency given as a plain median in ms
 SAGAS_TIMEOUT_MS = 1_000.0  # how long a caller waits for one attempt
-SAGAS_ATTEMPTS = 3  # tries per step (and per compensation) unless a Step says otherwise
-SAGAS_BACKOFF_BASE_MS = 50.0  # first backoff; doubles per retry up to the cap
+SAGAS_ATTEMPTS = 3  # tries per step unless a Step says otherwise (max_retries = attempts - 1)
+SAGAS_BACKOFF = "full_jitter"  # a kit.core.policies.BACKOFFS name (Brooker 2015)
+SAGAS_BACKOFF_BASE_S = 0.05  # the first retry waits this (before jitter), then x multiplier per retry
 SAGAS_BACKOFF_MULTIPLIER = 2.0
-SAGAS_BACKOFF_CAP_MS = 2_000.0
-SAGAS_JITTER = "full"  # "none", "full" or "equal" (Brooker 2015)
-SAGAS_FORWARD_ATTEMPTS = 50  # a retriable step (after the pivot) is retried up to this many times
+SAGAS_BACKOFF_CAP_S = 2.0
+SAGAS_PERSIST_ATTEMPTS = 50  # what must eventually succeed (a retriable step, a compensation,
+#   a 2PC decision) is tried up to this many times; a run that exhausts them is stuck
 SAGAS_NETWORK_MS = 2.0  # median one-way network delay between services
 SAGAS_BROKER_MS = 10.0  # median delivery delay through the message broker
 SAGAS_REDELIVER_MS = 500.0  # broker resends an unacknowledged delivery after this
 SAGAS_DOWNTIME_MS = 5_000.0  # mean time for a crashed coordinator or service to come back
+SAGAS_REPAIR_MS = 600_000.0  # a person settles a stuck saga this long after it got stuck
 SAGAS_APP_PERMANENT_SHARE = 0.1  # app: share of compensation failures that are for good (stuck)
 SAGAS_TRACE_RUNS = 20  # runs whose event trace a simulation keeps
 SAGAS_TRACE_ROWS = 400  # rows of trace kept per run (more are dropped, flagged truncated)
+SAGAS_ISOLATION_RUNS = 20_000  # sagas in the concurrent stream of anomalies()
+SAGAS_ISOLATION_RATE = 20.0  # sagas started per second in that stream
+SAGAS_ISOLATION_KEYS = 100  # records per service the stream's steps pick from
+# limits: a call beyond one is refused with a message naming the parameter
+SAGAS_MAX_RUNS = 2_000_000  # runs of one call
+SAGAS_MAX_STEPS = 100  # steps of one saga
+SAGAS_MAX_STEP_RUNS = 20_000_000  # runs x steps of one call (work; ~1 s per 5 million)
+SAGAS_MAX_BYTES = 500_000_000  # memory one call may take for its results
+SAGAS_MAX_TRACE_RUNS = 1_000  # runs one trace() keeps
+SAGAS_MAX_KEYS = 10_000_000  # records per service in anomalies()
+SAGAS_MAX_CONFLICT_PAIRS = 50_000_000  # expected overlapping write pairs anomalies() scans
 
 
 # --- queueing core (kit.queueing: used by 06 reliability and later labs) ------
@@ -270,6 +302,30 @@ RELIABILITY_AVAIL_ALERT_STEP_MIN = 1.0  # resolution of error-rate series for bu
 RELIABILITY_AVAIL_INCIDENT_START_H = 1.0  # the calculator's incident: starts after 1 h ...
 RELIABILITY_AVAIL_INCIDENT_H = 12.0  # ... lasts 12 h ...
 RELIABILITY_AVAIL_SERIES_H = 80.0  # ... in a series long enough for the 3-day ticket window
+
+
+# --- 09 event sourcing and CQRS: the SQLite event store, projections, lag -----------------
+EVENTSOURCING_BUSY_TIMEOUT_S = 5.0  # an append waits this long for another writer's lock
+EVENTSOURCING_MAX_BATCH = 10_000  # events in one append (one transaction) at most
+EVENTSOURCING_RETRIES = 10  # handle(): retries after a ConcurrencyError
+EVENTSOURCING_SNAPSHOT_EVERY = 100  # handle(): a snapshot whenever the version passes a multiple of this
+EVENTSOURCING_PROJECTION_BATCH = 500  # events per read-model transaction
+EVENTSOURCING_POLL_S = 0.05  # the projector's sleep when caught up
+EVENTSOURCING_WAIT_POLL_S = 0.005  # ReadModel.wait_for checks this often
+EVENTSOURCING_MAX_EVENTS = 200_000  # events one cost experiment writes at most
+# read-model lag: the real run ...
+EVENTSOURCING_LAG_RATE = 100.0  # offered commands per second
+EVENTSOURCING_LAG_DURATION_S = 2.0
+EVENTSOURCING_ACCOUNTS = 10
+EVENTSOURCING_MAX_MEASURED_RATE = 2_000.0
+EVENTSOURCING_MAX_DURATION_S = 30.0
+# ... and the model
+EVENTSOURCING_SIM_EVENTS = 200_000
+EVENTSOURCING_MAX_SIM_EVENTS = 20_000_000
+EVENTSOURCING_SIM_COST_S = 0.0002  # seconds to apply one event (measure yours with measure_lag)
+EVENTSOURCING_SIM_OVERHEAD_S = 0.001  # seconds per read-model transaction
+EVENTSOURCING_MAX_RATE = 1_000_000.0
+EVENTSOURCING_APP_COMMANDS = 40  # commands the app's bank starts with
 
 
 _DEFAULTS = {name: copy.deepcopy(value) for name, value in globals().items() if name.isupper()}

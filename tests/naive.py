@@ -1,9 +1,11 @@
 """Slow, obvious reference implementations that fast kernels are tested against."""
 
 import bisect
+import functools
 import heapq
 import itertools
 import math
+from fractions import Fraction
 
 
 def fanout_max(draws_per_trial: list[list[float]], ks: list[int]) -> list[list[float]]:
@@ -19,8 +21,39 @@ def heap_order(events: list[tuple[float, int, int]]) -> list[tuple[float, int, i
 
 
 # --- 05 sagas ---------------------------------------------------------------------------
-# An orchestrated saga, one run at a time, in plain Python with its own random stream.
-# Written from the model's rules, not from the kernel: the two must agree in distribution.
+# Written from the model's rules (kit/sagas docstrings), not from the kernel: the two must agree.
+
+
+def saga_outcome_probabilities(saga, persist):
+    """(P(every step succeeds), E[action attempts]) by enumerating every attempt's outcome.
+
+    Each attempt of a step is ok (1 - p - q), a transient failure (p: try again while attempts
+    remain) or a permanent one (q: stop); groups run in order and a failed group stops the saga.
+    """
+
+    def step(s, attempts):
+        p, q = s.p_fail, s.p_permanent
+
+        def walk(k, prob):  # attempt k is made with probability prob; returns (P(ok), E[attempts])
+            ok = prob * (1 - p - q)
+            tries = prob * k * (1 - p - q) + prob * k * q  # the step ends at attempt k
+            if k == attempts:
+                return ok, tries + prob * k * p  # out of attempts
+            more_ok, more_tries = walk(k + 1, prob * p)
+            return ok + more_ok, tries + more_tries
+
+        return walk(1, 1.0)
+
+    reach, total = 1.0, 0.0
+    for group in saga.groups:
+        p_group = 1.0
+        for s in group:
+            attempts = s.attempts if s.kind != "retriable" else max(s.attempts, persist)
+            ok, tries = step(s, attempts)
+            total += reach * tries
+            p_group *= ok
+        reach *= p_group
+    return reach, total
 
 
 def _draw(dist, rng):
@@ -35,72 +68,68 @@ def _draw(dist, rng):
     raise NotImplementedError(type(dist).__name__)
 
 
-def _backoff(retry, k, rng):
-    wait = min(retry.cap_ms, retry.base_ms * retry.multiplier ** (k - 1))
-    if retry.jitter == "full":
+def _backoff_ms(retry, k, rng):
+    """Wait before retry k (1, 2, ...): the first waits base, then x multiplier, up to cap (ms)."""
+    wait = 1e3 * min(retry.cap_s, retry.base_s * retry.multiplier ** (k - 1))
+    if retry.backoff == "full_jitter":
         return rng.uniform(0.0, wait)
-    if retry.jitter == "equal":
+    if retry.backoff == "equal_jitter":
         return wait / 2 + rng.uniform(0.0, wait / 2)
-    return wait
+    if retry.backoff == "exponential":
+        return wait
+    raise NotImplementedError(retry.backoff)
 
 
-def saga_run(saga, faults, rng, forward_attempts):
-    """One orchestrated run: (outcome, latency_ms, messages, retries, duplicates)."""
+def saga_run(saga, faults, rng, persist):
+    """One orchestrated run: (outcome, latency_ms, messages, retries, duplicates, crashes)."""
     effects = {s.name: 0 for s in saga.steps}
     first = {}  # when each step first took effect
     busy = {s.name: 0.0 for s in saga.steps}
-    tally = {"messages": 0, "retries": 0}
-
-    def crash_or(t_from, t_to):
-        if rng.random() < faults.crash_p:
-            return t_from + rng.random() * (t_to - t_from) + _draw(faults.downtime, rng)
-        return None
+    tally = {"messages": 0, "retries": 0, "crashes": 0}
 
     def call(step, t, undo):
-        """Send one command; the participant acts; the caller sees (time, what) or a crash."""
+        """Send one command; the participant acts; the caller sees (time, what)."""
         tally["messages"] += 1
         lost = rng.random() < faults.loss_p
         arrive = t + _draw(faults.network, rng)
-        done = arrive + _draw(step.compensation_latency if undo else step.action, rng)
+        work = _draw(step.compensation_latency if undo else step.action, rng)
         u = rng.random()
         if lost:
-            what, reply = "timeout", float("inf")
+            return t + step.timeout_ms, "timeout"
+        if undo:
+            done = max(arrive, busy[step.name]) + work  # after every attempt of the action there
+            q, p = faults.comp_permanent_p, faults.comp_fail_p
+            what = "permanent" if u < q else "failed" if u < q + p else "ok"
+        elif step.idempotent and effects[step.name]:
+            what, done = "ok", max(arrive + work, first[step.name])  # answered once the original is done
         else:
-            done = max(done, busy[step.name] + (done - arrive)) if undo else done
-            busy[step.name] = max(busy[step.name], done)
-            if undo:
-                q, p = faults.comp_permanent_p, faults.comp_fail_p
-                what = "permanent" if u < q else "failed" if u < q + p else "ok"
-            elif step.idempotent and effects[step.name]:
-                what, done = "ok", max(done, first[step.name])  # answered once the original is done
-            else:
-                q, p = step.p_permanent, step.p_fail
-                what = "permanent" if u < q else "failed" if u < q + p else "ok"
-                if what == "ok":
-                    effects[step.name] += 1
-                    first[step.name] = min(first.get(step.name, done), done)
-            tally["messages"] += 1
-            reply = done + _draw(faults.network, rng)
-            if rng.random() < faults.loss_p:
-                reply = float("inf")
-        if reply - t > step.timeout_ms:
-            what, reply = "timeout", t + step.timeout_ms
-        back = crash_or(t, reply)
-        return (back, "crash") if back is not None else (reply, what)
+            done = arrive + work
+            q, p = step.p_permanent, step.p_fail
+            what = "permanent" if u < q else "failed" if u < q + p else "ok"
+            if what == "ok":
+                effects[step.name] += 1
+                first[step.name] = min(first.get(step.name, done), done)
+        busy[step.name] = max(busy[step.name], done)
+        tally["messages"] += 1
+        reply = done + _draw(faults.network, rng)
+        if rng.random() < faults.loss_p or reply - t > step.timeout_ms:
+            return t + step.timeout_ms, "timeout"
+        return reply, what
 
     def run(step, t, undo):
-        limit = step.retry.attempts
-        if step.kind == "retriable" and not undo:
-            limit = max(limit, forward_attempts)
-        maybe, tries, resend = False, 0, False
+        """Attempts with retries; the coordinator may crash before handling each outcome."""
+        limit = (
+            persist if undo else max(step.attempts, persist) if step.kind == "retriable" else step.attempts
+        )
+        maybe, tries = False, 0
         while True:
-            if tries or resend:
-                tally["retries"] += 1
-            if tries and not resend:
-                t += _backoff(step.retry, tries, rng)
             t, what = call(step, t, undo)
-            resend = what == "crash"
-            if resend:
+            if rng.random() < faults.crash_p:  # before it handles the outcome: it resends after recovery
+                tally["crashes"] += 1
+                if faults.stay_down_p and rng.random() < faults.stay_down_p:
+                    return t, "gone"
+                t += _draw(faults.downtime, rng)
+                tally["retries"] += 1
                 maybe = True
                 continue
             tries += 1
@@ -108,7 +137,9 @@ def saga_run(saga, faults, rng, forward_attempts):
                 return t, "ok"
             maybe = maybe or what == "timeout"
             if what == "permanent" or tries >= limit:
-                return t, ("unknown" if maybe else "failed") if not undo else "failed"
+                return t, "failed" if undo or not maybe else "unknown"
+            tally["retries"] += 1
+            t += _backoff_ms(step.retry, tries, rng)
 
     t, done, failed_at = 0.0, [], None
     for gi, group in enumerate(saga.groups):
@@ -121,7 +152,7 @@ def saga_run(saga, faults, rng, forward_attempts):
     outcome = "committed"
     if failed_at is not None:
         outcome = "compensated"
-        if any(s.kind != "compensatable" for _, s, _ in done):
+        if any(s.kind != "compensatable" or what == "gone" for _, s, what in done):
             outcome = "stuck"
         else:
             for gi in range(failed_at, -1, -1):
@@ -131,7 +162,40 @@ def saga_run(saga, faults, rng, forward_attempts):
                     outcome = "stuck"
                     break
     duplicates = sum(max(n - 1, 0) for n in effects.values())
-    return outcome, t, tally["messages"], tally["retries"], duplicates
+    return outcome, t, tally["messages"], tally["retries"], duplicates, tally["crashes"]
+
+
+def saga_anomalies(writes, semantic_lock=False):
+    """Dirty reads, lost updates and refused writes of concurrent sagas, from the definitions.
+
+    ``writes``: (key, t, undone, restored, settle, saga) per effect; undone is when the effect
+    goes away (inf: never), restored when a compensation put the before-image back (inf: none).
+    A write reads dirty data if another saga wrote the same key before it and undoes that write
+    after it. A restore erases every write of another saga made between the restored write and
+    the restore whose own effect still stood then. With a semantic lock, a write is refused while
+    another saga's accepted write on the key is not settled; refused writes do not happen.
+    """
+    dirty = lost = refused = 0
+    by_key = {}
+    for w in sorted(writes, key=lambda w: (w[0], w[1])):
+        by_key.setdefault(w[0], []).append(w)
+    for ws in by_key.values():
+        if semantic_lock:
+            accepted = []
+            for w in ws:
+                if any(a[5] != w[5] and a[1] < w[1] < a[4] for a in accepted):
+                    refused += 1
+                else:
+                    accepted.append(w)
+            continue
+        for _, t, _, _, _, saga in ws:
+            dirty += any(a[5] != saga and a[1] < t < a[2] != math.inf for a in ws)
+        for _, a_t, _, a_restored, _, a_saga in ws:
+            if a_restored != math.inf:
+                lost += sum(
+                    1 for _, t, u, _, _, s in ws if s != a_saga and a_t < t < a_restored and u > a_restored
+                )
+    return dirty, lost, refused
 
 
 # --- 03 sharding ---------------------------------------------------------------------------
@@ -217,16 +281,62 @@ def ring_owner(points: list[tuple[int, int]], h: int) -> int:
     return points[j % len(points)][1]
 
 
+def bounded_capacity(m: int, n: int, eps: float) -> int:
+    """Mirrokni, Thorup & Zadimoghaddam's capacity: the least integer C with C n >= (1 + eps) m.
+
+    eps is the decimal it is written as; in integers, (1 + eps) = num / den.
+    """
+    c = 1 + Fraction(str(eps))
+    return -(-(c.numerator * m) // (c.denominator * n))
+
+
 def bounded(points: list[tuple[int, int]], hashes: list[int], n: int, capacity: int) -> list[int]:
-    tokens = [t for t, _ in points]
+    """Consistent hashing with bounded loads, as the paper states the process.
+
+    Balls are inserted one at a time in the given order; each goes to the
+    first bin, going clockwise from the ball, that holds fewer than
+    ``capacity`` balls (Mirrokni, Thorup & Zadimoghaddam, SODA 2018). A bin
+    with several points (virtual nodes) is met at the nearest of them. No
+    search structure: every bin's clockwise distance is computed, a point at
+    the ball's own position counting as a full turn ("strictly after").
+    """
+    nearest = {}
     load, out = [0] * n, []
     for h in hashes:
-        j = bisect.bisect_right(tokens, h) % len(points)
-        while load[points[j][1]] >= capacity:
-            j = (j + 1) % len(points)
-        out.append(points[j][1])
-        load[points[j][1]] += 1
+        for node in range(n):
+            nearest[node] = min(((p - h - 1) & MASK64) for p, i in points if i == node)
+        for node in sorted(range(n), key=nearest.__getitem__):
+            if load[node] < capacity:
+                load[node] += 1
+                out.append(node)
+                break
     return out
+
+
+def linear_probing_loads(points: list[tuple[int, int]], hashes: list[int], capacity: int) -> list[int]:
+    """Bin loads of bounded loads with one point per bin, without any order of the balls.
+
+    With one point per bin the process is linear probing with buckets of
+    size ``capacity``, whose final loads do not depend on the insertion
+    order: a bin keeps min(capacity, its own balls + the overflow of the bin
+    before it), around the circle until the overflow settles.
+    """
+    tokens = [t for t, _ in points]
+    arrivals = [0] * len(points)
+    for h in hashes:
+        arrivals[bisect.bisect_right(tokens, h) % len(points)] += 1
+    carry, loads = 0, [0] * len(points)
+    while True:  # turns round the circle until the carry into the first bin settles
+        entering = carry
+        for k, a in enumerate(arrivals):
+            loads[k] = min(capacity, a + carry)
+            carry = a + carry - loads[k]
+        if carry == entering:
+            break
+    by_node = [0] * len(points)
+    for (_, node), load in zip(points, loads, strict=True):
+        by_node[node] = load
+    return by_node
 
 
 def rendezvous(h: int, n: int) -> int:
@@ -379,72 +489,136 @@ def belady(keys, sizes, capacity):
     return _cache_loop(keys, sizes, capacity, note, victim, note, stored)
 
 
-def s3fifo(keys, sizes, capacity):
-    """S3-FIFO as libCacheSim S3FIFO.c: small 10%, main the rest (2-bit CLOCK), ghost of ids 90%."""
-    small_cap = int(capacity * 0.1)
-    main_cap = capacity - small_cap
-    ghost_cap = int(capacity * 0.9)
-    small, main, ghost = [], [], []  # oldest first
+def most_hits(keys, sizes, capacity):
+    """The most hits any policy could get, by trying every choice of victims (tiny traces only).
+
+    A miss admits the object if it fits the cache at all, after evicting any set of cached
+    objects that makes room (more choices than a policy has: it stops evicting once it fits).
+    Objects keep the size of the request that admitted them.
+    """
+
+    @functools.cache
+    def best(i, cached):  # cached: frozenset of (key, stored size)
+        if i == len(keys):
+            return 0
+        k, s = keys[i], sizes[i]
+        if k in {key for key, _ in cached}:
+            return 1 + best(i + 1, cached)
+        if s > capacity:
+            return best(i + 1, cached)
+        used = sum(size for _, size in cached)
+        options = []
+        for r in range(len(cached) + 1):
+            for victims in itertools.combinations(sorted(cached), r):
+                if used - sum(size for _, size in victims) + s <= capacity:
+                    options.append(best(i + 1, (cached - frozenset(victims)) | {(k, s)}))
+        return max(options)
+
+    return best(0, frozenset())
+
+
+def s3fifo(keys, sizes, capacity, as_run=True):
+    """S3-FIFO written from Algorithm 1 of Yang et al., "FIFO queues are all you need for cache
+    eviction", SOSP 2023: READ, INSERT, EVICT, EVICTS, EVICTM, in that order and shape.
+
+    S (small, 10% of the cache) and M (main, 90%) hold objects, G (ghost) holds ids of objects
+    evicted from S. A hit raises an object's frequency, capped at 3; INSERT evicts while the cache
+    is full, then puts a ghost into M and anything else into S; EVICTS moves S's tail to M if its
+    frequency is above 1 (hit at least twice while in S), else drops it and remembers its id in G;
+    EVICTM reinserts M's tail while its frequency is above 0, decrementing it, else drops it.
+
+    Algorithm 1 is silent on sizes and on a few details, and the code the authors ran for the
+    paper's results (libCacheSim S3FIFOv0.c) decides them as follows; ``as_run=False`` reads the
+    text literally instead:
+
+    1. EVICT takes from S when S holds at least 10% of the cache (text); the code takes from M
+       when M holds more than its 90% or S is empty, else from S;
+    2. an object promoted into a full M makes EVICTS call EVICTM at once (text); in the code M may
+       exceed its share until the next EVICT;
+    3. INSERT asks whether x is in G after evicting (text: EVICTS may just have pushed x out of
+       G); the code looks when the request misses, before evicting, and takes the id out of G;
+    4. queue sizes are bytes: S holds floor(10%) of the capacity, G floor(90%); an object is
+       admitted only if it is at most S's size, and one exactly S's size evicts but is then not
+       stored (the text has no sizes: there, admit whatever fits the cache, and evict from S when
+       M is empty).
+
+    Returns the number of hits.
+    """
+    S, M, G = [], [], []  # oldest (tail) first, as FIFO queues
     size, freq, ghost_size = {}, {}, {}
-    state = {"evicted": False}
-    hits = 0
+    used = {"S": 0, "M": 0}
+    small = int(capacity * 0.1) if as_run else capacity * 0.1
+    main = capacity - small
+    ghost_cap = int(capacity * 0.9) if as_run else capacity * 0.9
 
-    def used(q):
-        return sum(size[k] for k in q)
-
-    def remember(k):
-        s = size.pop(k)
-        if ghost_cap == 0 or s > ghost_cap:
+    def remember(x, s):  # insert x into G, dropping the oldest ids while it is over its size
+        if s > ghost_cap:
             return
-        while sum(ghost_size.values()) + s > ghost_cap:
-            del ghost_size[ghost.pop(0)]
-        ghost.append(k)
-        ghost_size[k] = s
+        G.append(x)
+        ghost_size[x] = s
+        while sum(ghost_size.values()) > ghost_cap:
+            del ghost_size[G.pop(0)]
 
-    def evict():
-        state["evicted"] = True
-        if used(main) > main_cap or not small:
-            while main:
-                k = main.pop(0)
-                if freq[k] >= 1:
-                    freq[k] = min(freq[k], 3) - 1
-                    main.append(k)
-                else:
-                    size.pop(k)
-                    return
-            return
-        while small:
-            k = small.pop(0)
-            if freq[k] >= 2:
-                main.append(k)
-                freq[k] = 0
+    def evict_m():
+        while M:
+            t = M.pop(0)
+            if freq[t] > 0:
+                M.append(t)
+                freq[t] -= 1
             else:
-                remember(k)
+                used["M"] -= size.pop(t)
                 return
 
-    for k, s in zip(keys, sizes, strict=True):
-        if k in size:
-            hits += 1
-            freq[k] += 1
-            continue
-        from_ghost = k in ghost_size
-        if from_ghost:
-            ghost.remove(k)
-            del ghost_size[k]
-        if s > small_cap or s > capacity:
-            continue
-        while used(small) + used(main) + s > capacity:
-            evict()
-        if from_ghost:
-            main.append(k)
-        elif s >= small_cap:
-            continue
-        elif not state["evicted"] and used(small) >= small_cap:
-            main.append(k)
+    def evict_s():
+        while S:
+            t = S.pop(0)
+            used["S"] -= size[t]
+            if freq[t] > 1:
+                M.append(t)
+                used["M"] += size[t]
+                freq[t] = 0  # the text clears the access bits of an object it moves
+                if not as_run and used["M"] > main:
+                    evict_m()
+            else:
+                remember(t, size.pop(t))
+                return
+
+    def evict():
+        if as_run:
+            evict_m() if used["M"] > main or not S else evict_s()
         else:
-            small.append(k)
-        size[k] = s
-        freq[k] = 0
+            evict_s() if used["S"] >= small or not M else evict_m()
+
+    def insert(x, s):
+        ghost_hit = False
+        if as_run and x in ghost_size:  # the code looks up G when the request misses
+            G.remove(x)
+            del ghost_size[x]
+            ghost_hit = True
+        if s > (small if as_run else capacity):
+            return
+        while used["S"] + used["M"] + s > capacity:
+            evict()
+        if not as_run:
+            ghost_hit = x in ghost_size
+        if ghost_hit:
+            M.append(x)
+            used["M"] += s
+        elif as_run and s >= small:
+            return
+        else:
+            S.append(x)
+            used["S"] += s
+        size[x] = s
+        freq[x] = 0
+
+    hits = 0
+    for x, s in zip(keys, sizes, strict=True):  # READ
+        if x in size:
+            hits += 1
+            freq[x] = min(freq[x] + 1, 3)
+        else:
+            insert(x, s)
     return hits
 
 
@@ -1118,3 +1292,52 @@ def stored_bytes_daily(per_day: float, growth: float, retention_days: int, days:
         if t > days - retention_days:
             total += per_day / 24 * (1.0 + growth) ** (t / month)
     return total
+
+
+# --- 09 event sourcing: the polling projector and a bank account as a plain dict -------------------
+
+
+def projector_applied(commits: list[float], poll_s: float, overhead_s: float, cost_s: float, batch: int):
+    """When each commit is applied, simulated one poll at a time.
+
+    The projector polls at time t; it takes the events committed by t (at most
+    ``batch``), spends ``overhead_s + cost_s * k`` applying them and polls again
+    at once; after an empty poll it waits ``poll_s`` (``poll_s = 0``: it spins
+    until the next commit).
+    """
+    applied, t, i = [0.0] * len(commits), 0.0, 0
+    while i < len(commits):
+        visible = [j for j in range(i, min(i + batch, len(commits))) if commits[j] <= t]
+        if not visible:
+            t = t + poll_s if poll_s > 0 else commits[i]
+            continue
+        t += overhead_s + cost_s * len(visible)
+        for j in visible:
+            applied[j] = t
+        i += len(visible)
+    return applied
+
+
+def bank(commands: list[dict]) -> dict:
+    """A bank account's balance and counters after ``commands``, refused ones skipped, by the rules alone."""
+    acct = {"open": False, "closed": False, "balance": 0, "events": 0}
+    for c in commands:
+        kind, amount = c["type"], c.get("amount")
+        valid_amount = isinstance(amount, int) and not isinstance(amount, bool) and amount > 0
+        if kind == "open":
+            ok = not acct["open"]
+        elif not acct["open"] or acct["closed"]:
+            ok = False
+        elif kind == "deposit":
+            ok = valid_amount
+        elif kind == "withdraw":
+            ok = valid_amount and amount <= acct["balance"]
+        else:  # close
+            ok = acct["balance"] == 0
+        if not ok:
+            continue
+        acct["events"] += 1
+        acct["open"] |= kind == "open"
+        acct["closed"] |= kind == "close"
+        acct["balance"] += amount if kind == "deposit" else -amount if kind == "withdraw" else 0
+    return acct

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kit import caching
-from kit.caching import _kernels
+from kit.caching import _kernels as kk
 from kit.caching.traces import ORACLE_GENERAL
 from kit.core.rng import Constant, zipf_pmf
 from tests.conftest import fixture_path
@@ -124,7 +124,7 @@ def test_load_trace_input_checks(tmp_path):
 @settings(max_examples=80, deadline=None)
 def test_dense_ids_are_first_appearance_order_on_both_paths(keys, narrow):
     keys = np.array([k % 50 for k in keys] if narrow else keys, dtype=np.int64)  # narrow: direct addressing
-    ids, labels = _kernels.dense_ids(keys)
+    ids, labels = kk.dense_ids(keys)
     _, first = np.unique(keys, return_index=True)
     order = keys[np.sort(first)]
     assert labels.tolist() == order.tolist()
@@ -133,7 +133,7 @@ def test_dense_ids_are_first_appearance_order_on_both_paths(keys, narrow):
 
 def test_dense_ids_survive_table_growth():
     keys = np.random.default_rng(1).integers(-(2**62), 2**62, 300_000)
-    ids, labels = _kernels.dense_ids(np.concatenate([keys, keys[::-1]]))
+    ids, labels = kk.dense_ids(np.concatenate([keys, keys[::-1]]))
     assert labels.size == np.unique(keys).size and np.array_equal(labels[ids[: keys.size]], keys)
 
 
@@ -144,8 +144,50 @@ def test_from_keys_and_validation():
         caching.Trace([0, 1], [1])
     with pytest.raises(ValueError, match="keys must be dense ids"):
         caching.Trace([-1, 0])
-    with pytest.raises(ValueError, match="sizes must be >= 0"):
+    with pytest.raises(ValueError, match="sizes must be between 0 and 4294967295 bytes"):
         caching.Trace([0], [-3])
+
+
+@pytest.mark.parametrize(
+    "keys, sizes, message",
+    [
+        ([10**13], None, "keys asks for 10,000,000,000,001 objects .* config.CACHING_MAX_OBJECTS"),
+        ([1.7], None, "keys must be whole numbers.*such as 1.7"),
+        ([0, 2.5], None, "keys must be whole numbers.*such as 2.5"),
+        ([True, False], None, "keys must be whole numbers"),
+        ([10**30], None, "keys must be whole numbers"),
+        ([[0, 1]], None, "keys must be a one-dimensional sequence"),
+        (5, None, "keys must be a one-dimensional sequence"),
+        ([0, 1], [1.5, 2], "sizes must be whole numbers"),
+        ([0, 1], [1, 2**33], "sizes must be between 0 and 4294967295 bytes"),
+    ],
+)
+def test_a_trace_refuses_what_is_not_dense_ids_and_byte_counts(keys, sizes, message):
+    """Trace([10**13]) would allocate an id table of 72 TiB; Trace([1.7]) would truncate to 1."""
+    with pytest.raises(ValueError, match=message):
+        caching.Trace(keys, sizes)
+
+
+def test_a_file_that_is_not_utf8_text_is_named(tmp_path):
+    for name, data in (("t.txt", b"a\nb\n\xff\xfe\nc\n"), ("t.csv", b"a,1\n\xff,2\n")):
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(ValueError, match=r"path must be a UTF-8 text trace: .* not UTF-8"):
+            caching.load_trace(tmp_path / name)
+
+
+def test_trace_files_beyond_the_limits_are_refused_before_reading(tmp_path, monkeypatch):
+    from kit import config
+
+    (tmp_path / "t.txt").write_text("1\n2\n3\n")
+    _records([1, 2, 3], [1, 1, 1]).tofile(tmp_path / "t.bin")
+    monkeypatch.setattr(config, "CACHING_MAX_TRACE_FILE_BYTES", 4)
+    monkeypatch.setattr(config, "CACHING_MAX_TRACE_REQUESTS", 2)
+    with pytest.raises(
+        ValueError, match=r"path asks for 6 bytes of txt text, beyond config\.CACHING_MAX_TRACE"
+    ):
+        caching.load_trace(tmp_path / "t.txt")
+    with pytest.raises(ValueError, match="path asks for 3 requests in one trace"):
+        caching.load_trace(tmp_path / "t.bin")
 
 
 def test_generators_are_what_they_say():
@@ -188,11 +230,22 @@ def test_workloads_and_derived_arrays():
     "call, message",
     [
         (lambda: caching.zipf(0, 1.0, 10), "n_objects must be an integer"),
+        (lambda: caching.zipf(10, 1.0, 10**10), "n_requests asks for 10,000,000,000 requests"),
+        (lambda: caching.zipf(10**9, 1.0, 10), "n_objects asks for 1,000,000,000 objects"),
+        (lambda: caching.scan(10**9), "n_objects asks for"),
+        (lambda: caching.loop(10, 10**12), "n_requests asks for"),
+        (lambda: caching.with_sizes([1, 2], Constant(4.0)), "trace must be a kit.caching Trace"),
+        (lambda: caching.with_sizes(caching.scan(3), Constant(2.0**40)), "size must draw sizes up to"),
+        (lambda: caching.save_trace("x", "/tmp/x.bin"), "trace must be a kit.caching Trace"),
+        (lambda: caching.save_trace(caching.scan(3), 12), "path must be a file name"),
+        (lambda: caching.save_trace(caching.scan(3), "/nonexistent/dir/t.bin"), "path must be a file that"),
+        (lambda: caching.load_trace(3.5), "path must be a file name"),
+        (lambda: caching.sample_requests(["a"], 10), "popularity must be a non-empty vector"),
         (lambda: caching.zipf(10, -1.0, 10), "alpha must be"),
         (lambda: caching.zipf(10, 1.0, -5), "n_requests must be an integer"),
         (lambda: caching.shifting_hot_set(10, 20, 100, 10), "hot must be an integer"),
         (lambda: caching.shifting_hot_set(10, 2, 100, 10, hot_fraction=2), "hot_fraction must be between"),
-        (lambda: caching.mix(), "mix needs one or more Trace"),
+        (lambda: caching.mix(), "traces must be one or more Trace objects"),
         (lambda: caching.with_sizes(caching.scan(3), 5), "size must be a kit distribution"),
         (lambda: caching.sample_requests([0, 0], 10), "popularity must be a non-empty vector"),
         (lambda: caching.workload("pareto", 100, 10), "name must be one of"),

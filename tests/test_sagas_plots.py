@@ -26,15 +26,37 @@ def test_outcomes_stack_to_one_per_protocol(compared):
     assert "msgs/run" in fig.data[0].x[0]
 
 
-def test_cdf_stops_below_one_when_runs_are_stuck(compared):
+def test_cdf_reaches_every_run_stuck_ones_at_their_repair(compared):
     fig = sagas.plots.cdf(compared, "inconsistency_ms")
-    tops = {trace.name: max(trace.y) for trace in fig.data}
-    stuck = compared.groupby("protocol", observed=True).outcome.apply(lambda o: (o == "stuck").mean())
-    assert stuck["orchestration"] > 0
-    assert tops["orchestration"] == pytest.approx(1 - stuck["orchestration"], abs=0.01)
-    assert tops["2pc"] == pytest.approx(1.0)
+    curves = {trace.name: trace for trace in fig.data}
+    stuck = compared[(compared.protocol == "orchestration") & (compared.outcome == "stuck")]
+    assert len(stuck) > 0
+    orch = curves["orchestration"]
+    assert max(orch.y) == pytest.approx(1.0)
+    # the stuck runs are the last to become consistent, a person's repair after they got stuck
+    assert max(orch.x) == pytest.approx(stuck.inconsistency_ms.max())
+    assert stuck.inconsistency_ms.min() > Faults().repair_ms * 0.9
     with pytest.raises(ValueError, match="column must be one of"):
         sagas.plots.cdf(compared, "speed")
+
+
+def test_summary_table_shows_the_numbers_behind_the_curves(compared):
+    table = sagas.summary(compared)
+    assert list(table.index) == list(sagas.PROTOCOLS)
+    orch = compared[compared.protocol == "orchestration"]
+    assert table.loc["orchestration", "latency_p99_ms"] == pytest.approx(orch.latency_ms.quantile(0.99))
+    assert table.loc["orchestration", "stuck"] == pytest.approx((orch.outcome == "stuck").mean())
+    fig = sagas.plots.summary(table)
+    cells = fig.data[0].cells.values
+    assert len(cells) == 4 and cells[1][2] == f"{table.loc['orchestration', 'latency_p50_ms']:,.0f}"
+
+
+def test_anomalies_figure_has_a_bar_group_per_countermeasure():
+    table = sagas.anomalies(examples.travel_booking(p_permanent=0.1), runs=2_000, seed=1)
+    fig = sagas.plots.anomalies(table)
+    assert len(fig.data) == 5 and all(len(bar.x) == len(sagas.COUNTERMEASURES) for bar in fig.data)
+    dirty = next(bar for bar in fig.data if bar.name == "dirty reads")
+    assert list(dirty.y) == list(table.dirty_reads)
 
 
 def test_gantt_rows_are_services_and_the_starter_on_top():
@@ -56,6 +78,7 @@ def test_kernels_run_as_plain_python():
         "    print(len(sagas.trace(saga, 2, 1, f, mode)))\n"
         "print(sagas.simulate_2pc(saga, 300, 1, f).lock_ms.sum())\n"
         "print(sagas.simulate_outbox(saga, 300, 1, f).duplicate_deliveries.sum())\n"
+        "print(sagas.anomalies(saga, runs=300, seed=1, faults=f).to_numpy().sum())\n"
     )
     runs = {}
     for jit in ("0", "1"):

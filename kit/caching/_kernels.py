@@ -1,4 +1,7 @@
-"""Numba kernels for traces and hit-ratio curves: arrays in, arrays out, no checks."""
+"""Numba kernels for traces and hit-ratio curves, and the pieces the discrete-event kernels share.
+
+Arrays in, arrays out, no checks: the public modules validate first.
+"""
 
 import numpy as np
 
@@ -184,3 +187,24 @@ def stack_distances(ids, sizes, n_objects):
         slot_of[o] = t
         t += 1
     return out
+
+
+# --- shared by the discrete-event kernels (_paths_kernels, _stampede_kernels, _tiers_kernels) ---------
+
+MS = 1e-3  # latencies are drawn in ms; the clocks run in s
+
+
+def int64s(n):
+    """``n`` constants as int64 scalars: numba compiles a callee once per distinct plain-int
+    literal it is passed, so event kinds as ints would mean one heap_push per kind."""
+    return tuple(np.int64(k) for k in range(n))
+
+
+NO_DATA, ONE = int64s(2)  # an event's empty payload; a unit size
+HEAP_START = np.int64(64)  # events a heap holds before it first grows
+
+
+@njit
+def draw_key(cdf):
+    """A key drawn with the probabilities whose running sum is ``cdf``."""
+    return np.searchsorted(cdf, np.random.random() * cdf[-1], side="right")

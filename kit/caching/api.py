@@ -6,8 +6,14 @@
 - eviction: :data:`POLICIES`, :func:`simulate`, :func:`miss_ratio_curve`,
   :func:`compare`, :func:`lru_mrc`, :func:`stack_distances`;
 - theory: :func:`che_lru`, :func:`che_fifo`, :func:`characteristic_time`;
-- write paths, TTL, invalidation: :func:`serve`, :func:`ttl_sweep`;
-- stampedes: :func:`stampede`; tiers: :func:`tiers`.
+- write paths, TTL, invalidation: :func:`serve` (:class:`ServeSettings`),
+  :func:`ttl_sweep`, :func:`strategy_table`;
+- stampedes: :func:`stampede` (:class:`StampedeSettings`); tiers: :func:`tiers`
+  (:class:`TierSettings`).
+
+Every function checks its arguments and its expected work against the
+``CACHING_MAX_*`` limits of ``kit.config`` before starting, and refuses with a
+message naming the parameter.
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ import pandas as pd
 
 from ..core import validate
 from ..core.rng import Constant, derive_seed, resolve_seed
-from . import _kernels
+from . import _kernels as kk
+from ._checks import budget, expected_requests, positive_array
 from .eviction import (
     BY,
     SimResult,
@@ -25,6 +32,7 @@ from .eviction import (
     compare,
     lru_mrc,
     miss_ratio_curve,
+    policy_names,
     simulate,
     stack_distances,
 )
@@ -32,18 +40,28 @@ from .paths import (
     INVALIDATIONS,
     STRATEGIES,
     ServeResult,
+    ServeSettings,
     latency,
+    resolve_serve,
     serve,
     ttl_hit_ratio,
     ttl_stale_fraction,
 )
 from .policies import POLICIES
-from .stampede import PROTECTIONS, StampedeResult, herd_size, stampede, xfetch_expiry_probability
+from .stampede import (
+    PROTECTIONS,
+    StampedeResult,
+    StampedeSettings,
+    herd_size,
+    stampede,
+    xfetch_expiry_probability,
+)
 from .theory import characteristic_time, che_curves, che_fifo, che_lru
-from .tiers import ROUTING, TierResult, tiers
+from .tiers import ROUTING, TierResult, TierSettings, tiers
 from .traces import (
     WORKLOADS,
     Trace,
+    check_trace,
     load_trace,
     loop,
     mix,
@@ -58,7 +76,15 @@ from .traces import (
 
 
 def policy_table() -> pd.DataFrame:
-    """One row per registered policy: its name, label, one-line description and sources."""
+    """One row per registered policy, in registry order.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``policy`` (its key), ``label``, ``idea`` (the first paragraph
+        of its module's docstring), ``source`` (papers and the libCacheSim file
+        it follows) and ``offline`` (it needs the future: recorded traces only).
+    """
     rows = []
     for name, module in POLICIES.items():
         rows.append(
@@ -73,68 +99,131 @@ def policy_table() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _sweep_budget(name: str, runs: int, strategy: str, overrides: dict) -> None:
+    """Refuse a sweep whose runs together would simulate more than ``config.CACHING_MAX_SWEEP_REQUESTS``."""
+    s = resolve_serve(ServeSettings(**{k: v for k, v in overrides.items() if k != "ttl_s"}), strategy)
+    per_run = expected_requests(s.read_rate + s.write_rate, s.duration_s)
+    budget(name, runs * per_run, "CACHING_MAX_SWEEP_REQUESTS", f"requests over {runs} runs")
+
+
 def ttl_sweep(
-    ttls, strategy: str = "write-around", invalidation: str = "ttl", seed=None, **kwargs
+    ttls, strategy: str = "write-around", invalidation: str = "ttl", seed: int | None = None, **overrides
 ) -> pd.DataFrame:
-    """:func:`serve` at each TTL in ``ttls``: one row per TTL with the measured quantities.
+    """:func:`serve` at each TTL: one row per TTL with the measured quantities.
 
-    Each run gets its own seed derived from ``seed``. Extra keyword
-    arguments go to :func:`serve` (e.g. ``write_rate``).
+    Parameters
+    ----------
+    ttls : array of float
+        TTLs in seconds (> 0, ``inf`` allowed).
+    strategy, invalidation : str
+        As :func:`serve`.
+    seed : int, optional
+        Each run gets its own seed derived from it.
+    **overrides
+        Settings of :class:`ServeSettings` for every run (e.g. ``write_rate``).
 
-    Example
+    Returns
     -------
+    DataFrame
+        Column ``ttl_s`` and the keys of :meth:`ServeResult.summary`.
+
+    Examples
+    --------
     >>> table = ttl_sweep([1, 10, 100], duration_s=4, warmup_s=1, seed=1)
     >>> bool(table.stale_fraction.is_monotonic_increasing)
     True
     """
-    ttls = np.atleast_1d(np.asarray(ttls, dtype=float))
-    if ttls.size == 0:
-        raise ValueError("ttls must list at least one TTL in seconds")
+    listed = positive_array("ttls", ttls, allow_inf=True).ravel()
+    if listed.size == 0:
+        raise ValueError(f"ttls must list at least one TTL in seconds (got ttls={ttls!r})")
+    strategy = validate.choice("strategy", strategy, STRATEGIES)
+    _sweep_budget("ttls", listed.size, strategy, overrides)
     base = resolve_seed(seed)
     rows = []
-    for j, ttl in enumerate(ttls):
-        result = serve(strategy, invalidation, ttl_s=float(ttl), seed=derive_seed(base, j), **kwargs)
+    for j, ttl in enumerate(listed):
+        result = serve(strategy, invalidation, seed=derive_seed(base, j), ttl_s=ttl, **overrides)
         rows.append({"ttl_s": float(ttl), **result.summary()})
     return pd.DataFrame(rows)
 
 
-def strategy_table(invalidation: str = "delete", seed=None, **kwargs) -> pd.DataFrame:
-    """:func:`serve` for every write strategy (same seed): one row each with the measured quantities.
+def strategy_table(invalidation: str = "delete", seed: int | None = None, **overrides) -> pd.DataFrame:
+    """:func:`serve` for every write strategy on the same seed: one row each.
 
-    ``invalidation`` applies to cache-aside and read-through; extra keyword
-    arguments go to :func:`serve`.
+    Parameters
+    ----------
+    invalidation : str
+        A key of :data:`INVALIDATIONS`; applies to cache-aside and read-through.
+    seed : int, optional
+        The same for every strategy.
+    **overrides
+        Settings of :class:`ServeSettings` for every run.
+
+    Returns
+    -------
+    DataFrame
+        Column ``strategy`` and the keys of :meth:`ServeResult.summary`.
     """
+    without_crash = {k: v for k, v in overrides.items() if k != "crash_at_s"}
+    _sweep_budget("duration_s", len(STRATEGIES), "write-behind", without_crash)
     rows = []
     for strategy in STRATEGIES:
-        result = serve(strategy, invalidation, seed=seed, **kwargs)
+        result = serve(strategy, invalidation, seed=seed, **overrides)
         rows.append({"strategy": strategy, **result.summary()})
     return pd.DataFrame(rows)
 
 
 def policy_race(
-    trace: Trace, capacity: int, policies=None, windows: int = 40, by: str = "objects", seed=None
+    trace: Trace,
+    capacity: int,
+    policies=None,
+    windows: int = 40,
+    by: str = "objects",
+    seed: int | None = None,
 ) -> dict:
-    """Every policy in ``policies`` (default all) on one trace at one capacity, hit ratio per window.
+    """Policies on one trace at one capacity, with the hit ratio per window of requests.
 
-    Returns ``{policy: SimResult}`` with ``windows`` windows each.
+    Parameters
+    ----------
+    trace : Trace
+    capacity : int
+        Cache size in ``by`` units.
+    policies : list of str, optional
+        Keys of :data:`POLICIES` (default: all).
+    windows : int
+        Windows the trace is cut into (hit ratio over time).
+    by : {"objects", "bytes"}
+    seed : int, optional
+        For "random".
+
+    Returns
+    -------
+    dict
+        ``{policy: SimResult}`` with ``windows`` windows each.
     """
+    trace = check_trace(trace)
     windows = validate.integer("windows", windows, 1, 100_000)
+    names = policy_names(policies)
+    budget("policies", len(names) * len(trace), "CACHING_MAX_SIMULATED", "requests to simulate")
     window = max(1, -(-len(trace) // windows))
-    names = list(POLICIES) if policies is None else list(policies)
     return {p: simulate(trace, p, capacity, by=by, seed=seed, window=window) for p in names}
 
 
 def warm() -> None:
-    """Compile (or load from cache) every kernel of this topic with its real types."""
+    """Compile (or load from cache) every kernel of this topic with its real types.
+
+    Returns
+    -------
+    None
+    """
     trace = zipf(50, 0.9, 400, seed=0)
     sized = with_sizes(trace, Constant(2.0), seed=0)
     for policy in POLICIES:
-        simulate(trace, policy, 10)
-        simulate(sized, policy, 20, by="bytes")
+        simulate(trace, policy, 40)
+        simulate(sized, policy, 60, by="bytes")
     lru_mrc(trace)
     lru_mrc(sized, by="bytes")
     che_curves(trace.popularity, capacity_grid(trace, 4))
-    _kernels.dense_ids(np.array([3, -1, 2**40], np.int64))  # the hashed path
+    kk.dense_ids(np.array([3, -1, 2**40], np.int64))  # the hashed path
     Trace.from_keys(np.array(["a", "b"]))
     for strategy in STRATEGIES:
         serve(strategy, duration_s=0.05, warmup_s=0.0, seed=0)
@@ -152,9 +241,12 @@ __all__ = [
     "STRATEGIES",
     "WORKLOADS",
     "ServeResult",
+    "ServeSettings",
     "SimResult",
     "StampedeResult",
+    "StampedeSettings",
     "TierResult",
+    "TierSettings",
     "Trace",
     "capacity_grid",
     "characteristic_time",

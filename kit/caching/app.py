@@ -36,7 +36,7 @@ class EvictionApp(App):
         n = config.CACHING_APP_OBJECTS
         trace = api.workload(workload, n, config.CACHING_APP_REQUESTS, alpha, seed=config.SEED)
         capacities = api.capacity_grid(trace, config.CACHING_APP_POINTS, low=0.005)
-        capacity = max(10, round(size * n))
+        capacity = max(20, round(size * n))
         curves = api.compare(trace, capacities)
         che = None if trace.popularity is None else api.che_curves(trace.popularity, capacities)
         race = api.policy_race(trace, capacity, windows=config.CACHING_APP_WINDOWS)
@@ -137,13 +137,15 @@ class WritePathApp(App):
         }
 
     def compute(self, invalidation, write_rate, ttl_s, flush_interval_s):
+        # long enough for several flushes: a run shorter than the flush interval never flushes
+        duration_s = max(config.CACHING_APP_DURATION_S, config.CACHING_APP_FLUSHES * flush_interval_s)
         return api.strategy_table(
             invalidation,
             write_rate=write_rate,
             ttl_s=ttl_s,
             flush_interval_s=flush_interval_s,
-            duration_s=config.CACHING_APP_DURATION_S,
-            warmup_s=config.CACHING_APP_DURATION_S / 5,
+            duration_s=duration_s,
+            warmup_s=duration_s / 5,
             seed=config.SEED,
         )
 

@@ -20,9 +20,10 @@ import pandas as pd
 from .. import config
 from ..core import validate
 from ..core.rng import resolve_seed
-from . import _kernels
+from . import _kernels as kk
+from ._checks import budget
 from .policies import POLICIES
-from .traces import Trace
+from .traces import Trace, check_trace
 
 BY = ("objects", "bytes")
 _NO_FUTURE = np.empty(0, np.int64)  # next access, for policies that do not look ahead
@@ -31,12 +32,28 @@ _NO_SIZES = np.empty(0, np.int64)  # a trace without sizes: every request is 1 b
 
 @dataclass(frozen=True)
 class SimResult:
-    """What one policy at one capacity did on one trace.
+    """What one policy at one capacity did on one trace (from :func:`simulate`).
 
-    ``hits_per_window[k]`` counts hits among requests ``k*window .. (k+1)*window-1``
-    (a single window unless asked), for hit ratio over time. Bytes are the
-    trace's sizes whatever the capacity counts; a trace without sizes counts
-    every request as 1 byte, so ``byte_misses == misses``.
+    Parameters
+    ----------
+    policy : str
+        The policy's key in :data:`POLICIES`.
+    capacity : int
+        Cache size, in ``by`` units.
+    by : {"objects", "bytes"}
+        What the capacity counts.
+    requests : int
+        Requests in the trace.
+    hits : int
+        Requests served from the cache.
+    bytes_requested, hit_bytes : int
+        Bytes of all requests and of the hits (the trace's sizes whatever the
+        capacity counts; 1 per request for a trace without sizes).
+    window : int
+        Requests per window of ``hits_per_window``.
+    hits_per_window : array of int
+        ``hits_per_window[k]`` counts hits among requests ``k*window ..
+        (k+1)*window-1``: hit ratio over time.
     """
 
     policy: str
@@ -51,51 +68,111 @@ class SimResult:
 
     @property
     def misses(self) -> int:
+        """Requests not served from the cache."""
         return self.requests - self.hits
 
     @property
     def miss_ratio(self) -> float:
+        """Misses per request (0 for an empty trace)."""
         return self.misses / self.requests if self.requests else 0.0
 
     @property
     def hit_ratio(self) -> float:
+        """Hits per request (0 for an empty trace)."""
         return 1.0 - self.miss_ratio if self.requests else 0.0
 
     @property
     def byte_misses(self) -> int:
+        """Bytes of the requests that missed."""
         return self.bytes_requested - self.hit_bytes
 
     @property
     def byte_miss_ratio(self) -> float:
+        """Missed bytes per requested byte."""
         return self.byte_misses / self.bytes_requested if self.bytes_requested else 0.0
 
     def over_time(self) -> pd.DataFrame:
-        """Hit ratio per window: columns ``request`` (end of the window) and ``hit_ratio``."""
+        """Hit ratio per window.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``request`` (the window's last request, counted from 1) and
+            ``hit_ratio``.
+        """
         ends = np.minimum(np.arange(1, self.hits_per_window.size + 1) * self.window, self.requests)
         lengths = np.diff(np.concatenate([[0], ends]))
         return pd.DataFrame({"request": ends, "hit_ratio": self.hits_per_window / np.maximum(lengths, 1)})
 
 
-def _check_trace(trace) -> Trace:
-    if not isinstance(trace, Trace):
-        raise ValueError(
-            f"trace must be a kit.caching Trace, e.g. from load_trace() or zipf() (got {trace!r})"
-        )
-    return trace
-
-
 def _check_setup(trace, policy: str, by: str) -> tuple[Trace, str, str]:
-    trace = _check_trace(trace)
+    trace = check_trace(trace)
     policy = validate.choice("policy", policy, POLICIES)
+    return trace, policy, _check_by(trace, by)
+
+
+def _check_by(trace: Trace, by: str) -> str:
     by = validate.choice("by", by, BY)
     if by == "bytes" and not trace.has_sizes:
         raise ValueError(f"by='bytes' needs object sizes, and {trace.name!r} has none: use by='objects'")
-    return trace, policy, by
+    return by
 
 
-def _check_capacity(policy: str, capacity) -> int:
-    smallest = getattr(POLICIES[policy], "MIN_CAPACITY", 1)
-    return validate.integer("capacity", capacity, smallest, 2**62)
+def _smallest_capacity(trace: Trace, policy: str, by: str) -> tuple[int, str]:
+    """The least capacity at which ``policy`` can store an object of ``trace``, and why.
+
+    A policy may define ``min_capacity(object_size)`` (S3-FIFO: its small
+    queue, 10% of the cache, must hold the object); otherwise any capacity of
+    at least 1 will do.
+    """
+    rule = getattr(POLICIES[policy], "min_capacity", None)
+    if rule is None:
+        return 1, ""
+    object_size = int(trace.sizes.min()) if by == "bytes" and len(trace) else 1
+    why = f": {POLICIES[policy].MIN_CAPACITY_REASON}"
+    if by == "bytes":
+        why += f" (the smallest here is {object_size} bytes)"
+    return rule(object_size), why
+
+
+def _check_capacity(trace: Trace, policy: str, capacity, by: str) -> int:
+    smallest, why = _smallest_capacity(trace, policy, by)
+    capacity = validate.integer("capacity", capacity, 1, 2**62)
+    if capacity < smallest:
+        raise ValueError(
+            f"capacity must be at least {smallest} {by} for {policy!r}{why} (got capacity={capacity})"
+        )
+    return capacity
+
+
+def _check_capacities(trace: Trace, capacities, by: str, runs: int = 1) -> np.ndarray:
+    """The capacities of a curve (default :func:`capacity_grid`), each an integer >= 1, within budget.
+
+    ``runs``: simulations per capacity (policies), for the work estimate.
+    """
+    if capacities is None:
+        return capacity_grid(trace, by=by)
+    listed = np.asarray(capacities, dtype=object)
+    if listed.ndim > 1 or listed.size == 0:
+        raise ValueError(f"capacities must list at least one capacity (got capacities={capacities!r})")
+    budget("capacities", listed.size, "CACHING_MAX_CAPACITIES", "capacities in one curve")
+    budget("capacities", listed.size * runs * len(trace), "CACHING_MAX_SIMULATED", "requests to simulate")
+    return np.array([validate.integer("capacities", c, 1, 2**62) for c in listed.ravel()], dtype=np.int64)
+
+
+def policy_names(policies) -> list[str]:
+    """``policies`` as a list of keys of :data:`POLICIES` (None: all; one name: that one)."""
+    if policies is None:
+        return list(POLICIES)
+    if isinstance(policies, str):
+        policies = [policies]
+    if not isinstance(policies, list | tuple | np.ndarray) or not len(policies):
+        raise ValueError(
+            f"policies must name at least one policy of {list(POLICIES)} (got policies={policies!r})"
+        )
+    for policy in policies:
+        validate.choice("policies", policy, POLICIES)
+    return list(policies)
 
 
 def _arrays(trace: Trace, policy: str):
@@ -123,11 +200,11 @@ def simulate(
     trace : Trace
         From :func:`load_trace` or a generator such as :func:`zipf`.
     policy : str
-        A key of :data:`POLICIES`: "lru", "fifo", "random", "lfu", "clock",
-        "sieve", "s3fifo", "arc", "belady".
+        A key of :data:`POLICIES` ("lru", "fifo", "s3fifo", "belady", ...).
     capacity : int
         Cache size in objects (``by="objects"``) or bytes (``by="bytes"``).
-        S3-FIFO needs at least 10, so that its small queue holds something.
+        S3-FIFO needs a small queue (10%, rounded down) larger than an object:
+        20 by objects.
     by : {"objects", "bytes"}
         What the capacity counts.
     seed : int, optional
@@ -144,17 +221,22 @@ def simulate(
     -----
     Reproduces the miss counts libCacheSim's tests assert on its CloudPhysics
     trace (``test/test_evictionAlgo.c``) for every deterministic policy here.
-    Policies and their papers: see each module in ``kit/caching/policies/``.
+    Policies and their papers: ``policy_table()`` and each module in
+    ``kit/caching/policies/``.
 
-    Example
-    -------
+    References
+    ----------
+    Yang et al., libCacheSim, github.com/1a1a11a/libCacheSim.
+
+    Examples
+    --------
     >>> t = zipf(1000, 1.0, 50_000, seed=1)
     >>> r = simulate(t, "lru", 100)
     >>> r.hits + r.misses == len(t)
     True
     """
     trace, policy, by = _check_setup(trace, policy, by)
-    capacity = _check_capacity(policy, capacity)
+    capacity = _check_capacity(trace, policy, capacity, by)
     window = validate.integer("window", len(trace) if window is None else window, 1) if len(trace) else 1
     sizes, future = _arrays(trace, policy)
     kernel = POLICIES[policy].simulate
@@ -175,15 +257,34 @@ def simulate(
 def capacity_grid(
     trace: Trace, points: int | None = None, by: str = "objects", low: float = 1e-3
 ) -> np.ndarray:
-    """About ``points`` log-spaced capacities from ``low`` of the working set to all of it."""
-    trace = _check_trace(trace)
-    by = validate.choice("by", by, BY)
-    points = validate.integer("points", config.CACHING_CURVE_POINTS if points is None else points, 2, 10_000)
+    """About ``points`` log-spaced capacities from a fraction ``low`` of the working set to all of it.
+
+    Parameters
+    ----------
+    trace : Trace
+    points : int, optional
+        How many (default ``config.CACHING_CURVE_POINTS``); fewer when small
+        capacities round to the same integer.
+    by : {"objects", "bytes"}
+        Objects: the working set is the number of distinct objects; bytes:
+        their total size.
+    low : float
+        The smallest capacity as a fraction of the working set (0 to 1].
+
+    Returns
+    -------
+    array of int
+        Increasing capacities, in ``by`` units.
+    """
+    trace = check_trace(trace)
+    by = _check_by(trace, by)
+    points = config.CACHING_CURVE_POINTS if points is None else points
+    points = validate.integer("points", points, 2, config.CACHING_MAX_CAPACITIES)
+    low = validate.number("low", low, 1e-12, 1.0)
     top = trace.footprint_bytes if by == "bytes" else int((trace.counts > 0).sum())
     if top < 1:
-        raise ValueError("the trace is empty: there is no capacity to sweep")
-    grid = np.unique(np.round(np.geomspace(max(1.0, low * top), top, points)).astype(np.int64))
-    return grid
+        raise ValueError("trace must have requests: there is no capacity to sweep for an empty trace")
+    return np.unique(np.round(np.geomspace(max(1.0, low * top), top, points)).astype(np.int64))
 
 
 def _workers(workers: int | None) -> int:
@@ -201,30 +302,46 @@ def miss_ratio_curve(
 ) -> pd.DataFrame:
     """Miss ratio of one policy at many capacities, simulated in parallel over capacities.
 
-    Each capacity is an independent simulation; they run on ``workers``
-    threads (the kernels release the GIL), so the table is the same for any
-    number of workers. "random" uses the same seed at every capacity (common
-    random numbers: a smoother curve). Capacities below a policy's minimum
-    (S3-FIFO: 10) are left out of its curve.
+    Parameters
+    ----------
+    trace : Trace
+    policy : str
+        A key of :data:`POLICIES`.
+    capacities : array of int, optional
+        Cache sizes in ``by`` units (default :func:`capacity_grid`). Those
+        below a policy's minimum (S3-FIFO: 20 objects) are left out of its
+        curve.
+    by : {"objects", "bytes"}
+    seed : int, optional
+        For "random": the same seed at every capacity (common random numbers:
+        a smoother curve).
+    workers : int, optional
+        Threads (default ``config.CACHING_WORKERS``, 0 = one per CPU); the
+        kernels release the GIL, and the table is the same for any number.
 
-    Returns a DataFrame with columns ``policy, capacity, miss_ratio,
-    byte_miss_ratio, hits, misses, byte_misses``.
-
-    Example
+    Returns
     -------
+    DataFrame
+        One row per capacity: ``policy, by, capacity, miss_ratio,
+        byte_miss_ratio, hits, misses, byte_misses`` (ratios per request and
+        per byte).
+
+    Examples
+    --------
     >>> t = zipf(1000, 0.8, 20_000, seed=2)
     >>> curve = miss_ratio_curve(t, "fifo", [10, 100, 1000])
     >>> bool(curve.miss_ratio.is_monotonic_decreasing)
     True
     """
     trace, policy, by = _check_setup(trace, policy, by)
-    capacities = capacity_grid(trace, by=by) if capacities is None else np.atleast_1d(capacities)
-    caps = [validate.integer("capacity", c, 1, 2**62) for c in capacities]
-    smallest = getattr(POLICIES[policy], "MIN_CAPACITY", 1)
-    caps = [c for c in caps if c >= smallest]  # e.g. S3-FIFO needs 10: its curve starts there
+    capacities = _check_capacities(trace, capacities, by)
+    smallest, why = _smallest_capacity(trace, policy, by)
+    caps = [int(c) for c in capacities if c >= smallest]  # e.g. S3-FIFO by objects: from 20
     if not caps:
-        listed = [int(c) for c in capacities]
-        raise ValueError(f"capacity must be at least {smallest} for {policy!r} (got capacities={listed})")
+        raise ValueError(
+            f"capacities must include one of at least {smallest} {by} for {policy!r}{why} "
+            f"(got capacities={capacities.tolist()})"
+        )
     seed = resolve_seed(seed)
     sizes, future = _arrays(trace, policy)
     kernel = POLICIES[policy].simulate
@@ -234,7 +351,7 @@ def miss_ratio_curve(
         hits, hit_bytes = kernel(trace.keys, sizes, by == "objects", capacity, future, seed, window)
         return int(hits.sum()), int(hit_bytes.sum())
 
-    with ThreadPoolExecutor(max_workers=min(_workers(workers), max(len(caps), 1))) as pool:
+    with ThreadPoolExecutor(max_workers=min(_workers(workers), len(caps))) as pool:
         results = list(pool.map(one, caps))
     n, total_bytes = len(trace), _total_bytes(trace)
     hits = np.array([h for h, _ in results], dtype=np.int64)
@@ -242,6 +359,7 @@ def miss_ratio_curve(
     return pd.DataFrame(
         {
             "policy": policy,
+            "by": by,
             "capacity": np.array(caps, dtype=np.int64),
             "miss_ratio": (n - hits) / max(n, 1),
             "byte_miss_ratio": (total_bytes - hit_bytes) / max(total_bytes, 1),
@@ -260,73 +378,141 @@ def compare(
     seed: int | None = None,
     workers: int | None = None,
 ) -> pd.DataFrame:
-    """:func:`miss_ratio_curve` for several policies (default: all of :data:`POLICIES`), stacked."""
-    policies = list(POLICIES) if policies is None else list(policies)
-    if not policies:
-        raise ValueError("policies must name at least one policy")
-    capacities = capacity_grid(trace, by=by) if capacities is None else capacities
+    """:func:`miss_ratio_curve` for several policies on the same trace and capacities, stacked.
+
+    Parameters
+    ----------
+    trace : Trace
+    capacities : array of int, optional
+        Cache sizes in ``by`` units (default :func:`capacity_grid`).
+    policies : list of str, optional
+        Keys of :data:`POLICIES` (default: all, in registry order).
+    by : {"objects", "bytes"}
+    seed : int, optional
+        For "random".
+    workers : int, optional
+        Threads per curve.
+
+    Returns
+    -------
+    DataFrame
+        The curves' rows, policy after policy (columns as
+        :func:`miss_ratio_curve`).
+    """
+    trace = check_trace(trace)
+    by = _check_by(trace, by)
+    policies = policy_names(policies)
+    capacities = _check_capacities(trace, capacities, by, runs=len(policies))
     frames = [miss_ratio_curve(trace, p, capacities, by, seed, workers) for p in policies]
     return pd.concat(frames, ignore_index=True)
 
 
 def stack_distances(trace: Trace, by: str = "objects") -> np.ndarray:
-    """LRU stack distance of every request (0 for a first request, which misses at any size).
-
-    A request with distance d hits in every LRU cache of capacity >= d
-    (Mattson et al. 1970); with ``by="bytes"``, d counts the bytes of the
-    distinct objects requested since, plus the object's own.
-    """
-    trace = _check_trace(trace)
-    by = validate.choice("by", by, BY)
-    if by == "bytes" and not trace.has_sizes:
-        raise ValueError(f"by='bytes' needs object sizes, and {trace.name!r} has none: use by='objects'")
-    sizes = trace.sizes if by == "bytes" else np.ones(len(trace), np.int64)
-    return _kernels.stack_distances(trace.keys, sizes, trace.n_objects)
-
-
-def lru_mrc(trace: Trace, by: str = "objects", capacities=None) -> pd.DataFrame:
-    """Exact LRU miss-ratio curve for every capacity, in one pass over the trace.
+    """LRU stack distance of every request.
 
     Parameters
     ----------
     trace : Trace
     by : {"objects", "bytes"}
-        With "objects" the curve covers every capacity from 1 to the number
-        of distinct objects. With "bytes" it is evaluated at ``capacities``
-        (default :func:`capacity_grid`).
-    capacities : array of int, optional
-        Capacities at which to read the curve.
+        Objects: one plus the number of distinct objects requested since the
+        previous request of the same object. Bytes: the bytes of those
+        objects (each at its latest request's size) plus the request's own.
 
     Returns
     -------
-    DataFrame with columns ``capacity`` and ``miss_ratio``.
+    array of int
+        One per request; 0 for a first request (an infinite distance). A
+        request at distance d hits in every LRU cache of capacity >= d.
+
+    References
+    ----------
+    Mattson, Gecsei, Slutz & Traiger, "Evaluation techniques for storage
+    hierarchies", IBM Systems Journal 9(2), 1970.
+    """
+    trace = check_trace(trace)
+    by = _check_by(trace, by)
+    sizes = trace.sizes if by == "bytes" else np.ones(len(trace), np.int64)
+    return kk.stack_distances(trace.keys, sizes, trace.n_objects)
+
+
+def lru_mrc(trace: Trace, by: str = "objects", capacities=None) -> pd.DataFrame:
+    """Exact LRU miss-ratio curve: every capacity in one pass over the trace.
+
+    Parameters
+    ----------
+    trace : Trace
+    by : {"objects", "bytes"}
+        With "objects" and no ``capacities`` the curve covers every capacity
+        from 1 to the number of distinct objects.
+    capacities : array of int, optional
+        Capacities (``by`` units) at which to read the curve (default, by
+        bytes: :func:`capacity_grid`).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``capacity`` and ``miss_ratio`` (misses per request).
 
     Notes
     -----
-    Mattson, Gecsei, Slutz & Traiger, "Evaluation techniques for storage
-    hierarchies", IBM Systems Journal 9(2), 1970: LRU has the inclusion
-    property, so one pass computing each request's stack distance (here with
-    a Fenwick tree, O(log n) per request) gives the hits at every size. It
-    equals :func:`simulate` with "lru" at every capacity by objects; by bytes
-    it is exact while no object is larger than the cache or changes size.
+    LRU has the inclusion property (Mattson et al. 1970): with a request's
+    stack distance d (:func:`stack_distances`), it hits exactly in the caches
+    of capacity >= d. By bytes this holds while objects keep one size (the
+    function refuses a trace whose objects change size) and fit the cache: an
+    object larger than a capacity is never admitted there, so it evicts
+    nothing. Each capacity below the largest object gets one more pass, over
+    the requests of the objects it can hold. It equals :func:`simulate` with
+    "lru" at every capacity.
 
-    Example
-    -------
+    References
+    ----------
+    Mattson, Gecsei, Slutz & Traiger, "Evaluation techniques for storage
+    hierarchies", IBM Systems Journal 9(2), 1970.
+
+    Examples
+    --------
     >>> t = zipf(500, 0.9, 10_000, seed=3)
     >>> curve = lru_mrc(t)
     >>> bool(curve.miss_ratio.iloc[99] == simulate(t, "lru", 100).miss_ratio)
     True
     """
-    distances = stack_distances(trace, by)
-    if len(trace) == 0:
-        return pd.DataFrame({"capacity": np.empty(0, np.int64), "miss_ratio": np.empty(0)})
+    trace = check_trace(trace)
+    by = _check_by(trace, by)
     n = len(trace)
+    if n == 0:
+        return pd.DataFrame({"capacity": np.empty(0, np.int64), "miss_ratio": np.empty(0)})
     if by == "objects" and capacities is None:
+        distances = stack_distances(trace)
         distinct = max(int(np.count_nonzero(distances == 0)), 1)  # every object's first request
         hits = np.cumsum(np.bincount(distances, minlength=distinct + 1)[1:])
         return pd.DataFrame({"capacity": np.arange(1, hits.size + 1), "miss_ratio": (n - hits) / n})
-    capacities = capacity_grid(trace, by=by) if capacities is None else np.atleast_1d(capacities)
-    caps = np.array([validate.integer("capacity", c, 1) for c in capacities], dtype=np.int64)
-    reused = np.sort(distances[distances > 0])
-    hits = np.searchsorted(reused, caps, side="right")
+    caps = _check_capacities(trace, capacities, by)
+    hits = _lru_hits(trace, by, caps)
     return pd.DataFrame({"capacity": caps, "miss_ratio": (n - hits) / n})
+
+
+def _lru_hits(trace: Trace, by: str, caps: np.ndarray) -> np.ndarray:
+    """LRU hits at each capacity from stack distances, one pass per set of objects too large to cache."""
+    if by == "objects":
+        distances = stack_distances(trace)
+        return np.searchsorted(np.sort(distances[distances > 0]), caps, side="right")
+    size = trace.object_sizes()
+    changed = int(np.count_nonzero(trace.sizes != size[trace.keys]))
+    if changed:
+        raise ValueError(
+            f"trace must keep one size per object for lru_mrc by bytes ({changed:,} requests of "
+            f"{trace.name!r} change an object's size): use miss_ratio_curve(trace, 'lru', by='bytes')"
+        )
+    sorted_sizes = np.sort(size[trace.counts > 0])
+    too_large = sorted_sizes.size - np.searchsorted(sorted_sizes, caps, side="right")  # objects > capacity
+    passes = np.unique(too_large)
+    budget("capacities", passes.size * len(trace), "CACHING_MAX_SIMULATED", "requests to simulate")
+    hits = np.zeros(caps.size, np.int64)
+    for excluded in passes:
+        fits = size[trace.keys] <= (sorted_sizes[-excluded - 1] if excluded < sorted_sizes.size else -1)
+        keys, sizes = trace.keys[fits], trace.sizes[fits]
+        distances = kk.stack_distances(keys, sizes, trace.n_objects)
+        reused = np.sort(distances[distances > 0])
+        here = too_large == excluded
+        hits[here] = np.searchsorted(reused, caps[here], side="right")
+    return hits

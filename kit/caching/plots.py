@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -33,14 +35,22 @@ _SIDE_LEGEND = dict(orientation="v", x=1.02, xanchor="left", y=1.0, yanchor="top
 
 
 def _plain(fig: go.Figure) -> go.Figure:
-    """Trace data as plain lists: numpy arrays in a figure make its JSON ambiguous to compare."""
+    """Trace data as plain lists: numpy arrays in a figure make its JSON ambiguous to compare.
+
+    A NaN (a percentile of no requests, say) becomes None, a gap: NaN is not
+    JSON, and a FigureWidget fails to send it to the browser.
+    """
     for trace in fig.data:
         for axis in ("x", "y", "text"):
             value = getattr(trace, axis, None)
             if value is not None and not isinstance(value, str):
                 setattr(trace, axis, None)  # else plotly keeps a numpy array's type for the new value
-                setattr(trace, axis, np.asarray(value).tolist())
+                setattr(trace, axis, [None if _is_nan(v) else v for v in np.asarray(value).tolist()])
     return fig
+
+
+def _is_nan(v) -> bool:
+    return isinstance(v, float) and math.isnan(v)
 
 
 def colour(policy: str) -> str:
@@ -52,8 +62,12 @@ def colour(policy: str) -> str:
     return theme.PALETTE[list(POLICIES).index(policy) % len(theme.PALETTE)]
 
 
-def _label(policy: str) -> str:
-    return getattr(POLICIES.get(policy), "LABEL", policy)
+def _label(policy: str, by: str = "objects") -> str:
+    """The policy's label; by bytes its own if it has one (Belady is optimal only by objects)."""
+    module = POLICIES.get(policy)
+    if by == "bytes" and hasattr(module, "LABEL_BYTES"):
+        return module.LABEL_BYTES
+    return getattr(module, "LABEL", policy)
 
 
 def _line(policy: str, highlight: str | None) -> dict:
@@ -73,7 +87,7 @@ def hit_ratio_curves(
     ``che``: a :func:`che_curves` table, drawn as black lines (the Che
     approximation for LRU and its FIFO/RANDOM counterpart).
     """
-    unit = "objects"
+    unit = curves.by.iloc[0] if "by" in curves and len(curves) else "objects"
     fig = theme.figure(
         title=title,
         xaxis=dict(title=f"cache size ({unit})", type="log"),
@@ -85,7 +99,7 @@ def hit_ratio_curves(
             x=part.capacity,
             y=1.0 - part.miss_ratio,
             mode="lines+markers",
-            name=_label(policy),
+            name=_label(policy, unit),
             line=_line(policy, highlight),
             marker=dict(size=5),
             opacity=1.0 if highlight in (None, policy) else 0.55,
@@ -114,7 +128,7 @@ def race(results: dict, highlight: str | None = None) -> go.Figure:
             x=frame.request,
             y=frame.hit_ratio,
             mode="lines",
-            name=f"{_label(policy)} {result.hit_ratio:.1%}",
+            name=f"{_label(policy, result.by)} {result.hit_ratio:.1%}",
             line=_line(policy, highlight),
             opacity=1.0 if highlight in (None, policy) else 0.55,
         )
@@ -131,11 +145,12 @@ def stampede_timeline(results: list[StampedeResult]) -> go.Figure:
     )
     for j, r in enumerate(results):
         frame = r.timeline()
+        frame = frame[frame.recomputes > 0]  # a log axis has no 0: bins without recomputes are left out
         fig.add_scatter(
             x=frame.t_s,
-            y=np.where(frame.recomputes > 0, frame.recomputes, np.nan),
+            y=frame.recomputes,
             mode="markers",
-            name=f"{r.protection}: {r.db_load_per_s:.2g}/s, up to {r.max_concurrent} at once",
+            name=f"{r.label}: {r.db_load_per_s:.2g}/s, up to {r.max_concurrent} at once",
             line=dict(color=theme.PALETTE[j % len(theme.PALETTE)]),
             marker=dict(size=6),
         )
@@ -144,7 +159,7 @@ def stampede_timeline(results: list[StampedeResult]) -> go.Figure:
 
 def stampede_latency(results: list[StampedeResult]) -> go.Figure:
     """p50 and p99 latency and the fraction of requests served stale, per protection."""
-    names = [r.protection for r in results]
+    names = [r.label for r in results]
     fig = theme.figure(
         title="What each protection costs the users",
         xaxis=dict(title="protection"),

@@ -10,24 +10,86 @@ decides how many requests pay for the slower tiers behind it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .. import config
 from ..core import validate
 from ..core.rng import Dist, Exponential, resolve_seed, zipf_pmf
-from . import _events
-from .paths import _dist, _percentile
+from . import _tiers_kernels as kk
+from ._checks import budget, check_fields, dist, expected_requests, filled, is_dist, percentile, settings_with
 
-ROUTING = {"random": _events.RANDOM_REPLICA, "least-loaded": _events.LEAST_LOADED}
+ROUTING = {"random": kk.RANDOM_REPLICA, "least-loaded": kk.LEAST_LOADED}
 TIER_NAMES = ("edge", "app cache", "database")
 
 
 @dataclass(frozen=True)
+class TierSettings:
+    """Settings of the tiers model (:func:`tiers`); a field left None is read from ``kit.config``.
+
+    Parameters
+    ----------
+    n_keys : int
+        Objects (``CACHING_TIER_KEYS``).
+    alpha : float
+        Their Zipf popularity, IRM (``CACHING_TIER_ALPHA``).
+    rate : float
+        Requests per second arriving at the edge, Poisson (``CACHING_TIER_RATE``).
+    edge_capacity, app_capacity : int
+        Cache sizes in objects, 0 = no such tier (``CACHING_EDGE_CAPACITY``,
+        ``CACHING_APP_CAPACITY``).
+    replicas : int
+        Database read replicas, each a first-come-first-served server (``CACHING_REPLICAS``).
+    routing : {"random", "least-loaded"}
+        How a request picks its replica.
+    edge_rtt, origin_rtt, app_latency : Dist, optional
+        In ms (default log-normal, medians ``CACHING_EDGE_RTT_MS``,
+        ``CACHING_ORIGIN_RTT_MS``, ``CACHING_APP_LOOKUP_MS``).
+    db_service : Dist, optional
+        A replica's service time in ms (default exponential, mean ``CACHING_DB_SERVICE_MS``).
+    duration_s, warmup_s : float
+        Simulated seconds, and the first ones, not measured (caches filling)
+        (``CACHING_TIER_DURATION_S``, ``CACHING_TIER_WARMUP_S``).
+    max_requests : int, optional
+        Stop taking requests after this many (``truncated``).
+    """
+
+    n_keys: int | None = None
+    alpha: float | None = None
+    rate: float | None = None
+    edge_capacity: int | None = None
+    app_capacity: int | None = None
+    replicas: int | None = None
+    routing: str = "random"
+    edge_rtt: Dist | None = None
+    origin_rtt: Dist | None = None
+    app_latency: Dist | None = None
+    db_service: Dist | None = None
+    duration_s: float | None = None
+    warmup_s: float | None = None
+    max_requests: int | None = None
+
+    def __post_init__(self):
+        check_fields(self, _TIER_RULES)
+
+
+@dataclass(frozen=True)
 class TierResult:
-    """Per request ``start_s, latency_ms, tier`` (0 edge, 1 app cache, 2 database), and
-    each replica's busy time. Requests before ``warmup_s`` (caches filling) are not measured."""
+    """One run of the tiers model (:func:`tiers`).
+
+    Parameters
+    ----------
+    duration_s, warmup_s : float
+        The run's length and its unmeasured start, in seconds.
+    start_s, latency_ms, tier, key : array
+        Per request: arrival (s), end-to-end latency (ms), the tier that
+        answered (0 edge, 1 app cache, 2 database) and the object.
+    busy_s : array of float
+        Each replica's busy seconds.
+    truncated : bool
+        The run reached ``max_requests``.
+    """
 
     duration_s: float
     warmup_s: float
@@ -45,22 +107,25 @@ class TierResult:
 
     @property
     def edge_hit_ratio(self) -> float:
-        return float((self.tier[self.measured] == _events.EDGE).mean())
+        """Fraction of requests the edge answered."""
+        return float((self.tier[self.measured] == kk.EDGE).mean())
 
     @property
     def app_hit_ratio(self) -> float:
         """Of the requests the edge missed, the fraction the app cache answered."""
         t = self.tier[self.measured]
-        missed = t != _events.EDGE
-        return float((t[missed] == _events.APP).mean()) if missed.any() else math.nan
+        missed = t != kk.EDGE
+        return float((t[missed] == kk.APP).mean()) if missed.any() else math.nan
 
     @property
     def db_fraction(self) -> float:
-        return float((self.tier[self.measured] == _events.DATABASE).mean())
+        """Fraction of requests that reached the database."""
+        return float((self.tier[self.measured] == kk.DATABASE).mean())
 
     @property
     def db_reads_per_s(self) -> float:
-        return float((self.tier[self.measured] == _events.DATABASE).sum()) / (self.duration_s - self.warmup_s)
+        """Database reads per second."""
+        return float((self.tier[self.measured] == kk.DATABASE).sum()) / (self.duration_s - self.warmup_s)
 
     @property
     def utilization(self) -> np.ndarray:
@@ -69,15 +134,18 @@ class TierResult:
 
     def latency(self, q: float, tier: int | None = None) -> float:
         """The q-th percentile (0-100) of latency in ms, overall or for requests answered by ``tier``."""
+        if tier is not None:
+            tier = validate.integer("tier", tier, 0, len(TIER_NAMES) - 1)
         m = self.measured if tier is None else self.measured & (self.tier == tier)
-        return _percentile(self.latency_ms[m], validate.number("q", q, 0.0, 100.0))
+        return percentile(self.latency_ms[m], q)
 
     def cdf(self, x_ms) -> np.ndarray:
-        """Fraction of measured requests answered within ``x_ms``."""
+        """Fraction of measured requests answered within each of ``x_ms`` (ms)."""
         done = np.sort(self.latency_ms[self.measured])
         return np.searchsorted(done, np.asarray(x_ms, dtype=float), side="right") / max(done.size, 1)
 
     def summary(self) -> dict:
+        """Hit ratios, database reads per second, the busiest replica's utilisation, p50 and p99 (ms)."""
         return {
             "edge_hit_ratio": self.edge_hit_ratio,
             "app_hit_ratio": self.app_hit_ratio,
@@ -88,99 +156,106 @@ class TierResult:
         }
 
 
-def tiers(
-    *,
-    n_keys: int | None = None,
-    alpha: float | None = None,
-    rate: float | None = None,
-    edge_capacity: int | None = None,
-    app_capacity: int | None = None,
-    replicas: int | None = None,
-    routing: str = "random",
-    edge_rtt: Dist | None = None,
-    origin_rtt: Dist | None = None,
-    app_latency: Dist | None = None,
-    db_service: Dist | None = None,
-    duration_s: float | None = None,
-    warmup_s: float | None = None,
-    max_requests: int | None = None,
-    seed: int | None = None,
-) -> TierResult:
+_TIER_RULES = {
+    "n_keys": lambda n, v: validate.integer(n, v, 1),
+    "alpha": lambda n, v: validate.number(n, v, 0.0, 5.0),
+    "rate": lambda n, v: validate.number(n, v, 1e-6),
+    "edge_capacity": lambda n, v: validate.integer(n, v, 0),
+    "app_capacity": lambda n, v: validate.integer(n, v, 0),
+    "replicas": lambda n, v: validate.integer(n, v, 1, 1000),
+    "routing": lambda n, v: validate.choice(n, v, ROUTING),
+    "edge_rtt": is_dist,
+    "origin_rtt": is_dist,
+    "app_latency": is_dist,
+    "db_service": is_dist,
+    "duration_s": lambda n, v: validate.number(n, v, 1e-3),
+    "warmup_s": lambda n, v: validate.number(n, v, 0.0),
+    "max_requests": lambda n, v: validate.integer(n, v, 1),
+}
+_TIER_DEFAULTS = {
+    "n_keys": "CACHING_TIER_KEYS",
+    "alpha": "CACHING_TIER_ALPHA",
+    "rate": "CACHING_TIER_RATE",
+    "edge_capacity": "CACHING_EDGE_CAPACITY",
+    "app_capacity": "CACHING_APP_CAPACITY",
+    "replicas": "CACHING_REPLICAS",
+    "duration_s": "CACHING_TIER_DURATION_S",
+    "warmup_s": "CACHING_TIER_WARMUP_S",
+    "max_requests": "CACHING_MAX_REQUESTS",
+}
+
+
+def resolve_tiers(settings: TierSettings) -> TierSettings:
+    """``settings`` with every unset field from ``kit.config`` and the expected work in budget
+    (``max_requests`` becomes the run's bound)."""
+    s = filled(settings, _TIER_DEFAULTS)
+    budget("n_keys", s.n_keys, "CACHING_MAX_KEYS", "keys")
+    if s.warmup_s >= s.duration_s:
+        raise ValueError(f"warmup_s must be below duration_s={s.duration_s:g} (got {s.warmup_s:g})")
+    expected = expected_requests(s.rate, s.duration_s)
+    budget("duration_s", expected, "CACHING_MAX_REQUESTS", f"requests at rate={s.rate:g}/s")
+    return replace(
+        s,
+        edge_rtt=dist(s.edge_rtt, "CACHING_EDGE_RTT_MS", 0.3),
+        origin_rtt=dist(s.origin_rtt, "CACHING_ORIGIN_RTT_MS", 0.3),
+        app_latency=dist(s.app_latency, "CACHING_APP_LOOKUP_MS", 0.3),
+        db_service=Exponential(config.CACHING_DB_SERVICE_MS) if s.db_service is None else s.db_service,
+        max_requests=int(min(s.max_requests, expected)),
+    )
+
+
+def tiers(settings: TierSettings | None = None, *, seed: int | None = None, **overrides) -> TierResult:
     """Simulate requests through edge cache -> app cache -> database read replicas.
 
     Parameters
     ----------
-    n_keys, alpha : int, float
-        Objects and their Zipf popularity (IRM).
-    rate : float
-        Requests per second arriving at the edge (Poisson).
-    edge_capacity, app_capacity : int
-        Cache sizes in objects (0 = no such tier).
-    replicas : int
-        Database read replicas, each a first-come-first-served server.
-    routing : {"random", "least-loaded"}
-        How a request picks its replica.
-    edge_rtt, origin_rtt, app_latency, db_service : Dist, optional
-        In ms (defaults from ``kit.config``; the service time is exponential).
+    settings : TierSettings, optional
+        The model's settings; unset fields come from ``kit.config``.
+    seed : int, optional
+        Same seed, same run.
+    **overrides
+        Any field of :class:`TierSettings` by name, e.g. ``edge_capacity=0``,
+        ``routing="least-loaded"``.
 
     Returns
     -------
     TierResult
+        ``.edge_hit_ratio``, ``.app_hit_ratio``, ``.db_reads_per_s``,
+        ``.latency(q)``, ``.cdf(x_ms)``, ``.summary()``.
 
     Notes
     -----
     Under the IRM the edge is an LRU cache fed by the full request stream, so
     its hit ratio follows the Che approximation (:func:`che_lru`); each
     replica with random routing is an M/M/1 queue whose mean time in system
-    is S / (1 - rho) (Kleinrock, *Queueing Systems* vol. 1, 1975, section
-    3.2). The tests check both.
+    is S / (1 - rho). The tests check both.
 
-    Example
-    -------
+    References
+    ----------
+    Che, Tung & Wang, IEEE JSAC 20(7), 2002 (the edge's hit ratio);
+    Kleinrock, *Queueing Systems* vol. 1, 1975, section 3.2 (M/M/1).
+
+    Examples
+    --------
     >>> r = tiers(duration_s=5, warmup_s=2, seed=1)
     >>> r.latency(50) < r.latency(99)
     True
     """
-    n_keys = validate.integer("n_keys", config.CACHING_TIER_KEYS if n_keys is None else n_keys, 1, 10_000_000)
-    alpha = validate.number("alpha", config.CACHING_TIER_ALPHA if alpha is None else alpha, 0.0, 5.0)
-    rate = validate.number("rate", config.CACHING_TIER_RATE if rate is None else rate, 1e-6, 1e7)
-    edge_capacity = validate.integer(
-        "edge_capacity", config.CACHING_EDGE_CAPACITY if edge_capacity is None else edge_capacity, 0
+    s = resolve_tiers(settings_with(TierSettings, settings, overrides))
+    params = kk.TierParams(
+        cdf=np.cumsum(zipf_pmf(s.n_keys, s.alpha)),
+        rate=s.rate,
+        duration_s=s.duration_s,
+        edge_capacity=s.edge_capacity,
+        app_capacity=s.app_capacity,
+        replicas=s.replicas,
+        routing=ROUTING[s.routing],
+        edge_spec=s.edge_rtt.spec,
+        origin_spec=s.origin_rtt.spec,
+        app_spec=s.app_latency.spec,
+        db_spec=s.db_service.spec,
+        max_requests=s.max_requests,
+        seed=resolve_seed(seed),
     )
-    app_capacity = validate.integer(
-        "app_capacity", config.CACHING_APP_CAPACITY if app_capacity is None else app_capacity, 0
-    )
-    replicas = validate.integer(
-        "replicas", config.CACHING_REPLICAS if replicas is None else replicas, 1, 1000
-    )
-    routing = validate.choice("routing", routing, ROUTING)
-    duration_s = validate.number(
-        "duration_s", config.CACHING_TIER_DURATION_S if duration_s is None else duration_s, 1e-3, 1e7
-    )
-    warmup_s = config.CACHING_TIER_WARMUP_S if warmup_s is None else warmup_s
-    warmup_s = validate.number("warmup_s", warmup_s, 0.0, duration_s * (1 - 1e-9))
-    edge_d = _dist("edge_rtt", edge_rtt, config.CACHING_EDGE_RTT_MS, 0.3)
-    origin_d = _dist("origin_rtt", origin_rtt, config.CACHING_ORIGIN_RTT_MS, 0.3)
-    app_d = _dist("app_latency", app_latency, config.CACHING_APP_LOOKUP_MS, 0.3)
-    db_d = Exponential(config.CACHING_DB_SERVICE_MS) if db_service is None else db_service
-    if not isinstance(db_d, Dist):
-        raise ValueError(f"db_service must be a kit distribution such as Exponential(2.0) (got {db_d!r})")
-    bound = config.CACHING_MAX_REQUESTS if max_requests is None else max_requests
-    bound = validate.integer("max_requests", bound, 1, 100_000_000)
-    expected = rate * duration_s
-    start, lat, tier, key, busy, truncated = _events.tiers(
-        np.cumsum(zipf_pmf(n_keys, alpha)),
-        rate,
-        duration_s,
-        edge_capacity,
-        app_capacity,
-        replicas,
-        ROUTING[routing],
-        edge_d.spec,
-        origin_d.spec,
-        app_d.spec,
-        db_d.spec,
-        int(min(bound, expected + 10 * math.sqrt(expected) + 100)),
-        resolve_seed(seed),
-    )
-    return TierResult(duration_s, warmup_s, start, lat, tier, key, busy, bool(truncated))
+    (start, lat, tier, key), busy, truncated = kk.tiers(params)
+    return TierResult(s.duration_s, s.warmup_s, start, lat, tier, key, busy, truncated)

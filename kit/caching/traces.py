@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from os import PathLike
 from pathlib import Path
 
 import numpy as np
@@ -31,21 +32,59 @@ import pandas as pd
 
 from ..core import validate
 from ..core.rng import Dist, resolve_seed, sample_discrete, zipf_keys, zipf_pmf
-from . import _kernels
+from . import _kernels as kk
+from ._checks import budget
 
 FORMATS = ("txt", "oracleGeneral", "csv")
 ORACLE_GENERAL = np.dtype([("time", "<u4"), ("obj_id", "<u8"), ("obj_size", "<u4"), ("next_access", "<i8")])
 _HEADER_KEYS = {"key", "id", "obj_id", "object", "object_id", "obj"}
 
 
+MAX_OBJECT_SIZE = 2**32 - 1  # bytes: libCacheSim's oracleGeneral size field is a uint32
+
+
+def _integers(name: str, values, hint: str) -> np.ndarray:
+    """``values`` as a one-dimensional int64 array, refusing floats, booleans and overflows."""
+    a = np.asarray(values)
+    if a.ndim != 1:
+        raise ValueError(f"{name} must be a one-dimensional sequence (got an array of shape {a.shape})")
+    if a.size and a.dtype.kind not in "iu":
+        odd = a[(a != np.round(a)) | ~np.isfinite(a)] if a.dtype.kind == "f" else a
+        example = (odd if odd.size else a)[0]
+        example = example.item() if isinstance(example, np.generic) else example
+        raise ValueError(f"{name} must be whole numbers{hint} (got {a.dtype} values such as {example!r})")
+    if a.dtype == np.uint64 and a.size and a.max() > np.iinfo(np.int64).max:
+        raise ValueError(f"{name} must be below 2**63{hint} (got {a.max()})")
+    return np.ascontiguousarray(a, dtype=np.int64)
+
+
 @dataclass(frozen=True, eq=False)
 class Trace:
-    """Requests for objects ``keys[i]`` (dense ids), of ``sizes[i]`` bytes when known.
+    """A sequence of requests for objects ``keys[i]`` (dense ids), of ``sizes[i]`` bytes when known.
 
-    ``labels[id]`` is the original key of an id. ``popularity`` is the true
-    request probability of each id when the trace was drawn from a model (IRM),
-    else None. Derived arrays (``next_access``, ``counts``) are computed once,
-    on first use.
+    Parameters
+    ----------
+    keys : array of int
+        The object of each request, a dense id ``0 <= id < n_objects``; at most
+        ``config.CACHING_MAX_TRACE_REQUESTS`` requests. Use :meth:`from_keys` for
+        keys of any other kind (strings, 64-bit hashes).
+    sizes : array of int, optional
+        Bytes per request (0 to ``2**32 - 1``, libCacheSim's size field), or
+        None: every request counts 1.
+    labels : array, optional
+        The original key of each id (default ``0..max(keys)``); at most
+        ``config.CACHING_MAX_OBJECTS`` objects.
+    name : str
+        Shown in figures.
+    popularity : array of float, optional
+        The true request probability of each id when the trace was drawn from a
+        model (the IRM), else None.
+
+    Notes
+    -----
+    Derived arrays (:attr:`next_access`, :attr:`counts`) are computed once, on
+    first use. Formats and semantics are libCacheSim's (Yang et al.,
+    github.com/1a1a11a/libCacheSim).
     """
 
     keys: np.ndarray
@@ -55,24 +94,61 @@ class Trace:
     popularity: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self):
-        keys = np.ascontiguousarray(self.keys, dtype=np.int64)
-        object.__setattr__(self, "keys", keys)
+        hint = "; use Trace.from_keys(keys) for keys of another kind"
+        keys = _integers("keys", self.keys, hint)
+        budget("keys", keys.size, "CACHING_MAX_TRACE_REQUESTS", "requests in one trace")
         if keys.size and keys.min() < 0:
-            raise ValueError("keys must be dense ids >= 0; use from_keys() for arbitrary keys")
+            raise ValueError(f"keys must be dense ids >= 0 (got {keys.min()}){hint}")
+        if not isinstance(self.name, str):
+            raise ValueError(f"name must be a str (got name={self.name!r})")
+        object.__setattr__(self, "keys", keys)
         if self.sizes is not None:
-            sizes = np.ascontiguousarray(self.sizes, dtype=np.int64)
+            sizes = _integers("sizes", self.sizes, " of bytes")
             if sizes.shape != keys.shape:
                 raise ValueError(f"sizes must have one entry per request (got {sizes.size} for {keys.size})")
-            if sizes.size and sizes.min() < 0:
-                raise ValueError("sizes must be >= 0 bytes")
+            if sizes.size and (sizes.min() < 0 or sizes.max() > MAX_OBJECT_SIZE):
+                bad = sizes.min() if sizes.min() < 0 else sizes.max()
+                raise ValueError(f"sizes must be between 0 and {MAX_OBJECT_SIZE} bytes (got {bad})")
             object.__setattr__(self, "sizes", sizes)
         if self.labels is None:
-            object.__setattr__(self, "labels", np.arange(int(keys.max()) + 1 if keys.size else 0))
+            n = int(keys.max()) + 1 if keys.size else 0
+            budget("keys", n, "CACHING_MAX_OBJECTS", f"objects (ids 0..{n - 1})", hint)
+            object.__setattr__(self, "labels", np.arange(n))
+        else:
+            labels = np.asarray(self.labels)
+            if labels.ndim != 1 or (keys.size and labels.size <= keys.max()):
+                raise ValueError(f"labels must name every id: one per id 0..{int(keys.max())} at least")
+            budget("labels", labels.size, "CACHING_MAX_OBJECTS", "objects")
+            object.__setattr__(self, "labels", labels)
+        if self.popularity is not None:
+            p = np.asarray(self.popularity, dtype=float) if _numeric(self.popularity) else np.empty(())
+            if p.shape != self.labels.shape or not np.all(np.isfinite(p)) or (p.size and p.min() < 0):
+                raise ValueError("popularity must give each object a probability >= 0 (one per id)")
+            object.__setattr__(self, "popularity", p)
 
     @classmethod
     def from_keys(cls, keys, sizes=None, name: str = "trace") -> Trace:
-        """A trace from keys of any kind (integers of any range, strings), remapped to dense ids."""
-        ids, labels = _dense(np.asarray(keys))
+        """A trace from keys of any kind (integers of any range, strings), remapped to dense ids.
+
+        Parameters
+        ----------
+        keys : sequence
+            One key per request: integers, strings or any hashable values.
+        sizes : sequence of int, optional
+            Bytes per request.
+        name : str
+            Shown in figures.
+
+        Returns
+        -------
+        Trace
+            Ids in order of first appearance; ``labels[id]`` is the original key.
+        """
+        keys = np.asarray(keys)
+        if keys.ndim != 1:
+            raise ValueError(f"keys must be a one-dimensional sequence (got an array of shape {keys.shape})")
+        budget("keys", keys.size, "CACHING_MAX_TRACE_REQUESTS", "requests in one trace")
+        ids, labels = _dense(keys)
         return cls(ids, sizes, labels, name)
 
     def __len__(self) -> int:
@@ -93,12 +169,12 @@ class Trace:
     @functools.cached_property
     def next_access(self) -> np.ndarray:
         """Index of the next request for the same object (int64 max if never): what Belady needs."""
-        return _kernels.next_access(self.keys, self.n_objects)
+        return kk.next_access(self.keys, self.n_objects)
 
     @functools.cached_property
     def counts(self) -> np.ndarray:
         """Requests per object id."""
-        return _kernels.request_counts(self.keys, self.n_objects)
+        return kk.request_counts(self.keys, self.n_objects)
 
     def frequencies(self) -> np.ndarray:
         """Empirical request probability of each id (the model's, for a generated trace)."""
@@ -133,10 +209,10 @@ class Trace:
 def _dense(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Dense ids in order of first appearance, and the original key of each."""
     if keys.dtype == np.uint64:  # hash the bit pattern; labels keep the unsigned values
-        ids, labels = _kernels.dense_ids(keys.view(np.int64))
+        ids, labels = kk.dense_ids(keys.view(np.int64))
         return ids, labels.view(np.uint64)
     if keys.dtype.kind in "iu":
-        return _kernels.dense_ids(keys.astype(np.int64, copy=False))
+        return kk.dense_ids(keys.astype(np.int64, copy=False))
     codes, uniques = pd.factorize(keys.astype(str) if keys.dtype.kind not in "OU" else keys, sort=False)
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
@@ -179,8 +255,8 @@ def load_trace(path, format: str | None = None, name: str | None = None) -> Trac
     ``traceReader/``). A csv header row is recognised when its size field is not
     a number, or its key is one of ``key, id, obj_id, object, object_id, obj``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import tempfile, os
     >>> p = os.path.join(tempfile.mkdtemp(), "t.txt")
     >>> _ = open(p, "w").write("a\\nb\\na\\n")
@@ -188,16 +264,30 @@ def load_trace(path, format: str | None = None, name: str | None = None) -> Trac
     >>> t.keys.tolist(), t.labels.tolist()
     ([0, 1, 0], ['a', 'b'])
     """
-    path = Path(path)
+    path = _path(path)
     if not path.is_file():
         raise ValueError(f"path must be an existing trace file (got path={str(path)!r})")
     format = validate.choice("format", _infer_format(path) if format is None else format, FORMATS)
     name = path.name if name is None else name
     if format == "oracleGeneral":
         return _load_oracle_general(path, name)
-    if format == "csv":
-        return _load_csv(path, name)
-    return _load_txt(path, name)
+    budget("path", path.stat().st_size, "CACHING_MAX_TRACE_FILE_BYTES", f"bytes of {format} text")
+    try:
+        return _load_csv(path, name) if format == "csv" else _load_txt(path, name)
+    except UnicodeDecodeError as e:
+        byte = e.object[e.start : e.start + 1]
+        raise ValueError(
+            f"path must be a UTF-8 text trace: {path.name} has bytes that are not UTF-8, such as {byte!r} "
+            f"(a binary trace? then format='oracleGeneral')"
+        ) from None
+    except pd.errors.ParserError as e:
+        raise ValueError(f"path must be a {format} trace, one request per line: {path.name}: {e}") from None
+
+
+def _path(path) -> Path:
+    if not isinstance(path, str | PathLike):
+        raise ValueError(f"path must be a file name (str or Path) (got path={path!r})")
+    return Path(path)
 
 
 def _load_oracle_general(path: Path, name: str) -> Trace:
@@ -207,6 +297,7 @@ def _load_oracle_general(path: Path, name: str) -> Trace:
             f"{path.name} is not an oracleGeneral trace: its size ({size} bytes) is not a multiple of "
             f"the 24-byte record"
         )
+    budget("path", size // ORACLE_GENERAL.itemsize, "CACHING_MAX_TRACE_REQUESTS", "requests in one trace")
     records = np.fromfile(path, dtype=ORACLE_GENERAL)
     sizes = records["obj_size"]
     keep = sizes > 0
@@ -225,7 +316,9 @@ def _read_column_keys(series: pd.Series) -> np.ndarray:
 def _load_txt(path: Path, name: str) -> Trace:
     if path.stat().st_size == 0:
         return Trace(np.empty(0, np.int64), None, np.empty(0, np.int64), name)
-    frame = pd.read_csv(path, header=None, names=["key"], usecols=[0], skip_blank_lines=True, dtype=None)
+    frame = pd.read_csv(
+        path, header=None, names=["key"], usecols=[0], skip_blank_lines=True, dtype=None, encoding="utf-8"
+    )
     return Trace.from_keys(_read_column_keys(frame["key"]), name=name)
 
 
@@ -238,13 +331,13 @@ def _is_int(text: str) -> bool:
 
 
 def _load_csv(path: Path, name: str) -> Trace:
-    with open(path) as f:
+    with open(path, encoding="utf-8") as f:
         first = f.readline().strip()
     if not first:
         return Trace(np.empty(0, np.int64), None, np.empty(0, np.int64), name)
     fields = [x.strip().strip('"') for x in first.split(",")]
     header = (len(fields) > 1 and not _is_int(fields[1])) or fields[0].lower() in _HEADER_KEYS
-    frame = pd.read_csv(path, header=0 if header else None, skip_blank_lines=True)
+    frame = pd.read_csv(path, header=0 if header else None, skip_blank_lines=True, encoding="utf-8")
     keys = _read_column_keys(frame.iloc[:, 0])
     sizes = None
     if frame.shape[1] > 1:
@@ -258,58 +351,137 @@ def _load_csv(path: Path, name: str) -> Trace:
     return Trace.from_keys(keys, sizes, name)
 
 
-def save_trace(trace: Trace, path, format: str = "oracleGeneral") -> Path:
-    """Write ``trace`` as an oracleGeneral binary (ids, sizes, next access) or a txt file of ids.
+def check_trace(trace) -> Trace:
+    """``trace`` itself if it is a :class:`Trace`, else a ValueError saying how to make one."""
+    if not isinstance(trace, Trace):
+        raise ValueError(
+            f"trace must be a kit.caching Trace, e.g. from load_trace() or zipf() (got {trace!r})"
+        )
+    return trace
 
-    Request i is stamped with time i (seconds). Objects without sizes are
-    written with size 1. Keys written are the dense ids.
+
+def save_trace(trace: Trace, path, format: str = "oracleGeneral") -> Path:
+    """Write a trace as libCacheSim's oracleGeneral binary or as a text file of ids.
+
+    Parameters
+    ----------
+    trace : Trace
+        What to write; keys written are the dense ids.
+    path : str or Path
+        The file to (over)write.
+    format : {"oracleGeneral", "txt"}
+        oracleGeneral: 24-byte records (time, id, size in bytes, next access);
+        request i is stamped with time i (seconds) and objects without sizes
+        get size 1. txt: one id per line.
+
+    Returns
+    -------
+    Path
+        ``path``.
     """
-    path = Path(path)
+    trace = check_trace(trace)
+    path = _path(path)
     format = validate.choice("format", format, ("oracleGeneral", "txt"))
-    if format == "txt":
-        np.savetxt(path, trace.keys, fmt="%d")
-        return path
-    records = np.empty(len(trace), dtype=ORACLE_GENERAL)
-    records["time"] = np.arange(len(trace), dtype=np.uint32)
-    records["obj_id"] = trace.keys
-    records["obj_size"] = 1 if trace.sizes is None else trace.sizes
-    nxt = trace.next_access
-    records["next_access"] = np.where(nxt == _kernels.NEVER, -1, nxt)
-    records.tofile(path)
+    try:
+        if format == "txt":
+            np.savetxt(path, trace.keys, fmt="%d")
+            return path
+        records = np.empty(len(trace), dtype=ORACLE_GENERAL)
+        records["time"] = np.arange(len(trace), dtype=np.uint32)
+        records["obj_id"] = trace.keys
+        records["obj_size"] = 1 if trace.sizes is None else trace.sizes
+        nxt = trace.next_access
+        records["next_access"] = np.where(nxt == kk.NEVER, -1, nxt)
+        records.tofile(path)
+    except OSError as e:
+        raise ValueError(f"path must be a file that can be written (got path={str(path)!r}: {e})") from None
     return path
 
 
 # --- generators -----------------------------------------------------------------------------------------
 
-_MAX_REQUESTS = 200_000_000  # beyond this, memory rather than insight grows
-
 
 def _requests(n_requests) -> int:
-    return validate.integer("n_requests", n_requests, 0, _MAX_REQUESTS)
+    n_requests = validate.integer("n_requests", n_requests, 0)
+    budget("n_requests", n_requests, "CACHING_MAX_TRACE_REQUESTS", "requests in one trace")
+    return n_requests
+
+
+def _objects(n_objects) -> int:
+    n_objects = validate.integer("n_objects", n_objects, 1)
+    budget("n_objects", n_objects, "CACHING_MAX_OBJECTS", "objects")
+    return n_objects
 
 
 def zipf(n_objects: int, alpha: float, n_requests: int, seed: int | None = None) -> Trace:
-    """The independent reference model: each request picks object i with P ∝ 1/(i+1)^alpha.
+    """The independent reference model (IRM): each request picks object i with P ∝ 1/(i+1)^alpha.
 
-    Object 0 is the most popular; ``trace.popularity`` holds the exact
-    probabilities, which the Che approximation takes. Example:
-    ``zipf(10_000, 0.8, 1_000_000, seed=1)``.
+    Parameters
+    ----------
+    n_objects : int
+        Objects, ids ``0..n_objects-1``; object 0 is the most popular.
+    alpha : float
+        The Zipf skew (0 is uniform; web and CDN traces show 0.6 to 1.2).
+    n_requests : int
+        Requests, drawn independently.
+    seed : int, optional
+        Same seed, same trace (default ``config.SEED``).
+
+    Returns
+    -------
+    Trace
+        Without sizes; ``popularity`` holds the exact probabilities, which the
+        Che approximation takes.
+
+    References
+    ----------
+    Breslau, Cao, Fan, Phillips & Shenker, "Web caching and Zipf-like
+    distributions: evidence and implications", INFOCOM 1999.
+
+    Examples
+    --------
+    >>> t = zipf(10_000, 0.8, 100_000, seed=1)
+    >>> len(t), t.n_objects
+    (100000, 10000)
     """
-    n_objects = validate.integer("n_objects", n_objects, 1, 100_000_000)
+    n_objects = _objects(n_objects)
     keys = zipf_keys(n_objects, alpha, _requests(n_requests), seed=seed)
     name = f"Zipf({alpha:g}), N={n_objects:,}"
     return Trace(keys, None, np.arange(n_objects), name, zipf_pmf(n_objects, alpha))
 
 
 def scan(n_objects: int) -> Trace:
-    """One pass over ``n_objects`` objects, each requested once: a backup, a table scan."""
-    n_objects = validate.integer("n_objects", n_objects, 1, _MAX_REQUESTS)
+    """One pass over ``n_objects`` objects, each requested once: a backup, a table scan.
+
+    Parameters
+    ----------
+    n_objects : int
+        Objects (and requests).
+
+    Returns
+    -------
+    Trace
+        Requests for ids ``0, 1, ..., n_objects-1``.
+    """
+    n_objects = _requests(_objects(n_objects))
     return Trace(np.arange(n_objects), name=f"scan of {n_objects:,}")
 
 
 def loop(n_objects: int, n_requests: int) -> Trace:
-    """Objects ``0..n_objects-1`` requested in a cycle: LRU's worst case when the loop is a bit too big."""
-    n_objects = validate.integer("n_objects", n_objects, 1, _MAX_REQUESTS)
+    """Objects requested in a cycle: LRU's worst case when the loop is a bit larger than the cache.
+
+    Parameters
+    ----------
+    n_objects : int
+        Length of the cycle.
+    n_requests : int
+        Requests: ids ``0..n_objects-1, 0..n_objects-1, ...``.
+
+    Returns
+    -------
+    Trace
+    """
+    n_objects = _objects(n_objects)
     keys = np.arange(_requests(n_requests), dtype=np.int64) % n_objects
     return Trace(keys, None, np.arange(n_objects), f"loop over {n_objects:,}")
 
@@ -327,8 +499,27 @@ def shifting_hot_set(
     The rest of the requests are uniform over all objects. Each period's hot
     set is the next block of ``hot`` ids (wrapping around), so yesterday's
     hot objects turn cold: a test of how fast a policy forgets.
+
+    Parameters
+    ----------
+    n_objects : int
+        Objects.
+    hot : int
+        Objects in the hot set (1 to ``n_objects``).
+    n_requests : int
+        Requests.
+    period : int
+        Requests between moves of the hot set.
+    hot_fraction : float
+        Share of requests that go to the hot set (0 to 1).
+    seed : int, optional
+        Same seed, same trace.
+
+    Returns
+    -------
+    Trace
     """
-    n_objects = validate.integer("n_objects", n_objects, 1, 100_000_000)
+    n_objects = _objects(n_objects)
     hot = validate.integer("hot", hot, 1, n_objects)
     n_requests = _requests(n_requests)
     period = validate.integer("period", period, 1)
@@ -347,12 +538,26 @@ def mix(*traces: Trace, seed: int | None = None) -> Trace:
 
     Key spaces are kept apart (the second trace's ids follow the first's), so
     ``mix(zipf(...), scan(...))`` is Zipf traffic with a scan of new objects
-    running through it. Sizes survive when every trace has them.
+    running through it.
+
+    Parameters
+    ----------
+    *traces : Trace
+        One or more traces.
+    seed : int, optional
+        Same seed, same interleaving.
+
+    Returns
+    -------
+    Trace
+        Sizes survive when every trace has them.
     """
     if not traces or not all(isinstance(t, Trace) for t in traces):
-        raise ValueError("mix needs one or more Trace objects")
-    rng = np.random.default_rng(resolve_seed(seed))
+        raise ValueError(f"traces must be one or more Trace objects: mix needs them (got {traces!r:.200})")
     total = sum(len(t) for t in traces)
+    budget("traces", total, "CACHING_MAX_TRACE_REQUESTS", "requests in one trace")
+    budget("traces", sum(t.n_objects for t in traces), "CACHING_MAX_OBJECTS", "objects")
+    rng = np.random.default_rng(resolve_seed(seed))
     source = np.repeat(np.arange(len(traces)), [len(t) for t in traces])
     rng.shuffle(source)  # a uniformly random interleaving that keeps each trace's order
     offsets = np.cumsum([0] + [t.n_objects for t in traces])
@@ -368,22 +573,68 @@ def mix(*traces: Trace, seed: int | None = None) -> Trace:
 
 
 def with_sizes(trace: Trace, size: Dist, seed: int | None = None) -> Trace:
-    """The same requests with a size per object (bytes, drawn once per object from ``size``)."""
+    """The same requests with a size per object, drawn once per object.
+
+    Parameters
+    ----------
+    trace : Trace
+    size : Dist
+        A kit distribution of object sizes in bytes, e.g.
+        ``LogNormal.from_median(4096, 1)``; draws are rounded, at least 1.
+    seed : int, optional
+        Same seed, same sizes.
+
+    Returns
+    -------
+    Trace
+        ``trace`` with ``sizes``.
+    """
+    trace = check_trace(trace)
     if not isinstance(size, Dist):
         raise ValueError(
             f"size must be a kit distribution such as LogNormal.from_median(4096, 1) (got {size!r})"
         )
-    per_object = np.maximum(1, np.round(size.sample(max(trace.n_objects, 1), seed=seed))).astype(np.int64)
+    drawn = np.round(size.sample(max(trace.n_objects, 1), seed=seed))
+    if not np.all(drawn <= MAX_OBJECT_SIZE):  # also catches NaN
+        largest = np.nanmax(drawn)
+        raise ValueError(
+            f"size must draw sizes up to {MAX_OBJECT_SIZE} bytes (got {largest:g} from {size!r})"
+        )
+    per_object = np.maximum(1, drawn).astype(np.int64)
     return Trace(trace.keys, per_object[trace.keys], trace.labels, trace.name, trace.popularity)
 
 
-def sample_requests(popularity: np.ndarray, n_requests: int, seed: int | None = None) -> Trace:
-    """An IRM trace from any popularity vector (normalised here)."""
-    p = np.asarray(popularity, dtype=float)
+def sample_requests(popularity, n_requests: int, seed: int | None = None) -> Trace:
+    """An IRM trace from any popularity vector.
+
+    Parameters
+    ----------
+    popularity : array of float
+        Relative request rate of each object (normalised here), >= 0.
+    n_requests : int
+        Requests, drawn independently.
+    seed : int, optional
+        Same seed, same trace.
+
+    Returns
+    -------
+    Trace
+        ``popularity`` holds the normalised probabilities.
+    """
+    p = np.asarray(popularity, dtype=float) if _numeric(popularity) else np.empty(0)
     if p.ndim != 1 or p.size == 0 or not np.all(np.isfinite(p)) or p.min() < 0 or p.sum() <= 0:
         raise ValueError("popularity must be a non-empty vector of non-negative numbers")
+    budget("popularity", p.size, "CACHING_MAX_OBJECTS", "objects")
     keys = sample_discrete(np.cumsum(p), _requests(n_requests), resolve_seed(seed))
     return Trace(keys, None, np.arange(p.size), "IRM", p / p.sum())
+
+
+def _numeric(values) -> bool:
+    try:
+        np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 WORKLOADS = ("zipf", "zipf + scans", "loop", "shifting hot set")
@@ -394,15 +645,28 @@ def workload(
 ) -> Trace:
     """One of the lab's synthetic workloads by name (see :data:`WORKLOADS`).
 
-    - ``"zipf"``: the IRM, Zipf(alpha) over ``n_objects``;
-    - ``"zipf + scans"``: 70% of the requests Zipf, 30% a scan of new
-      objects (each requested once) running through them;
-    - ``"loop"``: a cyclic pass over ``n_objects``;
-    - ``"shifting hot set"``: 90% of requests to a hot 5% of the objects,
-      moving four times over the trace.
+    Parameters
+    ----------
+    name : {"zipf", "zipf + scans", "loop", "shifting hot set"}
+        ``"zipf"``: the IRM, Zipf(alpha) over ``n_objects``; ``"zipf +
+        scans"``: 70% of the requests Zipf, 30% a scan of new objects (each
+        requested once) running through them; ``"loop"``: a cyclic pass over
+        ``n_objects``; ``"shifting hot set"``: 90% of requests to a hot 5% of
+        the objects, moving four times over the trace.
+    n_objects : int
+        Objects (at least 20).
+    n_requests : int
+        Requests.
+    alpha : float
+        Zipf skew of the Zipf workloads.
+    seed : int, optional
+
+    Returns
+    -------
+    Trace
     """
     name = validate.choice("name", name, WORKLOADS)
-    n_objects = validate.integer("n_objects", n_objects, 20, 100_000_000)
+    n_objects = validate.integer("n_objects", n_objects, 20)
     n_requests = _requests(n_requests)
     if name == "zipf":
         return zipf(n_objects, alpha, n_requests, seed=seed)

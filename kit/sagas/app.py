@@ -7,13 +7,27 @@ import ipywidgets as w
 from .. import config
 from ..ui.app import App
 from . import api, examples, plots
-from .model import Faults, Saga
+from .model import Faults, Saga, SagaDefinitionError
 
 ATTEMPT_CHOICES = [("as defined", 0), ("1 (no retry)", 1), ("2", 2), ("3", 3), ("5", 5), ("8", 8)]
 
 
 class SagaApp(App):
-    """``SagaApp()`` runs the travel booking; ``SagaApp(saga=my_saga)`` runs yours."""
+    """Orchestration, choreography and 2PC on one saga, under the faults the controls set.
+
+    Parameters
+    ----------
+    saga : Saga, optional
+        The saga to run (default: the travel booking).
+    **initial
+        Starting values of the controls (``crash_p=0.05``).
+
+    Returns
+    -------
+    SagaApp
+        Display it in a notebook cell: a Gantt of one run, the outcomes, the
+        CDFs of latency and inconsistency window, and their numbers in a table.
+    """
 
     title = "Sagas: what does a failure cost, and who cleans up?"
 
@@ -21,7 +35,7 @@ class SagaApp(App):
         self.saga = examples.travel_booking() if saga is None else saga
         self._compared = None  # (saga and faults, their comparison), reused while only `run` moves
         if not isinstance(self.saga, Saga):
-            raise ValueError(f"saga must be a kit.sagas.Saga (got {type(saga).__name__})")
+            raise SagaDefinitionError(f"saga must be a kit.sagas.Saga (got {type(saga).__name__})")
         super().__init__(**initial)
 
     def make_controls(self):
@@ -40,7 +54,7 @@ class SagaApp(App):
             ),
             "loss_p": w.FloatSlider(value=0.01, min=0.0, max=0.3, step=0.01, description="P(message lost)"),
             "crash_p": w.FloatSlider(
-                value=0.02, min=0.0, max=0.3, step=0.01, description="P(crash) per command"
+                value=0.02, min=0.0, max=0.3, step=0.01, description="P(crash) per attempt"
             ),
             "fail_scale": w.FloatSlider(
                 value=1.0, min=0.0, max=5.0, step=0.1, description="step failure rates ×"
@@ -68,18 +82,20 @@ class SagaApp(App):
         )
         key = (saga, faults)
         if self._compared is None or self._compared[0] != key:  # the run slider needs no new runs
-            self._compared = (key, api.compare(saga, config.SAGAS_APP_RUNS, config.SEED, faults))
-        compared = self._compared[1]
+            compared = api.compare(saga, config.SAGAS_APP_RUNS, config.SEED, faults)
+            self._compared = (key, compared, api.summary(compared))
+        _, compared, table = self._compared
         events = api.trace(saga, run + 1, config.SEED, faults, mode=mode)
         outcome = str(compared.outcome[(compared.protocol == mode)].iloc[run])
-        return compared, events, run, outcome
+        return compared, table, events, run, outcome
 
     def figures(self, computed):
-        compared, events, run, outcome = computed
+        compared, table, events, run, outcome = computed
         by_protocol = {p: compared[compared.protocol == p] for p in api.PROTOCOLS}
         return [
             plots.gantt(events, run, outcome),
             plots.outcomes(by_protocol),
+            plots.summary(table),
             plots.cdf(compared, "latency_ms"),
             plots.cdf(compared, "inconsistency_ms"),
         ]

@@ -26,8 +26,20 @@ _BAR = {  # (kind, result) -> colour and legend label
 def gantt(events: pd.DataFrame, run: int = 0, outcome: str | None = None) -> go.Figure:
     """One execution as a timeline per service: actions, compensations, retries, messages.
 
-    ``events`` is :func:`kit.sagas.trace`'s table; retries carry their
-    attempt number, messages are arrows from sender to receiver (dotted when lost).
+    Parameters
+    ----------
+    events : DataFrame
+        :func:`kit.sagas.trace`'s table.
+    run : int
+        Which traced run to draw.
+    outcome : str, optional
+        Shown in the title.
+
+    Returns
+    -------
+    go.Figure
+        Bars per service (time in ms); retries carry their attempt number,
+        messages are arrows from sender to receiver (red when lost).
     """
     ev = events[events.run == run]
     rows = list(dict.fromkeys([*ev.src, *ev.dst]))
@@ -86,10 +98,19 @@ def gantt(events: pd.DataFrame, run: int = 0, outcome: str | None = None) -> go.
 
 
 def outcomes(runs: dict[str, pd.DataFrame], title: str | None = None) -> go.Figure:
-    """Share of runs per outcome, one bar per design (``{label: simulate(...) frame}``).
+    """Share of runs per outcome, one bar per design.
 
-    Each bar's label adds the mean messages per run and duplicate side
-    effects per 1,000 runs.
+    Parameters
+    ----------
+    runs : dict of str to DataFrame
+        ``{label: simulate(...) or simulate_2pc(...) frame}``.
+    title : str, optional
+
+    Returns
+    -------
+    go.Figure
+        Stacked shares; each bar's label adds the mean messages per run and
+        duplicate side effects per 1,000 runs.
     """
     colours = {
         "committed": theme.BLUE,
@@ -128,7 +149,19 @@ def outcomes(runs: dict[str, pd.DataFrame], title: str | None = None) -> go.Figu
 def cdf(compared: pd.DataFrame, column: str = "latency_ms", title: str | None = None) -> go.Figure:
     """Empirical CDF of ``column`` per protocol (:func:`kit.sagas.compare`).
 
-    Stuck runs never become consistent (inf): their curve stops below 1.
+    Parameters
+    ----------
+    compared : DataFrame
+        :func:`kit.sagas.compare`'s result.
+    column : str
+        A numeric column; those ending in ``_ms`` are drawn on a log axis.
+    title : str, optional
+
+    Returns
+    -------
+    go.Figure
+        One curve per protocol; runs at 0 ms sit below a log axis, so a
+        curve starts at the share of runs above 0.
     """
     if column not in compared.columns:
         raise ValueError(f"column must be one of {', '.join(compared.columns[2:])} (got {column!r})")
@@ -161,4 +194,78 @@ def cdf(compared: pd.DataFrame, column: str = "latency_ms", title: str | None = 
             name=protocol,
             line=dict(color=colours[protocol], shape="hv"),
         )
+    return fig
+
+
+def summary(table: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """:func:`kit.sagas.summary` as a small table: the numbers behind the curves.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`kit.sagas.summary`'s result.
+    title : str, optional
+
+    Returns
+    -------
+    go.Figure
+        One column per protocol: shares committed and stuck, latency and
+        inconsistency window (median, p99, mean; ms), messages per run.
+    """
+    rows = {
+        "committed": ("committed", "{:.1%}"),
+        "stuck (a person settles it)": ("stuck", "{:.2%}"),
+        "latency, median (ms)": ("latency_p50_ms", "{:,.0f}"),
+        "latency, p99 (ms)": ("latency_p99_ms", "{:,.0f}"),
+        "latency, mean (ms)": ("latency_mean_ms", "{:,.0f}"),
+        "inconsistency window, median (ms)": ("inconsistency_p50_ms", "{:,.0f}"),
+        "inconsistency window, p99 (ms)": ("inconsistency_p99_ms", "{:,.0f}"),
+        "inconsistency window, mean (ms)": ("inconsistency_mean_ms", "{:,.0f}"),
+        "messages per run": ("messages", "{:.1f}"),
+    }
+    cells = [list(rows)]
+    for protocol in table.index:
+        cells.append([fmt.format(table.loc[protocol, col]) for col, fmt in rows.values()])
+    fig = theme.figure(title=title or "The numbers behind the curves", height=360)
+    fig.add_table(
+        header=dict(values=["", *map(str, table.index)], align="left"),
+        cells=dict(values=cells, align=["left", *["right"] * len(table.index)]),
+    )
+    return fig
+
+
+def anomalies(table: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """What concurrent sagas see of each other, per countermeasure (:func:`kit.sagas.anomalies`).
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`kit.sagas.anomalies`'s result (per 1,000 sagas).
+    title : str, optional
+
+    Returns
+    -------
+    go.Figure
+        Grouped bars per countermeasure: the anomalies (dirty reads, lost
+        updates, out-of-order undos) and what the countermeasure costs
+        (refused writes, reread conflicts).
+    """
+    series = {
+        "dirty_reads": ("dirty reads", theme.VERMILLION),
+        "lost_updates": ("lost updates", theme.ORANGE),
+        "out_of_order": ("undo before its action (out of order)", theme.PURPLE),
+        "rejected_writes": ("cost: writes refused (PENDING)", theme.GREY),
+        "reread_conflicts": ("cost: reread conflicts", theme.SKY),
+    }
+    runs = table.attrs.get("runs")
+    fig = theme.figure(
+        title=title or "Concurrent sagas on shared records" + (f" ({runs:,} sagas)" if runs else ""),
+        barmode="group",
+        xaxis=dict(title="countermeasure"),
+        yaxis=dict(title="per 1,000 sagas"),
+        hovermode="closest",
+    )
+    labels = [str(c).replace("_", " ") for c in table.index]
+    for col, (name, colour) in series.items():
+        fig.add_bar(x=labels, y=table[col].tolist(), name=name, marker_color=colour)
     return fig

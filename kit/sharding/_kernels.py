@@ -440,3 +440,97 @@ def range_rebalance(owner, count, n_before, n_after):
         load[a] -= count[best]
         load[b] += count[best]
         owner[best] = b
+
+
+# --- bounded loads in the many-keys limit ---------------------------------------------------------
+
+
+@njit
+def fluid_fill_times(arcs, owner, n, capacity):
+    """When each node fills, in the fluid limit of bounded loads.
+
+    Keys arrive at a constant rate over the time interval [0, 1), uniformly
+    over the circle; ``arcs[k]`` is the fraction of the circle whose keys try
+    token k first, and ``capacity`` the fraction of all keys a node may hold.
+    An open token takes its own arc's keys and those passing the closed
+    tokens just before it, so between two fillings every rate is constant and
+    the next filling time is exact. Returns the filling time of each node
+    (inf: not full before time 1).
+    """
+    T = arcs.size
+    tau = np.full(n, np.inf)
+    intake = np.zeros(n)
+    rate = np.zeros(n)
+    u = 0.0
+    while True:
+        start = -1
+        for k in range(T):
+            if tau[owner[k]] == np.inf:
+                start = k
+                break
+        if start < 0:
+            return tau
+        rate[:] = 0.0
+        carry = 0.0
+        for step in range(1, T + 1):  # from an open token once round, ending on it
+            k = (start + step) % T
+            carry += arcs[k]
+            if tau[owner[k]] == np.inf:
+                rate[owner[k]] += carry
+                carry = 0.0
+        wait = np.inf
+        for j in range(n):
+            if tau[j] == np.inf and rate[j] > 0.0:
+                wait = min(wait, (capacity - intake[j]) / rate[j])
+        if u + wait >= 1.0:
+            return tau
+        u += wait
+        for j in range(n):
+            if tau[j] == np.inf:
+                intake[j] += rate[j] * wait
+                if rate[j] > 0.0 and intake[j] >= capacity * (1.0 - 1e-12):
+                    tau[j] = u
+
+
+@njit
+def _fluid_destinations(owner, member, tau, at, dest):
+    """``dest[k]``: node a key trying token k first at time ``at`` lands on.
+
+    That is the owner of the first token at or after k (clockwise) that
+    belongs to the placement (``member``) and whose node is not yet full.
+    """
+    T = owner.size
+    nxt = -1
+    for step in range(2 * T):  # backwards twice round: the second pass sees across the wrap
+        k = 2 * T - 1 - step
+        t = k % T
+        if member[t] and tau[owner[t]] > at:
+            nxt = owner[t]
+        if k < T:
+            dest[t] = nxt
+
+
+@njit
+def fluid_moved(arcs, owner, member, tau_all, tau_sub, times):
+    """Fraction of keys (by hash and arrival time) on different nodes in two fluid placements.
+
+    ``arcs``/``owner``: the tokens of the larger ring; ``member[k]``: token k
+    belongs to the smaller ring too (its tokens are a subset); ``tau_all``,
+    ``tau_sub``: node filling times in each; ``times``: every filling time
+    with 0 and 1, sorted, between which no node fills.
+    """
+    T = arcs.size
+    every = np.ones(T, np.bool_)
+    d_all = np.empty(T, np.int64)
+    d_sub = np.empty(T, np.int64)
+    total = 0.0
+    for i in range(times.size - 1):
+        at = 0.5 * (times[i] + times[i + 1])
+        _fluid_destinations(owner, every, tau_all, at, d_all)
+        _fluid_destinations(owner, member, tau_sub, at, d_sub)
+        differ = 0.0
+        for k in range(T):
+            if d_all[k] != d_sub[k]:
+                differ += arcs[k]
+        total += (times[i + 1] - times[i]) * differ
+    return total

@@ -1,21 +1,33 @@
 """The sharding app: pick a scheme, size the cluster, skew the traffic, add and remove nodes."""
 
 import ipywidgets as w
-import numpy as np
 
 from .. import config
 from ..ui.app import App
-from . import api, measure, plots
-
-NODES_MAX = 64
+from . import api, plots
 
 
 class ShardingApp(App):
+    """Pick a scheme, size the cluster, skew the traffic, add and remove nodes.
+
+    Shows the hash circle and who owns it, keys and requests per node (after
+    a change of cluster size, what that change moved, measured and in theory,
+    and which node received the keys), the traffic heat map, the fraction of
+    keys every scheme moves as the cluster grows, and the resharding timeline
+    of the chosen scheme. Everything it draws comes from
+    :func:`kit.sharding.explore`.
+
+    Parameters
+    ----------
+    **initial
+        Starting values of the controls: ``scheme``, ``nodes``, ``vnodes``,
+        ``keys``, ``alpha``, ``eps``.
+    """
+
     title = "Sharding: where do the keys go, and what moves when the cluster changes?"
 
     def __init__(self, **initial):
         self.shown_nodes = None  # cluster size of the last drawn update, to report what a change moved
-        self.cache = {}  # results that only some controls change: Zipf alpha alone need not redo them
         super().__init__(**initial)
 
     def make_controls(self):
@@ -25,7 +37,9 @@ class ShardingApp(App):
                 value="ring",
                 description="scheme",
             ),
-            "nodes": w.IntSlider(value=config.SHARDING_NODES, min=1, max=NODES_MAX, description="nodes n"),
+            "nodes": w.IntSlider(
+                value=config.SHARDING_NODES, min=1, max=config.SHARDING_APP_MAX_NODES, description="nodes n"
+            ),
             "vnodes": w.IntSlider(
                 value=config.SHARDING_VNODES, min=1, max=1000, description="vnodes per node"
             ),
@@ -66,58 +80,15 @@ class ShardingApp(App):
         nodes.value -= 1
 
     def compute(self, scheme, nodes, vnodes, keys, alpha, eps):
-        ids = np.arange(round(keys))  # auto-increment ids, inserted in order
-        params = {
-            k: v for k, v in {"vnodes": vnodes, "eps": eps}.items() if k in api.STRATEGIES[scheme].params
-        }
-        note = ""
-        if self.shown_nodes is not None and self.shown_nodes != nodes:
-            moved = api.moved_fraction(ids, scheme, self.shown_nodes, nodes, **params)
-            theory = api.moved_theory(scheme, self.shown_nodes, nodes)
-            note = f"{self.shown_nodes} → {nodes} nodes moved {moved:.1%} of the keys (theory {theory:.1%})"
-        result = (
-            measure.ring_view(ids, scheme, nodes, **params),
-            measure.loads(ids, scheme, nodes, alpha=alpha, **params),
-            note,
-            measure.read_traffic(ids, scheme, nodes, alpha=alpha, seed=config.SEED, **params),
-            self.curve(vnodes, eps),
-            self.cached(
-                ("timeline", scheme, ids.size, *params.values()),
-                measure.reshard_timeline,
-                ids,
-                scheme,
-                **params,
-            ),
-            scheme,
-        )
+        result = api.explore(scheme, nodes, vnodes, round(keys), alpha, eps, from_nodes=self.shown_nodes)
         self.shown_nodes = nodes
         return result
 
-    def cached(self, key, fn, *args, **kwargs):
-        if key not in self.cache:
-            self.cache[key] = fn(*args, **kwargs)
-        return self.cache[key]
-
-    def curve(self, vnodes, eps):
-        lo, hi = config.SHARDING_CURVE_NODES
-        keys = np.arange(config.SHARDING_CURVE_KEYS)
-        return self.cached(
-            ("curve", vnodes, eps),
-            measure.reshard_timeline,
-            keys,
-            list(api.STRATEGIES),
-            lo,
-            hi,
-            vnodes=vnodes,
-            eps=eps,
-        )
-
-    def figures(self, computed):
-        view, load, note, traffic, curve, timeline, scheme = computed
+    def figures(self, result):
         return [
-            plots.ring(view),
-            plots.loads(load, note),
-            plots.traffic(traffic),
-            self.cached(("curve figure", id(curve)), plots.moved_curve, curve),  # curve is itself cached
-            self.cached(("timeline figure", id(timeline)), plots.timeline, timeline, scheme),
+            plots.ring(result.view),
+            plots.loads(result.loads, result.change),
+            plots.traffic(result.traffic),
+            plots.moved_curve(result.curve),
+            plots.timeline(result.timeline, result.strategy),
         ]

@@ -4,10 +4,13 @@ import numpy as np
 
 from ..core.rng import zipf_pmf
 from ..exercises import MultipleChoice, Numeric, PickConfig, register
-from . import api, measure
+from . import api
 
 NOTEBOOK = "03_sharding"
-KEYS = np.arange(100_000)  # the data set every question measures on
+KEYS = np.arange(1_000_000)  # the notebook's data set: a million user ids
+EVENTS = np.arange(100_000)  # the notebook's timestamps, arriving in order
+STRETCH = 500  # consecutive events per window, as in the notebook's heat map (200 windows)
+RING_SPREAD = api.theory_cv("ring", 50, vnodes=100)  # sqrt(49 / 5001)
 
 
 register(
@@ -32,30 +35,31 @@ register(
         prompt="A consistent-hashing ring has 50 nodes with V = 100 virtual nodes each. By how much does a "
         "node's share of the key space typically differ from the average? Give the coefficient of "
         "variation (standard deviation / mean) as a fraction, e.g. 0.5 for 50%.",
-        answer=lambda: float(np.std(api.ring(50, 100).shares) / np.mean(api.ring(50, 100).shares)),
+        answer=lambda: RING_SPREAD,
         rel_tol=0.25,
-        solution="A node's share is the sum of V random arcs, so its relative spread is about "
-        "1/√V = 1/√100 = 10% (exactly √((n−1)/(nV+1)) ≈ 9.9%). Ten times more tokens only buys "
-        "√10 ≈ 3.2 times less spread: V = 1000 gives about 3.2%.",
+        solution="A node's share is the sum of V random arcs, Beta(V, (n−1)V) distributed: its "
+        f"coefficient of variation is √((n−1)/(nV+1)) = √(49/5001) = {RING_SPREAD:.4g}, close to "
+        "1/√V = 1/√100 = 0.1. Ten times more tokens only buys √10 ≈ 3.2 times less spread: "
+        f"V = 1000 gives {api.theory_cv('ring', 50, vnodes=1000):.4g}.",
     )
 )
 
 
 def _timestamp_hottest() -> float:
-    """Busiest node's share of inserts, per 100 consecutive timestamps, range-partitioned on 8 nodes."""
-    return measure.insert_traffic(KEYS, "range", 8, windows=KEYS.size // 100).hottest_share
+    """Busiest node's share of inserts per window of STRETCH consecutive timestamps, range on 8 nodes."""
+    return api.insert_traffic(EVENTS, "range", 8, windows=EVENTS.size // STRETCH).hottest_share
 
 
-TIMESTAMP_OPTIONS = [0.125, 0.25, 0.5, 1.0]
+TIMESTAMP_OPTIONS = [0.125, 0.25, 0.5, 0.9]
 
 register(
     MultipleChoice(
         NOTEBOOK,
         "timestamp-hotspot",
-        prompt="An event table is range-partitioned on 8 nodes by its key, the event timestamp; ranges split "
-        "when they grow too big. Over any short stretch of time (say 100 consecutive events), about what "
-        "share of the new events does the busiest node receive?",
-        options=[f"{x:.1%}" for x in TIMESTAMP_OPTIONS],
+        prompt="An event table is range-partitioned on 8 nodes by its key, the event timestamp; ranges "
+        f"split when they grow too big. {EVENTS.size:,} events arrive in time order. Over a stretch of "
+        f"{STRETCH} consecutive events, about what share of them does the busiest node receive?",
+        options=["12.5% (1/8 each)", "25%", "50%", "about 90%"],
         answer=lambda: int(np.argmin([abs(x - _timestamp_hottest()) for x in TIMESTAMP_OPTIONS])),
         why=[
             "That would be an even split, 1/8 each. Timestamps are not spread: "
@@ -63,7 +67,8 @@ register(
             "The hot spot is not shared by two nodes: only one range holds the newest key.",
             "Even right after a split only the upper range receives new keys.",
             "Every new timestamp is the largest key so far, so it lands in the last range, on one node. "
-            "Splits move the hot spot to another node; they never spread it.",
+            "Splits move the hot spot to another node; they never spread it. (Not quite 100%: a stretch "
+            "in which the last range splits is shared by the two nodes that held it.)",
         ],
         solution="Sequential keys always go to the last range, so one node takes (nearly) all writes "
         "while the others idle; the hot spot hops from node to node as the range splits (HBase calls "
@@ -82,9 +87,7 @@ HOT_CONFIGS = [
 
 def _hot_score(c: dict) -> float:
     """Busiest node's messages per client request, read-heavy workload with one very hot key."""
-    cure = measure.hot_key_cure(
-        KEYS, "ring", 16, c["method"], c["copies"], hot=1, alpha=1.2, read_fraction=0.95
-    )
+    cure = api.hot_key_cure(KEYS, "ring", 16, c["method"], c["copies"], hot=1, alpha=1.2, read_fraction=0.95)
     return cure.peak
 
 
@@ -113,7 +116,7 @@ register(
         "scatter-gather",
         prompt="Orders are sharded by <code>order_id</code> over 16 shards. A customer page lists that "
         "customer's 10 orders. On average, how many shards does one page view query?",
-        answer=lambda: measure.shards_touched_theory(16, 10),
+        answer=lambda: api.shards_touched_theory(16, 10),
         rel_tol=0.05,
         solution="Each order lands on a shard at random, so a given shard holds none of the 10 with "
         "probability (15/16)<sup>10</sup>. The expected number of shards touched is "

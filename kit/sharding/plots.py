@@ -6,12 +6,24 @@ import plotly.graph_objects as go
 
 from .. import config
 from ..ui import theme
-from . import api, measure
+from . import api
 
 INSIDE = dict(orientation="v", x=0.98, xanchor="right", y=0.6, yanchor="middle")  # long legends: in the plot
 
 
 def node_colour(i: int) -> str:
+    """The colour of node ``i`` in every figure of the lab.
+
+    Parameters
+    ----------
+    i : int
+        A node number.
+
+    Returns
+    -------
+    str
+        A colour of the theme's palette.
+    """
     return theme.PALETTE[i % len(theme.PALETTE)]
 
 
@@ -38,11 +50,21 @@ def _merge_runs(start: np.ndarray, end: np.ndarray, owner: np.ndarray):
     return start[first], end[last], owner[first]
 
 
-def ring(view: measure.RingView, title: str | None = None) -> go.Figure:
+def ring(view: api.RingView, title: str | None = None) -> go.Figure:
     """The hash circle: arcs coloured by owning node, virtual nodes as ticks, keys as dots.
 
-    Past ``config.SHARDING_RING_PLOT_ARCS`` arcs only a sector of the circle is
-    drawn (the title says how much), so the figure stays light.
+    Parameters
+    ----------
+    view : RingView
+        From :func:`kit.sharding.ring_view`.
+    title : str, optional
+        Replaces the default title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Past ``config.SHARDING_RING_PLOT_ARCS`` arcs only a sector of the
+        circle is drawn (the title says how much), so the figure stays light.
     """
     start, end, owner = _merge_runs(view.arc_start, view.arc_end, view.arc_owner)
     length = np.where(end >= start, end - start, end + 1.0 - start)
@@ -97,22 +119,47 @@ def ring(view: measure.RingView, title: str | None = None) -> go.Figure:
     return fig
 
 
-def loads(result: measure.Loads, note: str = "") -> go.Figure:
-    """Share of keys and of requests per node, against the even share 1/n."""
+def loads(result: api.Loads, change: api.Change | None = None) -> go.Figure:
+    """Share of keys and of requests per node, against the even share 1/n.
+
+    Parameters
+    ----------
+    result : Loads
+        From :func:`kit.sharding.loads`.
+    change : Change, optional
+        The last change of cluster size: its moved fraction leads the title
+        and a third bar shows the keys that moved onto each node.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     x = np.arange(result.nodes)
+    summary = (
+        f"keys max/mean {result.key_max_over_mean:.2f} (CV {result.key_cv:.1%}); "
+        f"requests max/mean {result.request_max_over_mean:.2f}"
+    )
+    if change is not None:
+        summary = (
+            f"{change.n_before} → {change.n_after} nodes moved {change.moved:.1%} of the keys "
+            f"(theory {change.theory:.1%})<br>{summary}"
+        )
     fig = theme.figure(
-        title=(
-            f"Load per node: keys max/mean {result.key_max_over_mean:.2f} (CV {result.key_cv:.1%}); "
-            f"requests max/mean {result.request_max_over_mean:.2f}"
-            + (f"<br><sup>{note}</sup>" if note else "")
-        ),
+        title=f"Load per node: {summary}",
         xaxis=dict(title="node", dtick=1 if result.nodes <= 32 else None),
-        yaxis=dict(title="share", tickformat=".0%"),
+        yaxis=dict(title="share of all keys or requests", tickformat=".0%"),
         barmode="group",
         bargap=0.15,
     )
     fig.add_bar(x=x, y=result.keys / result.keys.sum(), name="keys stored", marker_color=theme.BLUE)
     fig.add_bar(x=x, y=result.requests, name=f"requests, Zipf({result.alpha:g})", marker_color=theme.ORANGE)
+    if change is not None:
+        fig.add_bar(
+            x=np.arange(change.n_after),
+            y=change.arrived,
+            name=f"keys that moved here ({change.n_before} → {change.n_after} nodes)",
+            marker_color=theme.VERMILLION,
+        )
     fig.add_hline(y=1.0 / result.nodes, line=dict(color=theme.THEORY, dash="dash"))
     fig.add_annotation(
         x=1.0,
@@ -127,7 +174,18 @@ def loads(result: measure.Loads, note: str = "") -> go.Figure:
 
 
 def moved_curve(timeline: pd.DataFrame) -> go.Figure:
-    """Fraction of keys moved when one node joins, vs cluster size, every scheme side by side."""
+    """Fraction of keys moved when one node joins, against cluster size, every scheme side by side.
+
+    Parameters
+    ----------
+    timeline : pandas.DataFrame
+        From :func:`kit.sharding.reshard_timeline` with several schemes.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One line per scheme, with the theories 1/(n+1) and n/(n+1).
+    """
     fig = theme.figure(
         title="Keys moved when one node joins a cluster of n",
         xaxis=dict(title="cluster size after the join (n + 1)"),
@@ -159,7 +217,20 @@ def moved_curve(timeline: pd.DataFrame) -> go.Figure:
 
 
 def timeline(df: pd.DataFrame, strategy: str) -> go.Figure:
-    """Resharding one node at a time: data moved per step (bars) and imbalance after it (line)."""
+    """Resharding one node at a time: data moved per step (bars) and imbalance after it (line).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        From :func:`kit.sharding.reshard_timeline`.
+    strategy : str
+        The scheme to draw.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Bars of the fraction of keys moved, ticks of its theory, a line of max/mean keys per node.
+    """
     rows = df[df.strategy == strategy]
     label = api.STRATEGIES[strategy].label
     fig = theme.figure(
@@ -200,8 +271,19 @@ def timeline(df: pd.DataFrame, strategy: str) -> go.Figure:
     return fig
 
 
-def traffic(result: measure.Traffic) -> go.Figure:
-    """Heat map: each time window's traffic split over the nodes."""
+def traffic(result: api.Traffic) -> go.Figure:
+    """Heat map: each time window's traffic split over the nodes.
+
+    Parameters
+    ----------
+    result : Traffic
+        From :func:`kit.sharding.read_traffic` or :func:`kit.sharding.insert_traffic`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Rows are windows, columns nodes, colour the share of the window.
+    """
     label = api.STRATEGIES[result.strategy].label
     fig = theme.figure(
         title=f"Traffic per node over time ({result.what}, {label}): "
@@ -221,7 +303,18 @@ def traffic(result: measure.Traffic) -> go.Figure:
 
 
 def cures(df: pd.DataFrame) -> go.Figure:
-    """Hot-key cures: the busiest node's load against the fan-out each cure costs."""
+    """Hot-key cures: the busiest node's load against the fan-out each cure costs.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        From :func:`kit.sharding.compare_cures`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One line per cure, a point per number of copies (messages per client request).
+    """
     fig = theme.figure(
         title="Curing a hot key: balance bought with fan-out",
         xaxis=dict(title="messages per request (reads and writes, on average)"),
@@ -243,7 +336,18 @@ def cures(df: pd.DataFrame) -> go.Figure:
 
 
 def scatter_gather(df: pd.DataFrame) -> go.Figure:
-    """Shards a query visits vs rows per query: sharded by the row id (theory and measured)."""
+    """Shards a query visits against rows per query, sharded by the row id (theory and measured).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        From :func:`kit.sharding.scatter_gather_curve`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        With the two extremes: sharded by the query's key (1) and no shard key (all n).
+    """
     n = int(df.nodes.iloc[0])
     fig = theme.figure(
         title=f"Shards one query visits, {n} shards",

@@ -1,10 +1,18 @@
-"""Belady's MIN (OPT): evict the object whose next request is furthest in the future.
+"""Belady's MIN: evict the object whose next request is furthest in the future.
 
-The offline optimum for objects of equal size (Belady, "A study of replacement
-algorithms for a virtual-storage computer", IBM Systems Journal 5(2), 1966):
-no policy can miss less. It needs each request's next-access time, so it runs
-on recorded traces only. Cached objects sit in a max-heap keyed by their next
-access (libCacheSim Belady.c); an object never requested again is evicted first.
+With objects of equal size it is the offline optimum (Belady, "A study of
+replacement algorithms for a virtual-storage computer", IBM Systems Journal
+5(2), 1966): no policy can miss less. With sizes (capacity in bytes) it is
+only a heuristic: to fit one object it may evict several small ones where a
+single large one would do, and policies such as LFU can miss less on some
+traces (the tests keep such a trace); the offline optimum with sizes is
+NP-hard (Chrobak et al., "Caching is hard -- even in the fault model",
+Algorithmica 63(4), 2012), with practical bounds by Berger, Beckmann &
+Harchol-Balter ("Practical bounds on optimal caching with variable object
+sizes", SIGMETRICS 2018). It needs each request's next-access time, so it
+runs on recorded traces only. Cached objects sit in a max-heap keyed by their
+next access (libCacheSim Belady.c); an object never requested again is
+evicted first.
 """
 
 import numpy as np
@@ -14,7 +22,8 @@ from .._engine import fits as admit  # noqa: F401 - admission is an operation of
 from .._engine import kernel, n_objects, op
 
 LABEL = "Belady (OPT)"
-SOURCE = "Belady 1966; libCacheSim Belady.c"
+LABEL_BYTES = "Belady (by bytes: a heuristic)"  # the label where the capacity counts bytes
+SOURCE = "Belady 1966 (the optimum for equal sizes); Berger et al. 2018 (sizes); libCacheSim Belady.c"
 NEEDS_FUTURE = True  # the engine passes next_access only to policies that set this
 
 

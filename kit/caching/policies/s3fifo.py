@@ -1,4 +1,4 @@
-"""S3-FIFO (Yang et al., "FIFO queues are all you need for cache eviction", SOSP 2023).
+"""S3-FIFO (Yang et al., "FIFO queues are all you need for cache eviction", SOSP 2023, Algorithm 1).
 
 Three FIFO queues: *small* (10% of the capacity) takes new objects, *main*
 (the rest) keeps the ones that proved themselves, and *ghost* remembers the
@@ -8,16 +8,20 @@ them leave quickly without disturbing main.
 
 - miss: an id found in ghost goes straight to main; any other object goes
   to small, unless it is at least as large as small (then it is not admitted);
-- hit: a frequency counter is incremented;
-- evict from small (when main holds no more than its share): frequency >= 2
-  moves the object to main with the counter reset, otherwise its id goes to ghost;
+- hit: a frequency counter is incremented (only its cap of 3 matters);
+- evict from small (unless main holds more than its share): an object hit at
+  least twice while in small (frequency > 1) moves to main with the counter
+  reset, otherwise its id goes to ghost;
 - evict from main: a CLOCK with a 2-bit counter, capped at 3 and decremented
   each time an object is re-inserted.
 
-Details follow libCacheSim S3FIFO.c (the version behind its published
-numbers): until the first eviction, objects that find small full go to main;
-and since an object as large as small is refused, a cache of fewer than 20
-unit-size objects (a small queue of 1) admits nothing.
+The paper's Algorithm 1 leaves sizes and a few details open; they follow
+libCacheSim S3FIFOv0.c, the code behind the paper's results, whose numbers
+the tests reproduce exactly (``tests/naive.py`` lists where the pseudocode
+read literally differs). A small queue must hold an object: by objects the
+capacity must be at least 20 (a small queue of 2; an object as large as
+small is refused). libCacheSim's later S3FIFO.c adds a warm-up rule (until
+the first eviction, objects that find small full go to main), not kept here.
 """
 
 import numpy as np
@@ -26,20 +30,32 @@ from ...core.jit import njit
 from .._engine import SIZE, TAIL, ends, kernel, n_objects, op, push_head, table, unlink
 
 LABEL = "S3-FIFO"
-SOURCE = "Yang et al., SOSP 2023; libCacheSim S3FIFO.c"
+SOURCE = "Yang et al., SOSP 2023, Algorithm 1; libCacheSim S3FIFOv0.c"
 SMALL_RATIO = 0.10
 GHOST_RATIO = 0.90
-MIN_CAPACITY = 10  # below this the small queue (10%) holds nothing; libCacheSim refuses too
 MOVE_TO_MAIN = 2  # hits in small that earn a place in main
 OUT, SMALL, MAIN, GHOST = 0, 1, 2, 3  # where an object is; also queue ids
 WHERE, FREQ = 3, 4  # table columns; SIZE of a ghost entry is the size it had when cached
-# meta: [used_small, used_main, used_ghost, cap_small, cap_main, cap_ghost, has_evicted, hit_on_ghost]
-U_SMALL, U_MAIN, U_GHOST, C_SMALL, C_MAIN, C_GHOST, HAS_EVICTED, HIT_ON_GHOST = range(8)
+# meta: [used_small, used_main, used_ghost, cap_small, cap_main, cap_ghost, hit_on_ghost]
+U_SMALL, U_MAIN, U_GHOST, C_SMALL, C_MAIN, C_GHOST, HIT_ON_GHOST = range(7)
+
+
+MIN_CAPACITY_REASON = "its small queue (10% of the capacity, rounded down) must be larger than an object"
+
+
+def min_capacity(object_size: int) -> int:
+    """The smallest capacity whose small queue (10%, truncated) stores an object of ``object_size``."""
+    capacity = 10 * (object_size + 1)
+    while int(capacity * SMALL_RATIO) > object_size and capacity > 1:  # guard float rounding
+        capacity -= 1
+    while int(capacity * SMALL_RATIO) <= object_size:
+        capacity += 1
+    return capacity
 
 
 @njit
 def init(keys, capacity, next_access, seed):
-    meta = np.zeros(8, np.int64)
+    meta = np.zeros(7, np.int64)
     meta[C_SMALL] = np.int64(capacity * SMALL_RATIO)  # truncated, as in libCacheSim
     meta[C_MAIN] = capacity - meta[C_SMALL]
     meta[C_GHOST] = np.int64(capacity * GHOST_RATIO)
@@ -89,9 +105,7 @@ def insert(st, o, s, i):
         meta[HIT_ON_GHOST] = 0
         _enter(t, e, meta, MAIN, o, s)
     elif s >= meta[C_SMALL]:
-        return 0
-    elif not meta[HAS_EVICTED] and meta[U_SMALL] >= meta[C_SMALL]:
-        _enter(t, e, meta, MAIN, o, s)
+        return 0  # admitted (s <= small), evicted for, then refused: libCacheSim's rule
     else:
         _enter(t, e, meta, SMALL, o, s)
     return s
@@ -147,7 +161,6 @@ def _evict_main(t, e, meta):
 @op
 def evict(st, s, i):
     t, e, meta = st
-    meta[HAS_EVICTED] = 1
     if meta[U_MAIN] > meta[C_MAIN] or meta[U_SMALL] == 0:
         return _evict_main(t, e, meta)
     return _evict_small(t, e, meta)

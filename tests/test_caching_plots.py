@@ -1,0 +1,50 @@
+"""The caching figures and apps say what the model computed, at every setting the controls reach."""
+
+import json
+import math
+
+from kit import caching
+from kit.core.rng import Constant
+
+
+def _json_data(fig) -> str:
+    """The traces as a browser receives them; NaN is not JSON (a FigureWidget fails to send it)."""
+    return json.dumps(fig.to_plotly_json()["data"], allow_nan=False, default=str)
+
+
+def test_stampede_figures_are_json_at_a_recompute_longer_than_the_ttl():
+    """The stampede app at recompute 1995 ms and TTL 1 s: bins without recomputes, and an XFetch
+    whose early recomputes are still running at the end, used to put NaN in the figures."""
+    app = caching.StampedeApp()
+    app.controls["recompute_ms"].value = 1995.0
+    app.controls["ttl_s"].value = 1.0
+    assert app.last_error is None, app.last_error
+    for fig in app.figure_widgets:
+        _json_data(fig)
+    timeline = caching.plots.stampede_timeline([caching.stampede("lock", duration_s=20.0, seed=1)])
+    assert min(timeline.data[0].y) >= 1  # a log axis: only bins that started a recompute are drawn
+
+
+def test_xfetch_costs_more_than_no_protection_when_the_recompute_outlasts_the_ttl():
+    """XFetch assumes delta << TTL: a request s before expiry recomputes with probability
+    exp(-s / (delta beta)), at least exp(-TTL / delta) = exp(-1/2) here, and waits for it."""
+    kw = dict(rate=500.0, recompute=Constant(2_000.0), ttl_s=1.0, duration_s=60.0, seed=3)
+    none, xfetch = caching.stampede("none", **kw), caching.stampede("xfetch", **kw)
+    assert xfetch.waited_fraction > math.exp(-0.5) - 0.01 > none.waited_fraction
+    assert xfetch.db_load_per_s > 1.4 * none.db_load_per_s
+
+
+def test_write_behind_flushes_in_the_app_at_its_longest_flush_interval():
+    """The app's run covers several flush intervals, so write-behind's database writes never vanish."""
+    app = caching.WritePathApp()
+    for interval in (app.controls["flush_interval_s"].base ** app.controls["flush_interval_s"].max, 8.0):
+        table = app.compute("delete", 100.0, 30.0, interval).set_index("strategy")
+        assert table.loc["write-behind", "db_writes_per_s"] > 0, interval
+
+
+def test_belady_is_labelled_a_heuristic_by_bytes():
+    trace = caching.with_sizes(caching.zipf(50, 0.9, 500, seed=1), Constant(3.0), seed=1)
+    by_bytes = caching.plots.hit_ratio_curves(caching.compare(trace, [30, 60], ["belady"], by="bytes"))
+    by_objects = caching.plots.hit_ratio_curves(caching.compare(trace, [10, 20], ["belady"]))
+    assert "heuristic" in by_bytes.data[0].name and by_bytes.layout.xaxis.title.text == "cache size (bytes)"
+    assert by_objects.data[0].name == "Belady (OPT)"

@@ -86,6 +86,14 @@ def test_replica_panel_writes_each_replicas_value():
     assert len(labels) == 3 and shown <= written and len(shown) > 2
 
 
+def test_timeline_says_what_its_clock_counts():
+    """Milliseconds for the simulator's histories, the event's place for a log; never a bare axis."""
+    ms = consistency.simulate("quorum", duration_ms=30.0, settle_ms=5.0, seed=1).history
+    log = History.from_ops([(0, "w", 1, None, 0, 1)], initial=0, source="knossos-edn")
+    assert plots.timeline(ms).layout.xaxis2.title.text == "time (ms)"
+    assert "event number" in plots.timeline(log).layout.xaxis.title.text
+
+
 def test_hierarchy_draws_every_implication_and_the_verdicts():
     c = classify(History.from_sessions({"P1": ["w(x)1", "r(y)0"], "P2": ["w(y)1", "r(x)0"]}, initial=0))
     fig = plots.hierarchy(c)

@@ -113,6 +113,29 @@ def _cache_grow(slots, e_hash, e_state, e_bits, n):
     return slots2, h2, s2, b2
 
 
+@njit
+def _cache_add(cache, n, h, state, bits):
+    """Add (bits, state) as entry ``n`` unless present: (was it present, the cache, grown if full)."""
+    if n == cache[1].size:
+        cache = _cache_grow(cache[0], cache[1], cache[2], cache[3], n)
+    slots, e_hash, e_state, e_bits = cache
+    hit, where = _cache_find(slots, e_hash, e_state, e_bits, h, state, bits)
+    if not hit:
+        slots[where] = n
+        e_hash[n] = h
+        e_state[n] = state
+        e_bits[n, :] = bits
+    return hit, cache
+
+
+@njit
+def _copy_order(calls_node, n_calls, node_op, out) -> int:
+    """The operations of the search stack's first ``n_calls`` levels into ``out``; returns ``n_calls``."""
+    for i in range(n_calls):
+        out[i] = node_op[calls_node[i]]
+    return n_calls
+
+
 # --- canonical strings for the kv model ------------------------------------------------------
 @njit
 def _str_write(sid, parent, seg, slen, lit_bytes, lit_off, lit_len, n_lit, buf):
@@ -434,7 +457,7 @@ def search_partition(ops, n_slots, lits, deadline_s, max_entries, stop, order_ou
     nxt, prv, node_op, node_call, node_cls, ret_node = _event_list(ev_op, ev_call, cls, m)
     zob = _zobrist(m)
     bits = np.zeros(max(1, (m + 63) // 64), np.uint64)
-    slots, e_hash, e_state, e_bits = _cache_new(1024, bits.size)
+    cache = _cache_new(1024, bits.size)
     n_cache = 0
     strings = _strings_new(lits)
     comp = _rows_new(n_slots, init_value)
@@ -486,17 +509,11 @@ def search_partition(ops, n_slots, lits, deadline_s, max_entries, stop, order_ou
             h2 = h ^ zob[op]
             key_h = h2 ^ _mix(new_state)
             # remember (linearised set, state); a configuration reached before is not searched again
-            if n_cache == e_hash.size:
-                slots, e_hash, e_state, e_bits = _cache_grow(slots, e_hash, e_state, e_bits, n_cache)
-            hit, where = _cache_find(slots, e_hash, e_state, e_bits, key_h, new_state, bits)
+            hit, cache = _cache_add(cache, n_cache, key_h, new_state, bits)
             if hit:
                 bits[op >> 6] &= ~(np.uint64(1) << np.uint64(op & 63))
                 entry = nxt[entry]
                 continue
-            slots[where] = n_cache
-            e_hash[n_cache] = key_h
-            e_state[n_cache] = new_state
-            e_bits[n_cache, :] = bits
             n_cache += 1
             calls_node[n_calls] = entry
             calls_state[n_calls] = state
@@ -510,9 +527,7 @@ def search_partition(ops, n_slots, lits, deadline_s, max_entries, stop, order_ou
         else:
             # an operation returned before it could be linearised: backtrack
             if n_calls > n_best:
-                for i in range(n_calls):
-                    best_out[i] = node_op[calls_node[i]]
-                n_best = n_calls
+                n_best = _copy_order(calls_node, n_calls, node_op, best_out)
             if n_calls == 0:
                 stop[0] = 1
                 return ILLEGAL, 0, n_best, steps
@@ -525,10 +540,8 @@ def search_partition(ops, n_slots, lits, deadline_s, max_entries, stop, order_ou
             h ^= zob[op]
             _unlift(nxt, prv, entry, ret_node[op])
             entry = nxt[entry]
-    for i in range(n_calls):
-        order_out[i] = node_op[calls_node[i]]
-        best_out[i] = order_out[i]
-    return OK, n_calls, n_calls, steps
+    _copy_order(calls_node, n_calls, node_op, best_out)
+    return OK, _copy_order(calls_node, n_calls, node_op, order_out), n_calls, steps
 
 
 @njit

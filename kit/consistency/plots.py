@@ -132,9 +132,18 @@ def timeline(
     )
     if with_replicas:
         _replica_panel(fig, history, key, t_end)
-    unit = "time (ms)" if history.source == "simulator" else "time (the history's unit)"
+    unit = _TIME_UNITS.get(history.source, "time (the history's unit)")
     fig.update_xaxes(title_text=unit, row=2 if with_replicas else None, col=1 if with_replicas else None)
     return fig
+
+
+# What a history's clock counts: the simulator's milliseconds, or the position of each event in a log.
+_TIME_UNITS = {
+    "simulator": "time (ms)",
+    "etcd-log": "time (line of the log, from 0)",
+    "kv-edn": "time (event number in the history, from 0)",
+    "knossos-edn": "time (event number in the history, from 0)",
+}
 
 
 def _operation_bars(fig: go.Figure, history: History, shown, lanes: dict, t_end: float, result) -> None:
@@ -530,7 +539,8 @@ def cap_timeline(results: Mapping[str, SimResult], bin_ms: float | None = None) 
             )
         _shade_faults(fig, r, 1, j)
         fig.update_xaxes(title_text="time (ms)", row=1, col=j, range=[0, r.params["duration_ms"]])
-    fig.update_yaxes(range=[-0.02, 1.05], tickformat=".0%", row=1, col=1, title_text="fraction")
+    share = "share of the bin's ops (%)"
+    fig.update_yaxes(range=[-0.02, 1.05], tickformat=".0%", row=1, col=1, title_text=share)
     return fig
 
 

@@ -119,6 +119,7 @@ CONSISTENCY_CHECK_TIMEOUT_S = 30.0  # budget of one check; past it the verdict i
 CONSISTENCY_PARALLEL_MIN_OPS = 5000  # check keys on all cores from this many ops up (waking threads costs ms)
 CONSISTENCY_TIMELINE_MAX_OPS = 120  # operations drawn in a timeline (around the one that failed)
 CONSISTENCY_SEQUENTIAL_MAX_OPS = 200  # classify() searches for a sequential order up to this size
+CONSISTENCY_MAX_HISTORY_MB = 50.0  # the largest history file load_history reads (parsing: about a minute)
 CONSISTENCY_MAX_CHECK_OPS = 2_000_000  # the largest history a checker accepts (~1 GB of encoding)
 CONSISTENCY_MAX_CHECK_MB = 1024.0  # memory of one linearizability search; past it the verdict is UNKNOWN
 CONSISTENCY_SEQUENTIAL_MAX_STATES = 500_000  # states a sequential search visits before UNKNOWN (~100 MB)

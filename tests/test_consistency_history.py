@@ -96,6 +96,18 @@ def test_detect_format_and_explicit_format(tmp_path):
         load_history(tmp_path / "missing.edn")
 
 
+def test_load_history_refuses_what_it_cannot_read_by_name(tmp_path, monkeypatch):
+    from kit import config
+
+    with pytest.raises(TypeError, match="path must be a str"):
+        load_history(5)
+    p = tmp_path / "h.edn"
+    p.write_text("[{:process 0 :type :invoke :f :write :value 3} {:process 0 :type :ok :f :write :value 3}]")
+    monkeypatch.setattr(config, "CONSISTENCY_MAX_HISTORY_MB", 50 / 2**20)  # 50 bytes
+    with pytest.raises(ValueError, match="CONSISTENCY_MAX_HISTORY_MB"):
+        load_history(p)
+
+
 def test_edn_history_errors_name_the_operation(tmp_path):
     p = tmp_path / "h.edn"
     p.write_text("[{:process 0 :type :ok :f :read :value 1}]")

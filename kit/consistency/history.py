@@ -72,6 +72,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -79,6 +80,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .. import config
 
 OPS = ("read", "write", "cas", "append")
 STATUSES = ("ok", "fail", "info")
@@ -965,9 +968,18 @@ def load_history(path, format: str | None = None) -> History:
     >>> load_history(path)
     History(1 ops, 1 processes, 1 key(s), ok=1 fail=0 info=0, model='cas-register', source='knossos-edn')
     """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a str or a path to a history file (got {type(path).__name__})")
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"path must be an existing history file (got path={str(path)!r})")
+    limit_mb = config.CONSISTENCY_MAX_HISTORY_MB
+    if path.stat().st_size > limit_mb * 2**20:
+        raise ValueError(
+            f"path {str(path)!r} holds {path.stat().st_size / 2**20:,.0f} MB, more than "
+            f"config.CONSISTENCY_MAX_HISTORY_MB={limit_mb:g} MB this parser reads in about a minute: "
+            f"cut the history, or raise the limit"
+        )
     text = path.read_text(encoding="utf-8", errors="replace")
     fmt = detect_format(text) if format is None else format
     if fmt not in FORMATS:

@@ -45,6 +45,18 @@ def setup(extras: str) -> None:
     stamp.write_text(key + "\n")
 
 
+def parallel(args: list[str]) -> list[str]:
+    """pytest-xdist options: one worker per core, at most four, unless the caller chose.
+
+    Most of a cold run is numba compiling kernels, one core each; the workers share
+    the on-disk cache. Tests that must share one process (one JupyterLab for the
+    browser tests) carry an ``xdist_group`` mark.
+    """
+    if any(a.startswith(("-n", "--numprocesses")) or a == "no:xdist" for a in args):
+        return []
+    return ["-n", str(min(4, os.cpu_count() or 1)), "--dist", "loadgroup"]
+
+
 def main(argv: list[str]) -> None:
     command = argv[0] if argv else "help"
     if command not in EXTRAS:
@@ -62,7 +74,7 @@ def main(argv: list[str]) -> None:
             )
         os.execv(python, [python, "-m", "jupyter", "lab", "notebooks/00_start_here.ipynb", *argv[1:]])
     elif command == "test":
-        os.execv(python, [python, "-m", "pytest", *argv[1:]])
+        os.execv(python, [python, "-m", "pytest", *parallel(argv[1:]), *argv[1:]])
     else:
         os.execv(python, [python, "-m", "benchmarks", *argv[1:]])
 

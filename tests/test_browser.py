@@ -35,7 +35,7 @@ FLAGS = [
 ]
 NOTEBOOK = "notebooks/00_start_here.ipynb"
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # one JupyterLab
 
 
 def free_port() -> int:

@@ -380,9 +380,10 @@ def _encode(history: History, model: str):
         rows[pos : pos + m] = idx
         slots = {k: j for j, k in enumerate(group)}
         seen = {k: _observed(history, by_key[k], strings) for k in group}
-        # Pending operations whose written value nobody observed act alike: a blind write always
-        # leads to the one unobserved state, a cas from the same expected value too. Each such
-        # group is a class the search tries once per level.
+        # Pending operations with the same effect act alike: writes of one value (every value
+        # nobody observed is one), cas with the same expected and new values. They never return
+        # and lead to the same state, so which of them takes effect first does not matter: each
+        # such group is a class the search tries once per level.
         classes: dict = {}
         for j, i in enumerate(idx.tolist()):
             f, v, r, k = history.f[i], history.value[i], history.result[i], history.key[i]
@@ -396,12 +397,14 @@ def _encode(history: History, model: str):
                 a1[pos + j] = enc(v[0])
                 a2[pos + j] = enc(v[1]) if _key(v[1]) in seen[k] else unobserved
                 res[pos + j] = 1 if (not info and r) else 0
-                if info and a2[pos + j] == unobserved:
-                    cls[pos + j] = classes.setdefault(("cas", slots[k], a1[pos + j]), len(classes))
-            elif f == "write" and _key(v) not in seen[k]:
-                a1[pos + j] = unobserved
                 if info:
-                    cls[pos + j] = classes.setdefault(("write", slots[k]), len(classes))
+                    cls[pos + j] = classes.setdefault(
+                        ("cas", slots[k], a1[pos + j], a2[pos + j]), len(classes)
+                    )
+            elif f == "write":
+                a1[pos + j] = enc(v) if _key(v) in seen[k] else unobserved
+                if info:
+                    cls[pos + j] = classes.setdefault(("write", slots[k], a1[pos + j]), len(classes))
             else:
                 a1[pos + j] = enc(v)
         before, after = _touching_pairs(history, idx)

@@ -424,6 +424,16 @@ def test_linearizability_matches_the_definition(h):
     assert check_linearizable(h).ok == naive.linearizable(ops_of(h), h.initial)
 
 
+def test_pending_writes_of_different_values_are_not_interchangeable():
+    """w2 takes effect, is read, then w1 takes effect and is read: trying w1 first at a level must
+    not stop the search from trying w2 there. Pending writes of one value are interchangeable."""
+    rows = [(0, "w", 1, None, 0, 1, "info"), (1, "w", 2, None, 0, 1, "info"), (2, "r", None, 2, 2, 3)]
+    h = History.from_ops([*rows, (2, "r", None, 1, 4, 5)], initial=0)
+    assert check_linearizable(h).verdict == "OK" and naive.linearizable(ops_of(h), 0)
+    h = History.from_ops([*rows, (3, "w", 2, None, 0, 1, "info"), (2, "r", None, 0, 4, 5)], initial=0)
+    assert check_linearizable(h).verdict == "ILLEGAL" and not naive.linearizable(ops_of(h), 0)
+
+
 @given(small_histories(distinct=False))
 @settings(max_examples=300, deadline=None)
 def test_repeated_pending_operations_match_the_definition(h):

@@ -242,12 +242,18 @@ SAGAS_MAX_KEYS = 10_000_000  # records per service in anomalies()
 SAGAS_MAX_CONFLICT_PAIRS = 50_000_000  # expected overlapping write pairs anomalies() scans
 
 
-# --- queueing core (kit.queueing: used by 06 reliability and later labs) ------
+# --- queueing (kit.queueing: the station 06 reliability and later labs run on) ------
 QUEUEING_REPLICATIONS = 20  # independent runs behind simulate_mmc's means and standard errors
 QUEUEING_WARMUP_FRACTION = 0.05  # first customers of each run left out of the statistics
-QUEUEING_MAX_EVENTS = 50_000_000  # bound on one station run; it stops there, truncated
 QUEUEING_SAMPLES = 400  # state samples (queue length, busy servers) over a run's horizon
+QUEUEING_MAX_EVENTS = 20_000_000  # events one call may handle (~5-10 s on one core); beyond: refused
+QUEUEING_MAX_MEMORY_MB = 500  # attempt records (84 bytes each) one call may hold at once
+QUEUEING_MAX_POINTS = 1_000_000  # state samples of a run, bins of a timeline
 QUEUEING_APP_CUSTOMERS = 40_000  # customers per update of the queue app (~50 ms)
+QUEUEING_APP_MEAN_SERVICE_S = 0.01  # the queue app's mean service time: 100 requests per second per server
+QUEUEING_APP_SIGMA = 1.5  # log-space spread of its heavy-tailed (log-normal) service
+QUEUEING_APP_RHO = 0.8  # utilization the app opens on ...
+QUEUEING_APP_MAX_RHO = 1.5  # ... and the most it offers: above 1 the queue grows without end
 
 
 # --- 06 reliability --------------------------------------------------------------
@@ -257,7 +263,11 @@ RELIABILITY_BACKOFF_BASE_MS = 5.0
 RELIABILITY_BACKOFF_CAP_MS = 2000.0
 RELIABILITY_BACKOFF_NET_MEAN_MS = 10.0  # each message takes |Normal(10, 2)| ms
 RELIABILITY_BACKOFF_NET_SD_MS = 2.0
+RELIABILITY_BACKOFF_APP_CLIENTS = 100  # the app opens on the post's 100 clients
 RELIABILITY_BACKOFF_APP_RUNS = 10  # runs per strategy in the app (the post uses 100): ~150 ms an update
+RELIABILITY_MAX_RACE_MESSAGES = 150_000_000  # one call's races: runs x (clients^2 + 4 clients), ~20 s
+# (Brooker's whole figure, backoff_sweep() with its defaults, is 1.3e8)
+RELIABILITY_MAX_SLEEPS = 10_000_000  # values one sleeps() call returns (80 MB)
 # retry storms and metastable failure (Bronson et al., HotOS '21)
 RELIABILITY_STORM_BASE_RATE = 80.0  # req/s of normal load
 RELIABILITY_STORM_CAPACITY = 100.0  # req/s the server handles (exponential service, one worker)
@@ -292,17 +302,28 @@ RELIABILITY_BULKHEAD_HORIZON_S = 120.0
 RELIABILITY_HEALTH_RATE = 50.0  # requests per second the load balancer sends each instance
 RELIABILITY_HEALTH_P_FALSE = 0.01  # chance a probe of a healthy instance fails anyway (GC pause, lost packet)
 RELIABILITY_HEALTH_TRIALS = 2_000  # simulated deaths (and healthy instances probed for a while each)
-RELIABILITY_HEALTH_DAYS_PER_TRIAL = 0.25  # days of probes per healthy instance
+RELIABILITY_HEALTH_DAYS_PER_TRIAL = 0.25  # days of probes per instance before it dies
+RELIABILITY_MAX_PROBES = 200_000_000  # probes one detection() call simulates: trials x probes per trial
 # availability: component histories that check the block formulas
 RELIABILITY_AVAIL_MTTR_H = 1.0  # mean repair time of every component
 RELIABILITY_AVAIL_HORIZON_H = 1_000_000.0  # hours per simulated history
 RELIABILITY_AVAIL_RUNS = 16  # independent histories
+RELIABILITY_MAX_COMPONENTS = 10_000  # components a simulated structure may have
+RELIABILITY_MAX_OUTAGE_WORK = (
+    3e8  # simulate_availability: runs x failures and repairs x structure size (~10 s)
+)
 RELIABILITY_AVAIL_ZONE = 0.9999  # the calculator's assumption: a zone's own facilities (power, network)
 RELIABILITY_AVAIL_FRONT_DOOR = 0.9999  # ... and the front door (DNS, load balancer) of every design
+RELIABILITY_AVAIL_APP_NINES = 3.0  # the calculator's components: 99.9% each
+RELIABILITY_AVAIL_APP_TIERS = 3
+RELIABILITY_AVAIL_APP_REPLICAS = 2  # the calculator opens on 2 replicas per tier in 2 zones, so that the
+RELIABILITY_AVAIL_APP_ZONES = 2  # three designs differ from the start
 RELIABILITY_AVAIL_ALERT_STEP_MIN = 1.0  # resolution of error-rate series for burn-rate alerts
+RELIABILITY_AVAIL_APP_INCIDENT = 0.05  # the calculator's incident: 5% of requests fail
 RELIABILITY_AVAIL_INCIDENT_START_H = 1.0  # the calculator's incident: starts after 1 h ...
 RELIABILITY_AVAIL_INCIDENT_H = 12.0  # ... lasts 12 h ...
 RELIABILITY_AVAIL_SERIES_H = 80.0  # ... in a series long enough for the 3-day ticket window
+RELIABILITY_MAX_SERIES_STEPS = 1_000_000  # steps of an error-rate series (incident, evaluate_alerts)
 
 
 # --- 09 event sourcing and CQRS: the SQLite event store, projections, lag -----------------

@@ -44,12 +44,16 @@ class Feedback:
 
 @dataclass(frozen=True)
 class Question:
-    """Common fields: where it lives, what it asks, the worked solution."""
+    """Common fields: where it lives, what it asks, the worked solution.
+
+    ``hint`` points at the cell or formula to revisit after a wrong answer.
+    """
 
     notebook: str
     id: str
     prompt: str
     solution: str
+    hint: str = field(default="", kw_only=True)
 
     def check(self, answer) -> Feedback:
         raise NotImplementedError
@@ -91,12 +95,17 @@ class Question:
 
 @dataclass(frozen=True)
 class Numeric(Question):
-    """A number, right within ``rel_tol`` (relative) or ``abs_tol`` (absolute)."""
+    """A number, right within ``rel_tol`` (relative) or ``abs_tol`` (absolute).
+
+    ``mistakes``: known wrong answers, each ``(value or callable, what
+    reasoning gives it)``, recognised within the same tolerance.
+    """
 
     answer: Callable[[], float] = field(repr=False, default=lambda: math.nan)
     rel_tol: float = 0.05
     abs_tol: float = 0.0
     unit: str = ""
+    mistakes: Sequence[tuple[float | Callable[[], float], str]] = ()
 
     def check(self, answer) -> Feedback:
         if isinstance(answer, bool) or not isinstance(answer, numbers.Real) or not math.isfinite(answer):
@@ -105,15 +114,32 @@ class Numeric(Question):
         unit = f" {self.unit}" if self.unit else ""
         if math.isclose(answer, truth, rel_tol=self.rel_tol, abs_tol=self.abs_tol):
             return Feedback(True, f"The kit computes {truth:.4g}{unit}; you said {answer:g}{unit}.")
-        direction = "high" if answer > truth else "low"
-        return Feedback(
-            False, f"{answer:g}{unit} is too {direction}. Run the model again, or open the solution."
-        )
+        off = f"{answer:g}{unit} is {_how_far(answer, truth)}."
+        hint = self.hint or "Run the model again, or open the solution."
+        for wrong, why in self.mistakes:
+            value = float(wrong() if callable(wrong) else wrong)
+            if math.isclose(answer, value, rel_tol=self.rel_tol, abs_tol=self.abs_tol):
+                return Feedback(False, f"{off} {why} {hint}")
+        if 0 < abs(truth) <= 1 < abs(answer) and math.isclose(answer / 100, truth, rel_tol=self.rel_tol):
+            return Feedback(False, f"{off} As a fraction, please: {answer:g}% is {answer / 100:g}.")
+        return Feedback(False, f"{off} {hint}")
 
     def _input(self):
         import ipywidgets as w
 
         return w.FloatText(description="Your answer", style={"description_width": "initial"})
+
+
+def _how_far(answer: float, truth: float) -> str:
+    """'12% too low', '3.2 times too high': the direction and the size of a miss."""
+    direction = "high" if answer > truth else "low"
+    if truth == 0 or answer == 0 or (answer > 0) != (truth > 0):
+        return f"too {direction}"
+    ratio = answer / truth
+    if 0.5 <= ratio <= 2:
+        share = abs(ratio - 1)
+        return f"{share:.0%} too {direction}" if share >= 0.01 else f"{share:.1%} too {direction}"
+    return f"{max(ratio, 1 / ratio):.3g} times too {direction}"
 
 
 class _Choice(Question):
@@ -122,6 +148,8 @@ class _Choice(Question):
     options: Sequence[str]
 
     def _index(self, answer) -> int:
+        if answer is None:
+            raise ValueError("answer: pick one of the options first")
         if isinstance(answer, str) and answer in self.options:
             return list(self.options).index(answer)
         if isinstance(answer, numbers.Integral) and 0 <= answer < len(self.options):
@@ -133,7 +161,8 @@ class _Choice(Question):
     def _input(self):
         import ipywidgets as w
 
-        return w.RadioButtons(options=list(self.options), layout={"width": "max-content"})
+        # nothing selected at first: a pre-selected option would be an answer the learner never gave
+        return w.RadioButtons(options=list(self.options), value=None, layout={"width": "max-content"})
 
 
 @dataclass(frozen=True)

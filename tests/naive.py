@@ -1294,6 +1294,36 @@ def stored_bytes_daily(per_day: float, growth: float, retention_days: int, days:
     return total
 
 
+def probe_history(interval, timeout, unhealthy, healthy, hang, p_false, probes, rng) -> tuple[int, float]:
+    """A load balancer's health checks of one instance, probe by probe, from the definitions.
+
+    AWS target groups and Kubernetes: an instance leaves the rotation after
+    ``unhealthy`` consecutive failed checks and returns after ``healthy``
+    consecutive passed ones. The instance is healthy for ``probes`` checks
+    (each failing with ``p_false``), then dies at a moment uniform between
+    two checks; a check of a dead instance fails, known at once or after
+    the timeout (``hang``). Returns (removals while healthy, seconds from
+    the death until it is out of rotation, 0 if it already was).
+    """
+    in_service, failed_in_a_row, passed_in_a_row, removals = True, 0, 0, 0
+    for _ in range(probes):
+        passed = rng.random() >= p_false
+        failed_in_a_row = 0 if passed else failed_in_a_row + 1
+        passed_in_a_row = passed_in_a_row + 1 if passed else 0
+        if in_service and failed_in_a_row >= unhealthy:
+            in_service, removals, passed_in_a_row = False, removals + 1, 0
+        elif not in_service and passed_in_a_row >= healthy:
+            in_service, failed_in_a_row = True, 0
+    died_at = rng.uniform(0.0, interval)  # the last check while healthy was sent at time 0
+    if not in_service:
+        return removals, 0.0
+    sent = 0.0
+    while failed_in_a_row < unhealthy:
+        sent += interval
+        failed_in_a_row += 1
+    return removals, sent + (timeout if hang else 0.0) - died_at
+
+
 # --- 09 event sourcing: the polling projector and a bank account as a plain dict -------------------
 
 

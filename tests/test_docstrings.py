@@ -26,8 +26,6 @@ from kit.ui.app import App
 TOPICS = {module.__name__.split(".")[1] for module in kit.TOPICS.values()} | {"queueing"}
 PENDING = {  # topics whose docstrings are being brought to the rules: skipped, visibly
     "fanout",
-    "queueing",
-    "reliability",
 }
 
 

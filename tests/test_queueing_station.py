@@ -320,3 +320,67 @@ def test_defaults_are_read_from_config_at_call_time():
     finally:
         config.reset()
     assert queueing.simulate_mmc(0.5, 1.0, 1, 200, seed=1).replications == config.QUEUEING_REPLICATIONS
+
+
+def test_a_truncated_run_does_not_report_on_what_it_did_not_simulate():
+    r = queueing.simulate(
+        queueing.Poisson(100.0), Exponential(0.02), horizon_s=1000.0, max_events=500, seed=1
+    )
+    assert r.truncated and r.end_s < 10.0
+    with pytest.raises(ValueError, match="past the end of a truncated run"):
+        r.summary(0.0, 1000.0)
+    assert r.summary()["requests"] == r.summary(0.0, r.end_s)["requests"] > 0  # what it covers
+    assert r.timeline().t_s.iloc[-1] < r.end_s  # the bins stop where the run stopped
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda: queueing.simulate_mmc(0.5, 1.0, 1, 10**8),
+            "customers=100000000, replications=20 mean about",
+        ),
+        (
+            lambda: queueing.simulate(queueing.Poisson(1e6), Exponential(1e-7), horizon_s=1e4),
+            r"horizon_s=10000 means about 2e\+10 events: more than config.QUEUEING_MAX_EVENTS",
+        ),
+        (
+            lambda: queueing.simulate(queueing.Poisson(1.0), Exponential(0.1), customers=10**12),
+            "customers=1000000000000 means about",
+        ),
+        (
+            lambda: queueing.simulate(queueing.Poisson(1.0), Exponential(0.1), horizon_s=1e6, sample_s=1e-3),
+            "sample_s=0.001 makes 1,000,000,001 samples",
+        ),
+        (
+            lambda: queueing.simulate(
+                queueing.Poisson(1.0), Exponential(0.1), horizon_s=10.0, max_events=10**12
+            ),
+            "max_events must be an integer between 1 and",
+        ),
+        (
+            lambda: queueing.simulate(queueing.ClosedLoop(2, Constant(0.0)), Constant(0.0), horizon_s=1.0),
+            "customers must be given",
+        ),
+        (
+            lambda: queueing.simulate(queueing.Poisson(1.0), Exponential(0.1), horizon_s=10.0).timeline(1e-9),
+            "bin_s=1e-09 makes",
+        ),
+        (lambda: queueing.Poisson(1.0, spikes=5), "spikes must be"),
+        (lambda: queueing.Trace(["a"]), "times_s must be an array of numbers"),
+        (lambda: queueing.check_size(float("nan"), 1.0, horizon_s=1.0), "events must be"),
+    ],
+)
+def test_work_beyond_the_limits_is_refused_by_name(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_an_overloaded_queue_grows_as_the_fluid_limit_says():
+    """lam = 120/s into 100/s: no steady state; the queue gains about lam - c mu = 20 a second."""
+    r = queueing.simulate(queueing.Poisson(120.0), Exponential(0.01), horizon_s=500.0, seed=4)
+    waiting = r.state().waiting.to_numpy()
+    t = r.state().t_s.to_numpy()
+    slope = np.polyfit(t[t > 100], waiting[t > 100], 1)[0]
+    assert slope == pytest.approx(queueing.overload_growth(120.0, 100.0, 1), rel=0.1)
+    assert queueing.overload_growth(80.0, 100.0, 1) == 0.0

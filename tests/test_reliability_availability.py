@@ -107,15 +107,42 @@ def test_designs_improve_with_redundancy_up_to_the_shared_front_door():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: reliability.availability(1.5), "availability must be between 0 and 1"),
+        (lambda: reliability.availability(1.5), "block must be between 0 and 1"),
+        (lambda: reliability.availability("x"), "block must be a block"),
+        (lambda: reliability.evaluate_alerts([0.01], 1.0, 1.0), "slo must be below 1"),
+        (
+            lambda: reliability.detection_time_min(0.01, 1.0, reliability.WORKBOOK_RULES[0]),
+            "slo must be below 1",
+        ),
+        (lambda: reliability.detection_time_min(0.01, 0.999, "fast"), "rule must be a BurnRule"),
+        (lambda: reliability.incident(0.01, total_h=1e9), "total_h=1e\\+09 in steps of step_min=1"),
+        (lambda: reliability.BurnRule("x", 14.4, 1.0, 2.0, "page"), "short_h must not exceed long_h"),
+        (lambda: reliability.BurnRule("x", 14.4, 1.0, 0.1, "email"), "severity must be one of"),
+        (lambda: reliability.multi_az(3, 4, 0.999, 0.99), "needed must be an integer between 1 and 3"),
+        (lambda: reliability.downtime_table(["abc"]), "levels must be a number or an array"),
+        (lambda: reliability.nines([float("nan")]), "a must be between 0 and 1"),
         (lambda: Series(), "Series needs at least one block"),
         (lambda: KOfN(4, 3, 0.9), "k must be an integer between 1 and 3"),
         (lambda: reliability.from_mtbf(0, 1), "mtbf_h must be a positive number"),
         (lambda: reliability.burn_rate_for(0.02, 0), "window_h must be a positive number"),
         (lambda: reliability.evaluate_alerts([0.5, 2.0], 1.0, 0.999), "error_rate must be between 0 and 1"),
         (lambda: reliability.simulate_availability(Series(1.0, 0.9)), "strictly between 0 and 1"),
+        (
+            lambda: reliability.simulate_availability(KOfN(1, 10_000, 0.9)),
+            "block has 10,000 components|more than config.RELIABILITY_MAX_OUTAGE_WORK",
+        ),
     ],
 )
 def test_bad_input_names_the_parameter(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_k_of_n_is_exact_for_thousands_of_replicas():
+    """At least 5000 of 10000 fair coins, against exact integer arithmetic; and nines kept near 1."""
+    from fractions import Fraction
+
+    exact = Fraction(sum(math.comb(10_000, j) for j in range(5_000, 10_001)), 2**10_000)
+    assert reliability.availability(KOfN(5_000, 10_000, 0.5)) == pytest.approx(float(exact), rel=1e-9)
+    assert reliability.availability(KOfN(1, 10_000, 0.9)) == 1.0
+    assert reliability.availability(KOfN(10_000, 10_000, 0.9999)) == pytest.approx(0.9999**10_000, rel=1e-9)

@@ -6,7 +6,8 @@ import importlib
 import pytest
 
 MODULES = [
-    "kit.queueing.api",
+    "kit.queueing.station",
+    "kit.queueing.replications",
     "kit.queueing.theory",
     "kit.core.policies",
     "kit.reliability.availability",

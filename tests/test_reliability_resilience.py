@@ -1,6 +1,7 @@
+import numpy as np
 import pytest
 
-from kit import reliability
+from kit import queueing, reliability
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +32,33 @@ def test_a_breaker_fails_fast_protects_the_dependency_and_recovers_soon(demos, n
     assert before["success"] > 0.99 and before["fast_failed"] == 0
 
 
-def test_the_fallback_answers_most_failed_calls(demos):
-    r = demos["resilience4j"]
-    o = r.outcomes(r.degrade_start_s, r.degrade_end_s)
-    assert o["with_fallback"] == pytest.approx(o["success"] + (1 - o["success"]) * r.fallback_hit)
-    assert o["with_fallback"] > 0.85 > o["success"]
+def test_the_fallback_answers_failed_calls_only_and_as_fast_as_they_failed(demos):
+    """A stale value stands in for a failed call, never for an answer, for about fallback_hit of them;
+    with a breaker it comes at once, without one only after the caller's timeout."""
+    latency = {}
+    for name in ("none", "resilience4j"):
+        r = demos[name]
+        run = r.run
+        during = (run.arrive_s >= r.degrade_start_s) & (run.arrive_s < r.degrade_end_s)
+        failed = np.isfinite(run.reply_s) & (run.status != queueing.OK)
+        assert not (r.fallback & ~failed).any(), "a fallback replaced an answer, or a call still waiting"
+        failed &= during
+        n = failed.sum()
+        share = r.fallback[failed].mean()
+        assert abs(share - r.fallback_hit) < 4 * np.sqrt(r.fallback_hit * (1 - r.fallback_hit) / n)
+        o = r.outcomes(r.degrade_start_s, r.degrade_end_s)
+        answered = (run.status[during & np.isfinite(run.reply_s)] == queueing.OK).mean()
+        assert o["success"] == pytest.approx(answered) and o["with_fallback"] > 0.85 > o["success"]
+        latency[name] = run.response_s[r.fallback & during].mean()
+    assert latency["resilience4j"] < 0.1 < 0.9 < latency["none"] <= 1.0 + 1e-9
+
+
+def test_no_fallback_means_no_stale_answers():
+    r = reliability.breaker_demo(
+        "resilience4j", fallback_hit=0.0, horizon_s=120.0, degrade=(20.0, 80.0), seed=3
+    )
+    o = r.outcomes()
+    assert not r.fallback.any() and o["with_fallback"] == o["success"]
 
 
 def test_comparison_table_covers_every_choice():
@@ -62,6 +85,11 @@ def test_bulkheads_keep_the_healthy_dependency_answering():
         (lambda: reliability.breaker_demo(fallback_hit=1.5), "fallback_hit must be between 0 and 1"),
         (lambda: reliability.bulkhead_demo(True, threads=1), "threads must be"),
         (lambda: reliability.bulkhead_demo(True).success(2), "dependency must be"),
+        (lambda: reliability.breaker_demo(degrade=5), "degrade must be a pair of numbers"),
+        (lambda: reliability.breaker_demo(degrade=("a", "b")), "degrade must be a number"),
+        (lambda: reliability.breaker_demo(rate=1e9), "rate=1e\\+09, horizon_s=300 mean about"),
+        (lambda: reliability.bulkhead_demo("yes"), "isolated must be True or False"),
+        (lambda: reliability.bulkhead_demo(True, rates=(50.0,)), "rates must be a pair of numbers"),
     ],
 )
 def test_bad_input_names_the_parameter(call, message):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from kit import reliability
+from kit import config, reliability
 from kit.queueing import Retry
 
 
@@ -49,9 +49,21 @@ def test_recovery_without_retries_takes_the_backlog_drain_time():
     assert drained == pytest.approx(predicted, rel=0.5)
 
 
-def test_the_sustaining_effect_is_the_retry_load():
-    assert reliability.sustained_load(80, 3) == 320 > 100
-    assert reliability.sustained_load(80, 0) == 80 < 100
+@pytest.mark.parametrize("retries", [0, 1, 2, 3])
+def test_the_sustaining_effect_is_the_retry_load(retries):
+    """Once every attempt times out, each request is sent 1 + r times: sustained_load predicts the load the
+    simulation offers at the end of the run, and whether it exceeds capacity decides recovery."""
+    r = reliability.retry_storm(Retry(max_retries=retries), seed=21)
+    predicted = reliability.sustained_load(80, retries)
+    tail_s = r.horizon_s * config.RELIABILITY_STORM_TAIL_FRACTION
+    se = (
+        (1 + retries) * np.sqrt(80 * tail_s) / tail_s
+    )  # Poisson noise of the new requests, each sent 1 + r times
+    assert abs(r.tail["offered_per_s"] - predicted) < 4 * se
+    assert r.recovered == (predicted < r.capacity)
+
+
+def test_one_retry_below_capacity_drains_the_backlog():
     # 40 req/s x 2 = 80 < 100: one retry cannot sustain the overload; the backlog the trigger (and its
     # retries) left drains at 20 req/s, slowly but surely
     r = reliability.retry_storm(
@@ -84,8 +96,20 @@ def test_a_custom_retry_policy_is_accepted():
         (lambda: reliability.retry_storm(timeout_s=0), "timeout_s must be a positive number"),
         (lambda: reliability.retry_storm(cancel="maybe"), "cancel must be one of"),
         (lambda: reliability.sustained_load(-1, 2), "base_rate must be a positive number"),
+        (lambda: reliability.sustained_load(80, 10**400), "max_retries must be"),
+        (lambda: reliability.phase_diagram([100.0], "no retries"), "policies must be a list"),
+        (lambda: reliability.phase_diagram(["fast"]), "trigger_rates must be a number"),
     ],
 )
 def test_bad_input_names_the_parameter(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_a_run_too_long_to_simulate_is_refused_not_judged():
+    """Every request retried, 1e7 s at 80 req/s is billions of events: refused up front, naming horizon_s,
+    rather than cut short by the event bound and then reported as "not recovered"."""
+    with pytest.raises(ValueError, match=r"horizon_s=1e\+07 mean about .* config.QUEUEING_MAX_EVENTS"):
+        reliability.retry_storm(horizon_s=1e7)
+    with pytest.raises(ValueError, match="trigger_rate=1e\\+09"):
+        reliability.retry_storm(trigger_rate=1e9)

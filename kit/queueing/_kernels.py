@@ -10,23 +10,20 @@ The client side: a timeout abandons an attempt (the server may keep working
 on it, or cancel it); a failed attempt (timeout, error, rejection) is
 retried after a backoff sleep while retries and the retry budget last; an
 optional circuit breaker fails calls fast while it is open.
+
+The api builds four parameter records once per call (``Sources``,
+``Servers``, ``Policy``, ``Bounds``, numba-friendly named tuples) and the
+loop in :func:`station` hands them to one function per step of an event.
+The clock is in seconds.
 """
+
+from collections import namedtuple
 
 import numpy as np
 
+from ..core import policy_kernels as kk
 from ..core.events import heap_new, heap_peek_time, heap_pop, heap_push, heap_size
 from ..core.jit import njit, prange
-from ..core.policy_kernels import (
-    B_SLOW_S,
-    NONE,
-    S_EPOCH,
-    S_SIZE,
-    S_STATE,
-    backoff_sleep,
-    breaker_acquire,
-    breaker_new,
-    breaker_record,
-)
 from ..core.rng import CONSTANT, EXPONENTIAL, draw_at
 
 # event kinds
@@ -51,9 +48,47 @@ CLASS, ATTEMPT, FIRST, STATUS, SERVER, CLIENT, EPOCH, FAILS, N_INFO = range(9)
 # ATTEMPT: 0 for the first try, k for the k-th retry; FIRST: row of the first try
 # (one logical request); CLIENT: closed-loop client or -1; EPOCH: breaker epoch
 # when permitted; FAILS: 1 when the service ends in an error.
+ROW_BYTES = 8 * N_TIMES + 4 * N_INFO  # memory of one attempt
+UNLIMITED = 2**62  # customers, when only the horizon bounds a run
 
 # columns of the timeline samples
 SAMPLE_WAITING, SAMPLE_BUSY, SAMPLE_BREAKER, SAMPLE_TOKENS, N_SAMPLE = range(5)
+
+# the run's counters (one int64 array, so that steps can update them in place)
+ROWS, FIRSTS, BUSY, WAITING, N_COUNTERS = range(5)
+
+# --- parameter records, built once by the api -------------------------------------------------------
+
+Sources = namedtuple(
+    "Sources", "seg_t rates batch_table batch_at trace_t trace_cls clients think_table think_at customers"
+)
+"""Where requests come from, per class k: Poisson rates ``rates[k, j]`` on
+[seg_t[j], seg_t[j+1]) with batch sizes drawn from the spec at ``batch_at[k]``;
+a sorted trace (``trace_t``, ``trace_cls``); ``clients[k]`` closed-loop
+clients thinking per the spec at ``think_at[k]``. ``customers``: first tries
+after which every source falls silent."""
+
+Servers = namedtuple("Servers", "c discipline queue_cap service_table service_at fault_t slowdown error_p")
+"""``c`` servers, a queue (``discipline``, ``queue_cap`` places or -1 for no
+limit), service time per class from the spec at ``service_at[k]``, times
+``slowdown[k, j]`` and failing with ``error_p[k, j]`` on [fault_t[j], fault_t[j+1])."""
+
+Policy = namedtuple(
+    "Policy", "timeout cancel max_retries backoff base cap multiplier budget_ratio budget_cap breaker"
+)
+"""What clients do about failure (``kit.core.policies``): a ``timeout`` (s;
+inf for none), ``cancel`` (what the server does with abandoned work), retries
+with ``backoff`` (a ``policy_kernels`` code) from ``base`` to ``cap`` (s), a
+retry budget (``budget_cap`` inf: none) and a breaker configuration
+(``policy_kernels.B_*``; empty: none)."""
+
+Bounds = namedtuple("Bounds", "horizon max_events max_rows sample_dt rows_hint")
+"""Stop at ``horizon`` (s), or, truncated, at ``max_events`` events or
+``max_rows`` attempts; sample the state every ``sample_dt`` s (0: never);
+``rows_hint``: attempts to make room for at the start."""
+
+
+# --- arrivals ---------------------------------------------------------------------------------------
 
 
 @njit
@@ -79,15 +114,46 @@ def next_arrival(seg_t, rates, k, t):
         j += 1
 
 
-@njit
-def _piece(bounds, values, k, t):
-    """``values[k, j]`` for the piece [bounds[j], bounds[j+1]) holding t (bounds[0] = 0)."""
-    return values[k, np.searchsorted(bounds, t, side="right") - 1]
+@njit(inline="always")
+def _next_source(next_arr, t_trace):
+    """The next open-loop or trace arrival: ``(time, class, from_trace)``; ``t_trace``: the trace's next."""
+    t_src = np.inf
+    k_src = 0
+    for k in range(next_arr.size):
+        if next_arr[k] < t_src:
+            t_src = next_arr[k]
+            k_src = k
+    if t_trace < t_src:
+        return t_trace, k_src, True
+    return t_src, k_src, False
+
+
+@njit(inline="always")
+def _think_s(think_table, think_at, k):
+    """A think time of a closed-loop client of class ``k`` (s, not negative)."""
+    return max(draw_at(think_table, think_at[k]), 0.0)
 
 
 @njit
-def _grow(tm, info, need):
-    rows = max(2 * tm.shape[0], need)
+def _start_clients(src, ev):
+    """Every closed-loop client's first think; returns ``(class of each client, heap)``."""
+    client_cls = np.empty(src.clients.sum(), np.int64)
+    cid = 0
+    for k in range(src.clients.size):
+        for _ in range(src.clients[k]):
+            client_cls[cid] = k
+            ev = heap_push(ev, _think_s(src.think_table, src.think_at, k), THINK, cid)
+            cid += 1
+    return client_cls, ev
+
+
+# --- the attempt table ------------------------------------------------------------------------------
+
+
+@njit
+def _grow(tm, info, need, most):
+    """A table with room for ``need`` rows: twice the size, but never beyond ``most`` rows."""
+    rows = max(min(2 * tm.shape[0], most), need)
     tm2 = np.empty((rows, N_TIMES))
     info2 = np.empty((rows, N_INFO), np.int32)
     tm2[: tm.shape[0]] = tm
@@ -112,342 +178,349 @@ def _init(tm, info, r, now, cls, attempt, first, client, sleep):
     info[r, FAILS] = 0
 
 
-@njit(inline="always")  # the hot path: a call passing seven arrays costs more than the body
-def _start(tm, info, r, now, service_table, service_at, fault_t, slowdown, error_p):
-    """Server starts attempt ``r``: draw its (possibly slowed) service and its fate; returns its end."""
+@njit(inline="always")
+def _batch(batch_table, at):
+    """Requests one Poisson arrival brings (at least 1)."""
+    if batch_table[at] == CONSTANT:  # plain Poisson: no draw
+        return max(int(np.round(batch_table[at + 1])), 1)
+    return max(int(np.round(draw_at(batch_table, at))), 1)
+
+
+@njit(inline="always")
+def _add_first_tries(run, tm, info, cnt, k, count, client, now, base):
+    """``count`` first tries of class ``k`` (at most up to ``run.max_rows`` rows); returns the table."""
+    n = cnt[ROWS]
+    count = min(count, run.max_rows - n)
+    if n + count > tm.shape[0]:
+        tm, info = _grow(tm, info, n + count, run.max_rows)
+    for i in range(n, n + count):
+        _init(tm, info, i, now, k, 0, i, client, base)
+    cnt[ROWS] = n + count
+    cnt[FIRSTS] += count
+    return tm, info
+
+
+@njit(inline="always")
+def _add_retry(run, tm, info, cnt, r, now):
+    """The retry of attempt ``r``; returns the table."""
+    n = cnt[ROWS]
+    if n + 1 > tm.shape[0]:
+        tm, info = _grow(tm, info, n + 1, run.max_rows)
+    _init(tm, info, n, now, info[r, CLASS], info[r, ATTEMPT] + 1, info[r, FIRST], info[r, CLIENT],
+          now - tm[r, REPLY])  # fmt: skip
+    cnt[ROWS] = n + 1
+    return tm, info
+
+
+# --- servers and the waiting line -------------------------------------------------------------------
+
+
+@njit(inline="always")
+def _piece(bounds, values, k, t):
+    """``values[k, j]`` for the piece [bounds[j], bounds[j+1]) holding t (bounds[0] = 0)."""
+    return values[k, np.searchsorted(bounds, t, side="right") - 1]
+
+
+@njit(inline="always")  # the hot path: inlined, no call passes the records' arrays around
+def _start(srv, tm, info, r, now):
+    """A server starts attempt ``r``: draw its (possibly slowed) service and its fate; returns its end."""
     tm[r, START] = now
     info[r, SERVER] = IN_SERVICE
     k = info[r, CLASS]
-    at = service_at[k]
-    if service_table[at] == EXPONENTIAL:  # the common case, drawn here rather than through draw_at
-        s = np.random.exponential(service_table[at + 1])
+    at = srv.service_at[k]
+    if srv.service_table[at] == EXPONENTIAL:  # the common case, drawn here rather than through draw_at
+        s = np.random.exponential(srv.service_table[at + 1])
     else:
-        s = draw_at(service_table, at)
-    if fault_t.size > 1:  # there are degradations (without any, the schedule is a single piece)
-        s *= _piece(fault_t, slowdown, k, now)
-        p_error = _piece(fault_t, error_p, k, now)
+        s = draw_at(srv.service_table, at)
+    if srv.fault_t.size > 1:  # there are degradations (without any, the schedule is a single piece)
+        s *= _piece(srv.fault_t, srv.slowdown, k, now)
+        p_error = _piece(srv.fault_t, srv.error_p, k, now)
         if p_error > 0.0 and np.random.random() < p_error:
             info[r, FAILS] = 1
     return now + max(s, 0.0)
 
 
+# A FIFO or LIFO line is a ring of rows in one int64 array: [head, length, items...] with a
+# power-of-2 number of items (O(1) at both ends); PRIORITY uses an event heap keyed by class.
 @njit
-def _settle(
-    tm, info, r, now, max_retries, backoff, base, cap, multiplier, budget_ratio, budget_cap, tokens,
-    think_table, think_at,
-):  # fmt: skip
-    """The client of attempt ``r`` has its answer: success, a retry, or giving up.
+def ring_new(capacity):
+    """An empty ring with room for ``capacity`` (a power of 2) rows."""
+    ring = np.empty(capacity + 2, np.int64)
+    ring[0] = 0
+    ring[1] = 0
+    return ring
 
-    Returns ``(time, kind, tokens)``: the event to schedule (a RETRY of r,
-    a THINK of its closed-loop client, or kind -1 for none) and the retry
-    tokens left. A success earns ``budget_ratio`` tokens (up to
-    ``budget_cap``); a retry spends one.
+
+@njit(inline="always")
+def _ring_push(ring, r):
+    """Append row ``r``; returns the ring (twice the size when it was full)."""
+    size = ring.size - 2
+    head, length = ring[0], ring[1]
+    if length == size:
+        grown = ring_new(2 * size)
+        for i in range(length):
+            grown[2 + i] = ring[2 + ((head + i) & (size - 1))]
+        ring = grown
+        head = 0
+        size *= 2
+    ring[2 + ((head + length) & (size - 1))] = r
+    ring[1] = length + 1
+    return ring
+
+
+@njit(inline="always")
+def _enqueue(discipline, ring, q, info, cnt, r):
+    """Attempt ``r`` joins the line; returns ``(ring, queue heap)`` (either may have grown)."""
+    if discipline == PRIORITY:
+        q = heap_push(q, float(info[r, CLASS]), 0, r)  # ties pop in push order: FIFO within a class
+    else:
+        ring = _ring_push(ring, r)
+    info[r, SERVER] = QUEUED
+    cnt[WAITING] += 1
+    return ring, q
+
+
+@njit(inline="always")
+def _dequeue(discipline, ring, q, info, cnt):
+    """The next live attempt of the line: the oldest (FIFO), newest (LIFO) or lowest class; -1 if none.
+
+    Attempts whose client gave up while they waited (dropped) are skipped.
+    """
+    while ring[1] > 0 or heap_size(q) > 0:
+        if discipline == PRIORITY:
+            _, _, r = heap_pop(q)
+        else:
+            size = ring.size - 2
+            ring[1] -= 1
+            if discipline == LIFO:
+                r = ring[2 + ((ring[0] + ring[1]) & (size - 1))]
+            else:
+                r = ring[2 + ring[0]]
+                ring[0] = (ring[0] + 1) & (size - 1)
+        if info[r, SERVER] != DROPPED:
+            cnt[WAITING] -= 1
+            return r
+    return -1
+
+
+# --- the client's side ------------------------------------------------------------------------------
+
+
+@njit
+def _record(pol, bst, bwin, tm, info, r, now):
+    """Tell the breaker how the call of attempt ``r`` ended: failed (not OK) or not, and how long it took.
+
+    Only calls it permitted count (``EPOCH``); a timed-out call took exactly the timeout.
+    """
+    failed = 1.0 if info[r, STATUS] != OK else 0.0
+    duration = pol.timeout if info[r, STATUS] == TIMED_OUT else now - tm[r, ARRIVE]
+    slow = 1.0 if duration > pol.breaker[kk.B_SLOW_S] else 0.0
+    kk.breaker_record(pol.breaker, bst, bwin, now, float(info[r, EPOCH]), failed, slow)
+
+
+@njit(inline="always")
+def _departure(tm, info, cnt, r, now):
+    """Service of ``r`` ends. Returns ``(row to settle or -1, a server was freed)``."""
+    if info[r, SERVER] != IN_SERVICE:
+        return -1, False  # aborted when its client timed out
+    tm[r, DONE] = now
+    info[r, SERVER] = SERVED
+    cnt[BUSY] -= 1
+    if info[r, STATUS] != PENDING:
+        return -1, True  # its client has gone: wasted work
+    tm[r, REPLY] = now
+    info[r, STATUS] = ERROR if info[r, FAILS] else OK
+    return r, True
+
+
+@njit(inline="always")
+def _timeout(cancel, tm, info, cnt, r, now):
+    """The client of ``r`` gives up. Returns ``(row to settle or -1, a server was freed)``."""
+    if info[r, STATUS] != PENDING:
+        return -1, False
+    info[r, STATUS] = TIMED_OUT
+    tm[r, REPLY] = now
+    if cancel >= CANCEL_QUEUED and info[r, SERVER] == QUEUED:
+        info[r, SERVER] = DROPPED  # left in the line, skipped when it surfaces
+        tm[r, DONE] = now
+        cnt[WAITING] -= 1
+    elif cancel == CANCEL_ALL and info[r, SERVER] == IN_SERVICE:
+        info[r, SERVER] = ABORTED
+        tm[r, DONE] = now
+        cnt[BUSY] -= 1
+        return r, True
+    return r, False
+
+
+@njit
+def _settle(pol, think_table, think_at, tm, info, r, now, tokens, ev):
+    """The client of attempt ``r`` has its answer: done, a retry, or (closed loop) think anew.
+
+    A success earns ``budget_ratio`` tokens (up to ``budget_cap``); a retry
+    spends one, and is allowed only with a whole token left. Schedules the
+    RETRY of r or the THINK of its client; returns ``(heap, tokens)``.
     """
     if info[r, STATUS] == OK:
-        tokens = min(budget_cap, tokens + budget_ratio)
-    elif info[r, ATTEMPT] < max_retries and tokens >= 1.0:
-        if budget_cap < np.inf:
+        tokens = min(pol.budget_cap, tokens + pol.budget_ratio)
+    elif info[r, ATTEMPT] < pol.max_retries and tokens >= 1.0:
+        if pol.budget_cap < np.inf:
             tokens -= 1.0
-        sleep = backoff_sleep(backoff, info[r, ATTEMPT] + 1, base, cap, multiplier, tm[r, SLEEP])
-        return now + sleep, RETRY, tokens
+        sleep = kk.backoff_sleep(
+            pol.backoff, info[r, ATTEMPT] + 1, pol.base, pol.cap, pol.multiplier, tm[r, SLEEP]
+        )
+        return heap_push(ev, now + sleep, RETRY, r), tokens
     if info[r, CLIENT] >= 0:
-        return now + max(draw_at(think_table, think_at[info[r, CLASS]]), 0.0), THINK, tokens
-    return now, -1, tokens
+        ev = heap_push(ev, now + _think_s(think_table, think_at, info[r, CLASS]), THINK, info[r, CLIENT])
+    return ev, tokens
 
 
 @njit
-def _grow_ring(ring, head, length):
-    """The ring's items in order at the start of one twice the size (sizes are powers of 2)."""
-    grown = np.empty(2 * ring.size, np.int64)
-    for i in range(length):
-        grown[i] = ring[(head + i) & (ring.size - 1)]
-    return grown
+def _short_circuit(src, pol, tm, info, bst, bwin, r, now):
+    """A new attempt meets the breaker. Returns -1 if it may go on, else when its client tries anew.
+
+    Failed fast, a closed-loop client thinks and tries anew (the time
+    returned); an open-loop one does not retry a short-circuited call (inf).
+    """
+    if kk.breaker_acquire(pol.breaker, bst, bwin, now):
+        info[r, EPOCH] = int(bst[kk.S_EPOCH])
+        return -1.0
+    info[r, STATUS] = SHORT_CIRCUITED
+    tm[r, REPLY] = now
+    return now + _think_s(src.think_table, src.think_at, info[r, CLASS]) if info[r, CLIENT] >= 0 else np.inf
+
+
+# --- the loop ---------------------------------------------------------------------------------------
 
 
 @njit
-def _sample(samples, i, waiting, busy, bst, tokens):
-    samples[i, SAMPLE_WAITING] = waiting
-    samples[i, SAMPLE_BUSY] = busy
-    samples[i, SAMPLE_BREAKER] = bst[S_STATE]
-    samples[i, SAMPLE_TOKENS] = tokens
+def _samples(run):
+    """Room for the state at ``k * sample_dt`` up to the horizon (none without a finite horizon)."""
+    n = int(np.floor(run.horizon / run.sample_dt)) + 1 if run.sample_dt > 0.0 and run.horizon < np.inf else 0
+    return np.full((n, N_SAMPLE), np.nan)
+
+
+@njit(inline="always")
+def _sample_until(samples, i, dt, t, cnt, bst, tokens):
+    """Record the state at every sample time up to ``t``; returns the next sample's index."""
+    while i < samples.shape[0] and i * dt <= t:
+        samples[i, SAMPLE_WAITING] = cnt[WAITING]
+        samples[i, SAMPLE_BUSY] = cnt[BUSY]
+        samples[i, SAMPLE_BREAKER] = bst[kk.S_STATE]
+        samples[i, SAMPLE_TOKENS] = tokens
+        i += 1
+    return i
 
 
 @njit
-def station(
-    c,
-    discipline,
-    queue_cap,
-    seg_t,
-    rates,
-    batch_table,
-    batch_at,
-    trace_t,
-    trace_cls,
-    clients,
-    think_table,
-    think_at,
-    service_table,
-    service_at,
-    fault_t,
-    slowdown,
-    error_p,
-    timeout,
-    cancel,
-    max_retries,
-    backoff,
-    base,
-    cap,
-    multiplier,
-    budget_ratio,
-    budget_cap,
-    breaker_cfg,
-    customers,
-    horizon,
-    max_events,
-    sample_dt,
-    rows_hint,
-    seed,
-):
+def station(src, srv, pol, run, seed):
     """Simulate the station; see the module docstring and ``kit.queueing.simulate``.
 
-    Distributions per class k are specs in a table at ``*_at[k]``
-    (``kit.core.rng.spec_table``). Returns ``(tm, info, samples, end_time,
-    events, truncated)``: one row of each per attempt; the state (waiting,
-    busy, breaker, retry tokens) at ``k * sample_dt`` for k = 0.. up to the
-    horizon; the time of the last event; the events handled; whether
-    ``max_events`` stopped the run.
+    Returns ``(tm, info, samples, end_time, events, truncated)``: one row of
+    each per attempt; the state (waiting, busy, breaker, retry tokens) at
+    ``k * sample_dt`` for k = 0.. up to the horizon; the time of the last
+    event; the events handled; whether ``max_events`` or ``max_rows``
+    stopped the run.
     """
     np.random.seed(seed)
-    n_classes = rates.shape[0]
-    ev = heap_new(64)
-    rows = max(rows_hint, 64)
-    tm = np.empty((rows, N_TIMES))
-    info = np.empty((rows, N_INFO), np.int32)
-    n = 0  # attempts so far
-    n_first = 0  # logical requests so far
-    busy = 0
-    waiting = 0
-    tokens = budget_cap
-    use_breaker = breaker_cfg.size > 0
-    if use_breaker:
-        bst, bwin = breaker_new(breaker_cfg)
-    else:
-        bst, bwin = np.zeros(S_SIZE), np.zeros((1, 4))
-    slow_s = breaker_cfg[B_SLOW_S] if use_breaker else np.inf
-    n_samples = int(np.floor(horizon / sample_dt)) + 1 if sample_dt > 0.0 and horizon < np.inf else 0
-    samples = np.full((n_samples, N_SAMPLE), np.nan)
-    next_sample = 0
-
+    tm = np.empty((max(run.rows_hint, 64), N_TIMES))
+    info = np.empty((tm.shape[0], N_INFO), np.int32)
+    cnt = np.zeros(N_COUNTERS, np.int64)
+    bst, bwin = (
+        kk.breaker_new(pol.breaker) if pol.breaker.size > 0 else (np.zeros(kk.S_SIZE), np.zeros((1, 4)))
+    )
+    samples = _samples(run)
     # Open-loop sources and the trace keep their next arrival outside the heap:
     # a stream needs only its next time, and this saves a push and a pop per arrival.
-    next_arr = np.empty(n_classes)
-    for k in range(n_classes):
-        next_arr[k] = next_arrival(seg_t, rates, k, 0.0)
-    trace_i = 0
-    client_cls = np.empty(clients.sum(), np.int64)
-    cid = 0
-    for k in range(n_classes):
-        for _ in range(clients[k]):
-            client_cls[cid] = k
-            ev = heap_push(ev, max(draw_at(think_table, think_at[k]), 0.0), THINK, cid)
-            cid += 1
-    # FIFO and LIFO queues are a ring of rows (O(1)); PRIORITY uses a heap keyed by class
-    ring = np.empty(64, np.int64)
-    ring_head = 0
-    ring_len = 0
-    q = heap_new(64 if discipline == PRIORITY else 1)
-
-    events = 0
-    now = 0.0
-    truncated = False
+    next_arr = np.array([next_arrival(src.seg_t, src.rates, k, 0.0) for k in range(src.rates.shape[0])])
+    client_cls, ev = _start_clients(src, heap_new(64))
+    ring, q = ring_new(64), heap_new(64 if srv.discipline == PRIORITY else 1)
+    tokens, trace_i, next_sample, events, now, truncated = pol.budget_cap, 0, 0, 0, 0.0, False
     while True:
-        t_src = np.inf
-        k_src = 0
-        for k in range(n_classes):
-            if next_arr[k] < t_src:
-                t_src = next_arr[k]
-                k_src = k
-        from_trace = trace_i < trace_t.size and trace_t[trace_i] < t_src
-        if from_trace:
-            t_src = trace_t[trace_i]
-        t_heap = heap_peek_time(ev)
-        t_next = min(t_src, t_heap)
-        if t_next == np.inf or t_next > horizon:
+        t_trace = src.trace_t[trace_i] if trace_i < src.trace_t.size else np.inf
+        t_src, k_src, from_trace = _next_source(next_arr, t_trace)
+        t_next = min(t_src, heap_peek_time(ev))
+        if t_next == np.inf or t_next > run.horizon:
             break
-        if events >= max_events:
+        if events >= run.max_events:
             truncated = True
             break
-        while next_sample < n_samples and next_sample * sample_dt <= t_next:
-            _sample(samples, next_sample, waiting, busy, bst, tokens)
-            next_sample += 1
+        if next_sample < samples.shape[0] and next_sample * run.sample_dt <= t_next:
+            next_sample = _sample_until(samples, next_sample, run.sample_dt, t_next, cnt, bst, tokens)
         events += 1
-        if t_src <= t_heap:  # ties: arrivals first
+        if t_src == t_next:  # ties: arrivals first
             now = t_src
-            if from_trace:
-                kind = TRACE
-                data = trace_i
-                trace_i += 1
-            else:
-                kind = ARRIVAL
-                data = k_src
+            kind, data = (TRACE, trace_i) if from_trace else (ARRIVAL, k_src)
+            trace_i += 1 if from_trace else 0
         else:
             now, kind, data = heap_pop(ev)
 
-        # 1. events that create attempts (rows first_new .. n-1)
-        first_new = n
-        if kind == ARRIVAL or kind == TRACE or kind == THINK:
+        first_new = cnt[ROWS]  # attempts this event creates: rows first_new .. cnt[ROWS]-1
+        if kind <= RETRY and cnt[ROWS] >= run.max_rows:
+            truncated = True
+            break
+        if kind == RETRY:
+            tm, info = _add_retry(run, tm, info, cnt, data, now)
+        elif kind <= THINK:
             if kind == ARRIVAL:
-                k = data
-                at = batch_at[k]
-                if batch_table[at] == CONSTANT:  # plain Poisson: no draw
-                    count = max(int(np.round(batch_table[at + 1])), 1)
-                else:
-                    count = max(int(np.round(draw_at(batch_table, at))), 1)
-                next_arr[k] = next_arrival(seg_t, rates, k, now)
-            elif kind == TRACE:
-                k = trace_cls[data]
-                count = 1
+                k, count, client = data, _batch(src.batch_table, src.batch_at[data]), -1
+                next_arr[data] = next_arrival(src.seg_t, src.rates, data, now)
             else:
-                k = client_cls[data]
-                count = 1
-            count = min(count, customers - n_first)
-            if n + count > tm.shape[0]:
-                tm, info = _grow(tm, info, n + count)
-            for _ in range(count):
-                _init(tm, info, n, now, k, 0, n, data if kind == THINK else -1, base)
-                n += 1
-            n_first += count
-            if n_first >= customers:  # the sources fall silent
-                next_arr[:] = np.inf
-                trace_i = trace_t.size
-        elif kind == RETRY:
-            r = data
-            if n + 1 > tm.shape[0]:
-                tm, info = _grow(tm, info, n + 1)
-            _init(tm, info, n, now, info[r, CLASS], info[r, ATTEMPT] + 1, info[r, FIRST], info[r, CLIENT],
-                  now - tm[r, REPLY])  # fmt: skip
-            n += 1
-
-        # 2. events that end an attempt: the row to settle in step 5
-        settle = -1
-        freed = False
-        if kind == DEPARTURE:
-            r = data
-            if info[r, SERVER] != IN_SERVICE:
-                continue  # aborted when its client timed out
-            tm[r, DONE] = now
-            info[r, SERVER] = SERVED
-            busy -= 1
-            freed = True
-            if info[r, STATUS] == PENDING:
-                tm[r, REPLY] = now
-                failed = info[r, FAILS]
-                info[r, STATUS] = ERROR if failed else OK
-                if use_breaker:
-                    slow = 1.0 if now - tm[r, ARRIVE] > slow_s else 0.0
-                    breaker_record(breaker_cfg, bst, bwin, now, float(info[r, EPOCH]), float(failed), slow)
-                settle = r
-        elif kind == TIMEOUT:
-            r = data
-            if info[r, STATUS] != PENDING:
-                continue
-            info[r, STATUS] = TIMED_OUT
-            tm[r, REPLY] = now
-            if use_breaker:
-                slow = 1.0 if timeout > slow_s else 0.0
-                breaker_record(breaker_cfg, bst, bwin, now, float(info[r, EPOCH]), 1.0, slow)
-            if cancel >= CANCEL_QUEUED and info[r, SERVER] == QUEUED:
-                info[r, SERVER] = DROPPED  # left in the queue heap, skipped when it surfaces
-                tm[r, DONE] = now
-                waiting -= 1
-            elif cancel == CANCEL_ALL and info[r, SERVER] == IN_SERVICE:
-                info[r, SERVER] = ABORTED
-                tm[r, DONE] = now
-                busy -= 1
-                freed = True
-            settle = r
-
-        # 3. a freed server takes the next live attempt from the queue
-        while freed and busy < c and (ring_len > 0 or heap_size(q) > 0):
-            if discipline == FIFO:
-                r = ring[ring_head]
-                ring_head = (ring_head + 1) & (ring.size - 1)
-                ring_len -= 1
-            elif discipline == LIFO:
-                ring_len -= 1
-                r = ring[(ring_head + ring_len) & (ring.size - 1)]
-            else:
-                _, _, r = heap_pop(q)
-            if info[r, SERVER] == DROPPED:
-                continue
-            waiting -= 1
-            busy += 1
-            ev = heap_push(
-                ev,
-                _start(tm, info, r, now, service_table, service_at, fault_t, slowdown, error_p),
-                DEPARTURE,
-                r,
-            )
-
-        # 4. new attempts meet the breaker, then a free server, the queue, or rejection
-        for r in range(first_new, n):
-            if use_breaker:
-                if not breaker_acquire(breaker_cfg, bst, bwin, now):
-                    info[r, STATUS] = SHORT_CIRCUITED
-                    tm[r, REPLY] = now
-                    if info[r, CLIENT] >= 0:  # failed fast: the client thinks, then tries anew
-                        think = max(draw_at(think_table, think_at[info[r, CLASS]]), 0.0)
-                        ev = heap_push(ev, now + think, THINK, info[r, CLIENT])
-                    continue
-                info[r, EPOCH] = int(bst[S_EPOCH])
-            if busy < c:
-                busy += 1
-                ev = heap_push(
-                    ev,
-                    _start(tm, info, r, now, service_table, service_at, fault_t, slowdown, error_p),
-                    DEPARTURE,
-                    r,
+                k, count, client = (
+                    (src.trace_cls[data], 1, -1) if kind == TRACE else (client_cls[data], 1, data)
                 )
-            elif queue_cap >= 0 and waiting >= queue_cap:
+            count = min(count, src.customers - cnt[FIRSTS])
+            tm, info = _add_first_tries(run, tm, info, cnt, k, count, client, now, pol.base)
+            if cnt[FIRSTS] >= src.customers:  # the sources fall silent
+                next_arr[:] = np.inf
+                trace_i = src.trace_t.size
+
+        settle, freed = -1, False  # an attempt that ended, and whether it freed a server
+        if kind == DEPARTURE:
+            settle, freed = _departure(tm, info, cnt, data, now)
+        elif kind == TIMEOUT:
+            settle, freed = _timeout(pol.cancel, tm, info, cnt, data, now)
+        if settle >= 0 and pol.breaker.size > 0:
+            _record(pol, bst, bwin, tm, info, settle, now)
+        while freed and cnt[BUSY] < srv.c:  # freed servers take the next live attempts from the line
+            r = _dequeue(srv.discipline, ring, q, info, cnt)
+            if r < 0:
+                break
+            cnt[BUSY] += 1
+            ev = heap_push(ev, _start(srv, tm, info, r, now), DEPARTURE, r)
+
+        for r in range(first_new, cnt[ROWS]):  # new attempts: the breaker, a server, the line or rejection
+            if pol.breaker.size > 0:
+                again = _short_circuit(src, pol, tm, info, bst, bwin, r, now)
+                if again >= 0:
+                    if again < np.inf:
+                        ev = heap_push(ev, again, THINK, info[r, CLIENT])
+                    continue
+            if cnt[BUSY] < srv.c:
+                cnt[BUSY] += 1
+                ev = heap_push(ev, _start(srv, tm, info, r, now), DEPARTURE, r)
+            elif srv.queue_cap < 0 or cnt[WAITING] < srv.queue_cap:
+                ring, q = _enqueue(srv.discipline, ring, q, info, cnt, r)
+            else:  # rejected: a failure the caller sees at once (resilience4j records it as one)
                 info[r, STATUS] = REJECTED
                 tm[r, REPLY] = now
-                t, then, tokens = _settle(
-                    tm, info, r, now, max_retries, backoff, base, cap, multiplier,
-                    budget_ratio, budget_cap, tokens, think_table, think_at,
-                )  # fmt: skip
-                if then >= 0:
-                    ev = heap_push(ev, t, then, r if then == RETRY else info[r, CLIENT])
+                if pol.breaker.size > 0:
+                    _record(pol, bst, bwin, tm, info, r, now)
+                ev, tokens = _settle(pol, src.think_table, src.think_at, tm, info, r, now, tokens, ev)
                 continue
-            else:
-                if discipline == PRIORITY:
-                    q = heap_push(q, float(info[r, CLASS]), 0, r)  # ties pop in push order: FIFO
-                else:
-                    if ring_len == ring.size:
-                        ring = _grow_ring(ring, ring_head, ring_len)
-                        ring_head = 0
-                    ring[(ring_head + ring_len) & (ring.size - 1)] = r
-                    ring_len += 1
-                info[r, SERVER] = QUEUED
-                waiting += 1
-            if timeout < np.inf:
-                ev = heap_push(ev, now + timeout, TIMEOUT, r)
+            if pol.timeout < np.inf:
+                ev = heap_push(ev, now + pol.timeout, TIMEOUT, r)
+        if settle >= 0 and (
+            info[settle, STATUS] != OK or info[settle, CLIENT] >= 0 or pol.budget_cap < np.inf
+        ):
+            ev, tokens = _settle(pol, src.think_table, src.think_at, tm, info, settle, now, tokens, ev)
 
-        # 5. the client reacts to an attempt that ended: done, retry, or give up
-        if settle >= 0 and info[settle, STATUS] == OK and info[settle, CLIENT] < 0 and budget_cap == np.inf:
-            pass  # an open-loop success without a retry budget: nothing to do
-        elif settle >= 0:
-            t, then, tokens = _settle(
-                tm, info, settle, now, max_retries, backoff, base, cap, multiplier,
-                budget_ratio, budget_cap, tokens, think_table, think_at,
-            )  # fmt: skip
-            if then >= 0:
-                ev = heap_push(ev, t, then, settle if then == RETRY else info[settle, CLIENT])
-
-    # the state holds from the last event to the horizon, unless the run was cut short
-    while not truncated and next_sample < n_samples:
-        _sample(samples, next_sample, waiting, busy, bst, tokens)
-        next_sample += 1
+    if not truncated:  # the state holds from the last event to the horizon
+        _sample_until(samples, next_sample, run.sample_dt, np.inf, cnt, bst, tokens)
+    n = cnt[ROWS]
     return tm[:n], info[:n], samples, now, events, truncated
+
+
+# --- M/M/c replications -----------------------------------------------------------------------------
 
 
 @njit
@@ -480,32 +553,12 @@ def mmc_stats(tm, warmup, c):
 
 
 @njit(parallel=True)
-def mmc_replications(lam, mu, c, customers, warmup, seeds):
-    """M/M/c FIFO, one replication per seed, in parallel: float64[replications, 4] of ``mmc_stats``."""
+def mmc_replications(src, srv, pol, run, warmup, seeds):
+    """The station once per seed, in parallel: float64[replications, 4] of ``mmc_stats``."""
     out = np.empty((seeds.size, 4))
-    seg_t = np.zeros(1)
-    rates = np.full((1, 1), lam)
-    one = np.array([float(CONSTANT), 1.0, 0.0])  # one customer per arrival (and no think time)
-    service = np.array([float(EXPONENTIAL), 1.0 / mu, 0.0])
-    at = np.zeros(1, np.int64)
-    no_trace = np.empty(0)
-    no_trace_cls = np.empty(0, np.int64)
-    no_clients = np.zeros(1, np.int64)
-    ones = np.ones((1, 1))
-    zeros = np.zeros((1, 1))
-    no_breaker = np.empty(0)
-    # int64 variables, not literals: a literal argument would compile a second station
-    fifo, unlimited_queue, no_cancel, no_retries, no_backoff = (
-        np.int64(FIFO), np.int64(-1), np.int64(CANCEL_NONE), np.int64(0), np.int64(NONE)
-    )  # fmt: skip
-    max_events = np.int64(2**62)
     for i in prange(seeds.size):
-        tm, _, _, _, _, _ = station(
-            c, fifo, unlimited_queue, seg_t, rates, one, at, no_trace, no_trace_cls, no_clients, one, at,
-            service, at, np.zeros(1), ones, zeros, np.inf, no_cancel, no_retries, no_backoff, 0.0, 0.0, 2.0,
-            0.0, np.inf, no_breaker, customers, np.inf, max_events, 0.0, customers, np.int64(seeds[i]),
-        )  # fmt: skip
-        w, s, p, u = mmc_stats(tm, warmup, c)
+        tm, _, _, _, _, _ = station(src, srv, pol, run, np.int64(seeds[i]))
+        w, s, p, u = mmc_stats(tm, warmup, srv.c)
         out[i, 0] = w
         out[i, 1] = s
         out[i, 2] = p

@@ -7,43 +7,67 @@ import ipywidgets as w
 from .. import config
 from ..core.rng import Constant, Exponential, LogNormal
 from ..ui.app import App
-from . import api, plots, theory
+from . import api, plots
 
-MEAN_SERVICE_S = 0.01  # 100 requests per second per server
-SIGMA = 1.5  # log-space spread of the heavy-tailed service
-SERVICE = {
-    "exponential (M/M/c)": Exponential(MEAN_SERVICE_S),
-    "constant (M/D/c)": Constant(MEAN_SERVICE_S),
-    f"log-normal, sigma {SIGMA:g} (heavy tail)": LogNormal(math.log(MEAN_SERVICE_S) - SIGMA**2 / 2, SIGMA),
-}
+
+def _services() -> dict:
+    """The app's service-time choices, all with mean ``config.QUEUEING_APP_MEAN_SERVICE_S``."""
+    mean, sigma = config.QUEUEING_APP_MEAN_SERVICE_S, config.QUEUEING_APP_SIGMA
+    return {
+        "exponential (M/M/c)": Exponential(mean),
+        "constant (M/D/c)": Constant(mean),
+        f"log-normal, sigma {sigma:g} (heavy tail)": LogNormal(math.log(mean) - sigma**2 / 2, sigma),
+    }
 
 
 class QueueApp(App):
+    """Utilization, servers, service variability and queue order -> the queue over time and the wait tail.
+
+    Parameters
+    ----------
+    **initial
+        Starting values of the controls (``rho``, ``c``, ``service``, ``discipline``).
+
+    Notes
+    -----
+    Utilization above 1 is allowed: the queue then has no steady state and
+    grows for as long as the run lasts (``config.QUEUEING_APP_CUSTOMERS``
+    arrivals), which the figures say.
+    """
+
     title = "A queue: how utilization, servers and service variability set the wait"
 
     def make_controls(self):
         return {
-            "rho": w.FloatSlider(value=0.8, min=0.1, max=0.98, step=0.01, description="utilization rho"),
+            "rho": w.FloatSlider(
+                value=config.QUEUEING_APP_RHO,
+                min=0.1,
+                max=config.QUEUEING_APP_MAX_RHO,
+                step=0.01,
+                description="utilization rho",
+            ),
             "c": w.IntSlider(value=1, min=1, max=20, description="servers c"),
-            "service": w.Dropdown(options=list(SERVICE), description="service time"),
+            "service": w.Dropdown(options=list(_services()), description="service time"),
             "discipline": w.Dropdown(options=["fifo", "lifo"], description="queue order"),
         }
 
     def compute(self, rho, c, service, discipline):
-        lam = rho * c / MEAN_SERVICE_S
+        mu = 1.0 / config.QUEUEING_APP_MEAN_SERVICE_S
+        lam = rho * c * mu
         result = api.simulate(
             api.Poisson(lam),
-            SERVICE[service],
+            _services()[service],
             c,
             discipline=discipline,
             horizon_s=config.QUEUEING_APP_CUSTOMERS / lam,  # about that many customers
             seed=config.SEED,
         )
-        return result, theory.mmc(lam, 1.0 / MEAN_SERVICE_S, c), service, discipline
+        reference = api.mmc(lam, mu, c) if lam < c * mu else None
+        return result, reference, api.overload_growth(lam, mu, c), service, discipline
 
     def figures(self, computed):
-        result, reference, service, discipline = computed
+        result, reference, growth, service, discipline = computed
         return [
-            plots.over_time(result, title=f"One run: {service}, {discipline.upper()}"),
+            plots.over_time(result, title=f"One run: {service}, {discipline.upper()}", growth_per_s=growth),
             plots.wait_tail(result, reference),
         ]

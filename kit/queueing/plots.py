@@ -10,11 +10,34 @@ from ..ui import theme
 from . import api, theory
 
 
-def over_time(result: api.StationResult, bin_s: float | None = None, title: str | None = None) -> go.Figure:
-    """Queue length and latency over time: waiting and busy servers above, mean latency below."""
+def over_time(
+    result: api.StationResult,
+    bin_s: float | None = None,
+    title: str | None = None,
+    growth_per_s: float = 0.0,
+) -> go.Figure:
+    """Queue length and latency over time: waiting and busy servers above, mean latency below.
+
+    Parameters
+    ----------
+    result : StationResult
+        One run of :func:`kit.queueing.simulate`.
+    bin_s : float, optional
+        Width of the latency bins, seconds (default: 100 bins).
+    title : str, optional
+    growth_per_s : float
+        For an overloaded queue, :func:`kit.queueing.overload_growth`: the
+        figure draws the queue the fluid limit predicts, ``growth_per_s * t``.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     tl = result.timeline(bin_s)
     state = result.state()
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    if growth_per_s > 0:
+        title = f"{title or 'Queue length and latency over time'}: overloaded, no steady state"
     fig.update_layout(
         template=theme.TEMPLATE,
         title=title or "Queue length and latency over time",
@@ -23,6 +46,15 @@ def over_time(result: api.StationResult, bin_s: float | None = None, title: str 
     for name, column, colour in (("waiting", "waiting", theme.BLUE), ("busy servers", "busy", theme.ORANGE)):
         fig.add_scatter(
             x=state.t_s, y=state[column], name=name, line=dict(color=colour, shape="hv"), row=1, col=1
+        )
+    if growth_per_s > 0:
+        fig.add_scatter(
+            x=state.t_s,
+            y=growth_per_s * state.t_s,
+            name=f"fluid limit: the queue grows {growth_per_s:.3g} per second",
+            line=dict(color=theme.THEORY, dash="dash"),
+            row=1,
+            col=1,
         )
     width = float(tl.t_s.iloc[1] - tl.t_s.iloc[0]) if len(tl) > 1 else 0.0
     fig.add_scatter(
@@ -42,21 +74,44 @@ def over_time(result: api.StationResult, bin_s: float | None = None, title: str 
 def wait_tail(
     result: api.StationResult, reference: theory.QueueTheory | None = None, label: str = ""
 ) -> go.Figure:
-    """P(wait > t): the simulated customers (steps) over Erlang C's C e^{-(c mu - lam) t} (line)."""
-    wait = np.sort(result.wait_s[np.isfinite(result.wait_s)])
+    """P(wait > t): the simulated customers (steps) over Erlang C's C e^{-(c mu - lam) t} (line).
+
+    Parameters
+    ----------
+    result : StationResult
+        One run of :func:`kit.queueing.simulate`.
+    reference : QueueTheory, optional
+        Erlang C's steady state to draw beside it; None (an overloaded
+        queue has none) draws the simulation alone.
+    label : str
+        Appended to the simulation's legend entry.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Customers still waiting when the run ended have no wait yet; the
+        legend says how many were left out.
+    """
+    served = np.isfinite(result.wait_s)
+    wait = np.sort(result.wait_s[served])
     n = wait.size
+    left = int(np.count_nonzero(~served))
+    title = "How long do customers wait? P(wait > t)"
+    if reference is None:
+        title += ": no steady state, waits grow as long as the run lasts"
     fig = theme.figure(
-        title="How long do customers wait? P(wait > t)",
+        title=title,
         xaxis=dict(title="wait t (s)"),
         yaxis=dict(title="fraction of customers", type="log", exponentformat="power"),
     )
     if n:
         keep = np.unique(np.linspace(0, n - 1, min(n, 400)).astype(int))
+        unserved = f"; {left:,} still waiting at the end, not shown" if left else ""
         fig.add_scatter(
             x=wait[keep],
             y=1.0 - (keep + 1) / n + 1.0 / n,  # P(W >= w_(i)): never 0, so log axes work
             mode="lines",
-            name=f"simulated{label}, {n:,} customers",
+            name=f"simulated{label}, {n:,} customers served{unserved}",
             line=dict(color=theme.BLUE, shape="hv"),
         )
     if reference is not None:
@@ -72,12 +127,22 @@ def wait_tail(
 
 
 def mmc_check(results: list[api.MMcResult]) -> go.Figure:
-    """Simulated mean wait (with 3-standard-error bars) beside Erlang C, one point per queue."""
+    """Simulated mean wait (with 3-standard-error bars) beside Erlang C, one point per queue.
+
+    Parameters
+    ----------
+    results : list of MMcResult
+        From :func:`kit.queueing.simulate_mmc`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     labels = [f"M/M/{r.c}, lam={r.lam:g}, mu={r.mu:g}" for r in results]
     fig = theme.figure(
         title="Simulation vs Erlang C: mean wait in the queue",
         xaxis=dict(title=""),
-        yaxis=dict(title="mean wait Wq", type="log"),
+        yaxis=dict(title="mean wait Wq (s)", type="log"),
     )
     fig.add_scatter(
         x=labels,

@@ -16,18 +16,19 @@ wait is 4 and the sojourn 5.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..core import validate
 
+MAX_SERVERS = 100_000  # Erlang's recursions are O(c)
+
 
 def _check(lam, mu, c) -> tuple[float, float, int]:
     lam = validate.positive("lam", lam)
     mu = validate.positive("mu", mu)
-    c = validate.integer("c", c, 1, 100_000)
+    c = validate.integer("c", c, 1, MAX_SERVERS)
     return lam, mu, c
 
 
@@ -36,8 +37,24 @@ def erlang_b(lam: float, mu: float, c: int) -> float:
 
     Computed by the stable recursion ``B(k) = a B(k-1) / (k + a B(k-1))``.
 
-    Example
+    Parameters
+    ----------
+    lam, mu : float
+        Arrival rate and service rate per server (per unit of time).
+    c : int
+        Servers.
+
+    Returns
     -------
+    float
+        The probability that an arrival is lost.
+
+    References
+    ----------
+    L. Kleinrock, *Queueing Systems*, Vol. 1, 1975, §3.6.
+
+    Examples
+    --------
     >>> round(erlang_b(2.0, 1.0, 3), 4)
     0.2105
     """
@@ -54,8 +71,24 @@ def erlang_c(lam: float, mu: float, c: int) -> float:
 
     ``C = c B / (c - a (1 - B))`` with B from :func:`erlang_b`.
 
-    Example
+    Parameters
+    ----------
+    lam, mu : float
+        Arrival rate and service rate per server (per unit of time).
+    c : int
+        Servers.
+
+    Returns
     -------
+    float
+        The probability that an arrival waits.
+
+    References
+    ----------
+    L. Kleinrock, *Queueing Systems*, Vol. 1, 1975, §3.5.
+
+    Examples
+    --------
     >>> round(erlang_c(2.0, 1.0, 3), 4), round(erlang_c(9.0, 1.0, 10), 4)
     (0.4444, 0.6687)
     """
@@ -72,7 +105,23 @@ def erlang_c(lam: float, mu: float, c: int) -> float:
 
 @dataclass(frozen=True)
 class QueueTheory:
-    """Steady-state M/M/c measures: waits W (time) and lengths L (customers)."""
+    """Steady-state M/M/c measures: waits W (time) and lengths L (customers).
+
+    Attributes
+    ----------
+    lam, mu : float
+        Arrival rate and service rate per server.
+    c : int
+        Servers.
+    rho : float
+        Utilization of each server, lam / (c mu).
+    p_wait : float
+        Probability that an arrival waits (Erlang C).
+    Wq, W : float
+        Mean wait in the queue, and mean sojourn (wait + service), in the time unit of 1/mu.
+    Lq, L : float
+        Mean number waiting, and in the system (Little's law).
+    """
 
     lam: float
     mu: float
@@ -85,7 +134,18 @@ class QueueTheory:
     L: float  # mean number in the system
 
     def p_wait_longer(self, t):
-        """P(wait in queue > t) = C exp(-(c mu - lam) t), vectorised over t >= 0."""
+        """P(wait in queue > t) = C exp(-(c mu - lam) t).
+
+        Parameters
+        ----------
+        t : float or array of float
+            Waits, 0 or more (time unit of 1/mu).
+
+        Returns
+        -------
+        numpy.ndarray
+            Probabilities.
+        """
         t = np.asarray(t, dtype=float)
         validate.in_range("t", t, 0.0, np.inf)
         return self.p_wait * np.exp(-(self.c * self.mu - self.lam) * t)
@@ -97,6 +157,16 @@ class QueueTheory:
         exponential) wait: with ``d = c mu - lam - mu``,
         ``e^{-mu t} + C mu (e^{-mu t} - e^{-(c mu - lam) t}) / d``, and
         ``e^{-mu t} (1 + C mu t)`` when d = 0. For M/M/1 it is ``e^{-(mu - lam) t}``.
+
+        Parameters
+        ----------
+        t : float or array of float
+            Times, 0 or more (time unit of 1/mu).
+
+        Returns
+        -------
+        numpy.ndarray
+            Probabilities.
         """
         t = np.asarray(t, dtype=float)
         validate.in_range("t", t, 0.0, np.inf)
@@ -110,8 +180,24 @@ class QueueTheory:
 def mmc(lam: float, mu: float, c: int) -> QueueTheory:
     """Steady-state measures of M/M/c; needs lam < c mu.
 
-    Example
+    Parameters
+    ----------
+    lam, mu : float
+        Arrival rate and service rate per server (per unit of time).
+    c : int
+        Servers.
+
+    Returns
     -------
+    QueueTheory
+        Waits in the time unit of 1/mu, lengths in customers.
+
+    References
+    ----------
+    L. Kleinrock, *Queueing Systems*, Vol. 1, 1975, §3.5; Little's law.
+
+    Examples
+    --------
     >>> t = mmc(2.0, 1.0, 3)
     >>> round(t.p_wait, 4), round(t.Wq, 4)
     (0.4444, 0.4444)
@@ -128,8 +214,22 @@ def mmc(lam: float, mu: float, c: int) -> QueueTheory:
 def mm1(lam: float, mu: float) -> QueueTheory:
     """M/M/1: ``Wq = rho / (mu - lam)``, ``W = 1 / (mu - lam)``.
 
-    Example
+    Parameters
+    ----------
+    lam, mu : float
+        Arrival rate and service rate (per unit of time; lam < mu).
+
+    Returns
     -------
+    QueueTheory
+        Waits in the time unit of 1/mu, lengths in customers.
+
+    References
+    ----------
+    L. Kleinrock, *Queueing Systems*, Vol. 1, 1975, §3.2.
+
+    Examples
+    --------
     >>> t = mm1(0.8, 1.0)
     >>> round(t.Wq, 6), round(t.W, 6)
     (4.0, 5.0)
@@ -140,14 +240,66 @@ def mm1(lam: float, mu: float) -> QueueTheory:
 def servers_for_wait(lam: float, mu: float, max_p_wait: float) -> int:
     """The fewest servers that keep P(wait) at or below ``max_p_wait`` (staffing by Erlang C).
 
-    Example
+    Parameters
+    ----------
+    lam, mu : float
+        Arrival rate and service rate per server (per unit of time).
+    max_p_wait : float
+        The largest acceptable probability of waiting, between 0 and 1.
+
+    Returns
     -------
+    int
+        Servers.
+
+    Examples
+    --------
     >>> servers_for_wait(9.0, 1.0, 0.2)
     13
     """
-    validate.number("max_p_wait", max_p_wait, 0.0, 1.0)
+    target = validate.number("max_p_wait", max_p_wait, 0.0, 1.0)
+    if target == 0:
+        raise ValueError("max_p_wait must be above 0: with Poisson arrivals some customers always wait")
     lam, mu, _ = _check(lam, mu, 1)
-    c = math.floor(lam / mu) + 1
-    while erlang_c(lam, mu, c) > max_p_wait:
-        c += 1
-    return c
+    a = lam / mu
+    b = 1.0
+    for c in range(1, MAX_SERVERS + 1):  # Erlang B's recursion, and C from it, one server at a time
+        b = a * b / (c + a * b)
+        if c > a and c * b / (c - a * (1.0 - b)) <= target:
+            return c
+    raise ValueError(
+        f"no pool of up to {MAX_SERVERS:,} servers keeps P(wait) at or below max_p_wait={target:g} "
+        f"(got lam={lam:g}, mu={mu:g})"
+    )
+
+
+def overload_growth(lam: float, mu: float, c: int) -> float:
+    """How fast the queue grows when arrivals outpace the servers: ``max(lam - c mu, 0)``.
+
+    Above full utilization there is no steady state: the queue gains
+    ``lam - c mu`` customers per unit of time on average (the fluid limit)
+    and a customer arriving at time t waits about ``(lam / (c mu) - 1) t``.
+
+    Parameters
+    ----------
+    lam, mu : float
+        Arrival rate and service rate per server.
+    c : int
+        Servers.
+
+    Returns
+    -------
+    float
+        Customers per unit of time; 0 when lam <= c mu.
+
+    References
+    ----------
+    M. Harchol-Balter, *Performance Modeling and Design of Computer Systems*, 2013, ch. 2 (stability).
+
+    Examples
+    --------
+    >>> overload_growth(120.0, 100.0, 1)
+    20.0
+    """
+    lam, mu, c = _check(lam, mu, c)
+    return max(lam - c * mu, 0.0)

@@ -1,4 +1,7 @@
-"""Kernels of the reliability lab: the backoff race, health-check probes, component outages."""
+"""Kernels of the reliability lab: the backoff race, health-check probes, component outages.
+
+Every clock is in seconds, like every kernel of the kit.
+"""
 
 import numpy as np
 
@@ -11,13 +14,13 @@ READ, READ_REPLY, WRITE, WRITE_REPLY = range(4)
 
 
 @njit
-def _hop(net_mean, net_sd):
-    """One network message: |Normal(mean, sd)| ms, Brooker's model of the network."""
-    return abs(np.random.normal(net_mean, net_sd))
+def _hop(net_mean_s, net_sd_s):
+    """One network message: |Normal(mean, sd)| seconds, Brooker's model of the network."""
+    return abs(np.random.normal(net_mean_s, net_sd_s))
 
 
 @njit
-def occ_race(clients, strategy, base, cap, net_mean, net_sd, seed):
+def occ_race(clients, strategy, base_s, cap_s, net_mean_s, net_sd_s, seed):
     """One run of ``clients`` racing to update one row with optimistic concurrency.
 
     Each client reads the row's version, then writes if it is unchanged; a
@@ -25,7 +28,7 @@ def occ_race(clients, strategy, base, cap, net_mean, net_sd, seed):
     counts a client's first retry as attempt 1 and sleeps ``base * 2**attempt``,
     so its first retry waits ``2 base``: the race passes ``attempt + 1`` to the
     kit's ``backoff_sleep`` (whose first retry waits ``base``) to stay his. Every message takes one
-    network hop. Returns ``(write calls, time of the last event in ms)``.
+    network hop. Returns ``(write calls, time of the last event in seconds)``.
     """
     np.random.seed(seed)
     h = heap_new(2 * clients + 4)
@@ -33,51 +36,53 @@ def occ_race(clients, strategy, base, cap, net_mean, net_sd, seed):
     seen = np.zeros(clients, np.int64)  # the version each client read
     won = np.zeros(clients, np.int8)  # the outcome of each client's last write
     attempt = np.zeros(clients, np.int64)
-    sleep = np.full(clients, base)  # previous sleep, for the decorrelated strategy
+    sleep = np.full(clients, base_s)  # previous sleep, for the decorrelated strategy
     for i in range(clients):
-        h = heap_push(h, _hop(net_mean, net_sd), READ, i)
+        h = heap_push(h, _hop(net_mean_s, net_sd_s), READ, i)
     calls = 0
     now = 0.0
     while heap_size(h) > 0:
         now, kind, i = heap_pop(h)
         if kind == READ:  # at the server
             seen[i] = version
-            h = heap_push(h, now + _hop(net_mean, net_sd), READ_REPLY, i)
+            h = heap_push(h, now + _hop(net_mean_s, net_sd_s), READ_REPLY, i)
         elif kind == READ_REPLY:  # at the client: write back what it read
-            h = heap_push(h, now + _hop(net_mean, net_sd), WRITE, i)
+            h = heap_push(h, now + _hop(net_mean_s, net_sd_s), WRITE, i)
         elif kind == WRITE:  # at the server: conditional write
             calls += 1
             won[i] = 1 if seen[i] == version else 0
             if won[i]:
                 version += 1
-            h = heap_push(h, now + _hop(net_mean, net_sd), WRITE_REPLY, i)
+            h = heap_push(h, now + _hop(net_mean_s, net_sd_s), WRITE_REPLY, i)
         elif not won[i]:  # WRITE_REPLY at a client that lost: back off and read again
             attempt[i] += 1
-            delay = _hop(net_mean, net_sd)
-            sleep[i] = backoff_sleep(strategy, attempt[i] + 1, base, cap, 2.0, sleep[i])
+            delay = _hop(net_mean_s, net_sd_s)
+            sleep[i] = backoff_sleep(strategy, attempt[i] + 1, base_s, cap_s, 2.0, sleep[i])
             h = heap_push(h, now + delay + sleep[i], READ, i)
     return calls, now
 
 
 @njit(parallel=True)
-def occ_races(clients, strategy, base, cap, net_mean, net_sd, seeds):
-    """``occ_race`` once per seed, in parallel: (calls, completion ms) per run."""
+def occ_races(clients, strategy, base_s, cap_s, net_mean_s, net_sd_s, seeds):
+    """``occ_race`` once per seed, in parallel: (calls, completion in seconds) per run."""
     calls = np.empty(seeds.size, np.int64)
     completion = np.empty(seeds.size)
     for r in prange(seeds.size):
-        calls[r], completion[r] = occ_race(clients, strategy, base, cap, net_mean, net_sd, int(seeds[r]))
+        calls[r], completion[r] = occ_race(
+            clients, strategy, base_s, cap_s, net_mean_s, net_sd_s, int(seeds[r])
+        )
     return calls, completion
 
 
 @njit
-def sleep_samples(strategy, attempts, base, cap, n, seed):
-    """``n`` retry sequences: the sleep before retries 1..``attempts`` (float64[n, attempts])."""
+def sleep_samples(strategy, attempts, base_s, cap_s, n, seed):
+    """``n`` retry sequences: the sleep (s) before retries 1..``attempts`` (float64[n, attempts])."""
     np.random.seed(seed)
     out = np.empty((n, attempts))
     for i in range(n):
-        previous = base
+        previous = base_s
         for a in range(attempts):
-            previous = backoff_sleep(strategy, a + 1, base, cap, 2.0, previous)
+            previous = backoff_sleep(strategy, a + 1, base_s, cap_s, 2.0, previous)
             out[i, a] = previous
     return out
 
@@ -85,34 +90,62 @@ def sleep_samples(strategy, attempts, base, cap, n, seed):
 # --- health checks --------------------------------------------------------------------------
 
 
-@njit(parallel=True)
-def probe_runs(interval, timeout, threshold, hang, p_false, probes, seeds):
-    """Per seed, one dead instance and one healthy instance under the same probes.
+@njit(inline="always")
+def _probe(in_rotation, streak, failed, unhealthy, healthy):
+    """A load balancer's view after one probe: ``(in rotation, streak, removed by this probe)``.
 
-    Returns ``(detect, false_removals)``. ``detect``: seconds from the death
-    to the removal. Probes go out every ``interval`` s at a random phase to
-    the death; a probe to a dead instance fails at once (``hang=False``:
-    connection refused) or after ``timeout`` (``hang=True``: no answer); the
-    result of the ``threshold``-th consecutive failure removes it.
-    ``false_removals``: how often ``probes`` probes of a healthy instance,
-    each failing by accident with ``p_false``, reach ``threshold``
-    consecutive failures.
+    In rotation, ``streak`` counts consecutive failures and ``unhealthy`` of
+    them take the instance out; out of rotation it counts consecutive
+    successes and ``healthy`` of them bring it back.
     """
+    if in_rotation:
+        streak = streak + 1 if failed else 0
+        if streak == unhealthy:
+            return False, 0, True
+        return True, streak, False
+    streak = 0 if failed else streak + 1
+    if streak == healthy:
+        return True, 0, False
+    return False, streak, False
+
+
+@njit
+def probe_history(interval, timeout, unhealthy, healthy, hang, p_false, probes):
+    """One instance: ``probes`` probes while healthy, then it dies at a random moment.
+
+    Probes go out every ``interval`` seconds. While the instance is healthy
+    each fails by accident with ``p_false`` (a GC pause, a lost packet), so
+    it may be removed by mistake, and the failures just before its death
+    count toward its removal. It dies at a moment uniform between two
+    probes; every later probe fails, at once (``hang=False``: connection
+    refused) or after ``timeout`` (``hang=True``: no answer). Returns
+    ``(accidental removals, seconds from the death until it is out of rotation)``;
+    0 when it was already out when it died.
+    """
+    in_rotation, streak, removals = True, 0, 0
+    for _ in range(probes):
+        in_rotation, streak, removed = _probe(
+            in_rotation, streak, np.random.random() < p_false, unhealthy, healthy
+        )
+        removals += removed
+    death = np.random.uniform(0.0, interval)  # after the last healthy probe, sent at time 0
+    if not in_rotation:
+        return removals, 0.0
+    k = 0
+    while in_rotation:
+        k += 1
+        in_rotation, streak, _ = _probe(True, streak, True, unhealthy, healthy)
+    return removals, k * interval + (timeout if hang else 0.0) - death
+
+
+@njit(parallel=True)
+def probe_runs(interval, timeout, unhealthy, healthy, hang, p_false, probes, seeds):
+    """``probe_history`` once per seed, in parallel: ``(detect seconds, removals)`` per instance."""
     detect = np.empty(seeds.size)
     removals = np.zeros(seeds.size, np.int64)
     for s in prange(seeds.size):
         np.random.seed(seeds[s])
-        first_probe = np.random.uniform(0.0, interval)
-        detect[s] = first_probe + (threshold - 1) * interval + (timeout if hang else 0.0)
-        streak = 0
-        for _ in range(probes):
-            if np.random.random() < p_false:
-                streak += 1
-                if streak == threshold:
-                    removals[s] += 1
-                    streak = 0
-            else:
-                streak = 0
+        removals[s], detect[s] = probe_history(interval, timeout, unhealthy, healthy, hang, p_false, probes)
     return detect, removals
 
 
@@ -150,10 +183,10 @@ def structure_up(program, up, stack):
 
 @njit
 def outage_history(program, mtbf, mttr, horizon, seed):
-    """Fraction of ``horizon`` the structure is up in one history.
+    """Fraction of ``horizon`` (s) the structure is up in one history.
 
-    Each component alternates exponential up times (mean ``mtbf``) and
-    exponential repairs (mean ``mttr``), independently, starting up.
+    Each component alternates exponential up times (mean ``mtbf``, s) and
+    exponential repairs (mean ``mttr``, s), independently, starting up.
     """
     np.random.seed(seed)
     n = mtbf.size

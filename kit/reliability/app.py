@@ -2,19 +2,25 @@
 
 import ipywidgets as w
 
-from .. import config
-from ..queueing.api import CANCEL
+from .. import config, queueing
 from ..ui.app import App
 from . import availability as avail
 from . import backoff, plots, resilience, storms
 
 
 class BackoffApp(App):
+    """Brooker's race for every strategy at once: calls and completion per run, and each strategy's sleeps.
+
+    Controls: clients, backoff base and cap (ms), runs.
+    """
+
     title = "Backoff and jitter: how many calls, how long, for N clients racing for one row?"
 
     def make_controls(self):
         return {
-            "clients": w.IntSlider(value=100, min=10, max=190, step=10, description="clients"),
+            "clients": w.IntSlider(
+                value=config.RELIABILITY_BACKOFF_APP_CLIENTS, min=10, max=190, step=10, description="clients"
+            ),
             "base_ms": w.FloatLogSlider(
                 value=config.RELIABILITY_BACKOFF_BASE_MS,
                 base=10,
@@ -37,8 +43,6 @@ class BackoffApp(App):
         }
 
     def compute(self, clients, base_ms, cap_ms, runs):
-        if cap_ms < base_ms:
-            raise ValueError(f"cap_ms must be at least base_ms (got cap_ms={cap_ms:g}, base_ms={base_ms:g})")
         results = [
             backoff.backoff_experiment(s, clients, runs, config.SEED, base_ms, cap_ms)
             for s in backoff.STRATEGIES
@@ -56,6 +60,12 @@ class BackoffApp(App):
 
 
 class StormApp(App):
+    """One retry-storm run: offered load, retries, goodput and the queue over time, the trigger shaded.
+
+    Controls: retry policy, trigger load and length, client timeout, whether the
+    server drops abandoned work, base load.
+    """
+
     title = "Retry storms: does the system recover after the trigger?"
 
     def make_controls(self):
@@ -85,7 +95,7 @@ class StormApp(App):
                 step=0.1,
                 description="client timeout (s)",
             ),
-            "cancel": w.Dropdown(options=list(CANCEL), description="server drops abandoned work"),
+            "cancel": w.Dropdown(options=list(queueing.CANCEL), description="server drops abandoned work"),
             "base_rate": w.FloatSlider(
                 value=config.RELIABILITY_STORM_BASE_RATE,
                 min=50,
@@ -111,6 +121,11 @@ class StormApp(App):
 
 
 class BreakerApp(App):
+    """A dependency degrades: the breaker's state, what callers got and waited over time, and a summary.
+
+    Controls: breaker preset (or none), slowdown, error probability, fallback availability.
+    """
+
     title = "Circuit breakers: a dependency degrades. Fail fast, fall back, recover?"
 
     def make_controls(self):
@@ -148,19 +163,39 @@ class BreakerApp(App):
 
 
 class AvailabilityApp(App):
+    """Three designs' availability and downtime, and burn-rate alerts on an incident.
+
+    Controls: each component's nines, tiers, replicas, zones, the SLO and the incident's error rate.
+    """
+
     title = "Availability calculator: tiers in series, replicas in parallel, zones; and the SLO's budget"
 
     def make_controls(self):
         return {
             "nines": w.FloatSlider(
-                value=3.0, min=1.0, max=5.0, step=0.1, description="each component (nines)"
+                value=config.RELIABILITY_AVAIL_APP_NINES,
+                min=1.0,
+                max=5.0,
+                step=0.1,
+                description="each component (nines)",
             ),
-            "tiers": w.IntSlider(value=3, min=1, max=8, description="tiers in series"),
-            "replicas": w.IntSlider(value=1, min=1, max=5, description="replicas per tier"),
-            "zones": w.IntSlider(value=1, min=1, max=3, description="zones (need 1)"),
+            "tiers": w.IntSlider(
+                value=config.RELIABILITY_AVAIL_APP_TIERS, min=1, max=8, description="tiers in series"
+            ),
+            "replicas": w.IntSlider(
+                value=config.RELIABILITY_AVAIL_APP_REPLICAS, min=1, max=5, description="replicas per tier"
+            ),
+            "zones": w.IntSlider(
+                value=config.RELIABILITY_AVAIL_APP_ZONES, min=1, max=3, description="zones (need 1)"
+            ),
             "slo": w.Dropdown(options=[0.99, 0.995, 0.999, 0.9995, 0.9999], value=0.999, description="SLO"),
             "incident": w.FloatLogSlider(
-                value=0.05, base=10, min=-3, max=0, step=0.1, description="incident error rate"
+                value=config.RELIABILITY_AVAIL_APP_INCIDENT,
+                base=10,
+                min=-3,
+                max=0,
+                step=0.1,
+                description="incident error rate",
             ),
         }
 

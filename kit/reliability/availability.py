@@ -23,6 +23,8 @@ page at 6 over 6 h (and 30 m), ticket at 1 over 3 days (and 6 h): 2%, 5% and
 from __future__ import annotations
 
 import math
+import numbers
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,9 +43,14 @@ MINUTES_PER_DAY = 24 * 60
 
 
 class Block:
-    """A piece of an architecture whose availability is known or computed."""
+    """A piece of an architecture whose availability is known or computed (the base of the blocks)."""
 
     def availability(self) -> float:
+        """Steady-state availability, between 0 and 1."""
+        raise NotImplementedError
+
+    def size(self) -> int:
+        """Components in the block (counting each replica of a k-of-n)."""
         raise NotImplementedError
 
     def leaves(self) -> list[float]:
@@ -55,24 +62,44 @@ class Block:
         raise NotImplementedError
 
 
-def _block(value) -> Block:
+def _block(name: str, value) -> Block:
+    """A block, or a component made from a bare availability; errors name ``name``."""
     if isinstance(value, Block):
         return value
-    return Component(validate.probability("availability", value))
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(
+            f"{name} must be a block (Component, Series, Parallel, KOfN) or an availability between 0 and 1 "
+            f"(got {name}={value!r})"
+        )
+    return Component(validate.probability(name, value))
 
 
 @dataclass(frozen=True)
 class Component(Block):
-    """One component with steady-state availability ``a`` (e.g. 0.999)."""
+    """One component.
+
+    Parameters
+    ----------
+    a : float
+        Its steady-state availability, between 0 and 1 (e.g. 0.999).
+    name : str
+        A label, for people.
+    """
 
     a: float
     name: str = ""
 
     def __post_init__(self):
-        validate.probability("availability", self.a)
+        validate.probability("a", self.a)
+        if not isinstance(self.name, str):
+            raise ValueError(f"name must be a string (got name={self.name!r})")
 
     def availability(self) -> float:
+        """Steady-state availability: ``a``."""
         return float(self.a)
+
+    def size(self):
+        return 1
 
     def leaves(self):
         return [float(self.a)]
@@ -87,10 +114,13 @@ class _Group(Block):
     def __init__(self, *blocks):
         if not blocks:
             raise ValueError(f"{type(self).__name__} needs at least one block")
-        self.blocks = tuple(_block(b) for b in blocks)
+        self.blocks = tuple(_block("blocks", b) for b in blocks)
 
     def __repr__(self):
         return f"{type(self).__name__}({', '.join(map(repr, self.blocks))})"
+
+    def size(self):
+        return sum(b.size() for b in self.blocks)
 
     def leaves(self):
         return [a for b in self.blocks for a in b.leaves()]
@@ -99,64 +129,136 @@ class _Group(Block):
         out = []
         for b in self.blocks:
             out += b.program(first)
-            first += len(b.leaves())
+            first += b.size()
         return [*out, (self.op, len(self.blocks), 0)]
 
 
 class Series(_Group):
-    """All blocks are needed: A = product of A_i."""
+    """All blocks are needed: A = product of A_i.
+
+    Parameters
+    ----------
+    *blocks : Block or float
+        Blocks, or bare availabilities (each a Component).
+
+    References
+    ----------
+    K. S. Trivedi, *Probability and Statistics with Reliability, Queuing,
+    and Computer Science Applications*, 2nd ed., Wiley, 2016 (series systems).
+    """
 
     op = kk.SERIES
 
     def availability(self) -> float:
+        """Steady-state availability: the product of the blocks'."""
         return float(np.prod([b.availability() for b in self.blocks]))
 
 
 class Parallel(_Group):
-    """Any one block is enough: A = 1 - product of (1 - A_i)."""
+    """Any one block is enough: A = 1 - product of (1 - A_i).
+
+    Parameters
+    ----------
+    *blocks : Block or float
+        Redundant blocks, or bare availabilities (each a Component).
+
+    References
+    ----------
+    K. S. Trivedi, 2016 (parallel systems).
+    """
 
     op = kk.PARALLEL
 
     def availability(self) -> float:
+        """Steady-state availability: one minus the product of the blocks' unavailabilities."""
         return float(1.0 - np.prod([1.0 - b.availability() for b in self.blocks]))
 
 
 class KOfN(Block):
-    """At least ``k`` of ``n`` identical replicas of availability ``a`` must be up (binomial sum).
+    """At least ``k`` of ``n`` identical, independent replicas must be up.
 
     N+1 redundancy for a load that needs n-1 replicas is ``KOfN(n - 1, n, a)``.
+
+    Parameters
+    ----------
+    k : int
+        Replicas needed, 1 to ``n``.
+    n : int
+        Replicas, 1 to 10,000.
+    a : Block or float
+        One replica: a block, or its availability.
+
+    References
+    ----------
+    K. S. Trivedi, 2016 (k-out-of-n systems): the binomial sum
+    ``sum_{i >= k} C(n, i) a^i (1 - a)^(n - i)``.
     """
 
     def __init__(self, k: int, n: int, a):
         self.n = validate.integer("n", n, 1, 10_000)
         self.k = validate.integer("k", k, 1, self.n)
-        self.replica = _block(a)
+        self.replica = _block("a", a)
 
     def __repr__(self):
         return f"KOfN({self.k}, {self.n}, {self.replica!r})"
 
     def availability(self) -> float:
+        """Steady-state availability: the binomial tail, summed in logs (for any n up to 10,000).
+
+        The smaller tail is summed, so that an availability close to 1
+        keeps the digits of its unavailability.
+        """
         a = self.replica.availability()
-        i = np.arange(self.k, self.n + 1)
-        comb = np.array([math.comb(self.n, int(j)) for j in i], dtype=float)
-        return float(np.sum(comb * a**i * (1.0 - a) ** (self.n - i)))
+        if a in (0.0, 1.0):
+            return a
+        n, k = self.n, self.k
+        if k - 1 < n * a:  # most of the mass is at or above k: sum the failures' side
+            return 1.0 - _binomial_sum(n, a, 0, k - 1)
+        return _binomial_sum(n, a, k, n)
+
+    def size(self):
+        return self.n * self.replica.size()
 
     def leaves(self):
         return self.replica.leaves() * self.n
 
     def program(self, first=0):
         out = []
-        size = len(self.replica.leaves())
+        size = self.replica.size()
         for j in range(self.n):
             out += self.replica.program(first + j * size)
         return [*out, (kk.KOFN, self.n, self.k)]
 
 
+def _binomial_sum(n: int, a: float, lo: int, hi: int) -> float:
+    """P(lo <= X <= hi) for X ~ Binomial(n, a), 0 < a < 1, summed in logs (relative error about 1e-11)."""
+    i = np.arange(lo, hi + 1)
+    log_comb = math.lgamma(n + 1) - np.array([math.lgamma(j + 1) + math.lgamma(n - j + 1) for j in i])
+    log_terms = log_comb + i * math.log(a) + (n - i) * math.log1p(-a)
+    top = log_terms.max()
+    return float(min(1.0, math.exp(top) * math.fsum(np.exp(log_terms - top))))
+
+
 def availability(block) -> float:
     """Steady-state availability of a block, or of a single number.
 
-    Example
+    Parameters
+    ----------
+    block : Block or float
+        A Component, Series, Parallel or KOfN, or an availability.
+
+    Returns
     -------
+    float
+        Between 0 and 1, assuming independent failures.
+
+    References
+    ----------
+    K. S. Trivedi, *Probability and Statistics with Reliability, Queuing,
+    and Computer Science Applications*, 2nd ed., Wiley, 2016.
+
+    Examples
+    --------
     >>> round(availability(Series(0.999, 0.999, 0.999)), 6)
     0.997003
     >>> round(availability(Parallel(0.99, 0.99)), 6)
@@ -164,16 +266,37 @@ def availability(block) -> float:
     >>> round(availability(KOfN(2, 3, 0.99)), 6)
     0.999702
     """
-    return _block(block).availability()
+    return _block("block", block).availability()
 
 
 def multi_az(zones: int, needed: int, zone_availability: float, component) -> Block:
     """A service in ``zones`` availability zones, ``needed`` of which carry the load.
 
-    Each zone is a zone-wide dependency (power, network: ``zone_availability``)
-    in series with the service's own ``component`` block.
+    Each zone is a zone-wide dependency (power, network) in series with the
+    service's own ``component`` block.
+
+    Parameters
+    ----------
+    zones : int
+        Zones, 1 to 100.
+    needed : int
+        Zones that must be up, 1 to ``zones``.
+    zone_availability : float
+        Availability of a zone's own facilities.
+    component : Block or float
+        The service in one zone.
+
+    Returns
+    -------
+    KOfN
+        ``needed`` of ``zones`` zones.
     """
-    zone = Series(Component(validate.probability("zone_availability", zone_availability)), _block(component))
+    zones = validate.integer("zones", zones, 1, 100)
+    needed = validate.integer("needed", needed, 1, zones)
+    zone = Series(
+        Component(validate.probability("zone_availability", zone_availability)),
+        _block("component", component),
+    )
     return KOfN(needed, zones, zone)
 
 
@@ -187,12 +310,31 @@ def designs(
     replicated stack in each of ``zones`` zones, any one zone enough. Each
     zone's own facilities (power, network) are available ``zone_a``, and
     every design sits behind one shared front door (DNS, the load
-    balancer) available ``front_a``; both default to ``config.RELIABILITY_AVAIL_ZONE``
-    and ``config.RELIABILITY_AVAIL_FRONT_DOOR``, assumptions to vary. The front door
-    caps what redundancy behind it can buy.
+    balancer) available ``front_a``. The front door caps what redundancy
+    behind it can buy.
 
-    Example
+    Parameters
+    ----------
+    a : float
+        Availability of each component.
+    tiers : int
+        Components a request passes through, in series (1 to 100).
+    replicas : int
+        Replicas per tier (1 to 100).
+    zones : int
+        Zones (1 to 10).
+    zone_a, front_a : float, optional
+        Availability of a zone's facilities and of the front door (default
+        ``config.RELIABILITY_AVAIL_ZONE`` and ``config.RELIABILITY_AVAIL_FRONT_DOOR``):
+        assumptions to vary.
+
+    Returns
     -------
+    dict
+        Name -> block, for :func:`availability` or ``plots.architectures``.
+
+    Examples
+    --------
     >>> [f"{availability(b):.5f}" for b in designs(0.999, 3, 2, 2).values()]
     ['0.99680', '0.99980', '0.99990']
     """
@@ -217,11 +359,38 @@ def designs(
 # --- time ----------------------------------------------------------------------------------
 
 
-def from_mtbf(mtbf_h: float, mttr_h: float) -> float:
-    """A = MTBF / (MTBF + MTTR).
+def _fractions(name: str, values) -> np.ndarray:
+    """An array of numbers in [0, 1] (NaN and strings refused, naming ``name``)."""
+    try:
+        a = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name} must be a number or an array of numbers between 0 and 1 (got {name}={values!r})"
+        ) from None
+    if a.size > config.RELIABILITY_MAX_SERIES_STEPS:
+        raise ValueError(
+            f"{name} has {a.size:,} values: more than config.RELIABILITY_MAX_SERIES_STEPS = "
+            f"{config.RELIABILITY_MAX_SERIES_STEPS:,}"
+        )
+    validate.in_range(name, a, 0.0, 1.0)
+    return a
 
-    Example
+
+def from_mtbf(mtbf_h: float, mttr_h: float) -> float:
+    """Availability from the mean time between failures and the mean time to repair: MTBF / (MTBF + MTTR).
+
+    Parameters
+    ----------
+    mtbf_h, mttr_h : float
+        Hours (any one unit).
+
+    Returns
     -------
+    float
+        Between 0 and 1.
+
+    Examples
+    --------
     >>> from_mtbf(999, 1)
     0.999
     """
@@ -231,36 +400,67 @@ def from_mtbf(mtbf_h: float, mttr_h: float) -> float:
 
 
 def downtime_min(a, days: float = 30.0):
-    """Minutes of downtime that availability ``a`` allows over ``days`` (vectorised over a).
+    """Minutes of downtime that availability ``a`` allows over ``days``.
 
-    Example
+    Parameters
+    ----------
+    a : float or array of float
+        Availabilities, between 0 and 1.
+    days : float
+        The period, days.
+
+    Returns
     -------
+    numpy.ndarray
+        Minutes, the shape of ``a``.
+
+    Examples
+    --------
     >>> round(float(downtime_min(0.999, 30)), 6)
     43.2
     """
-    a = np.asarray(a, dtype=float)
-    validate.in_range("availability", a, 0.0, 1.0)
-    validate.positive("days", days)
-    return (1.0 - a) * days * MINUTES_PER_DAY
+    a = _fractions("a", a)
+    return (1.0 - a) * validate.positive("days", days) * MINUTES_PER_DAY
 
 
 def nines(a) -> np.ndarray:
-    """-log10(1 - a): 0.999 is 3 nines.
+    """The number of nines: -log10(1 - a); 0.999 is 3 nines.
 
-    Example
+    Parameters
+    ----------
+    a : float or array of float
+        Availabilities, between 0 and 1.
+
+    Returns
     -------
+    numpy.ndarray
+        Nines (inf for 1).
+
+    Examples
+    --------
     >>> round(float(nines(0.9995)), 2)
     3.3
     """
-    a = np.asarray(a, dtype=float)
-    validate.in_range("availability", a, 0.0, 1.0)
+    a = _fractions("a", a)
     with np.errstate(divide="ignore"):
         return -np.log10(1.0 - a)
 
 
 def downtime_table(levels=(0.99, 0.995, 0.999, 0.9995, 0.9999, 0.99999)) -> pd.DataFrame:
-    """Nines to downtime per year, per 30 days, per week and per day."""
-    levels = np.asarray(levels, dtype=float)
+    """Nines to downtime per year, per 30 days, per week and per day.
+
+    Parameters
+    ----------
+    levels : sequence of float
+        Availabilities, between 0 and 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns availability, nines, per_year_min, per_30_days_min,
+        per_week_min (minutes) and per_day_s (seconds).
+    """
+    levels = _fractions("levels", levels).ravel()
     return pd.DataFrame(
         {
             "availability": levels,
@@ -275,7 +475,17 @@ def downtime_table(levels=(0.99, 0.995, 0.999, 0.9995, 0.9999, 0.99999)) -> pd.D
 
 @dataclass(frozen=True)
 class AvailabilityCheck:
-    """Simulated availability of a block over ``runs`` independent histories, beside the formula."""
+    """Simulated availability of a block over independent histories, beside the formula.
+
+    Attributes
+    ----------
+    formula : float
+        The block's steady-state availability.
+    per_run : numpy.ndarray
+        Fraction of each history the block was up.
+    horizon_h : float
+        Length of each history, hours.
+    """
 
     formula: float
     per_run: np.ndarray
@@ -283,10 +493,12 @@ class AvailabilityCheck:
 
     @property
     def simulated(self) -> float:
+        """Mean over the histories."""
         return float(self.per_run.mean())
 
     @property
     def se(self) -> float:
+        """Its standard error."""
         return float(self.per_run.std(ddof=1) / math.sqrt(self.per_run.size))
 
 
@@ -299,16 +511,47 @@ def simulate_availability(
     ``mttr_h``, with the MTBF that gives it its availability
     (``MTBF = MTTR a / (1 - a)``), independently of the others.
 
-    Example
+    Parameters
+    ----------
+    block : Block or float
+        Every component strictly between 0 and 1; at most
+        ``config.RELIABILITY_MAX_COMPONENTS`` of them.
+    mttr_h : float, optional
+        Mean repair time, hours (default ``config.RELIABILITY_AVAIL_MTTR_H``).
+    horizon_h : float, optional
+        Length of each history, hours.
+    runs : int, optional
+        Independent histories, in parallel (at least 2).
+    seed : int, optional
+        Random seed (default ``config.SEED``).
+
+    Returns
     -------
+    AvailabilityCheck
+        ``.simulated`` and its ``.se`` beside ``.formula``.
+
+    Raises
+    ------
+    ValueError
+        A bad parameter, named; or more work than
+        ``config.RELIABILITY_MAX_OUTAGE_WORK`` (runs x failures and repairs
+        x the structure's size).
+
+    Examples
+    --------
     >>> c = simulate_availability(Series(0.99, Parallel(0.9, 0.9)), runs=8, seed=1)
     >>> bool(abs(c.simulated - c.formula) < 4 * c.se)
     True
     """
-    block = _block(block)
+    block = _block("block", block)
+    if block.size() > config.RELIABILITY_MAX_COMPONENTS:
+        raise ValueError(
+            f"block has {block.size():,} components: more than config.RELIABILITY_MAX_COMPONENTS = "
+            f"{config.RELIABILITY_MAX_COMPONENTS:,}"
+        )
     leaves = np.array(block.leaves())
     if np.any(leaves >= 1.0) or np.any(leaves <= 0.0):
-        raise ValueError("simulate_availability needs every component strictly between 0 and 1")
+        raise ValueError("block: simulate_availability needs every component strictly between 0 and 1")
     mttr = validate.positive("mttr_h", config.RELIABILITY_AVAIL_MTTR_H if mttr_h is None else mttr_h)
     horizon = validate.positive(
         "horizon_h", config.RELIABILITY_AVAIL_HORIZON_H if horizon_h is None else horizon_h
@@ -316,23 +559,69 @@ def simulate_availability(
     runs = validate.integer("runs", config.RELIABILITY_AVAIL_RUNS if runs is None else runs, 2, 100_000)
     program = np.array(block.program(), dtype=np.int64)
     mtbf = mttr * leaves / (1.0 - leaves)
+    changes = float(np.sum(2.0 * horizon / (mtbf + mttr) + 1.0))  # failures and repairs per history
+    work = runs * changes * program.shape[0]
+    if work > config.RELIABILITY_MAX_OUTAGE_WORK:
+        raise ValueError(
+            f"block ({block.size():,} components), horizon_h={horizon:g}, mttr_h={mttr:g} and runs={runs} "
+            f"make about {work:.3g} steps: more than config.RELIABILITY_MAX_OUTAGE_WORK = "
+            f"{config.RELIABILITY_MAX_OUTAGE_WORK:.3g}. Shorten horizon_h or use fewer runs"
+        )
     with one_chunk_at_a_time():
-        per_run = kk.outage_runs(program, mtbf, np.full(leaves.size, mttr), horizon, stream_seeds(seed, runs))
+        per_run = kk.outage_runs(
+            program,
+            mtbf * 3600.0,
+            np.full(leaves.size, mttr * 3600.0),
+            horizon * 3600.0,
+            stream_seeds(seed, runs),
+        )
     return AvailabilityCheck(formula=block.availability(), per_run=per_run, horizon_h=horizon)
 
 
 # --- SLOs, error budgets, burn rates ----------------------------------------------------
 
+SEVERITIES = ("page", "ticket")
+
 
 @dataclass(frozen=True)
 class BurnRule:
-    """Alert when the burn rate exceeds ``burn_rate`` over both ``long_h`` and ``short_h``."""
+    """A multiwindow burn-rate alert: fire when the burn rate exceeds a threshold over both windows.
+
+    Parameters
+    ----------
+    name : str
+        A label.
+    burn_rate : float
+        The threshold, a multiple of the rate that spends the budget in exactly the SLO's period.
+    long_h : float
+        The long window, hours.
+    short_h : float
+        The short window, hours (at most ``long_h``): it makes the alert stop soon after the incident.
+    severity : {"page", "ticket"}
+
+    References
+    ----------
+    B. Beyer et al. (eds.), *The Site Reliability Workbook*, O'Reilly, 2018,
+    ch. 5 "Alerting on SLOs" (multiwindow, multi-burn-rate alerts).
+    """
 
     name: str
     burn_rate: float
     long_h: float
     short_h: float
     severity: str
+
+    def __post_init__(self):
+        if not isinstance(self.name, str):
+            raise ValueError(f"name must be a string (got name={self.name!r})")
+        validate.positive("burn_rate", self.burn_rate)
+        validate.positive("long_h", self.long_h)
+        validate.positive("short_h", self.short_h)
+        if self.short_h > self.long_h:
+            raise ValueError(
+                f"short_h must not exceed long_h (got short_h={self.short_h:g}, long_h={self.long_h:g})"
+            )
+        validate.choice("severity", self.severity, SEVERITIES)
 
 
 WORKBOOK_RULES = (
@@ -343,23 +632,73 @@ WORKBOOK_RULES = (
 """The Site Reliability Workbook's alerts for a 30-day SLO (ch. 5, multiwindow, multi-burn-rate)."""
 
 
+def _slo(slo) -> float:
+    """An SLO below 1: a 100% SLO has no error budget to burn."""
+    slo = validate.probability("slo", slo)
+    if slo >= 1.0:
+        raise ValueError("slo must be below 1 (got slo=1): a 100% SLO leaves no error budget to spend")
+    return slo
+
+
+def _rules(rules) -> tuple[BurnRule, ...]:
+    if isinstance(rules, BurnRule):
+        return (rules,)
+    if (
+        isinstance(rules, str)
+        or not isinstance(rules, Sequence)
+        or not all(isinstance(r, BurnRule) for r in rules)
+    ):
+        raise ValueError(f"rules must be a list of BurnRule such as WORKBOOK_RULES (got rules={rules!r})")
+    return tuple(rules)
+
+
 def error_budget_min(slo: float, days: float = 30.0) -> float:
     """Minutes of full outage the SLO allows over ``days``.
 
-    Example
+    Parameters
+    ----------
+    slo : float
+        The availability objective, between 0 and 1 (e.g. 0.999).
+    days : float
+        The SLO's period, days.
+
+    Returns
     -------
+    float
+        Minutes.
+
+    Examples
+    --------
     >>> round(error_budget_min(0.999), 6)
     43.2
     """
-    validate.probability("slo", slo)
-    return float(downtime_min(slo, days))
+    slo = validate.probability("slo", slo)
+    return float(downtime_min(slo, validate.positive("days", days)))
 
 
 def burn_rate_for(budget_fraction: float, window_h: float, period_days: float = 30.0) -> float:
     """The burn rate that spends ``budget_fraction`` of the period's budget in ``window_h``.
 
-    Example
+    Parameters
+    ----------
+    budget_fraction : float
+        Share of the period's error budget, between 0 and 1.
+    window_h : float
+        The window, hours.
+    period_days : float
+        The SLO's period, days.
+
+    Returns
     -------
+    float
+        A multiple of the rate that spends the budget in exactly the period.
+
+    References
+    ----------
+    The Site Reliability Workbook, 2018, ch. 5, table 5-8.
+
+    Examples
+    --------
     >>> [round(burn_rate_for(f, h), 6) for f, h in ((0.02, 1.0), (0.05, 6.0), (0.10, 72.0))]
     [14.4, 6.0, 1.0]
     """
@@ -369,43 +708,81 @@ def burn_rate_for(budget_fraction: float, window_h: float, period_days: float = 
 
 
 def detection_time_min(error_rate: float, slo: float, rule: BurnRule) -> float:
-    """Minutes until ``rule`` fires after errors jump from 0 to ``error_rate`` (inf: never).
+    """Minutes until ``rule`` fires after errors jump from 0 to ``error_rate``.
 
     Both windows must see a burn rate above the threshold; a window of
     length W that has seen t minutes of errors measures
     ``error_rate * min(t, W) / W``, so it fires after
     ``burn_rate * (1 - slo) * W / error_rate`` (Workbook, ch. 5: time to detect).
 
-    Example
+    Parameters
+    ----------
+    error_rate : float
+        Share of requests failing, between 0 and 1.
+    slo : float
+        The objective, between 0 and 1 (below 1).
+    rule : BurnRule
+
+    Returns
     -------
+    float
+        Minutes (inf: never).
+
+    References
+    ----------
+    The Site Reliability Workbook, 2018, ch. 5 "Alerting on SLOs".
+
+    Examples
+    --------
     >>> round(detection_time_min(1.0, 0.999, WORKBOOK_RULES[0]), 3)
     0.864
     """
     e = validate.probability("error_rate", error_rate)
-    budget = 1.0 - validate.probability("slo", slo)
+    budget = 1.0 - _slo(slo)
+    if not isinstance(rule, BurnRule):
+        raise ValueError(f"rule must be a BurnRule such as WORKBOOK_RULES[0] (got rule={rule!r})")
     if e == 0 or e < rule.burn_rate * budget:
         return math.inf
     return max(rule.burn_rate * budget * w * 60.0 / e for w in (rule.long_h, rule.short_h))
 
 
 def evaluate_alerts(error_rate, step_min: float, slo: float, rules=WORKBOOK_RULES) -> pd.DataFrame:
-    """Run burn-rate alert rules over a series of error rates (one per ``step_min`` minutes).
+    """Run burn-rate alert rules over a series of error rates, one per ``step_min`` minutes.
 
-    Returns a table with the time, the error rate, each rule's burn rate
-    over its long window and whether it fires (long and short windows both
-    above the threshold), and the budget spent so far (fraction of a 30-day
-    budget).
+    Parameters
+    ----------
+    error_rate : array of float
+        Share of requests failing in each step, between 0 and 1 (at most
+        ``config.RELIABILITY_MAX_SERIES_STEPS`` steps).
+    step_min : float
+        Minutes per step: the rules are evaluated once per step.
+    slo : float
+        The objective, between 0 and 1 (below 1).
+    rules : sequence of BurnRule
+        Default ``WORKBOOK_RULES``.
 
-    Example
+    Returns
     -------
+    pandas.DataFrame
+        ``t_min`` (end of each step, minutes), ``error_rate``, per rule the
+        burn rate over its long window (``burn <name>``) and whether it
+        fires (``fires <name>``: long and short windows both above the
+        threshold), and ``budget_spent`` (fraction of a 30-day budget).
+
+    References
+    ----------
+    The Site Reliability Workbook, 2018, ch. 5 "Alerting on SLOs".
+
+    Examples
+    --------
     >>> t = evaluate_alerts(incident(0.02, start_h=0, duration_h=2, total_h=2), 1.0, 0.999)
-    >>> float(t.t_min[t["fires 2% of budget in 1 h"]].iloc[0])  # Workbook: 43.2 min
+    >>> float(t.t_min[t["fires 2% of budget in 1 h"]].iloc[0])  # Workbook: 43.2 min, evaluated each minute
     44.0
     """
-    e = np.asarray(error_rate, dtype=float)
-    validate.in_range("error_rate", e, 0.0, 1.0)
+    e = _fractions("error_rate", error_rate).ravel()
     step = validate.positive("step_min", step_min)
-    budget = 1.0 - validate.probability("slo", slo)
+    budget = 1.0 - _slo(slo)
+    rules = _rules(rules)
     cum = np.concatenate([[0.0], np.cumsum(e)])
 
     def window_rate(hours):
@@ -431,9 +808,24 @@ def incident(
     total_h: float | None = None,
     step_min: float | None = None,
 ) -> np.ndarray:
-    """An error-rate series (one value per ``step_min``): 0, then ``error_rate`` for ``duration_h``, then 0.
+    """An error-rate series: 0, then ``error_rate`` from ``start_h`` for ``duration_h``, then 0.
 
-    Defaults from ``config.AVAIL_INCIDENT_*``; feed it to :func:`evaluate_alerts`.
+    Parameters
+    ----------
+    error_rate : float
+        Share of requests failing during the incident, between 0 and 1.
+    start_h, duration_h, total_h : float, optional
+        When the incident starts, how long it lasts and the length of the
+        series, hours (default ``config.RELIABILITY_AVAIL_INCIDENT_START_H``,
+        ``config.RELIABILITY_AVAIL_INCIDENT_H``, ``config.RELIABILITY_AVAIL_SERIES_H``).
+    step_min : float, optional
+        Minutes per value (default ``config.RELIABILITY_AVAIL_ALERT_STEP_MIN``).
+
+    Returns
+    -------
+    numpy.ndarray
+        One error rate per step, for :func:`evaluate_alerts`; at most
+        ``config.RELIABILITY_MAX_SERIES_STEPS`` steps.
     """
     e = validate.probability("error_rate", error_rate)
     start = validate.number(
@@ -446,9 +838,16 @@ def incident(
     step = validate.positive(
         "step_min", config.RELIABILITY_AVAIL_ALERT_STEP_MIN if step_min is None else step_min
     )
-    t_h = (np.arange(int(total * 60 / step)) + 1) * step / 60.0
+    steps = total * 60 / step
+    if steps > config.RELIABILITY_MAX_SERIES_STEPS:
+        raise ValueError(
+            f"total_h={total:g} in steps of step_min={step:g} is {steps:.3g} steps: more than "
+            f"config.RELIABILITY_MAX_SERIES_STEPS = {config.RELIABILITY_MAX_SERIES_STEPS:,}"
+        )
+    t_h = (np.arange(int(steps)) + 1) * step / 60.0
     return np.where((t_h > start) & (t_h <= start + duration), e, 0.0)
 
 
 def warm() -> None:
+    """Compile (or load) this module's kernels with their real argument types."""
     simulate_availability(KOfN(1, 2, Series(0.9, 0.9)), horizon_h=10.0, runs=2, seed=0)

@@ -6,7 +6,6 @@ import numpy as np
 
 from ..core import policies
 from ..exercises import MultipleChoice, Numeric, PickConfig, register
-from ..queueing import theory
 from . import availability as avail
 from . import backoff, storms
 
@@ -31,34 +30,6 @@ def _breaker_state_after(failures: int) -> str:
 def _storm_goodput(policy: str, timeout_s: float) -> float:
     return storms.retry_storm(policy, timeout_s=timeout_s, seed=6).tail["goodput_per_s"]
 
-
-register(
-    Numeric(
-        NOTEBOOK,
-        "mm1-wait",
-        prompt="One server handles 1 request per second on average (exponential service); requests arrive "
-        "at 0.8 per second (Poisson). How many seconds does a request wait in the queue, on average?",
-        answer=lambda: theory.mm1(0.8, 1.0).Wq,
-        rel_tol=0.05,
-        unit="s",
-        solution="M/M/1: W<sub>q</sub> = rho / (mu - lam) = 0.8 / 0.2 = 4 s, four times the service time, "
-        "at 80% utilization. At 90% it is 9 s, at 95% 19 s: waiting grows like 1/(1 - rho).",
-    )
-)
-
-register(
-    Numeric(
-        NOTEBOOK,
-        "erlang-c",
-        prompt="Ten servers, each serving 1 request per second; 9 requests per second arrive. What fraction "
-        "of requests must wait for a server? (a number between 0 and 1)",
-        answer=lambda: theory.erlang_c(9.0, 1.0, 10),
-        rel_tol=0.03,
-        solution="Erlang's C formula with a = lam/mu = 9 and c = 10 gives about 0.669: two requests in "
-        "three wait even though every server is idle 10% of the time. "
-        "Run <code>queueing.erlang_c(9, 1, 10)</code>.",
-    )
-)
 
 register(
     MultipleChoice(
@@ -97,10 +68,13 @@ register(
         score=lambda c: _storm_goodput(c["policy"], c["timeout_s"]),
         goal="max",
         score_name="goodput at the end (req/s)",
-        solution="Only the retry budget. While every attempt times out, each request is sent 1 + retries "
-        "times: 80 x 4 = 320 req/s with 3 retries, 160 with 1, both above the 100 req/s capacity; a longer "
-        "timeout or a backoff delays the retries but sends just as many. The budget stops retrying when "
-        "nothing succeeds, the load falls back to 80 req/s and the backlog drains.",
+        solution="The retry budget. While every attempt times out, each request is sent 1 + retries times: "
+        "80 x 4 = 320 req/s with 3 retries, 160 with 1, both above the 100 req/s capacity, and a backoff "
+        "delays the retries without removing them. The budget stops retrying when nothing succeeds, the load "
+        "falls back to 80 req/s and the backlog drains. A longer timeout helps only once it exceeds the "
+        "worst wait the trigger causes: it leaves (150 - 100) x 10 = 500 requests, 5 s of work, so 2 s still "
+        "collapses while 10 s never times out at all (section 3's timeout table). That timeout lets users "
+        "wait 10 s, and a bigger trigger tips it over again; the budget works whatever the trigger.",
     )
 )
 
@@ -113,6 +87,25 @@ register(
         answer=lambda: float(avail.downtime_min(avail.availability(avail.Series(0.999, 0.999, 0.999)), 30.0)),
         rel_tol=0.05,
         unit="min",
+        mistakes=[
+            (
+                lambda: avail.error_budget_min(0.999),
+                "That is one service's downtime; in series an outage of any of the three takes the path "
+                "down.",
+            ),
+            (
+                lambda: (
+                    float(avail.downtime_min(avail.availability(avail.Series(0.999, 0.999, 0.999)), 30.0))
+                    / 60
+                ),
+                "That is in hours: the question asks for minutes.",
+            ),
+            (
+                lambda: 100 * avail.availability(avail.Series(0.999, 0.999, 0.999)),
+                "That is the availability in percent, not the downtime.",
+            ),
+        ],
+        hint="Section 5: in series availabilities multiply (0.999^3); downtime = (1 - A) x 43,200 minutes.",
         solution="In series the availabilities multiply: 0.999<sup>3</sup> = 0.997003, i.e. 99.7003%. "
         "Downtime: (1 - 0.997003) x 30 x 24 x 60 ≈ 129.5 minutes, about three times one service's 43.2.",
     )
@@ -127,9 +120,23 @@ register(
         answer=lambda: avail.detection_time_min(0.02, 0.999, avail.WORKBOOK_RULES[0]),
         rel_tol=0.05,
         unit="min",
+        mistakes=[
+            (
+                lambda: avail.detection_time_min(1.0, 0.999, avail.WORKBOOK_RULES[0]),
+                "That is for a total outage (100% errors); at 2% the 1-hour window fills 50 times slower.",
+            ),
+            (
+                lambda: 14.4 * 0.001 * 5 / 0.02,
+                "That is when the 5-minute window crosses 14.4x; both windows must, and the 1-hour one is "
+                "slower.",
+            ),
+            (60.0, "The 1-hour window need not be full: its average reaches 1.44% before the hour is over."),
+        ],
+        hint="Section 5's table: a window of W minutes fires after burn rate x (1 - SLO) x W / error rate.",
         solution="The 1-hour window must average 14.4 x 0.1% = 1.44% errors. At 2% that takes "
         "60 x 1.44 / 2 = 43.2 minutes (the 5-minute window is satisfied long before). By then 2% of the "
-        "month's error budget is gone.",
+        "month's error budget is gone. The figure evaluates the rules once a minute, as a monitoring system "
+        "does, so its page comes at the first evaluation after that: 44 minutes after the errors start.",
     )
 )
 

@@ -6,8 +6,8 @@ does not answer within ``timeout_s`` (a hung or unreachable host). After
 ``unhealthy_threshold`` consecutive failures the instance leaves the
 rotation; meanwhile every request sent to it fails. Shorter intervals and
 lower thresholds detect sooner but remove healthy instances more often
-when probes fail by accident (a GC pause, a dropped packet), at a rate of
-about ``probes * p^threshold``.
+when probes fail by accident (a GC pause, a dropped packet), about once
+per run of ``threshold`` failures in a row.
 
 Readiness vs liveness (Kubernetes, "Configure Liveness, Readiness and
 Startup Probes"): a failing *readiness* probe takes the pod out of the
@@ -32,8 +32,19 @@ from . import _kernels as kk
 
 @dataclass(frozen=True)
 class Probe:
-    """A health check: every ``interval_s``, fail after ``timeout_s``; out after ``unhealthy_threshold``
-    consecutive failures, back in after ``healthy_threshold`` consecutive successes."""
+    """A health check, as a load balancer or Kubernetes runs it.
+
+    Parameters
+    ----------
+    interval_s : float
+        Seconds between probes.
+    timeout_s : float
+        A probe that gets no answer within this many seconds fails (at most ``interval_s``).
+    unhealthy_threshold : int
+        Consecutive failures that take the instance out of rotation.
+    healthy_threshold : int
+        Consecutive successes that bring it back.
+    """
 
     interval_s: float
     timeout_s: float
@@ -52,34 +63,81 @@ class Probe:
         validate.integer("healthy_threshold", self.healthy_threshold, 1, 100)
 
     def expected_detect_s(self, hang: bool = True) -> float:
-        """Mean seconds from a death to removal: ``interval/2 + (threshold-1)*interval (+ timeout)``.
+        """Mean seconds from a death to removal, when healthy probes never fail.
 
-        The first probe after the death comes after U(0, interval) seconds.
+        The first probe after the death comes U(0, interval) seconds later,
+        so the mean is ``interval/2 + (threshold - 1) interval (+ timeout)``.
 
-        Example
+        Parameters
+        ----------
+        hang : bool
+            The dead instance does not answer (each probe waits its timeout)
+            rather than refusing connections.
+
+        Returns
         -------
+        float
+            Seconds.
+
+        Examples
+        --------
         >>> PROBES["kubernetes"].expected_detect_s(hang=True)
         26.0
         """
         return (
             self.interval_s / 2
             + (self.unhealthy_threshold - 1) * self.interval_s
-            + (self.timeout_s if hang else 0.0)
+            + (self.timeout_s if _flag("hang", hang) else 0.0)
         )
 
     def worst_detect_s(self, hang: bool = True) -> float:
-        """Longest detection: the death just after a probe."""
-        return self.unhealthy_threshold * self.interval_s + (self.timeout_s if hang else 0.0)
+        """Longest detection: the death just after a probe.
+
+        Parameters
+        ----------
+        hang : bool
+            As for :meth:`expected_detect_s`.
+
+        Returns
+        -------
+        float
+            Seconds.
+        """
+        return self.unhealthy_threshold * self.interval_s + (self.timeout_s if _flag("hang", hang) else 0.0)
 
     def false_removals_per_day(self, p_false: float) -> float:
-        """Expected removals of a healthy instance per day when each probe fails with ``p_false``.
+        """Removals of a healthy instance per day, in the long run, when each probe fails with ``p_false``.
 
-        A run of ``threshold`` failures starts at a probe with probability
-        ``(1 - p) p^threshold`` (after a success, then threshold failures).
+        A renewal argument: in rotation, the instance waits for a run of
+        ``u = unhealthy_threshold`` failures, ``(1 - p^u) / ((1 - p) p^u)``
+        probes on average; out of rotation, for a run of ``h =
+        healthy_threshold`` successes, ``(1 - q^h) / (p q^h)`` probes with
+        ``q = 1 - p``. One removal per cycle of both.
+
+        Parameters
+        ----------
+        p_false : float
+            Probability that a probe of a healthy instance fails anyway.
+
+        Returns
+        -------
+        float
+            Removals per day (0 when probes never fail, or always do: then it
+            is removed once and never comes back).
+
+        References
+        ----------
+        W. Feller, *An Introduction to Probability Theory and Its
+        Applications*, Vol. 1, 3rd ed., Wiley, 1968, XIII.7 (the mean
+        waiting time for a run of r successes).
         """
         p = validate.probability("p_false", p_false)
-        probes = 86_400.0 / self.interval_s
-        return probes * (1.0 - p) * p**self.unhealthy_threshold
+        if p in (0.0, 1.0):
+            return 0.0
+        q = 1.0 - p
+        u, h = self.unhealthy_threshold, self.healthy_threshold
+        cycle = (1.0 - p**u) / (q * p**u) + (1.0 - q**h) / (p * q**h)
+        return 86_400.0 / self.interval_s / cycle
 
 
 PROBES = {
@@ -94,9 +152,41 @@ PROBES = {
 """Probe presets: the defaults of Kubernetes and of an AWS ALB target group, and a fast one."""
 
 
+def _flag(name: str, value) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise ValueError(f"{name} must be True or False (got {name}={value!r})")
+    return bool(value)
+
+
+def _probe(probe) -> Probe:
+    if isinstance(probe, str):
+        return PROBES[validate.choice("probe", probe, PROBES)]
+    if isinstance(probe, Probe):
+        return probe
+    raise ValueError(f"probe must be a name of PROBES or a Probe (got probe={probe!r})")
+
+
 @dataclass(frozen=True)
 class DetectionResult:
-    """Monte Carlo of one probe setting: detection times and accidental removals."""
+    """Simulated instances under one probe setting: how soon their deaths were noticed, what it cost.
+
+    Attributes
+    ----------
+    probe : Probe
+    hang : bool
+        Dead instances did not answer (rather than refusing connections).
+    rate_per_instance : float
+        Requests per second the balancer sends each instance.
+    p_false : float
+        Probability that a probe of a healthy instance failed anyway.
+    days : float
+        Days each instance was probed while healthy.
+    seed : int
+    detect_s : numpy.ndarray
+        Per instance, seconds from its death to its removal.
+    false_removals : numpy.ndarray
+        Per instance, removals while it was healthy.
+    """
 
     probe: Probe
     hang: bool
@@ -109,6 +199,7 @@ class DetectionResult:
 
     @property
     def mean_detect_s(self) -> float:
+        """Mean seconds from a death to the removal."""
         return float(self.detect_s.mean())
 
     @property
@@ -118,6 +209,7 @@ class DetectionResult:
 
     @property
     def false_removals_per_day(self) -> float:
+        """Removals of a healthy instance per day."""
         return float(self.false_removals.mean() / self.days)
 
 
@@ -130,7 +222,15 @@ def detection(
     trials: int | None = None,
     seed: int | None = None,
 ) -> DetectionResult:
-    """Simulate an instance dying under ``probe``, and a healthy one whose probes sometimes fail.
+    """Simulate instances probed while healthy (some probes fail by accident), then dying.
+
+    Each instance is probed every ``interval_s`` for
+    ``config.RELIABILITY_HEALTH_DAYS_PER_TRIAL`` days, each probe failing
+    by accident with ``p_false``; the balancer removes it after
+    ``unhealthy_threshold`` consecutive failures and takes it back after
+    ``healthy_threshold`` successes. Then it dies at a moment uniform
+    between two probes, and every later probe fails: the failures just
+    before the death count toward its removal.
 
     Parameters
     ----------
@@ -144,49 +244,63 @@ def detection(
     p_false : float, optional
         Probability that a probe of a healthy instance fails anyway.
     trials : int, optional
-        Deaths simulated (and days of probes of a healthy instance).
+        Instances simulated (default ``config.RELIABILITY_HEALTH_TRIALS``).
     seed : int, optional
+        Random seed (default ``config.SEED``).
 
     Returns
     -------
     DetectionResult
-        ``.mean_detect_s`` (theory: ``Probe.expected_detect_s``),
-        ``.errors_served``, ``.false_removals_per_day``.
+        ``.mean_detect_s`` (without accidental failures:
+        ``Probe.expected_detect_s``), ``.errors_served``,
+        ``.false_removals_per_day`` (``Probe.false_removals_per_day``).
 
-    Example
-    -------
-    >>> r = detection("kubernetes", trials=20_000, seed=1)
+    Raises
+    ------
+    ValueError
+        A bad parameter, named; or more than ``config.RELIABILITY_MAX_PROBES`` probes in all.
+
+    References
+    ----------
+    Kubernetes, "Configure Liveness, Readiness and Startup Probes"; AWS,
+    "Health checks for your target groups" (Elastic Load Balancing).
+
+    Examples
+    --------
+    >>> r = detection("kubernetes", p_false=0.0, trials=20_000, seed=1)
     >>> bool(abs(r.mean_detect_s - PROBES["kubernetes"].expected_detect_s()) < 0.2)
     True
     """
-    if isinstance(probe, str):
-        probe = PROBES[validate.choice("probe", probe, PROBES)]
-    elif not isinstance(probe, Probe):
-        raise ValueError(f"probe must be a name of PROBES or a Probe (got {probe!r})")
+    probe = _probe(probe)
+    hang = _flag("hang", hang)
     rate = validate.number(
         "rate_per_instance",
         config.RELIABILITY_HEALTH_RATE if rate_per_instance is None else rate_per_instance,
         0.0,
     )
     p = validate.probability("p_false", config.RELIABILITY_HEALTH_P_FALSE if p_false is None else p_false)
-    trials = validate.integer(
-        "trials", config.RELIABILITY_HEALTH_TRIALS if trials is None else trials, 1, 10_000_000
-    )
+    trials = validate.integer("trials", config.RELIABILITY_HEALTH_TRIALS if trials is None else trials, 1)
     seed = resolve_seed(seed)
     days = config.RELIABILITY_HEALTH_DAYS_PER_TRIAL
     probes = math.ceil(days * 86_400.0 / probe.interval_s)
+    if trials * (probes + 2 * probe.unhealthy_threshold) > config.RELIABILITY_MAX_PROBES:
+        raise ValueError(
+            f"trials={trials} instances of {probes:,} probes each (probe interval_s={probe.interval_s:g}) "
+            f"is more than config.RELIABILITY_MAX_PROBES = {config.RELIABILITY_MAX_PROBES:,} probes"
+        )
     detect, removals = kk.probe_runs(
         probe.interval_s,
         probe.timeout_s,
         probe.unhealthy_threshold,
-        bool(hang),
+        probe.healthy_threshold,
+        hang,
         p,
         probes,
         stream_seeds(seed, trials),
     )
     return DetectionResult(
         probe=probe,
-        hang=bool(hang),
+        hang=hang,
         rate_per_instance=rate,
         p_false=p,
         days=days,
@@ -204,20 +318,38 @@ def stall_outcome(probe: str | Probe, stall_s: float, restart_s: float, liveness
     it is restarted at detection and is back ``restart_s`` later, whether or
     not the stall was over (a restart also loses in-flight work and warm
     caches). A stall shorter than detection never removes it. Times assume
-    the death falls midway between probes.
+    the stall starts midway between probes.
 
-    Returns ``{"detected": bool, "out_of_rotation_s": float, "errors_s": float}``:
-    ``errors_s`` is how long requests kept going to the stalled instance.
+    Parameters
+    ----------
+    probe : str or Probe
+        A name of ``PROBES`` or your own ``Probe``.
+    stall_s : float
+        How long the instance answers nothing, seconds.
+    restart_s : float
+        How long a restart takes, seconds.
+    liveness : bool
+        A liveness probe (restart) rather than a readiness probe (take out of rotation).
 
-    Example
+    Returns
     -------
+    dict
+        ``detected`` (bool), ``out_of_rotation_s`` and ``errors_s``
+        (seconds during which requests kept going to the stalled instance).
+
+    References
+    ----------
+    Kubernetes, "Configure Liveness, Readiness and Startup Probes".
+
+    Examples
+    --------
     >>> stall_outcome("kubernetes", 60, 30, liveness=True)["out_of_rotation_s"]
     30.0
     """
-    if isinstance(probe, str):
-        probe = PROBES[validate.choice("probe", probe, PROBES)]
+    probe = _probe(probe)
     stall = validate.number("stall_s", stall_s, 0.0)
     restart = validate.number("restart_s", restart_s, 0.0)
+    liveness = _flag("liveness", liveness)
     detect = probe.expected_detect_s(hang=True)
     if stall <= detect:
         return {"detected": False, "out_of_rotation_s": 0.0, "errors_s": stall}
@@ -232,4 +364,5 @@ def stall_outcome(probe: str | Probe, stall_s: float, restart_s: float, liveness
 
 
 def warm() -> None:
+    """Compile (or load) this module's kernels with their real argument types."""
     detection("fast", trials=2, seed=0)

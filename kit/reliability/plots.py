@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -52,6 +54,15 @@ def backoff_race(table: pd.DataFrame) -> go.Figure:
 
     ``table`` is :func:`~kit.reliability.backoff_sweep`'s. Crosses mark the
     values of Brooker's simulator at 100 clients.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`kit.reliability.backoff_sweep` (completion in ms, drawn in seconds).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
     """
     fig = _side_by_side(
         "Backoff and jitter: N clients race to update one row",
@@ -93,7 +104,17 @@ def backoff_race(table: pd.DataFrame) -> go.Figure:
 
 
 def backoff_runs(results: list) -> go.Figure:
-    """Calls and completion time of every run, one box per strategy (``BackoffResult`` list)."""
+    """Calls and completion time of every run, one box per strategy (``BackoffResult`` list).
+
+    Parameters
+    ----------
+    results : list of BackoffResult
+        One per strategy, from :func:`kit.reliability.backoff_experiment`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     clients = results[0].clients if results else 0
     fig = _side_by_side(
         f"{clients} clients: every run, every strategy", ("write calls per run", "completion per run (s)")
@@ -105,12 +126,23 @@ def backoff_runs(results: list) -> go.Figure:
         fig.add_box(
             y=r.completion_per_run / 1000.0, name=r.strategy, marker_color=colour, boxmean=True, row=1, col=2
         )
-    fig.update_yaxes(type="log", row=1, col=2)
+    fig.update_yaxes(title="write calls", row=1, col=1)
+    fig.update_yaxes(title="completion (s)", type="log", row=1, col=2)
     return fig
 
 
 def sleep_schedules(schedules: dict) -> go.Figure:
-    """Median and 5-95% range of the sleep before each retry, per strategy (name -> ``sleeps()``)."""
+    """Median and 5-95% range of the sleep before each retry, per strategy (name -> ``sleeps()``).
+
+    Parameters
+    ----------
+    schedules : dict
+        Strategy name -> :func:`kit.reliability.sleeps` (ms).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     fig = theme.figure(
         title="How long does each strategy sleep before retry k?",
         xaxis=dict(title="retry k", dtick=1),
@@ -135,7 +167,19 @@ def sleep_schedules(schedules: dict) -> go.Figure:
 
 
 def storm_timeline(result: StormResult, bin_s: float | None = None) -> go.Figure:
-    """Offered load, goodput and server throughput over time, and the queue; the trigger shaded."""
+    """Offered load, goodput and server throughput over time, and the queue; the trigger shaded.
+
+    Parameters
+    ----------
+    result : StormResult
+        From :func:`kit.reliability.retry_storm`.
+    bin_s : float, optional
+        Width of the rate bins, seconds (default: 90 bins over the run).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     tl = result.run.timeline(bin_s if bin_s is not None else result.horizon_s / 90)
     verdict = "recovers" if result.recovered else "stays down: metastable failure"
     fig = _stacked(f"{result.policy}: the system {verdict}")
@@ -182,6 +226,15 @@ def phase(table: pd.DataFrame) -> go.Figure:
 
     ``table`` is :func:`~kit.reliability.phase_diagram`'s; each cell shows
     the goodput at the end of the run.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`kit.reliability.phase_diagram`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
     """
     policies = list(dict.fromkeys(table.policy))
     rates = sorted(set(table.trigger_rate))
@@ -215,7 +268,19 @@ def phase(table: pd.DataFrame) -> go.Figure:
 
 
 def breaker_timeline(result: BreakerResult, bin_s: float = 5.0) -> go.Figure:
-    """Breaker state, what callers got, and how long they waited, over time; the fault shaded."""
+    """Breaker state, what callers got, and how long they waited, over time; the fault shaded.
+
+    Parameters
+    ----------
+    result : BreakerResult
+        From :func:`kit.reliability.breaker_demo`.
+    bin_s : float
+        Width of the bins, seconds.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     tl = result.run.timeline(bin_s)
     fig = _stacked(f"Breaker: {result.breaker}", rows=3, height=200)
     states = tl.breaker.fillna(0).astype(int).map(STATES)
@@ -277,13 +342,25 @@ def breaker_timeline(result: BreakerResult, bin_s: float = 5.0) -> go.Figure:
 
 
 def breaker_outcomes(table: pd.DataFrame) -> go.Figure:
-    """Per breaker choice: success with and without fallback during the fault, and the time to recover."""
-    fig = make_subplots(
-        rows=1, cols=2, subplot_titles=("callers during the fault", "seconds to recover after the repair")
+    """Per breaker choice: answers and fallbacks during the fault, how long callers waited, the recovery.
+
+    A fallback stands in for a failed call whether or not a breaker failed it:
+    the shares answered are alike; the wait and the recovery tell the choices apart.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`kit.reliability.breaker_comparison`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    fig = _side_by_side(
+        "Fail fast, fall back, recover",
+        ("callers answered during the fault", "their mean wait", "recovery after the repair"),
     )
-    fig.update_layout(
-        template=theme.TEMPLATE, title="Fail fast, fall back, recover", height=380, barmode="group"
-    )
+    fig.update_layout(barmode="group")
     fig.add_bar(
         x=table.breaker,
         y=table.success_during,
@@ -300,21 +377,26 @@ def breaker_outcomes(table: pd.DataFrame) -> go.Figure:
         row=1,
         col=1,
     )
-    fig.add_bar(
-        x=table.breaker,
-        y=table.recovered_after_s,
-        name="recovery",
-        marker_color=theme.ORANGE,
-        showlegend=False,
-        row=1,
-        col=2,
-    )
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.05], row=1, col=1)
+    for col, column, colour in ((2, "latency_during_s", theme.GREY), (3, "recovered_after_s", theme.ORANGE)):
+        fig.add_bar(x=table.breaker, y=table[column], marker_color=colour, showlegend=False, row=1, col=col)
+    fig.update_yaxes(title="share of calls", tickformat=".0%", range=[0, 1.05], row=1, col=1)
+    fig.update_yaxes(title="wait (s)", row=1, col=2)
+    fig.update_yaxes(title="seconds after the repair", row=1, col=3)
     return fig
 
 
 def breaker_summary(result: BreakerResult) -> go.Figure:
-    """What callers got during the fault and after the repair: answers, fallbacks, fast failures, waits."""
+    """What callers got during the fault and after the repair: answers, fallbacks, fast failures, waits.
+
+    Parameters
+    ----------
+    result : BreakerResult
+        From :func:`kit.reliability.breaker_demo`.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     phases = {
         "during the fault": result.outcomes(result.degrade_start_s, result.degrade_end_s),
         "after the repair": result.outcomes(result.degrade_end_s, result.horizon_s),
@@ -343,12 +425,25 @@ def breaker_summary(result: BreakerResult) -> go.Figure:
         col=2,
     )
     fig.update_layout(barmode="group")
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.05], row=1, col=1)
+    fig.update_yaxes(title="share of calls", tickformat=".0%", range=[0, 1.05], row=1, col=1)
+    fig.update_yaxes(title="wait (s)", row=1, col=2)
     return fig
 
 
 def bulkheads(shared: BulkheadResult, isolated: BulkheadResult, bin_s: float = 2.0) -> go.Figure:
-    """Success rate of calls to A (healthy) and B (slowed) over time: one shared pool vs a pool each."""
+    """Success rate of calls to A (healthy) and B (slowed) over time: one shared pool vs a pool each.
+
+    Parameters
+    ----------
+    shared, isolated : BulkheadResult
+        From :func:`kit.reliability.bulkhead_demo` with one shared pool and with a pool each.
+    bin_s : float
+        Width of the bins, seconds.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     fig = _stacked(
         "Bulkheads: B slows down (shaded). Do calls to A survive?",
         titles=("one pool shared by A and B", "a pool per dependency"),
@@ -374,7 +469,9 @@ def bulkheads(shared: BulkheadResult, isolated: BulkheadResult, bin_s: float = 2
             row=row,
             col=1,
         )
-        fig.update_yaxes(title_text="calls answered", tickformat=".0%", range=[0, 1.05], row=row, col=1)
+        fig.update_yaxes(
+            title_text="share of calls answered", tickformat=".0%", range=[0, 1.05], row=row, col=1
+        )
     fig.update_xaxes(title_text="time (s)", row=2, col=1)
     return fig
 
@@ -383,7 +480,17 @@ def bulkheads(shared: BulkheadResult, isolated: BulkheadResult, bin_s: float = 2
 
 
 def detection(results: dict) -> go.Figure:
-    """Per probe setting: seconds to remove a dead instance (and theory) vs accidental removals a day."""
+    """Per probe setting: seconds to remove a dead instance (and theory) vs accidental removals a day.
+
+    Parameters
+    ----------
+    results : dict
+        Name -> :func:`kit.reliability.detection`'s result.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     names = list(results)
     fig = make_subplots(
         rows=1,
@@ -418,6 +525,8 @@ def detection(results: dict) -> go.Figure:
         row=1,
         col=2,
     )
+    fig.update_yaxes(title="seconds", row=1, col=1)
+    fig.update_yaxes(title="removals per day", row=1, col=2)
     return fig
 
 
@@ -425,7 +534,21 @@ def detection(results: dict) -> go.Figure:
 
 
 def architectures(blocks: dict, days: float = 30.0, slo: float | None = None) -> go.Figure:
-    """Availability (as nines) and downtime per ``days`` for named architectures (name -> block)."""
+    """Availability (as nines) and downtime per ``days`` for named architectures (name -> block).
+
+    Parameters
+    ----------
+    blocks : dict
+        Name -> block (e.g. :func:`kit.reliability.designs`).
+    days : float
+        The period for the downtime, days.
+    slo : float, optional
+        An objective to mark, between 0 and 1.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
     names = list(blocks)
     a = np.array([avail.availability(b) for b in blocks.values()])
     fig = theme.figure(
@@ -453,15 +576,47 @@ def architectures(blocks: dict, days: float = 30.0, slo: float | None = None) ->
     return fig
 
 
+def _percent_format(top: float) -> str:
+    """A tick format with enough decimals to tell ticks apart on a 0..top axis of fractions."""
+    step = top / 5 if top > 0 else 0.01  # plotly draws about five ticks
+    decimals = max(0, math.ceil(-math.log10(step * 100)))
+    return f".{decimals}~%"
+
+
 def burn_alerts(table: pd.DataFrame, slo: float) -> go.Figure:
-    """Error rate, the burn rate of each rule's long window with its threshold, and when it fires."""
+    """Error rate, the burn rate of each rule's long window with its threshold, and when each first fires.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`kit.reliability.evaluate_alerts`.
+    slo : float
+        The objective the table was evaluated for.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The start of the errors is marked; each rule's first firing is
+        labelled with the minutes since then (the rules are evaluated once
+        per step, so a rule fires at the first step after its detection time).
+    """
     rules = [c.removeprefix("burn ") for c in table.columns if c.startswith("burn ")]
-    fig = _stacked(f"Burn-rate alerts for a {slo:.3%} SLO")
     hours = table.t_min / 60.0
+    step_h = float(hours.iloc[1] - hours.iloc[0]) if len(table) > 1 else float(hours.iloc[0])
+    erring = np.flatnonzero(table.error_rate.to_numpy() > 0)
+    start_h = float(hours.iloc[erring[0]]) - step_h if erring.size else None
+    peak = float(table.error_rate.max())
+    title = f"Burn-rate alerts for a {slo:.3%} SLO"
+    if start_h is not None:
+        title += f": {peak * 100:.3g}% of requests fail from hour {start_h:g}"
+    fig = _stacked(title)
     fig.add_scatter(
         x=hours, y=table.error_rate, name="error rate", line=dict(color=theme.VERMILLION), row=1, col=1
     )
     fig.add_hline(y=1.0 - slo, line=dict(color=theme.BLACK, dash="dot"), row=1, col=1)
+    if start_h is not None:
+        for row in (1, 2):
+            fig.add_vline(x=start_h, line=dict(color=theme.GREY, dash="dash", width=1), row=row, col=1)
     colours = [theme.BLUE, theme.ORANGE, theme.GREEN, theme.PURPLE]
     top = 1.0
     for rule, colour in zip(rules, colours, strict=False):
@@ -474,12 +629,14 @@ def burn_alerts(table: pd.DataFrame, slo: float) -> go.Figure:
         fires = table[f"fires {rule}"].to_numpy()
         if fires.any():
             first = int(np.argmax(fires))
+            at_h = float(hours.iloc[first])
+            after = f"{(at_h - start_h) * 60:.0f} min after the errors start" if start_h is not None else ""
             fig.add_annotation(
-                x=float(hours.iloc[first]),
+                x=at_h,
                 y=float(
                     np.log10(max(burn.iloc[first], 1e-3))
                 ),  # a log axis places annotations in log10 units
-                text=f"fires at {hours.iloc[first]:.2f} h",
+                text=f"fires {after} (hour {at_h:.2f})",
                 showarrow=True,
                 arrowhead=2,
                 ax=40,
@@ -488,7 +645,16 @@ def burn_alerts(table: pd.DataFrame, slo: float) -> go.Figure:
                 row=2,
                 col=1,
             )
-    fig.update_yaxes(title_text="error rate", tickformat=".1%", rangemode="tozero", row=1, col=1)
+    if not table[[f"fires {rule}" for rule in rules]].to_numpy().any():  # say why the figure has no page
+        peak_burn = float(table[[f"burn {rule}" for rule in rules]].to_numpy().max())
+        fig.update_layout(title_text=f"{title}: no rule fires (burn rates peak at {peak_burn:.3g}x)")
+    fig.update_yaxes(
+        title_text="error rate",
+        tickformat=_percent_format(max(peak, 1.0 - slo)),
+        rangemode="tozero",
+        row=1,
+        col=1,
+    )
     fig.update_yaxes(
         title_text="burn rate (x budget); dotted: thresholds",
         type="log",
@@ -496,5 +662,5 @@ def burn_alerts(table: pd.DataFrame, slo: float) -> go.Figure:
         row=2,
         col=1,
     )
-    fig.update_xaxes(title_text="hours", row=2, col=1)
+    fig.update_xaxes(title_text="hours; dashed: the errors start", row=2, col=1)
     return fig

@@ -19,22 +19,42 @@ isolation) keep the healthy one's calls flowing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .. import config
+from .. import config, queueing
 from ..core import policies, validate
 from ..core.rng import Exponential, derive_seed, resolve_seed
-from ..queueing import api as queueing
 
 BREAKER_CHOICES = ("none", *policies.BREAKERS)
+"""No breaker, or one of the presets of ``kit.queueing.BREAKERS``."""
+FALLBACK_STREAM = 1  # the fallback's draws come from their own stream of the run's seed
 
 
 @dataclass(frozen=True)
 class BreakerResult:
-    """One run of the breaker scenario; ``run`` is the station's result."""
+    """One run of the breaker scenario.
+
+    Attributes
+    ----------
+    breaker : str
+        A name of ``BREAKER_CHOICES``, or "custom".
+    fallback_hit : float
+        Share of failed calls a stale cached value can answer.
+    degrade_start_s, degrade_end_s : float
+        When the dependency was degraded, seconds.
+    horizon_s : float
+        Length of the run, seconds.
+    run : kit.queueing.StationResult
+        The station's result: one row per call.
+    fallback : numpy.ndarray
+        Per call (row of ``run``): a stale value answered it. Only failed
+        calls get one, each with probability ``fallback_hit``, as quickly as
+        the failure came (at once when the breaker is open, after the
+        timeout when not).
+    """
 
     breaker: str
     fallback_hit: float
@@ -42,32 +62,49 @@ class BreakerResult:
     degrade_end_s: float
     horizon_s: float
     run: queueing.StationResult
+    fallback: np.ndarray = field(repr=False)
 
     def outcomes(self, start_s: float = 0.0, end_s: float | None = None) -> dict:
-        """What callers saw for requests arriving in [start_s, end_s).
+        """What callers saw for calls arriving in a window.
 
-        ``success``: the dependency answered; ``with_fallback``: success or
-        a stale value served instead of a failure; ``fast_failed``: rejected
-        by the open breaker; ``mean_latency_s``: time to the answer (a
-        fallback is as quick as the failure behind it).
+        Parameters
+        ----------
+        start_s, end_s : float
+            The window, seconds (default: the whole run).
+
+        Returns
+        -------
+        dict
+            Shares of the calls: ``success`` (the dependency answered),
+            ``with_fallback`` (it answered, or a stale value did),
+            ``fast_failed`` (rejected by the open breaker), ``timed_out``;
+            ``mean_latency_s``: seconds to the answer or the failure.
         """
-        end = self.horizon_s if end_s is None else end_s
+        start = validate.number("start_s", start_s, 0.0)
+        end = self.horizon_s if end_s is None else validate.number("end_s", end_s, 0.0)
         r = self.run
-        mask = (r.arrive_s >= start_s) & (r.arrive_s < end) & np.isfinite(r.reply_s)
+        mask = (r.arrive_s >= start) & (r.arrive_s < end) & np.isfinite(r.reply_s)
         status = r.status[mask]
         if not status.size:
-            raise ValueError(f"no request arrived in [{start_s:g}, {end:g})")
-        ok = np.mean(status == queueing.OK)
+            raise ValueError(f"no call arrived in [start_s, end_s) = [{start:g}, {end:g})")
+        ok = status == queueing.OK
         return {
-            "success": float(ok),
-            "with_fallback": float(ok + (1.0 - ok) * self.fallback_hit),
+            "success": float(np.mean(ok)),
+            "with_fallback": float(np.mean(ok | self.fallback[mask])),
             "fast_failed": float(np.mean(status == queueing.SHORT_CIRCUITED)),
             "timed_out": float(np.mean(status == queueing.TIMED_OUT)),
             "mean_latency_s": float(np.mean(r.response_s[mask])),
         }
 
     def recovered_at_s(self) -> float:
-        """First time after the repair from which successes stay above 90% of requests (per 5 s bin)."""
+        """When callers are served again after the repair.
+
+        Returns
+        -------
+        float
+            The first time after the repair from which successes stay above
+            90% of the calls in every 5 s bin, seconds (inf: not by the end).
+        """
         tl = self.run.timeline(5.0)
         answered = tl.goodput + tl.errors + tl.timeouts + tl.short_circuited + tl.rejected
         good = (tl.goodput >= 0.9 * answered) & (answered > 0)
@@ -77,6 +114,40 @@ class BreakerResult:
             return self.degrade_end_s
         last_bad = bad[-1]
         return float(tl.t_s.iloc[last_bad] + 5.0) if last_bad + 1 < len(tl) else float("inf")
+
+
+def _pair(name: str, value, default, check) -> tuple[float, float]:
+    """Two numbers, each passing ``check``, from ``default`` when None."""
+    pair = default if value is None else value
+    try:
+        a, b = pair
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair of numbers (got {name}={value!r})") from None
+    return check(name, a), check(name, b)
+
+
+def _window(name: str, value, default, horizon: float) -> tuple[float, float]:
+    """A (start_s, end_s) window within [0, horizon], from ``default`` when None."""
+    start, end = _pair(name, value, default, validate.number)
+    if not 0 <= start < end <= horizon:
+        raise ValueError(
+            f"{name} must be (start_s, end_s) within the run "
+            f"(got {name}={(start, end)}, horizon_s={horizon:g})"
+        )
+    return start, end
+
+
+def _breaker(breaker) -> tuple[str, policies.Breaker | None]:
+    if isinstance(breaker, str):
+        name = validate.choice("breaker", breaker, BREAKER_CHOICES)
+        return name, None if name == "none" else policies.BREAKERS[name]
+    if isinstance(breaker, policies.Breaker):
+        return "custom", breaker
+    raise ValueError(f"breaker must be one of {BREAKER_CHOICES} or a Breaker (got breaker={breaker!r})")
+
+
+def _from_config(name: str, value, default, check):
+    return check(name, default if value is None else value)
 
 
 def breaker_demo(
@@ -98,71 +169,67 @@ def breaker_demo(
     Parameters
     ----------
     breaker : {"none", "resilience4j", "hystrix", "polly"} or Breaker
+        A preset of ``BREAKER_CHOICES`` or your own ``kit.queueing.Breaker``.
     rate : float, optional
         Calls per second (default ``config.RELIABILITY_BREAKER_RATE``).
-    workers, service_s : optional
-        The dependency: workers and mean service time (capacity workers/service_s).
+    workers : int, optional
+        The dependency's workers.
+    service_s : float, optional
+        Their mean service time, seconds (capacity: workers / service_s calls per second).
     timeout_s : float, optional
-        The callers' timeout.
+        The callers' timeout, seconds.
     degrade : (start_s, end_s), optional
-        When the dependency is degraded; ``slowdown`` and ``error_p`` say how badly.
+        When the dependency is degraded, seconds.
+    slowdown : float, optional
+        How much slower it serves then (a factor).
+    error_p : float, optional
+        The share of its answers that are errors then.
     fallback_hit : float, optional
-        Fraction of failed calls a stale cached value can stand in for.
-    horizon_s, seed : optional
+        Share of failed calls a stale cached value can stand in for.
+    horizon_s : float, optional
+        Length of the run, seconds.
+    seed : int, optional
+        Random seed (default ``config.SEED``).
 
     Returns
     -------
     BreakerResult
         ``.outcomes(start, end)``, ``.recovered_at_s()``, ``.run.timeline()``
-        (with the breaker ``state`` sampled over time).
+        (with the breaker ``state`` sampled over time), ``.fallback``.
 
     Notes
     -----
     Breaker semantics: resilience4j ``CircuitBreaker`` (see
-    ``kit.core.policies.Breaker``); presets with Hystrix's and Polly's
-    defaults. Nygard, *Release It!* (2018), ch. 5.
+    ``kit.core.policies.Breaker``); presets with Hystrix's and Polly's defaults.
 
-    Example
-    -------
+    References
+    ----------
+    M. T. Nygard, *Release It!*, 2nd ed., Pragmatic Bookshelf, 2018, ch. 5
+    "Stability Patterns" (Circuit Breaker, Fail Fast).
+
+    Examples
+    --------
     >>> with_breaker = breaker_demo("resilience4j", seed=1)
     >>> without = breaker_demo("none", seed=1)
     >>> with_breaker.recovered_at_s() < without.recovered_at_s()
     True
     """
-    if isinstance(breaker, str):
-        name = validate.choice("breaker", breaker, BREAKER_CHOICES)
-        chosen = None if name == "none" else policies.BREAKERS[name]
-    elif isinstance(breaker, policies.Breaker):
-        name, chosen = "custom", breaker
-    else:
-        raise ValueError(f"breaker must be one of {BREAKER_CHOICES} or a Breaker (got {breaker!r})")
-    rate = validate.positive("rate", config.RELIABILITY_BREAKER_RATE if rate is None else rate)
+    name, chosen = _breaker(breaker)
+    rate = _from_config("rate", rate, config.RELIABILITY_BREAKER_RATE, validate.positive)
     workers = validate.integer(
         "workers", config.RELIABILITY_BREAKER_WORKERS if workers is None else workers, 1, 10_000
     )
-    service = validate.positive(
-        "service_s", config.RELIABILITY_BREAKER_SERVICE_S if service_s is None else service_s
+    service = _from_config("service_s", service_s, config.RELIABILITY_BREAKER_SERVICE_S, validate.positive)
+    timeout = _from_config("timeout_s", timeout_s, config.RELIABILITY_BREAKER_TIMEOUT_S, validate.positive)
+    slow = _from_config("slowdown", slowdown, config.RELIABILITY_BREAKER_SLOWDOWN, validate.positive)
+    p_err = _from_config("error_p", error_p, config.RELIABILITY_BREAKER_ERROR_P, validate.probability)
+    hit = _from_config(
+        "fallback_hit", fallback_hit, config.RELIABILITY_BREAKER_FALLBACK_HIT, validate.probability
     )
-    timeout = validate.positive(
-        "timeout_s", config.RELIABILITY_BREAKER_TIMEOUT_S if timeout_s is None else timeout_s
-    )
-    start, end = config.RELIABILITY_BREAKER_DEGRADE_S if degrade is None else degrade
-    slow = validate.positive(
-        "slowdown", config.RELIABILITY_BREAKER_SLOWDOWN if slowdown is None else slowdown
-    )
-    p_err = validate.probability(
-        "error_p", config.RELIABILITY_BREAKER_ERROR_P if error_p is None else error_p
-    )
-    hit = validate.probability(
-        "fallback_hit", config.RELIABILITY_BREAKER_FALLBACK_HIT if fallback_hit is None else fallback_hit
-    )
-    horizon = validate.positive(
-        "horizon_s", config.RELIABILITY_BREAKER_HORIZON_S if horizon_s is None else horizon_s
-    )
-    if not 0 <= start < end <= horizon:
-        raise ValueError(
-            f"degrade must be (start_s, end_s) within the run (got {(start, end)}, horizon_s={horizon:g})"
-        )
+    horizon = _from_config("horizon_s", horizon_s, config.RELIABILITY_BREAKER_HORIZON_S, validate.positive)
+    start, end = _window("degrade", degrade, config.RELIABILITY_BREAKER_DEGRADE_S, horizon)
+    seed = resolve_seed(seed)
+    queueing.check_size(3.0 * rate * horizon, rate * horizon, rate=rate, horizon_s=horizon)
     run = queueing.simulate(
         queueing.Poisson(rate),
         Exponential(service),
@@ -173,13 +240,41 @@ def breaker_demo(
         horizon_s=horizon,
         seed=seed,
     )
+    failed = np.isfinite(run.reply_s) & (run.status != queueing.OK)
+    fallback = failed & (np.random.default_rng(derive_seed(seed, FALLBACK_STREAM)).random(run.attempts) < hit)
     return BreakerResult(
-        breaker=name, fallback_hit=hit, degrade_start_s=start, degrade_end_s=end, horizon_s=horizon, run=run
+        breaker=name,
+        fallback_hit=hit,
+        degrade_start_s=start,
+        degrade_end_s=end,
+        horizon_s=horizon,
+        run=run,
+        fallback=fallback,
     )
 
 
 def breaker_comparison(seed: int | None = None, **scenario) -> pd.DataFrame:
-    """Every choice of ``BREAKER_CHOICES`` on the same scenario: outcomes during and after the fault."""
+    """Every choice of ``BREAKER_CHOICES`` on the same scenario: outcomes during and after the fault.
+
+    Parameters
+    ----------
+    seed : int, optional
+        Random seed, the same for every choice (the same arrivals and faults).
+    **scenario
+        Keywords of :func:`breaker_demo` (``rate``, ``degrade``, ``horizon_s``...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per breaker: success_during, with_fallback_during (shares),
+        latency_during_s and recovered_after_s (seconds).
+
+    References
+    ----------
+    M. T. Nygard, *Release It!*, 2nd ed., 2018, ch. 5.
+    """
+    if "breaker" in scenario:
+        raise ValueError("breaker_comparison runs every breaker: leave out breaker")
     seed = resolve_seed(seed)
     rows = []
     for name in BREAKER_CHOICES:
@@ -202,22 +297,44 @@ def breaker_comparison(seed: int | None = None, **scenario) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class BulkheadResult:
-    """Calls to a healthy dependency A and a slowing dependency B, through shared or separate pools."""
+    """Calls to a healthy dependency A and a slowing dependency B, through shared or separate pools.
+
+    Attributes
+    ----------
+    isolated : bool
+        One pool per dependency (True) or one shared pool.
+    threads : int
+        Threads in all.
+    slow_start_s, slow_end_s : float
+        When B was slow, seconds.
+    runs : tuple of kit.queueing.StationResult
+        One shared run (classes 0 = A, 1 = B), or one per dependency.
+    """
 
     isolated: bool
     threads: int
     slow_start_s: float
     slow_end_s: float
-    runs: tuple[queueing.StationResult, ...]  # one shared run, or one per dependency
+    runs: tuple[queueing.StationResult, ...]
 
     def success(self, dependency: int, start_s: float | None = None, end_s: float | None = None) -> float:
-        """Fraction of calls to dependency 0 (A) or 1 (B) that succeeded in [start_s, end_s).
+        """Share of the calls to one dependency that succeeded in a window.
 
-        Defaults to the slow window.
+        Parameters
+        ----------
+        dependency : int
+            0 (A, healthy) or 1 (B, slowed).
+        start_s, end_s : float, optional
+            The window, seconds (default: while B was slow).
+
+        Returns
+        -------
+        float
+            Between 0 and 1 (nan when no call arrived).
         """
         validate.integer("dependency", dependency, 0, 1)
-        start = self.slow_start_s if start_s is None else start_s
-        end = self.slow_end_s if end_s is None else end_s
+        start = self.slow_start_s if start_s is None else validate.number("start_s", start_s, 0.0)
+        end = self.slow_end_s if end_s is None else validate.number("end_s", end_s, 0.0)
         run = self.runs[dependency] if self.isolated else self.runs[0]
         mask = (run.arrive_s >= start) & (run.arrive_s < end) & np.isfinite(run.reply_s)
         if not self.isolated:
@@ -225,7 +342,20 @@ class BulkheadResult:
         return float(np.mean(run.status[mask] == queueing.OK)) if mask.any() else float("nan")
 
     def timeline(self, dependency: int, bin_s: float = 2.0) -> pd.DataFrame:
-        """Rates per second of one dependency's calls (goodput, rejected, timeouts...) over time."""
+        """Rates per second of one dependency's calls over time.
+
+        Parameters
+        ----------
+        dependency : int
+            0 (A) or 1 (B).
+        bin_s : float
+            Bin width, seconds.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``StationResult.timeline`` of that dependency's calls.
+        """
         validate.integer("dependency", dependency, 0, 1)
         if self.isolated:
             return self.runs[dependency].timeline(bin_s)
@@ -244,44 +374,65 @@ def bulkhead_demo(
     horizon_s: float | None = None,
     seed: int | None = None,
 ) -> BulkheadResult:
-    """Calls to two dependencies, A and B, share one pool of ``threads`` or get half each.
+    """Calls to two dependencies, A and B, share one pool of threads or get half each.
 
     B slows down by ``slowdown`` during ``slow``. A pool with no free thread
     rejects the call at once (Hystrix's default: no queue in front of a
     thread pool). Abandoned calls keep their thread until the dependency
     answers, as a blocked thread does.
 
-    Example
+    Parameters
+    ----------
+    isolated : bool
+        A pool per dependency (Hystrix's thread-pool isolation) or one shared pool.
+    threads : int, optional
+        Threads in all (default ``config.RELIABILITY_BULKHEAD_THREADS``).
+    rates : (float, float), optional
+        Calls per second to A and to B.
+    service_s : float, optional
+        Mean call time when healthy, seconds.
+    slowdown : float, optional
+        How much slower B's calls are while it is slow (a factor).
+    slow : (start_s, end_s), optional
+        When B is slow, seconds.
+    timeout_s : float, optional
+        The callers' timeout, seconds.
+    horizon_s : float, optional
+        Length of the run, seconds.
+    seed : int, optional
+        Random seed (default ``config.SEED``).
+
+    Returns
     -------
+    BulkheadResult
+        ``.success(dependency)`` and ``.timeline(dependency)``.
+
+    References
+    ----------
+    M. T. Nygard, *Release It!*, 2nd ed., 2018, ch. 5 "Bulkheads"; Netflix
+    Hystrix wiki, "How it Works: Isolation".
+
+    Examples
+    --------
     >>> shared = bulkhead_demo(False, seed=1)
     >>> separate = bulkhead_demo(True, seed=1)
     >>> shared.success(0) < 0.5 < 0.99 < separate.success(0)
     True
     """
+    if not isinstance(isolated, bool | np.bool_):
+        raise ValueError(f"isolated must be True or False (got isolated={isolated!r})")
     threads = validate.integer(
         "threads", config.RELIABILITY_BULKHEAD_THREADS if threads is None else threads, 2, 10_000
     )
-    rate_a, rate_b = config.RELIABILITY_BULKHEAD_RATES if rates is None else rates
-    validate.positive("rates", rate_a)
-    validate.positive("rates", rate_b)
-    service = validate.positive(
-        "service_s", config.RELIABILITY_BULKHEAD_SERVICE_S if service_s is None else service_s
-    )
-    factor = validate.positive(
-        "slowdown", config.RELIABILITY_BULKHEAD_SLOWDOWN if slowdown is None else slowdown
-    )
-    start, end = config.RELIABILITY_BULKHEAD_SLOW_S if slow is None else slow
-    timeout = validate.positive(
-        "timeout_s", config.RELIABILITY_BULKHEAD_TIMEOUT_S if timeout_s is None else timeout_s
-    )
-    horizon = validate.positive(
-        "horizon_s", config.RELIABILITY_BULKHEAD_HORIZON_S if horizon_s is None else horizon_s
-    )
-    if not 0 <= start < end <= horizon:
-        raise ValueError(
-            f"slow must be (start_s, end_s) within the run (got {(start, end)}, horizon_s={horizon:g})"
-        )
+    rate_a, rate_b = _pair("rates", rates, config.RELIABILITY_BULKHEAD_RATES, validate.positive)
+    service = _from_config("service_s", service_s, config.RELIABILITY_BULKHEAD_SERVICE_S, validate.positive)
+    factor = _from_config("slowdown", slowdown, config.RELIABILITY_BULKHEAD_SLOWDOWN, validate.positive)
+    timeout = _from_config("timeout_s", timeout_s, config.RELIABILITY_BULKHEAD_TIMEOUT_S, validate.positive)
+    horizon = _from_config("horizon_s", horizon_s, config.RELIABILITY_BULKHEAD_HORIZON_S, validate.positive)
+    start, end = _window("slow", slow, config.RELIABILITY_BULKHEAD_SLOW_S, horizon)
     seed = resolve_seed(seed)
+    calls = (rate_a + rate_b) * horizon
+    queueing.check_size(3.0 * calls, calls, rates=(rate_a, rate_b), horizon_s=horizon)
     common = dict(queue_capacity=0, timeout_s=timeout, horizon_s=horizon)
     if isolated:
         half = threads // 2
@@ -315,5 +466,6 @@ def bulkhead_demo(
 
 
 def warm() -> None:
+    """Compile (or load) the kernels this module runs with their real argument types."""
     breaker_demo("polly", degrade=(1.0, 2.0), horizon_s=3.0, seed=0)
     bulkhead_demo(False, slow=(1.0, 2.0), horizon_s=3.0, seed=0)

@@ -87,6 +87,10 @@ ESTIMATION_SIM_MAX_CUSTOMERS = 5_000_000
 # --- 02 consistency and CAP: PBS and the replicated-register simulator ---------
 CONSISTENCY_PBS_TRIALS = 100_000  # WARS write/read pairs per curve (~15 ms; 10^6 for published-number checks)
 CONSISTENCY_PBS_LATENCY = "lnkd-disk"  # the paper's production fit used when none is named
+CONSISTENCY_MAX_PBS_N = 100  # replicas per key the PBS model accepts; real stores use 3 to 5
+CONSISTENCY_MAX_PBS_TRIALS = 20_000_000  # three float64 arrays per trial: ~480 MB at this bound
+CONSISTENCY_MAX_PBS_DRAWS = 400_000_000  # delays one WARS run draws (4 per replica and trial): ~10 s
+CONSISTENCY_MAX_K_STALENESS = 1_000_000_000  # k of k_staleness
 CONSISTENCY_SIM_N = 3  # home replicas per key
 CONSISTENCY_SIM_CLIENTS = 3
 CONSISTENCY_SIM_KEYS = 1
@@ -95,13 +99,25 @@ CONSISTENCY_SIM_THINK_MS = 10.0  # mean time between one client's operations
 CONSISTENCY_SIM_TIMEOUT_MS = 50.0  # a client gives up after this (outcome unknown)
 CONSISTENCY_SIM_LATENCY_MEDIAN_MS = 1.0  # one-way message delay, log-normal
 CONSISTENCY_SIM_LATENCY_SIGMA = 0.5
-CONSISTENCY_SIM_RETRY_MS = 20.0  # leader resends unacknowledged entries / spares retry hints
+CONSISTENCY_SIM_RETRY_MS = 20.0  # a leader's heartbeat and resend period / spares retry hints
+CONSISTENCY_SIM_ELECTION_TIMEOUT_MS = (
+    150.0  # Raft: a follower waits 150-300 ms (Ongaro & Ousterhout 2014, 9.3)
+)
 CONSISTENCY_SIM_ANTI_ENTROPY_MS = 100.0  # gossip period of the AP protocols
 CONSISTENCY_SIM_DURATION_MS = 2000.0  # clients issue operations for this long
 CONSISTENCY_SIM_SETTLE_MS = 500.0  # then the run continues without clients, so replicas can converge
 CONSISTENCY_SIM_SAMPLES = 200  # divergence samples per run
 CONSISTENCY_SIM_MAX_OPS = 20_000
 CONSISTENCY_SIM_MAX_EVENTS = 2_000_000  # bound on one run's work (~1 s); the run stops early and says so
+CONSISTENCY_MAX_SIM_N = 15  # replicas (node sets are 64-bit masks in the kernel; 15 is far beyond practice)
+CONSISTENCY_MAX_SIM_SPARES = 8
+CONSISTENCY_MAX_SIM_CLIENTS = 64
+CONSISTENCY_MAX_SIM_KEYS = 256
+CONSISTENCY_MAX_SIM_DURATION_MS = 1e7  # also the longest period (gossip, retries, election timeout)
+CONSISTENCY_MAX_SIM_OPS = 200_000  # the largest max_ops a run accepts
+CONSISTENCY_MAX_SIM_EVENTS = 100_000_000  # the largest max_events a run accepts (~1 min)
+CONSISTENCY_MAX_SIM_SAMPLED_VALUES = 5_000_000  # replica values the divergence samples keep (40 MB)
+CONSISTENCY_MAX_SIM_MB = 512.0  # what one run may allocate up front
 CONSISTENCY_PBS_APP_TRIALS = 30_000  # per app update: every (R, W) of N from one pass (~20 ms at N = 3)
 # the CAP app partitions the network over this window within CONSISTENCY_SIM_DURATION_MS
 CONSISTENCY_CAP_APP_PARTITION_MS = (500, 1500)
@@ -114,6 +130,11 @@ CONSISTENCY_CHECK_TIMEOUT_S = 30.0  # budget of one check; past it the verdict i
 CONSISTENCY_PARALLEL_MIN_OPS = 5000  # check keys on all cores from this many ops up (waking threads costs ms)
 CONSISTENCY_TIMELINE_MAX_OPS = 120  # operations drawn in a timeline (around the one that failed)
 CONSISTENCY_SEQUENTIAL_MAX_OPS = 200  # classify() searches for a sequential order up to this size
+CONSISTENCY_MAX_HISTORY_MB = 50.0  # the largest history file load_history reads (parsing: about a minute)
+CONSISTENCY_MAX_CHECK_OPS = 2_000_000  # the largest history a checker accepts (~1 GB of encoding)
+CONSISTENCY_MAX_CHECK_MB = 1024.0  # memory of one linearizability search; past it the verdict is UNKNOWN
+CONSISTENCY_SEQUENTIAL_MAX_STATES = 500_000  # states a sequential search visits before UNKNOWN (~100 MB)
+CONSISTENCY_MAX_SEQUENTIAL_STATES = 20_000_000  # the largest max_states a caller may ask for
 
 
 # --- 03 sharding: partitioning schemes, imbalance, resharding, hot keys ---------

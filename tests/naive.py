@@ -738,52 +738,214 @@ def _choices(ops):
         yield sure + [o for j, o in enumerate(maybe) if mask >> j & 1]
 
 
+def _precedes(a, b, position) -> bool:
+    """Must ``a`` come before ``b``? Real time: a completed strictly before b was invoked (an info
+    operation never completes); program order: a process's operations in their order in the
+    history (``position``), even when one completes at the instant the next is invoked."""
+    done = float("inf") if a["status"] == "info" else a["complete_t"]
+    return done < b["invoke_t"] or (a["process"] == b["process"] and position[id(a)] < position[id(b)])
+
+
+def _some_legal_order(chosen, must_precede, initial) -> bool:
+    """Is some order of ``chosen`` in which every ``must_precede(a, b)`` holds legal? Every such
+    order is generated (a depth-first walk over the orders that keep the constraint)."""
+    n = len(chosen)
+    first = [[must_precede(chosen[j], chosen[i]) for j in range(n)] for i in range(n)]
+    placed = [False] * n
+    sequence = []
+
+    def extend() -> bool:
+        if len(sequence) == n:
+            return _legal([chosen[k] for k in sequence], initial)
+        for i in range(n):
+            if not placed[i] and all(placed[j] for j in range(n) if first[i][j]):
+                placed[i] = True
+                sequence.append(i)
+                if extend():
+                    return True
+                sequence.pop()
+                placed[i] = False
+        return False
+
+    return extend()
+
+
 def linearizable(ops, initial) -> bool:
-    """Herlihy & Wing 1990: some order of the operations that respects real time is legal.
-
-    a must precede b when a completed strictly before b was invoked; an info
-    operation never completed (it may take effect at any time after its
-    invocation, or never).
-    """
-
-    def done(o):
-        return float("inf") if o["status"] == "info" else o["complete_t"]
-
-    for chosen in _choices(ops):
-        for perm in itertools.permutations(chosen):
-            if all(
-                not done(perm[j]) < perm[i]["invoke_t"]
-                for i in range(len(perm))
-                for j in range(i + 1, len(perm))
-            ) and _legal(perm, initial):
-                return True
-    return False
-
-
-def _program_order_kept(perm, ops) -> bool:
-    """Does ``perm`` keep each process's operations in their order in ``ops`` (the history's)?"""
+    """Herlihy & Wing 1990: some order of the operations that took effect, respecting precedence
+    (:func:`_precedes`), is legal; an info operation may have taken effect at any time after its
+    invocation, or never. Every key at once: no use of locality."""
     position = {id(o): k for k, o in enumerate(ops)}
-    last = {}
-    for o in perm:
-        if last.get(o["process"], -1) > position[id(o)]:
-            return False
-        last[o["process"]] = position[id(o)]
-    return True
+    return any(
+        _some_legal_order(chosen, lambda a, b: _precedes(a, b, position), initial) for chosen in _choices(ops)
+    )
 
 
 def sequential(ops, initial) -> bool:
     """Lamport 1979: some interleaving that keeps each process's order is legal."""
-    return any(
-        _program_order_kept(perm, ops) and _legal(perm, initial)
-        for chosen in _choices(ops)
-        for perm in itertools.permutations(chosen)
-    )
+    position = {id(o): k for k, o in enumerate(ops)}
+
+    def program_order(a, b):
+        return a["process"] == b["process"] and position[id(a)] < position[id(b)]
+
+    return any(_some_legal_order(chosen, program_order, initial) for chosen in _choices(ops))
 
 
 def _reads_from(ops, initial):
     """For ok reads of a differentiated history: the write each saw (None: the initial value)."""
     writer = {(o["key"], o["value"]): o for o in ops if o["f"] == "write"}
     return {id(r): writer.get((r["key"], r["result"])) for r in ops if r["f"] == "read"}
+
+
+# One arbitration order of writes (Terry et al. 1994; Viotti & Vukolić 2016, section 2). An operation
+# that took effect reads (an ok read, a cas that swapped: its expected value), writes (a write, a cas
+# that swapped: its new value), or both. Of the info ones, any subset took effect (_choices); an info
+# cas that took effect swapped.
+def _roles(chosen):
+    readers, writers = [], []
+    for o in chosen:
+        swapped = o["f"] == "cas" and (o["status"] == "info" or o["result"] is True)
+        if (o["f"] == "read" and o["status"] == "ok") or swapped:
+            readers.append(o)
+        if o["f"] == "write" or swapped:
+            writers.append(o)
+    return readers, writers
+
+
+def _read_value(o):
+    return o["value"][0] if o["f"] == "cas" else o["result"]
+
+
+def _written_value(o):
+    return o["value"][1] if o["f"] == "cas" else o["value"]
+
+
+def _sources(readers, writers, initial):
+    """The write each reader saw (None: the initial value), or None overall for a value nobody wrote."""
+    writer = {(w["key"], _written_value(w)): w for w in writers}
+    rf = {}
+    for r in readers:
+        v = _read_value(r)
+        if (r["key"], v) in writer:
+            rf[id(r)] = writer[(r["key"], v)]
+        elif v == initial:
+            rf[id(r)] = None
+        else:
+            return None
+    return rf
+
+
+def _session_before(chosen):
+    """(a, b) pairs, by id, with a before b in its process (the history's order)."""
+    return {
+        (id(a), id(b)) for j, a in enumerate(chosen) for b in chosen[j + 1 :] if a["process"] == b["process"]
+    }
+
+
+def causal_convergence(ops, initial) -> bool:
+    """CCv (Bouajjani et al. 2017; causality with one arbitration order, Viotti & Vukolić 2016):
+    some total order of the writes that extends CO = (so ∪ rf)+ makes every read return the last
+    write, in that order, among the writes CO-before it to its key (none: the initial value)."""
+    for chosen in _choices(ops):
+        readers, writers = _roles(chosen)
+        rf = _sources(readers, writers, initial)
+        if rf is None:
+            continue
+        acting = {id(o) for o in readers + writers}
+        before = _session_before([o for o in chosen if id(o) in acting])
+        before |= {(id(w), rid) for rid, w in rf.items() if w is not None}
+        changed = True
+        while changed:
+            extra = {(a, d) for a, b in before for c, d in before if b == c} - before
+            changed = bool(extra)
+            before |= extra
+        if any(a == b for a, b in before):
+            continue
+        for order in itertools.permutations(writers):
+            rank = {id(w): k for k, w in enumerate(order)}
+            if any((id(b), id(a)) in before for a in writers for b in writers if rank[id(a)] < rank[id(b)]):
+                continue
+            if all(
+                max(
+                    (w for w in writers if w["key"] == r["key"] and (id(w), id(r)) in before),
+                    key=lambda w: rank[id(w)],
+                    default=None,
+                )
+                is rf[id(r)]
+                for r in readers
+            ):
+                return True
+    return False
+
+
+def session_guarantees(ops, initial, rules) -> bool:
+    """Terry et al. 1994, section 3, with one order of all writes: some total order of the writes and
+    some set of visible writes per read (the database the read runs on) such that each read returns
+    the last visible write to its key (none: the initial value) and each rule in ``rules`` holds:
+
+    - ``read-your-writes``: the session's earlier writes are visible;
+    - ``monotonic-reads``: the writes relevant to an earlier read of the session (its visible writes
+      to its key) are visible;
+    - ``monotonic-writes``: a session's writes are ordered as issued, and a read that sees one sees
+      the session's earlier writes;
+    - ``writes-follow-reads``: the writes relevant to an earlier read of the writer's session come
+      before the write, and a read that sees the write sees them.
+
+    Every visible set is tried (for histories of a few operations)."""
+    for chosen in _choices(ops):
+        readers, writers = _roles(chosen)
+        rf = _sources(readers, writers, initial)
+        if rf is None:
+            continue
+        po = _session_before(chosen)
+        for order in itertools.permutations(writers):
+            rank = {id(w): k for k, w in enumerate(order)}
+            options = []
+            for r in readers:
+                source = rf[id(r)]
+                fits = []
+                for mask in range(2 ** len(writers)):
+                    vis = {id(w) for j, w in enumerate(writers) if mask >> j & 1}
+                    same = [w for w in writers if id(w) in vis and w["key"] == r["key"]]
+                    if source is None and not same:
+                        fits.append(vis)
+                    elif (
+                        source is not None
+                        and id(source) in vis
+                        and all(rank[id(w)] <= rank[id(source)] for w in same)
+                    ):
+                        fits.append(vis)
+                options.append(fits)
+            for choice in itertools.product(*options):
+                vis = {id(r): v for r, v in zip(readers, choice, strict=True)}
+                if _rules_hold(rules, readers, writers, vis, rank, po):
+                    return True
+    return False
+
+
+def _rules_hold(rules, readers, writers, vis, rank, po) -> bool:
+    def relevant(r):
+        return {id(w) for w in writers if id(w) in vis[id(r)] and w["key"] == r["key"]}
+
+    for r in readers:
+        for w in writers:
+            if "read-your-writes" in rules and (id(w), id(r)) in po and id(w) not in vis[id(r)]:
+                return False
+        for r0 in readers:
+            if "monotonic-reads" in rules and (id(r0), id(r)) in po and not relevant(r0) <= vis[id(r)]:
+                return False
+    for w2 in writers:
+        must = set()  # writes that must come before w2 and be visible with it
+        if "monotonic-writes" in rules:
+            must |= {id(w1) for w1 in writers if (id(w1), id(w2)) in po}
+        if "writes-follow-reads" in rules:
+            for r1 in readers:
+                if (id(r1), id(w2)) in po:
+                    must |= relevant(r1)
+        if any(rank[w1] >= rank[id(w2)] for w1 in must):
+            return False
+        if any(id(w2) in vis[id(r)] and not must <= vis[id(r)] for r in readers):
+            return False
+    return True
 
 
 def causal_memory(ops, initial) -> bool:
@@ -822,16 +984,9 @@ def causal_memory(ops, initial) -> bool:
 
 
 def pram(ops, initial) -> bool:
-    """Lipton & Sandberg 1988: each process has one legal order of all writes and its own ops
-    that keeps every process's program order."""
-    writes = [o for o in ops if o["f"] == "write"]
-    for p in {o["process"] for o in ops}:
-        mine = writes + [o for o in ops if o["process"] == p and o["f"] == "read"]
-        if not any(
-            _program_order_kept(perm, ops) and _legal(perm, initial) for perm in itertools.permutations(mine)
-        ):
-            return False
-    return True
+    """PRAM as read-your-writes, monotonic reads and monotonic writes together (Brzeziński et al.
+    2004; Viotti & Vukolić 2016, section 3.2), under one order of the writes."""
+    return session_guarantees(ops, initial, {"read-your-writes", "monotonic-reads", "monotonic-writes"})
 
 
 # --- 06 reliability and the queueing core ------------------------------------------------

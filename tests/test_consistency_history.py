@@ -96,6 +96,18 @@ def test_detect_format_and_explicit_format(tmp_path):
         load_history(tmp_path / "missing.edn")
 
 
+def test_load_history_refuses_what_it_cannot_read_by_name(tmp_path, monkeypatch):
+    from kit import config
+
+    with pytest.raises(TypeError, match="path must be a str"):
+        load_history(5)
+    p = tmp_path / "h.edn"
+    p.write_text("[{:process 0 :type :invoke :f :write :value 3} {:process 0 :type :ok :f :write :value 3}]")
+    monkeypatch.setattr(config, "CONSISTENCY_MAX_HISTORY_MB", 50 / 2**20)  # 50 bytes
+    with pytest.raises(ValueError, match="CONSISTENCY_MAX_HISTORY_MB"):
+        load_history(p)
+
+
 def test_edn_history_errors_name_the_operation(tmp_path):
     p = tmp_path / "h.edn"
     p.write_text("[{:process 0 :type :ok :f :read :value 1}]")
@@ -187,6 +199,14 @@ def test_operations_are_sorted_by_invocation():
         ([("A", "w", 1, None, 0, 1, "maybe")], "status must be one of"),
         ([("A", "w", 1)], "must be \\(process, f"),
         ([{"process": "A", "f": "w", "invoke_t": 0, "colour": 1}], "unknown field"),
+        ([("A", "w", 1, None, "abc", 1)], r"ops\[0\]\.invoke_t must be a number \(got 'abc'\)"),
+        (
+            [("A", "w", 1, None, 0, 1), ("B", "r", None, 1, 2, float("nan"))],
+            r"ops\[1\]\.complete_t must be a finite",
+        ),
+        ([("A", "w", 1, None, 0, 1, "done")], r"ops\[0\]\.status must be one of"),
+        ([("A", "jump", 1, None, 0, 1)], r"ops\[0\]\.f must be one of"),
+        ([42], r"ops\[0\] must be a tuple"),
     ],
 )
 def test_bad_operations_are_named(ops, match):
@@ -199,6 +219,28 @@ def test_a_process_runs_one_operation_at_a_time():
         History.from_ops([("A", "w", 1, None, 0, 5), ("A", "r", None, 1, 3, 6)])
     touching = History.from_ops([("A", "w", 1, None, 0, 5), ("A", "r", None, 1, 5, 6)])
     assert len(touching) == 2
+
+
+def test_a_client_that_goes_on_after_info_is_a_new_process():
+    """info means the process crashed: what its client does next is a new process (Jepsen's rule)."""
+    h = History.from_ops(
+        [("A", "w", 1, None, 0, 1, "info"), ("A", "r", None, 0, 2, 3), ("A", "w", 2, None, 4, 5, "info"),
+         ("A", "r", None, 2, 6, 7), ("B", "r", None, 1, 8, 9), ("A'", "r", None, 1, 10, 11)],
+        initial=0,
+    )  # fmt: skip
+    assert list(h.process) == ["A", "A''", "A''", "A'''", "B", "A'"]  # A' was taken: primes until new
+    ints = History.from_ops(
+        [(0, "w", 1, None, 0, 1, "info"), (1, "r", None, 0, 0, 2), (0, "r", None, 1, 3, 4)], initial=0
+    )
+    assert list(ints.process) == [0, 1, 2] and ints.process.dtype == np.int64
+    never = History.from_ops([(0, "w", 1, None, 0, None), (0, "r", None, 1, 5, 6)], initial=0)
+    assert list(never.process) == [0, 1]  # even with no completion recorded: no overlap error
+
+
+def test_zero_length_operations_keep_program_order_at_a_tie():
+    """At equal invocation times the operation that takes no time comes first, whatever the listing."""
+    h = History.from_ops([(0, "r", None, 0, 1, 2), (0, "r", None, 0, 1, 1)], initial=0)
+    assert list(h.complete_t) == [1.0, 2.0]
 
 
 def test_append_needs_the_kv_model():

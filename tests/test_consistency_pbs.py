@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kit import consistency
-from kit.consistency import _pbs_kernels, pbs
+from kit.consistency import _pbs_kernels as kk
+from kit.consistency import pbs
 from kit.core.rng import Exponential, Uniform
 from tests import naive
 
@@ -45,7 +46,7 @@ def test_kernel_matches_naive_trial_on_the_same_draws():
     Rs = np.array([2, 1, 4, 3], np.int64)
     Ws = np.array([1, 1, 2, 4], np.int64)
     spec = Uniform(0.0, 10.0).spec
-    got = _pbs_kernels.wars_trials(spec, spec, spec, spec, N, Rs, Ws, 0.0, trials, np.array([99], np.uint32))
+    got = kk.wars_trials(spec, spec, spec, spec, N, Rs, Ws, 0.0, trials, np.array([99], np.uint32))
     draws = Uniform(0.0, 10.0).sample(4 * N * trials, seed=99).reshape(trials, 4 * N)
     for j, (R, W) in enumerate(zip(Rs, Ws, strict=True)):
         want = np.array([naive.wars_trial(d.tolist(), N, int(R), int(W)) for d in draws])
@@ -160,7 +161,11 @@ def test_tradeoff_table_has_every_quorum():
         (lambda: consistency.pbs_consistency(3, 1, 1, -1.0), "t_ms must be between 0 and inf"),
         (lambda: consistency.pbs_consistency(3, 1, 1, 0.0, "ssd"), "latency must be one of 'lnkd-ssd'"),
         (lambda: consistency.pbs_consistency(3, 1, 1, 0.0, trials=0), "trials must be an integer"),
-        (lambda: consistency.k_staleness(3, 1, 1, 0), "k must be an integer at least 1"),
+        (lambda: consistency.k_staleness(3, 1, 1, 0), "k must be an integer between 1 and"),
+        (lambda: consistency.k_staleness(3, 1, 1, 10**12), r"k must be an integer between 1 and 1e\+09"),
+        (lambda: consistency.pbs_consistency(3, 1, 1, float("nan")), "t_ms must not be NaN"),
+        (lambda: consistency.pbs_simulate(100, 1, 1, trials=10**7), "CONSISTENCY_MAX_PBS_DRAWS"),
+        (lambda: consistency.pbs_all(10, trials=10**6), "for 100 quorum pairs"),
         (lambda: consistency.k_staleness(3, 1.5, 1, 1), "R must be between 1 and N"),
         (lambda: pbs.WARSLatency.exponential(0.0, 1.0), "w_rate must be a positive number"),
         (lambda: pbs.WARSLatency("x", 1.0, 1.0, 1.0, 1.0), "w must be a kit distribution"),
@@ -170,3 +175,15 @@ def test_tradeoff_table_has_every_quorum():
 def test_bad_input_names_the_parameter(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("t_ms", ["5", [0.0, "1"], None, True])
+def test_times_that_are_not_numbers_are_refused_by_name(t_ms):
+    """The issue's t_ms="5" used to return a number silently."""
+    with pytest.raises(TypeError, match="t_ms must be a number of ms"):
+        consistency.pbs_consistency(3, 1, 1, t_ms, trials=1000, seed=1)
+
+
+def test_k_staleness_for_large_k_is_the_closed_form():
+    assert consistency.k_staleness(3, 1, 1, 10**6) == 1.0
+    assert consistency.k_staleness(10, 1, 1, 2000) == pytest.approx(1 - 0.9**2000, rel=1e-12)

@@ -33,9 +33,7 @@ from kit.ui.app import App
 from .public_calls import CALLS, OUTPUT, Call, resolve
 
 TOPICS = {module.__name__.split(".")[1] for module in kit.TOPICS.values()} | {"queueing"}
-PENDING = {  # topics whose bad-input handling is being reworked: skipped, visibly
-    "consistency",
-}
+PENDING: set[str] = set()  # topics whose bad-input handling is being reworked: skipped, visibly
 HANG_S = 30.0  # a bad value must be refused or answered within this (generous: compiles, noisy CI)
 FIRST_CALL_S = 600.0  # the valid call may compile the topic's kernels
 MEMORY_BYTES = 6 << 30  # the worker's address-space limit

@@ -2,8 +2,9 @@
 
 Arrays in, arrays out, no checks (``checker.py`` validates and encodes).
 
-One partition (one key) is a list of ``m`` operations and their ``2m`` call
-and return events in time order. The search (Wing & Gong 1993; Lowe 2017,
+One partition (one key, or the few keys that program order at one instant
+ties together: see ``checker``) is a list of ``m`` operations and their ``2m``
+call and return events in time order. The search (Wing & Gong 1993; Lowe 2017,
 "Testing for linearizability", section 3; Porcupine's ``checkSingle``) walks
 a doubly linked list of the events: at a call, try to linearise that
 operation now (step the sequential model); if the step is legal and the pair
@@ -11,13 +12,17 @@ operation now (step the sequential model); if the step is legal and the pair
 the operation's call and return out of the list and restart from the head;
 at a return, the operation it belongs to should already have been
 linearised, so backtrack. The cache of reached pairs turns the exponential
-search into one over distinct configurations.
+search into one over distinct configurations. Program order adds one rule: an
+operation whose process completed its previous operation at the very instant
+this one was invoked waits until that one is linearised (the event order alone
+lets touching intervals overlap).
 
 Model state is an int64. For registers it is the id of the value held. For
 the kv store (strings with append) it is the id of a canonical string: a
 table of strings built as (parent string, appended literal) with a
 polynomial hash over two 31-bit primes, every hash hit verified byte by
-byte, so two ids are equal exactly when the strings are.
+byte, so two ids are equal exactly when the strings are. A partition of
+several keys numbers the rows of their values the same way.
 """
 
 import time
@@ -26,7 +31,7 @@ import numpy as np
 
 from ..core.jit import HAVE_NUMBA, njit, prange
 
-OK, ILLEGAL, TIMEOUT, CANCELLED = 0, 1, 2, 3  # outcomes of one partition
+OK, ILLEGAL, TIMEOUT, CANCELLED, OUT_OF_MEMORY = 0, 1, 2, 3, 4  # outcomes of one partition
 READ, WRITE, CAS, APPEND = 0, 1, 2, 3  # as history.OPS
 MAX_CLASSES = 63  # classes of interchangeable pending operations tracked per search level
 NIL = -1
@@ -108,6 +113,29 @@ def _cache_grow(slots, e_hash, e_state, e_bits, n):
     return slots2, h2, s2, b2
 
 
+@njit
+def _cache_add(cache, n, h, state, bits):
+    """Add (bits, state) as entry ``n`` unless present: (was it present, the cache, grown if full)."""
+    if n == cache[1].size:
+        cache = _cache_grow(cache[0], cache[1], cache[2], cache[3], n)
+    slots, e_hash, e_state, e_bits = cache
+    hit, where = _cache_find(slots, e_hash, e_state, e_bits, h, state, bits)
+    if not hit:
+        slots[where] = n
+        e_hash[n] = h
+        e_state[n] = state
+        e_bits[n, :] = bits
+    return hit, cache
+
+
+@njit
+def _copy_order(calls_node, n_calls, node_op, out) -> int:
+    """The operations of the search stack's first ``n_calls`` levels into ``out``; returns ``n_calls``."""
+    for i in range(n_calls):
+        out[i] = node_op[calls_node[i]]
+    return n_calls
+
+
 # --- canonical strings for the kv model ------------------------------------------------------
 @njit
 def _str_write(sid, parent, seg, slen, lit_bytes, lit_off, lit_len, n_lit, buf):
@@ -126,23 +154,6 @@ def _str_write(sid, parent, seg, slen, lit_bytes, lit_off, lit_len, n_lit, buf):
 def _doubled(a, fill):
     """``a`` followed by as many ``fill`` values: room to grow."""
     return np.concatenate((a, np.full(a.size, fill, a.dtype)))
-
-
-@njit
-def _strings_new(lit_len, lit_h1, lit_h2, n_lit):
-    """The string table seeded with every literal as its own canonical state."""
-    capacity = max(64, 2 * n_lit)
-    parent = np.full(capacity, -1, np.int64)
-    seg = np.empty(capacity, np.int64)
-    slen = np.empty(capacity, np.int64)
-    h1 = np.empty(capacity, np.int64)
-    h2 = np.empty(capacity, np.int64)
-    for v in range(n_lit):
-        seg[v] = v
-        slen[v] = lit_len[v]
-        h1[v] = lit_h1[v]
-        h2[v] = lit_h2[v]
-    return parent, seg, slen, h1, h2
 
 
 @njit
@@ -174,107 +185,290 @@ def _map_grow(keys, vals):
     return k2, v2
 
 
+# --- the kv model's canonical strings --------------------------------------------------------
+@njit
+def _strings_new(lits):
+    """The canonical string table of the kv model, seeded with every literal as its own state.
+
+    Returns ``(table, index, memo, bufs, counts)``: ``table`` = (parent, seg, slen, h1, h2,
+    same_next) per state; ``index`` maps a combined hash to the newest state with it (older
+    ones chained through ``same_next``); ``memo`` maps (state, literal) to the appended state;
+    ``bufs`` two byte buffers for comparisons; ``counts`` = (states, index keys, memo entries).
+    """
+    lit_len, lit_h1, lit_h2 = lits[2], lits[3], lits[4]
+    n_lit = lit_len.size
+    capacity = max(64, 2 * n_lit)
+    parent = np.full(capacity, -1, np.int64)
+    seg = np.empty(capacity, np.int64)
+    slen = np.empty(capacity, np.int64)
+    h1 = np.empty(capacity, np.int64)
+    h2 = np.empty(capacity, np.int64)
+    same_next = np.full(capacity, -1, np.int64)
+    index_k, index_v = _map_new(4 * n_lit)
+    n_keys = 0
+    for v in range(n_lit):
+        seg[v] = v
+        slen[v] = lit_len[v]
+        h1[v] = lit_h1[v]
+        h2[v] = lit_h2[v]
+        k = (h1[v] << 31) | h2[v]
+        j = _map_slot(index_k, k)
+        if index_k[j] == -1:
+            index_k[j] = k
+            n_keys += 1
+        else:  # equal hashes of distinct literals: chain them
+            same_next[v] = index_v[j]
+        index_v[j] = v
+    memo_k, memo_v = _map_new(256)
+    bufs = (np.empty(16, np.uint8), np.empty(16, np.uint8))
+    counts = np.array([n_lit, n_keys, 0], np.int64)
+    return (parent, seg, slen, h1, h2, same_next), (index_k, index_v), (memo_k, memo_v), bufs, counts
+
+
+@njit
+def _str_equal(table, a, b, length, lits, bufs):
+    """Do states ``a`` and ``b`` (both ``length`` bytes) spell the same string?"""
+    parent, seg, slen = table[0], table[1], table[2]
+    n_lit = lits[2].size
+    buf1, buf2 = bufs
+    _str_write(a, parent, seg, slen, lits[0], lits[1], lits[2], n_lit, buf1)
+    _str_write(b, parent, seg, slen, lits[0], lits[1], lits[2], n_lit, buf2)
+    for i in range(length):
+        if buf1[i] != buf2[i]:
+            return False
+    return True
+
+
+@njit
+def _append(state, lit, lits, strings):
+    """The canonical id of string(state) + literal ``lit``, made on first use. Returns (id, strings).
+
+    The candidate is written as a provisional state ``n`` (the next free one) so that it can
+    be compared byte by byte with every state of the same hash; it is kept only if none matches.
+    """
+    table, index, memo, bufs, counts = strings
+    key = state * (lits[2].size + 1) + lit
+    j = _map_slot(memo[0], key)
+    if memo[0][j] == key:
+        return memo[1][j], strings
+    n = counts[0]
+    if n == table[0].size:
+        table = (
+            _doubled(table[0], -1), _doubled(table[1], 0), _doubled(table[2], 0),
+            _doubled(table[3], 0), _doubled(table[4], 0), _doubled(table[5], -1),
+        )  # fmt: skip
+    parent, seg, slen, sh1, sh2, same_next = table
+    length = slen[state] + lits[2][lit]
+    parent[n], seg[n], slen[n], same_next[n] = state, lit, length, -1
+    sh1[n] = (sh1[state] * lits[5][lit] + lits[3][lit]) % MOD
+    sh2[n] = (sh2[state] * lits[6][lit] + lits[4][lit]) % MOD
+    hk = (sh1[n] << 31) | sh2[n]
+    hj = _map_slot(index[0], hk)
+    found = -1
+    if index[0][hj] == hk:
+        if bufs[0].size < length:
+            bufs = (np.empty(2 * length, np.uint8), np.empty(2 * length, np.uint8))
+        c = index[1][hj]
+        while c != -1 and found == -1:
+            if slen[c] == length and _str_equal(table, n, c, length, lits, bufs):
+                found = c
+            c = same_next[c]
+    if found == -1:  # a new string: keep the provisional state
+        found = n
+        counts[0] = n + 1
+        if index[0][hj] == hk:
+            same_next[n] = index[1][hj]
+        else:
+            index[0][hj] = hk
+            counts[1] += 1
+        index[1][hj] = n
+        if 2 * counts[1] > index[0].size:
+            index = _map_grow(index[0], index[1])
+    memo[0][j] = key
+    memo[1][j] = found
+    counts[2] += 1
+    if 2 * counts[2] > memo[0].size:
+        memo = _map_grow(memo[0], memo[1])
+    return found, (table, index, memo, bufs, counts)
+
+
+# --- composite states: several keys searched together -------------------------------------------
+@njit
+def _row_hash(rows, i):
+    h = 0
+    for j in range(rows.shape[1]):
+        h = _mix(h ^ _mix(rows[i, j] + 1 + (j << 32)))
+    return h
+
+
+@njit
+def _rows_new(n_slots, init_value):
+    """The table of composite states of a partition holding ``n_slots`` keys (every one at
+    ``init_value`` in state 0): ``(rows, hashes, same_next, index, counts)``."""
+    rows = np.empty((64, n_slots), np.int64)
+    rows[0, :] = init_value
+    hashes = np.empty(64, np.int64)
+    hashes[0] = _row_hash(rows, 0)
+    same_next = np.full(64, -1, np.int64)
+    index = _map_new(256)
+    j = _map_slot(index[0], hashes[0])
+    index[0][j] = hashes[0]
+    index[1][j] = 0
+    return rows, hashes, same_next, index, np.array([1, 1], np.int64)
+
+
+@njit
+def _compose(state, slot, value, comp):
+    """The id of composite state ``state`` with key ``slot`` set to ``value``: ``(id, comp)``."""
+    rows, hashes, same_next, index, counts = comp
+    n = counts[0]
+    if n == hashes.size:  # room for a provisional row
+        grown = np.empty((2 * n, rows.shape[1]), np.int64)
+        grown[:n] = rows
+        rows, hashes, same_next = grown, _doubled(hashes, 0), _doubled(same_next, -1)
+    rows[n, :] = rows[state, :]
+    rows[n, slot] = value
+    h = _row_hash(rows, n)
+    j = _map_slot(index[0], h)
+    if index[0][j] == h:
+        c = index[1][j]
+        while c != -1:
+            same = True
+            for k in range(rows.shape[1]):
+                if rows[c, k] != rows[n, k]:
+                    same = False
+                    break
+            if same:
+                return c, (rows, hashes, same_next, index, counts)
+            c = same_next[c]
+        same_next[n] = index[1][j]
+    else:
+        index[0][j] = h
+        same_next[n] = -1
+        counts[1] += 1
+    index[1][j] = n
+    hashes[n] = h
+    counts[0] = n + 1
+    if 2 * counts[1] > index[0].size:
+        index = _map_grow(index[0], index[1])
+    return n, (rows, hashes, same_next, index, counts)
+
+
 # --- one partition ----------------------------------------------------------------------------
 @njit
-def search_partition(
-    kind,
-    a1,
-    a2,
-    res,
-    unknown,
-    cls,
-    ev_op,
-    ev_call,
-    init_state,
-    lit_bytes,
-    lit_off,
-    lit_len,
-    lit_h1,
-    lit_h2,
-    lit_p1,
-    lit_p2,
-    deadline_s,
-    stop,
-    order_out,
-    best_out,
-):
-    """Search one partition for a linearisation.
+def _event_list(ev_op, ev_call, cls, m):
+    """The doubly linked list of events (node 0 is the head, node e + 1 is event e).
 
-    Parameters: per operation ``kind`` (READ/WRITE/CAS/APPEND), ``a1``/``a2``
-    (value ids: written value, cas expected/new, appended literal), ``res``
-    (value id read, or 1/0 for a cas that swapped/did not), ``unknown``
-    (result unconstrained: the operation's outcome is unknown), ``cls`` (a class
-    0..MAX_CLASSES-1 of interchangeable pending operations, or -1); per event in
-    time order ``ev_op`` and ``ev_call`` (1 call, 0 return); ``init_state``;
-    the literal strings for appends (bytes, offsets, lengths, the two hashes
-    and BASE^len of each, mod ``MOD``); ``deadline_s`` on the ``now_s`` clock;
-    ``stop[0]`` set to 1 by any partition found ILLEGAL, which settles the
-    verdict, so the others give up (CANCELLED) at their next look at the clock.
-
-    Writes the linearisation (OK) or the longest linearisable prefix found
-    into ``order_out`` / ``best_out`` and returns
-    ``(outcome, len(order), len(best prefix), steps)``.
+    Returns ``(nxt, prv, node_op, node_call, node_cls, ret_node)``: the links, each node's
+    operation, whether it is a call, the class of a call's operation (-1: none or a return),
+    and the node of each operation's return.
     """
-    m = kind.size
     n_ev = ev_op.size
-    n_lit = lit_len.size
-    words = max(1, (m + 63) // 64)
-    # the event list: node 0 is the head, node e + 1 is event e
     nxt = np.empty(n_ev + 1, np.int64)
     prv = np.empty(n_ev + 1, np.int64)
-    node_op = np.empty(n_ev + 1, np.int64)
+    node_op = np.full(n_ev + 1, -1, np.int64)
     node_call = np.zeros(n_ev + 1, np.bool_)
+    node_cls = np.full(n_ev + 1, -1, np.int64)
     ret_node = np.empty(m, np.int64)
     for e in range(n_ev + 1):
         nxt[e] = e + 1 if e < n_ev else NIL
         prv[e] = e - 1
-    node_cls = np.full(n_ev + 1, -1, np.int64)  # the class of a call's operation (-1: none, or a return)
     for e in range(n_ev):
         node_op[e + 1] = ev_op[e]
-        node_call[e + 1] = ev_call[e] == 1
         if ev_call[e] == 1:
+            node_call[e + 1] = True
             node_cls[e + 1] = cls[ev_op[e]]
-        if ev_call[e] == 0:
+        else:
             ret_node[ev_op[e]] = e + 1
-    # Zobrist keys: the hash of a set of operations is the xor of its members' keys
+    return nxt, prv, node_op, node_call, node_cls, ret_node
+
+
+@njit
+def _zobrist(m):
+    """A random-looking key per operation: the hash of a set is the xor of its members' keys."""
     zob = np.empty(m, np.int64)
     for i in range(m):
         zob[i] = _mix(_mix(i + 1) ^ 0x2545F4914F6CDD1D)
-    slots, e_hash, e_state, e_bits = _cache_new(1024, words)
+    return zob
+
+
+@njit
+def _lift(nxt, prv, call, ret):
+    """Take an operation's call and return out of the event list."""
+    nxt[prv[call]] = nxt[call]
+    prv[nxt[call]] = prv[call]
+    nxt[prv[ret]] = nxt[ret]
+    if nxt[ret] != NIL:
+        prv[nxt[ret]] = prv[ret]
+
+
+@njit
+def _unlift(nxt, prv, call, ret):
+    """Put them back (the exact reverse of :func:`_lift`)."""
+    nxt[prv[ret]] = ret
+    if nxt[ret] != NIL:
+        prv[nxt[ret]] = ret
+    nxt[prv[call]] = call
+    prv[nxt[call]] = call
+
+
+@njit
+def _step(op, state, kind, a1, a2, res, unknown):
+    """One register or cas operation on the model: ``(legal, new state)``."""
+    k_ = kind[op]
+    if k_ == READ:
+        return unknown[op] or state == res[op], state
+    if k_ == WRITE:
+        return True, a1[op]
+    if state == a1[op]:  # CAS
+        return unknown[op] or res[op] == 1, a2[op]
+    return unknown[op] or res[op] == 0, state
+
+
+@njit
+def _placed(bits, op):
+    return op < 0 or (bits[op >> 6] >> np.uint64(op & 63)) & np.uint64(1) == np.uint64(1)
+
+
+@njit
+def search_partition(ops, n_slots, lits, deadline_s, max_entries, stop, order_out, best_out):
+    """Search one partition for a linearisation.
+
+    ``ops`` = (kind, a1, a2, res, unknown, cls, pred, slot, ev_op, ev_call, init_value): per
+    operation ``kind`` (READ/WRITE/CAS/APPEND), ``a1``/``a2`` (value ids: written value, cas
+    expected/new, appended literal), ``res`` (value id read, or 1/0 for a cas that swapped/did
+    not), ``unknown`` (result unconstrained: the outcome is unknown), ``cls`` (a class
+    0..MAX_CLASSES-1 of interchangeable pending operations, or -1), ``pred`` (the operation
+    of the same process that completed at the instant this one was invoked, which program
+    order puts first, or -1), ``slot`` (which of the partition's ``n_slots`` keys it acts
+    on); per event in time order ``ev_op`` and ``ev_call`` (1 call, 0 return); the id of
+    every key's initial value. With one key the model state is the id of the value held;
+    with several it is the id of a row of values (:func:`_compose`). ``lits``: the literal
+    strings for appends (bytes, offsets, lengths, the two hashes and BASE^len of each, mod
+    ``MOD``). ``deadline_s`` on the :func:`now_s` clock; ``max_entries`` bounds the cache
+    (memory); ``stop[0]`` is set to 1 by any partition found ILLEGAL, which settles the
+    verdict, so the others give up (CANCELLED) at their next look at the clock.
+
+    Writes the linearisation (OK) or the longest linearisable prefix found into
+    ``order_out`` / ``best_out``; returns ``(outcome, len(order), len(best prefix), steps)``.
+    """
+    kind, a1, a2, res, unknown, cls, pred, slot, ev_op, ev_call, init_value = ops
+    m = kind.size
+    nxt, prv, node_op, node_call, node_cls, ret_node = _event_list(ev_op, ev_call, cls, m)
+    zob = _zobrist(m)
+    bits = np.zeros(max(1, (m + 63) // 64), np.uint64)
+    cache = _cache_new(1024, bits.size)
     n_cache = 0
-    bits = np.zeros(words, np.uint64)
+    strings = _strings_new(lits)
+    comp = _rows_new(n_slots, init_value)
     calls_node = np.empty(m, np.int64)
     calls_state = np.empty(m, np.int64)
-    n_calls = 0
-    n_best = 0
-    # the kv string table (used only by APPEND)
-    parent, seg, slen, sh1, sh2 = _strings_new(lit_len, lit_h1, lit_h2, n_lit)
-    n_str = n_lit
-    by_hash_k, by_hash_v = _map_new(4 * n_lit)  # combined hash -> first state
-    same_next = np.full(parent.size, -1, np.int64)  # next state with the same hash
-    for v in range(n_lit):
-        k = (sh1[v] << 31) | sh2[v]
-        j = _map_slot(by_hash_k, k)
-        if by_hash_k[j] == -1:
-            by_hash_k[j] = k
-            by_hash_v[j] = v
-        else:  # equal hashes of distinct literals: chain them
-            same_next[v] = by_hash_v[j]
-            by_hash_v[j] = v
-    memo_k, memo_v = _map_new(256)  # (state, literal) -> appended state
-    n_memo = 0
-    n_keys = n_lit
-    buf1 = np.empty(16, np.uint8)
-    buf2 = np.empty(16, np.uint8)
-
-    # Pending operations of one class (cls >= 0) lead to the same state and can all still happen
-    # at any later time, so a level tries only the first of each class it meets.
     calls_tried = np.zeros(m, np.int64)
-    tried = 0
-    state = init_state
-    h = 0
+    # Pending operations of one class lead to the same state and can all still happen at any
+    # later time, so a level tries only the first of each class it meets (``tried``).
+    n_calls = n_best = steps = tried = h = 0
+    state = init_value if n_slots == 1 else 0
     entry = nxt[0]
-    steps = 0
     while nxt[0] != NIL:
         steps += 1
         if (steps & CLOCK_EVERY) == 0:
@@ -282,127 +476,58 @@ def search_partition(
                 return CANCELLED, 0, n_best, steps
             if now_s() > deadline_s:
                 return TIMEOUT, 0, n_best, steps
-        if node_cls[entry] >= 0 and (tried >> node_cls[entry]) & 1:
-            entry = nxt[entry]  # a twin of this one was tried at this level
-        elif node_call[entry]:
+            if n_cache > max_entries:
+                return OUT_OF_MEMORY, 0, n_best, steps
+        if node_call[entry]:
             op = node_op[entry]
-            if cls[op] >= 0:
-                tried |= 1 << cls[op]
-            k_ = kind[op]
-            legal = True
-            new_state = state
-            if k_ == READ:
-                legal = unknown[op] or state == res[op]
-            elif k_ == WRITE:
-                new_state = a1[op]
-            elif k_ == CAS:
-                if state == a1[op]:
-                    new_state = a2[op]
-                    legal = unknown[op] or res[op] == 1
+            c = node_cls[entry]
+            if (c >= 0 and (tried >> c) & 1) or not _placed(bits, pred[op]):
+                entry = nxt[entry]  # a twin was tried at this level, or program order says wait
+                continue
+            if c >= 0:
+                tried |= 1 << c
+            value = state if n_slots == 1 else comp[0][state, slot[op]]
+            if kind[op] == APPEND:
+                legal = True
+                memo_k, memo_v = strings[2]
+                j = _map_slot(memo_k, value * (lits[2].size + 1) + a1[op])
+                if memo_k[j] == value * (lits[2].size + 1) + a1[op]:  # appended before
+                    new_value = memo_v[j]
                 else:
-                    legal = unknown[op] or res[op] == 0
-            else:  # APPEND: the canonical id of state + literal a1
-                lit = a1[op]
-                key = state * (n_lit + 1) + lit
-                j = _map_slot(memo_k, key)
-                if memo_k[j] == key:
-                    new_state = memo_v[j]
-                else:
-                    g1 = (sh1[state] * lit_p1[lit] + lit_h1[lit]) % MOD
-                    g2 = (sh2[state] * lit_p2[lit] + lit_h2[lit]) % MOD
-                    length = slen[state] + lit_len[lit]
-                    hk = (g1 << 31) | g2
-                    hj = _map_slot(by_hash_k, hk)
-                    found = -1
-                    if by_hash_k[hj] == hk:
-                        if buf1.size < length:
-                            buf1 = np.empty(2 * length, np.uint8)
-                            buf2 = np.empty(2 * length, np.uint8)
-                        _str_write(state, parent, seg, slen, lit_bytes, lit_off, lit_len, n_lit, buf1)
-                        buf1[slen[state] : length] = lit_bytes[lit_off[lit] : lit_off[lit] + lit_len[lit]]
-                        c = by_hash_v[hj]
-                        while c != -1 and found == -1:
-                            if slen[c] == length:
-                                _str_write(c, parent, seg, slen, lit_bytes, lit_off, lit_len, n_lit, buf2)
-                                same = True
-                                for b in range(length):
-                                    if buf1[b] != buf2[b]:
-                                        same = False
-                                        break
-                                if same:
-                                    found = c
-                            c = same_next[c]
-                    if found == -1:
-                        if n_str == parent.size:
-                            parent = _doubled(parent, -1)
-                            seg = _doubled(seg, 0)
-                            slen = _doubled(slen, 0)
-                            sh1 = _doubled(sh1, 0)
-                            sh2 = _doubled(sh2, 0)
-                            same_next = _doubled(same_next, -1)
-                        found = n_str
-                        parent[found] = state
-                        seg[found] = lit
-                        slen[found] = length
-                        sh1[found] = g1
-                        sh2[found] = g2
-                        if by_hash_k[hj] == hk:
-                            same_next[found] = by_hash_v[hj]
-                            by_hash_v[hj] = found
-                        else:
-                            by_hash_k[hj] = hk
-                            by_hash_v[hj] = found
-                            n_keys += 1
-                            if 2 * n_keys > by_hash_k.size:
-                                by_hash_k, by_hash_v = _map_grow(by_hash_k, by_hash_v)
-                        n_str += 1
-                    new_state = found
-                    memo_k[j] = key
-                    memo_v[j] = found
-                    n_memo += 1
-                    if 2 * n_memo > memo_k.size:
-                        memo_k, memo_v = _map_grow(memo_k, memo_v)
-            if legal:
-                w, b = op >> 6, np.uint64(op & 63)
-                bits[w] |= np.uint64(1) << b
-                h2 = h ^ zob[op]
-                key_h = h2 ^ _mix(new_state)
-                hit, slot = _cache_find(slots, e_hash, e_state, e_bits, key_h, new_state, bits)
-                if not hit:
-                    if n_cache == e_hash.size:
-                        slots, e_hash, e_state, e_bits = _cache_grow(slots, e_hash, e_state, e_bits, n_cache)
-                        hit, slot = _cache_find(slots, e_hash, e_state, e_bits, key_h, new_state, bits)
-                    slots[slot] = n_cache
-                    e_hash[n_cache] = key_h
-                    e_state[n_cache] = new_state
-                    e_bits[n_cache, :] = bits
-                    n_cache += 1
-                    calls_node[n_calls] = entry
-                    calls_state[n_calls] = state
-                    calls_tried[n_calls] = tried
-                    n_calls += 1
-                    tried = 0
-                    state = new_state
-                    h = h2
-                    # lift the call and its return out of the list
-                    nxt[prv[entry]] = nxt[entry]
-                    prv[nxt[entry]] = prv[entry]
-                    r = ret_node[op]
-                    nxt[prv[r]] = nxt[r]
-                    if nxt[r] != NIL:
-                        prv[nxt[r]] = prv[r]
-                    entry = nxt[0]
-                else:
-                    bits[w] &= ~(np.uint64(1) << b)
-                    entry = nxt[entry]
+                    new_value, strings = _append(value, a1[op], lits, strings)
             else:
+                legal, new_value = _step(op, value, kind, a1, a2, res, unknown)
+            if not legal:
                 entry = nxt[entry]
+                continue
+            new_state = new_value
+            if n_slots > 1:
+                new_state = state
+                if new_value != value:
+                    new_state, comp = _compose(state, slot[op], new_value, comp)
+            bits[op >> 6] |= np.uint64(1) << np.uint64(op & 63)
+            h2 = h ^ zob[op]
+            key_h = h2 ^ _mix(new_state)
+            # remember (linearised set, state); a configuration reached before is not searched again
+            hit, cache = _cache_add(cache, n_cache, key_h, new_state, bits)
+            if hit:
+                bits[op >> 6] &= ~(np.uint64(1) << np.uint64(op & 63))
+                entry = nxt[entry]
+                continue
+            n_cache += 1
+            calls_node[n_calls] = entry
+            calls_state[n_calls] = state
+            calls_tried[n_calls] = tried
+            n_calls += 1
+            tried = 0
+            state = new_state
+            h = h2
+            _lift(nxt, prv, entry, ret_node[op])
+            entry = nxt[0]
         else:
-            # an operation returned before we could linearise it: backtrack
+            # an operation returned before it could be linearised: backtrack
             if n_calls > n_best:
-                for i in range(n_calls):
-                    best_out[i] = node_op[calls_node[i]]
-                n_best = n_calls
+                n_best = _copy_order(calls_node, n_calls, node_op, best_out)
             if n_calls == 0:
                 stop[0] = 1
                 return ILLEGAL, 0, n_best, steps
@@ -413,39 +538,25 @@ def search_partition(
             op = node_op[entry]
             bits[op >> 6] &= ~(np.uint64(1) << np.uint64(op & 63))
             h ^= zob[op]
-            # put the call and its return back (the reverse of the lift)
-            r = ret_node[op]
-            nxt[prv[r]] = r
-            if nxt[r] != NIL:
-                prv[nxt[r]] = r
-            nxt[prv[entry]] = entry
-            prv[nxt[entry]] = entry
+            _unlift(nxt, prv, entry, ret_node[op])
             entry = nxt[entry]
-    for i in range(n_calls):
-        order_out[i] = node_op[calls_node[i]]
-        best_out[i] = order_out[i]
-    return OK, n_calls, n_calls, steps
+    _copy_order(calls_node, n_calls, node_op, best_out)
+    return OK, _copy_order(calls_node, n_calls, node_op, order_out), n_calls, steps
 
 
 @njit
-def _search_one(p, op_off, ops, lits, deadline_s, stop, outcome, n_order, n_best, steps, order, best):
+def _search_one(p, parts, ops, lits, bounds, stop, out):
+    """Partition ``p`` of :func:`search_partitions`, its results written into ``out``."""
+    op_off, n_slots = parts
     lo, hi = op_off[p], op_off[p + 1]
-    kind, a1, a2, res, unknown, cls, ev_op, ev_call, init_state = ops
+    kind, a1, a2, res, unknown, cls, pred, slot, ev_op, ev_call, init_value = ops
+    mine = (
+        kind[lo:hi], a1[lo:hi], a2[lo:hi], res[lo:hi], unknown[lo:hi], cls[lo:hi], pred[lo:hi],
+        slot[lo:hi], ev_op[2 * lo : 2 * hi], ev_call[2 * lo : 2 * hi], init_value,
+    )  # fmt: skip
+    outcome, n_order, n_best, steps, order, best = out
     o, n1, n2, s = search_partition(
-        kind[lo:hi],
-        a1[lo:hi],
-        a2[lo:hi],
-        res[lo:hi],
-        unknown[lo:hi],
-        cls[lo:hi],
-        ev_op[2 * lo : 2 * hi],
-        ev_call[2 * lo : 2 * hi],
-        init_state,
-        *lits,
-        deadline_s,
-        stop,
-        order[lo:hi],
-        best[lo:hi],
+        mine, n_slots[p], lits, bounds[0], int(bounds[1]), stop, order[lo:hi], best[lo:hi]
     )
     outcome[p] = o
     n_order[p] = n1
@@ -467,35 +578,37 @@ def _outputs(op_off, m):
 
 
 @njit
-def search_partitions(op_off, ops, lits, deadline_s):
-    """Every partition (key) in turn: P-compositionality, one core.
+def search_partitions(parts, ops, lits, bounds):
+    """Every partition in turn: P-compositionality, one core.
 
-    Partition ``p`` owns operations ``op_off[p]:op_off[p+1]`` and events
-    ``2*op_off[p]:2*op_off[p+1]`` (operation indices local to the partition);
+    ``parts`` = (op_off, n_slots): partition ``p`` owns operations ``op_off[p]:op_off[p+1]``
+    and events ``2*op_off[p]:2*op_off[p+1]`` (operation indices local to the partition) and
+    holds ``n_slots[p]`` keys;
     ``ops`` and ``lits`` are the per-operation and literal arrays of
-    :func:`search_partition`. Returns per partition (outcome, order length,
-    best-prefix length, steps) and the concatenated orders and best prefixes.
+    :func:`search_partition`; ``bounds`` = (deadline on the :func:`now_s` clock, cache
+    entries per partition). Returns per partition (outcome, order length, best-prefix
+    length, steps) and the concatenated orders and best prefixes.
     """
-    out = _outputs(op_off, ops[0].size)
+    out = _outputs(parts[0], ops[0].size)
     stop = np.zeros(1, np.int64)
-    for p in range(op_off.size - 1):
+    for p in range(parts[0].size - 1):
         if stop[0] != 0:
             out[0][p] = CANCELLED
         else:
-            _search_one(p, op_off, ops, lits, deadline_s, stop, *out)
+            _search_one(p, parts, ops, lits, bounds, stop, out)
     return out
 
 
 @njit(parallel=True)
-def search_partitions_parallel(op_off, ops, lits, deadline_s):
+def search_partitions_parallel(parts, ops, lits, bounds):
     """As :func:`search_partitions`, the partitions spread over the cores."""
-    out = _outputs(op_off, ops[0].size)
+    out = _outputs(parts[0], ops[0].size)
     stop = np.zeros(1, np.int64)
-    for p in prange(op_off.size - 1):
+    for p in prange(parts[0].size - 1):
         if stop[0] != 0:
             out[0][p] = CANCELLED
         else:
-            _search_one(p, op_off, ops, lits, deadline_s, stop, *out)
+            _search_one(p, parts, ops, lits, bounds, stop, out)
     return out
 
 

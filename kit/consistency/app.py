@@ -5,7 +5,7 @@ import ipywidgets as w
 from .. import config
 from ..core.rng import LogNormal
 from ..ui.app import App
-from . import checker, checker_plots, classify, pbs, replication_plots, simulator
+from . import api, plots
 
 
 class QuorumApp(App):
@@ -27,7 +27,7 @@ class QuorumApp(App):
             "R": R,
             "W": W,
             "latency": w.Dropdown(
-                options=[(m.name, key) for key, m in pbs.LATENCY_MODELS.items()],
+                options=[(m.name, key) for key, m in api.LATENCY_MODELS.items()],
                 value=config.CONSISTENCY_PBS_LATENCY,
                 description="latency model",
             ),
@@ -39,18 +39,14 @@ class QuorumApp(App):
         }
 
     def compute(self, N, R, W, latency, p):
-        every = pbs.pbs_all(N, latency, trials=config.CONSISTENCY_PBS_APP_TRIALS, seed=config.SEED)
-        return every, (R, W), p
+        # the notebook's cell above the app uses the same trials and seed, so both show one number
+        every = api.pbs_all(N, latency, trials=config.CONSISTENCY_PBS_APP_TRIALS, seed=config.SEED)
+        mine = next(r for r in every if (r.R, r.W) == (R, W))
+        return [r for r in every if not r.strict], mine, api.tradeoff_table(every, p), p
 
     def figures(self, computed):
-        every, (R, W), p = computed
-        mine = next(r for r in every if (r.R, r.W) == (R, W))
-        partial = [r for r in every if not r.strict]
-        table = pbs.tradeoff_table(every, p)
-        return [
-            replication_plots.pbs_curves(partial, mine, p=p),
-            replication_plots.pbs_tradeoff(table, (R, W)),
-        ]
+        partial, mine, table, p = computed
+        return [plots.pbs_curves(partial, mine, p=p), plots.pbs_tradeoff(table, (mine.R, mine.W))]
 
 
 class CAPApp(App):
@@ -60,9 +56,9 @@ class CAPApp(App):
 
     def make_controls(self):
         start, end = config.CONSISTENCY_CAP_APP_PARTITION_MS
-        ap = [name for name in simulator.SETUPS if name != "leader-sync (CP)"]
+        ap = [name for name in api.SETUPS if name != "leader-sync (CP)"]
         return {
-            "cut_off": w.Dropdown(options=list(simulator.CUTS), value="minority", description="cut off"),
+            "cut_off": w.Dropdown(options=list(api.CUTS), value="minority", description="cut off"),
             "clock_skew_ms": w.FloatSlider(
                 value=0.0, min=0.0, max=50.0, step=1.0, description="clock skew ± (ms)"
             ),
@@ -84,8 +80,8 @@ class CAPApp(App):
         start, end = partition_ms
         clients = config.CONSISTENCY_SIM_CLIENTS
         # an empty window means no partition at all: the baseline to compare with
-        cuts = [simulator.Partition.cutting(cut_off, start, end, N, clients)] if end > start else []
-        return simulator.compare(
+        cuts = [api.Partition.cutting(cut_off, start, end, N, clients)] if end > start else []
+        return api.compare(
             ["leader-sync (CP)", ap_setup],
             N=N,
             clients=clients,
@@ -96,7 +92,7 @@ class CAPApp(App):
         )
 
     def figures(self, runs):
-        return [replication_plots.cap_timeline(runs), replication_plots.divergence(runs)]
+        return [plots.cap_timeline(runs), plots.divergence(runs)]
 
 
 class HistoryApp(App):
@@ -118,21 +114,17 @@ class HistoryApp(App):
                 readout_format=".1f",
                 description="replication delay, median (ms)",
             ),
-            "cut_off": w.Dropdown(
-                options=["nobody", *simulator.CUTS], value="minority", description="partition"
-            ),
+            "cut_off": w.Dropdown(options=["nobody", *api.CUTS], value="minority", description="partition"),
             "seed": w.IntSlider(value=1, min=0, max=50, description="seed"),
-            "setup": w.Dropdown(
-                options=list(simulator.SETUPS), value="multi-leader (AP)", description="store"
-            ),
+            "setup": w.Dropdown(options=list(api.SETUPS), value="multi-leader (AP)", description="store"),
         }
 
     def compute(self, clock_skew_ms, lag_ms, cut_off, seed, setup):
         duration, clients = config.CONSISTENCY_HISTORY_APP_DURATION_MS, config.CONSISTENCY_SIM_CLIENTS
         start, end = 0.2 * duration, 0.8 * duration
-        cuts = [] if cut_off == "nobody" else [simulator.Partition.cutting(cut_off, start, end, 3, clients)]
-        run = simulator.simulate(
-            **simulator.SETUPS[setup],
+        cuts = [] if cut_off == "nobody" else [api.Partition.cutting(cut_off, start, end, 3, clients)]
+        run = api.simulate(
+            **api.SETUPS[setup],
             N=3,
             clients=clients,
             think_ms=config.CONSISTENCY_HISTORY_APP_THINK_MS,
@@ -142,8 +134,8 @@ class HistoryApp(App):
             partitions=cuts,
             seed=seed,
         )
-        return checker.check_linearizable(run.history), classify.classify(run.history)
+        return api.check_linearizable(run.history), api.classify(run.history)
 
     def figures(self, computed):
         verdict, classification = computed
-        return [checker_plots.timeline(verdict), checker_plots.hierarchy(classification)]
+        return [plots.timeline(verdict), plots.hierarchy(classification)]

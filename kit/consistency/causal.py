@@ -16,12 +16,29 @@ Relations (over the operations that took effect):
 
 A cas that swapped reads its expected value and writes its new one; a cas
 that did not swap says only that the value differed, and is left out, as are
-reads of unknown result. An ``info`` write counts once some read saw it.
+reads of unknown result and failed operations. An ``info`` operation may
+have taken effect or not: a write (or cas) of unknown outcome counts once
+some read saw its value, and then it did happen (a cas that is seen swapped,
+so it read its expected value); one nobody saw is left out, which is always
+the most permissive choice.
+
+One arbitration order. As in Terry et al. (1994), where every server orders
+writes the same way, and in the abstract executions of Viotti & Vukolić
+(2016, section 2), every model here is explained by *one* total order of the
+writes shared by all sessions, and each read returns the last write, in that
+order, among the writes visible to it. So the session guarantees, PRAM and
+causal consistency (``CCv``) form the chain of Viotti & Vukolić's hierarchy:
+causal => PRAM => each of read-your-writes, monotonic reads, monotonic
+writes; causal => writes-follow-reads. Causal memory (``CM``, Ahamad et al.
+1995), where each process may order concurrent writes its own way, is
+available as a variant of :func:`check_causal`; it does not imply the
+session guarantees under one order.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,13 +48,24 @@ from .history import History
 
 INIT = -1  # rf of a read that saw the initial value
 
-CAUSAL_VARIANTS = ("CM", "CC", "CCv")
+CAUSAL_VARIANTS = ("CCv", "CM", "CC")
 SESSION_GUARANTEES = ("read-your-writes", "monotonic-reads", "monotonic-writes", "writes-follow-reads")
 
 
 @dataclass(frozen=True)
 class Violation:
-    """One bad pattern: its name, the operations (rows of the history) and why it is bad."""
+    """One bad pattern found in a history.
+
+    Attributes
+    ----------
+    pattern : str
+        Its name (Bouajjani et al. 2017: ``CyclicCO``, ``WriteCORead``...; ``NoWriteOrder``,
+        ``StaleInitialRead`` for the session guarantees).
+    ops : tuple of int
+        The operations involved (rows of the history).
+    why : str
+        What is wrong, in words.
+    """
 
     pattern: str
     ops: tuple
@@ -46,7 +74,19 @@ class Violation:
 
 @dataclass(frozen=True, eq=False)
 class ModelResult:
-    """Verdict of one weak model: ``verdict`` OK / ILLEGAL, ``ok``, and the violations found."""
+    """The verdict of one weak model.
+
+    Attributes
+    ----------
+    model : str
+        Which model was checked.
+    verdict : {"OK", "ILLEGAL"}
+        Whether the history satisfies it.
+    violations : tuple of Violation
+        The bad patterns found (empty when OK).
+    history : History
+        The history checked.
+    """
 
     model: str
     verdict: str
@@ -55,6 +95,12 @@ class ModelResult:
 
     @property
     def ok(self) -> bool:
+        """The verdict as a truth value.
+
+        Returns
+        -------
+        bool
+        """
         return self.verdict == "OK"
 
     def __repr__(self) -> str:
@@ -71,7 +117,7 @@ class Observations:
 
     def __init__(self, history: History):
         if not isinstance(history, History):
-            raise ValueError(f"history must be a kit.consistency.History (got {type(history).__name__})")
+            raise TypeError(f"history must be a kit.consistency.History (got {type(history).__name__})")
         if np.any(history.f == "append"):
             raise ValueError("causal and session checks need reads and writes of whole values (no append)")
         self.history = history
@@ -95,14 +141,17 @@ class Observations:
                     f"and {i}); causal and session checks need unique written values (Bouajjani et al. 2017)"
                 )
             writer[(h.key[i], v)] = i
+        observed_values = _observed_values(h)
         seen = {}  # op -> (key, rf) for every op that read something
         thin_air = []
         for i in range(len(h)):
             f, s = h.f[i], h.status[i]
             if f == "read" and s == "ok":
                 v = h.result[i]
-            elif f == "cas" and h.result[i] is True and s == "ok":
+            elif f == "cas" and s == "ok" and h.result[i] is True:
                 v = h.value[i][0]
+            elif f == "cas" and s == "info" and (h.key[i], h.value[i][1]) in observed_values:
+                v = h.value[i][0]  # it was seen, so it swapped: it read its expected value
             else:
                 continue
             if v == h.initial:
@@ -144,6 +193,29 @@ class Observations:
             Violation("ThinAirRead", (i,), f"{self.describe([i])} reads a value nobody wrote")
             for i in self.thin_air
         ]
+
+
+def _observed_values(h: History) -> set:
+    """(key, value) pairs some operation that took effect read: ok reads, cas that swapped, and
+    the expected value of a cas of unknown outcome whose own new value was seen (so it swapped)."""
+    seen = set()
+    pending = []
+    for i in range(len(h)):
+        if h.f[i] == "read" and h.status[i] == "ok":
+            seen.add((h.key[i], h.result[i]))
+        elif h.f[i] == "cas" and h.status[i] == "ok" and h.result[i] is True:
+            seen.add((h.key[i], h.value[i][0]))
+        elif h.f[i] == "cas" and h.status[i] == "info":
+            pending.append(i)
+    grew = True
+    while grew:
+        grew = False
+        for i in pending:
+            read = (h.key[i], h.value[i][0])
+            if (h.key[i], h.value[i][1]) in seen and read not in seen:
+                seen.add(read)
+                grew = True
+    return seen
 
 
 def _written(h: History, i: int):
@@ -348,20 +420,24 @@ def _ccv_patterns(obs: Observations, g: _Graph) -> list[Violation]:
     return []
 
 
-def check_causal(history: History, variant: str = "CM") -> ModelResult:
+def check_causal(history: History, variant: str = "CCv") -> ModelResult:
     """Is the history causally consistent?
 
     Parameters
     ----------
     history : History
         Differentiated (unique written values per key).
-    variant : {"CM", "CC", "CCv"}
+    variant : {"CCv", "CM", "CC"}
+        ``CCv`` (the default, and the "causal" of :func:`classify`): causal
+        convergence, one order of all writes that respects causality
+        explains every read (each returns the last write of its causal past
+        in that order). This is causality in Viotti & Vukolić's hierarchy
+        (2016, section 3.3, with one arbitration order), which implies PRAM
+        and every session guarantee; causal+ of COPS (Lloyd et al. 2011).
         ``CM`` causal memory (Ahamad et al. 1995): each process sees all
-        writes in one order that respects causality; the "causal" of the
-        Jepsen hierarchy, which implies PRAM. ``CC`` the weaker causal
-        consistency where each read is explained by its own causal past
-        only. ``CCv`` causal convergence: one order of all writes respecting
-        causality explains every read (causal+).
+        writes in an order of its own that respects causality, so two
+        processes may see concurrent writes in opposite orders. ``CC`` the
+        weakest: each read is explained by its own causal past only.
 
     Returns
     -------
@@ -375,15 +451,23 @@ def check_causal(history: History, variant: str = "CM") -> ModelResult:
     it has none of CyclicCO, WriteCOInitRead, ThinAirRead, WriteCORead; CM
     iff also none of WriteHBInitRead, CyclicHB; CCv iff CC and no CyclicCF.
 
-    Example
-    -------
+    References
+    ----------
+    A. Bouajjani, C. Enea, R. Guerraoui, J. Hamza, "On verifying causal
+    consistency", POPL 2017. M. Ahamad, G. Neiger, J. Burns, P. Kohli, P.
+    Hutto, "Causal memory: definitions, implementation, and programming",
+    Distributed Computing 9(1), 1995.
+
+    Examples
+    --------
     Ahamad et al. (1995), Figure 4 style: P3 and P4 see two concurrent
-    writes in opposite orders, which causal memory allows.
+    writes in opposite orders, which causal memory allows and one order of
+    the writes cannot explain.
 
     >>> h = History.from_sessions({
     ...     "P1": ["w(x)1"], "P2": ["w(x)2"],
     ...     "P3": ["r(x)1", "r(x)2"], "P4": ["r(x)2", "r(x)1"]}, initial=0)
-    >>> check_causal(h).verdict, check_causal(h, "CCv").verdict
+    >>> check_causal(h, "CM").verdict, check_causal(h).verdict
     ('OK', 'ILLEGAL')
     """
     if variant not in CAUSAL_VARIANTS:
@@ -405,98 +489,130 @@ def check_causal(history: History, variant: str = "CM") -> ModelResult:
     )
 
 
-# --- session guarantees ---------------------------------------------------------------------------
-def _session_violations(obs: Observations, rules: frozenset) -> list[Violation]:
-    """Per observing session: the least visibility the rules force, then one write order for it.
+# --- session guarantees, under one arbitration order (Terry et al. 1994) -------------------------
+#: Terry et al. (1994), section 3, with Viotti & Vukolić (2016), section 3.2, for each guarantee.
+DEFINITIONS = {
+    "read-your-writes": "a read sees every earlier write of its session (Terry et al. 1994, §3, "
+    "'Read Your Writes'; Viotti & Vukolić 2016, §3.2: so|wr→rd ⊆ vis)",
+    "monotonic-reads": "a read sees every write an earlier read of its session saw (Terry et al. 1994, "
+    "§3, 'Monotonic Reads'; Viotti & Vukolić 2016, §3.2: vis;so|rd→rd ⊆ vis)",
+    "monotonic-writes": "a session's writes are ordered as issued, and a read that sees one sees the "
+    "session's earlier ones (Terry et al. 1994, §3, 'Monotonic Writes'; Viotti & Vukolić 2016, §3.2: "
+    "so|wr→wr ⊆ ar)",
+    "writes-follow-reads": "a write is ordered after every write its session read before, and a read "
+    "that sees it sees those too (Terry et al. 1994, §3, 'Writes Follow Reads'; Viotti & Vukolić "
+    "2016, §3.2: vis;so|rd→wr ⊆ ar)",
+}
 
-    Terry et al. 1994 phrase each guarantee as "this write must be in the
-    database the read runs on"; a session's reads are explained if some
-    order of the writes (its *arbitration*) makes each read return the last
-    visible write to its key. Visibility is taken as small as the rules
-    allow (every rule only ever adds writes), so an explanation exists iff
-    the forced order constraints are acyclic. With all three rules of PRAM
-    the session's view is one sequence in its program order, so its own
-    writes also come after everything it saw before issuing them.
+
+class _Visibility:
+    """The least visible sets the rules force on every read, and the write-order edges they imply.
+
+    A read's visible set starts as the write it read from; the rules only ever add writes
+    (RYW: the session's earlier writes; MR: what its earlier reads saw; MW and WFR: what must
+    come with a visible write), so their least fixpoint is the most permissive choice. Sets
+    are Python ints, one bit per write.
     """
-    out = obs.thin_air_violations()
-    so_writes: dict = {}  # session -> its writes in order
-    for s, ops in obs.sessions.items():
-        so_writes[s] = [i for i in ops if i in obs.writes]
-    # writes that must come with a visible write c (and precede it), per rule
-    companions: dict = {w: set() for w in obs.writes}
-    if "monotonic-writes" in rules:
-        for ws in so_writes.values():
-            for k, c in enumerate(ws):
-                companions[c].update(ws[:k])
-    if "writes-follow-reads" in rules:
+
+    def __init__(self, obs: Observations, rules: frozenset):
+        self.obs = obs
+        self.writes = sorted(obs.writes)
+        self.bit = {w: 1 << k for k, w in enumerate(self.writes)}
+        self.reads = [r for ops in obs.sessions.values() for r in ops if r in obs.rf]
+        self.vis = {r: self.bit.get(obs.rf[r], 0) for r in self.reads}
+        self.edges: dict = {}  # write -> writes that come after it in the arbitration order
+        while self._spread(rules):
+            pass
+
+    def _companions(self, rules: frozenset) -> dict:
+        """Per write, the writes that must be visible with it and precede it."""
+        obs, out = self.obs, {}
         for ops in obs.sessions.values():
-            read_so_far = set()
+            before = 0
             for i in ops:
                 if i in obs.writes:
-                    companions[i].update(read_so_far)
-                if i in obs.rf and obs.rf[i] != INIT:
-                    read_so_far.add(obs.rf[i])
-    order_edges: dict = {}
-    for c, before in companions.items():
-        for a in before:
-            order_edges.setdefault(a, set()).add(c)
+                    out[i] = before
+                    if "monotonic-writes" in rules:
+                        before |= self.bit[i]
+                if i in obs.rf and "writes-follow-reads" in rules:
+                    before |= self.vis[i]
+        return out
 
-    def close(visible: set) -> set:
-        todo = list(visible)
+    def _spread(self, rules: frozenset) -> bool:
+        """One round of the rules over every session; True if a visible set grew."""
+        obs, grew = self.obs, False
+        companions = self._companions(rules)
+        for ops in obs.sessions.values():
+            carried = own = 0
+            for i in ops:
+                if i in obs.rf:
+                    vis = self.vis[i]
+                    if "monotonic-reads" in rules:
+                        vis |= carried
+                    if "read-your-writes" in rules:
+                        vis |= own
+                    vis = self._close(vis, companions)
+                    grew |= vis != self.vis[i]
+                    self.vis[i] = vis
+                    if "monotonic-reads" in rules:
+                        carried = vis
+                if i in obs.writes:
+                    own |= self.bit[i]
+        self.edges = {}
+        for w, before in companions.items():
+            for v in self.members(before):
+                self.edges.setdefault(v, set()).add(w)
+        return grew
+
+    def _close(self, vis: int, companions: dict) -> int:
+        todo = vis
         while todo:
-            w = todo.pop()
-            for a in companions.get(w, ()):
-                if a not in visible:
-                    visible.add(a)
-                    todo.append(a)
-        return visible
+            low = todo & -todo
+            todo ^= low
+            extra = companions[self.writes[low.bit_length() - 1]] & ~vis
+            vis |= extra
+            todo |= extra
+        return vis
 
-    pram = rules >= {"read-your-writes", "monotonic-reads", "monotonic-writes"}
-    for s, ops in obs.sessions.items():
-        edges = {a: set(b) for a, b in order_edges.items()}
-        carried: set = set()  # visibility carried along the session (monotonic reads)
-        own: set = set()  # the session's own writes so far (read your writes)
-        for i in ops:
-            if i in obs.rf:
-                w = obs.rf[i]
-                visible = set(carried) if "monotonic-reads" in rules else set()
-                if "read-your-writes" in rules:
-                    visible |= own
-                if w != INIT:
-                    visible.add(w)
-                visible = close(visible)
-                same_key = [v for v in visible if obs.key[v] == obs.key[i] and v != w]
-                if w == INIT and same_key:
-                    out.append(
-                        Violation(
-                            "StaleInitialRead",
-                            (same_key[0], i),
-                            f"{obs.describe([i])} reads the initial value though "
-                            f"{obs.describe([same_key[0]])} must be visible to it",
-                        )
-                    )
-                for v in same_key:
-                    edges.setdefault(v, set()).add(w)
-                if "monotonic-reads" in rules:
-                    carried = visible
-            if i in obs.writes:
-                if pram:  # one view in program order: my write comes after all I have seen
-                    for v in carried | own:
-                        edges.setdefault(v, set()).add(i)
-                own.add(i)
-        writes = sorted(obs.writes)
-        _, cycle = _closure(
-            writes, {a: {b for b in bs if b in obs.writes} for a, bs in edges.items() if a in obs.writes}
-        )
-        if cycle:
+    def members(self, bits: int) -> list:
+        return _members(bits, self.writes)
+
+
+def _session_violations(obs: Observations, rules: frozenset) -> list[Violation]:
+    """Violations of ``rules`` together, under one arbitration order of the writes.
+
+    Each read returns the last of its visible writes to its key in the arbitration order, or
+    the initial value if none is visible. So the least visible sets (:class:`_Visibility`)
+    give the fewest order constraints: every other visible write to the key precedes the one
+    read. A history satisfies the rules iff no read of the initial value has a visible write to
+    its key and the constraints, with those of MW and WFR, are acyclic (one order exists).
+    """
+    out = obs.thin_air_violations()
+    seen = _Visibility(obs, rules)
+    edges = {w: set(after) for w, after in seen.edges.items()}
+    for r in seen.reads:
+        w = obs.rf[r]
+        same_key = [v for v in seen.members(seen.vis[r]) if obs.key[v] == obs.key[r] and v != w]
+        if w == INIT and same_key:
             out.append(
                 Violation(
-                    "NoWriteOrder",
-                    tuple(cycle),
-                    f"session {s!r} observed these writes in an order no arbitration explains: "
-                    f"{obs.describe(cycle)}",
+                    "StaleInitialRead",
+                    (same_key[0], r),
+                    f"{obs.describe([r])} reads the initial value though {obs.describe([same_key[0]])} "
+                    "must be visible to it",
                 )
             )
+        for v in same_key if w != INIT else ():
+            edges.setdefault(v, set()).add(w)
+    _, cycle = _closure(seen.writes, edges)
+    if cycle:
+        out.append(
+            Violation(
+                "NoWriteOrder",
+                tuple(cycle),
+                f"no single order of the writes explains what the sessions read: {obs.describe(cycle)}",
+            )
+        )
     return out
 
 
@@ -518,24 +634,35 @@ def check_session(history: History, guarantees=SESSION_GUARANTEES) -> dict[str, 
 
     Notes
     -----
-    Terry, Demers, Petersen, Spreitzer, Theimer, Welch, "Session guarantees
-    for weakly consistent replicated data", PDIS 1994, section 3: a read
-    must see (RYW) the session's earlier writes, (MR) what the session's
-    earlier reads saw, (MW) every earlier write of the session that wrote
-    what it sees, ordered before it, (WFR) the writes that the writer's
-    session had read before writing what it sees, ordered before it. Each
-    session is explained by its own order of the writes (Viotti & Vukolić
-    2016, section 3.2, abstract executions), so every causally consistent
-    history satisfies all four (jepsen.io/consistency).
+    All sessions share one arbitration order of the writes, and a read
+    returns the last visible write to its key in that order. Each guarantee
+    forces some writes to be visible (or ordered), as :data:`DEFINITIONS`
+    states with its source. So ``A: r(x)1, r(x)2`` and ``B: r(x)2, r(x)1``
+    (1 and 2 written by other sessions) break monotonic reads: A needs 1
+    before 2, B 2 before 1. Every causally consistent history satisfies all
+    four (Viotti & Vukolić 2016, Figure 2).
 
-    Example
-    -------
+    References
+    ----------
+    D. Terry, A. Demers, K. Petersen, M. Spreitzer, M. Theimer, B. Welch,
+    "Session guarantees for weakly consistent replicated data", PDIS 1994,
+    section 3. P. Viotti, M. Vukolić, "Consistency in non-transactional
+    distributed storage systems", ACM Computing Surveys 49(1), 2016, section 3.2.
+
+    Examples
+    --------
     A follower read after your own write: read-your-writes fails, monotonic reads holds.
 
     >>> h = History.from_sessions({"A": ["w(x)1", "r(x)0"]}, initial=0)
     >>> {g: r.verdict for g, r in check_session(h).items()}["read-your-writes"]
     'ILLEGAL'
     """
+    if isinstance(guarantees, str):
+        guarantees = [guarantees]
+    if not isinstance(guarantees, list | tuple) or not all(isinstance(g, str) for g in guarantees):
+        raise TypeError(
+            f"guarantees must be a list of names from SESSION_GUARANTEES (got {guarantees!r:.60})"
+        )
     unknown = set(guarantees) - set(SESSION_GUARANTEES)
     if unknown:
         raise ValueError(
@@ -546,11 +673,32 @@ def check_session(history: History, guarantees=SESSION_GUARANTEES) -> dict[str, 
 
 
 def check_pram(history: History) -> ModelResult:
-    """PRAM (Lipton & Sandberg 1988): every process sees each process's writes in its order.
+    """PRAM: read-your-writes, monotonic reads and monotonic writes at once, under one write order.
 
-    Equivalent to read-your-writes + monotonic reads + monotonic writes
-    together (Brzeziński, Sobaniec, Wawrzyniak 2004); checked as the three
-    rules at once, per observing session.
+    Parameters
+    ----------
+    history : History
+        Differentiated (unique written values per key).
+
+    Returns
+    -------
+    ModelResult
+        ``verdict`` OK or ILLEGAL and the violations found.
+
+    Notes
+    -----
+    Lipton & Sandberg's PRAM (1988): every process sees each process's
+    writes in the order issued. Brzeziński, Sobaniec and Wawrzyniak (2004)
+    show it equals the three guarantees together; Viotti & Vukolić (2016,
+    section 3.2) state it so, with one arbitration order, which is how it
+    is checked here (so processes may not disagree on the order of
+    concurrent writes they both read).
+
+    References
+    ----------
+    R. Lipton, J. Sandberg, "PRAM: a scalable shared memory", Princeton
+    CS-TR-180-88, 1988. J. Brzeziński, C. Sobaniec, D. Wawrzyniak, "From
+    session causality to causal consistency", PDP 2004.
     """
     obs = Observations(history)
     rules = frozenset(["read-your-writes", "monotonic-reads", "monotonic-writes"])
@@ -568,11 +716,17 @@ def _result(model: str, violations: list, history: History) -> ModelResult:
 class EventualResult:
     """Did the replicas converge once writes stopped?
 
-    ``verdict`` OK (every key's replicas agree at the end of the log, on a
-    written value or the initial one), ``quiescent_at`` (the last write
-    activity), and ``keys``: one row per key with the final values per
-    replica, whether they agree, and ``converged_at`` (when the key's
-    replicas last changed; NaN if they do not agree or never changed).
+    Attributes
+    ----------
+    verdict : {"OK", "ILLEGAL"}
+        OK: every key's replicas agree at the end of the log, on a written
+        value or the initial one.
+    quiescent_at : float
+        The last write activity (invocation or completion), in the history's time unit.
+    keys : DataFrame
+        One row per key: the final value per replica (``finals``), whether
+        they agree, the value, and ``converged_at`` (when the key's replicas
+        last changed; NaN if they do not agree or never changed).
     """
 
     verdict: str
@@ -581,6 +735,12 @@ class EventualResult:
 
     @property
     def ok(self) -> bool:
+        """The verdict as a truth value.
+
+        Returns
+        -------
+        bool
+        """
         return self.verdict == "OK"
 
     def __repr__(self) -> str:
@@ -607,6 +767,7 @@ def check_eventual(history: History, replica_ids=None) -> EventualResult:
     Returns
     -------
     EventualResult
+        The verdict and, per key, the replicas' final values.
 
     Notes
     -----
@@ -618,13 +779,15 @@ def check_eventual(history: History, replica_ids=None) -> EventualResult:
     period). Values must be written ones or the initial one.
     """
     if not isinstance(history, History):
-        raise ValueError(f"history must be a kit.consistency.History (got {type(history).__name__})")
+        raise TypeError(f"history must be a kit.consistency.History (got {type(history).__name__})")
     log = history.replicas
     if log is None:
         raise ValueError(
             "check_eventual needs the replicas' states: history.replicas (a log with columns t, replica, "
             "key, value), as the simulator provides; a client history alone cannot show convergence"
         )
+    if replica_ids is not None and (isinstance(replica_ids, str) or not isinstance(replica_ids, Sequence)):
+        raise TypeError(f"replica_ids must be a list of replica ids (got replica_ids={replica_ids!r:.60})")
     writes = (history.f != "read") & (history.status != "fail")
     times = np.concatenate(
         (history.invoke_t[writes], history.complete_t[writes][np.isfinite(history.complete_t[writes])])

@@ -23,9 +23,10 @@ Models (the sequential specifications):
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,7 +34,7 @@ import pandas as pd
 
 from .. import config
 from ..core import validate
-from . import _checker_kernels as K
+from . import _checker_kernels as kk
 from .history import APPEND, CAS, MODELS, OPS, READ, WRITE, History
 
 VERDICTS = ("OK", "ILLEGAL", "UNKNOWN")
@@ -50,12 +51,12 @@ def _budget(timeout_s) -> float:
     timeout_s = config.CONSISTENCY_CHECK_TIMEOUT_S if timeout_s is None else timeout_s
     if timeout_s == math.inf:
         return math.inf
-    return K.now_s() + validate.positive("timeout_s", timeout_s)
+    return kk.now_s() + validate.positive("timeout_s", timeout_s)
 
 
 def _model(history: History, model: str | None) -> str:
     if not isinstance(history, History):
-        raise ValueError(
+        raise TypeError(
             f"history must be a kit.consistency.History (load_history, History.from_ops) "
             f"(got {type(history).__name__})"
         )
@@ -78,7 +79,30 @@ def linearization_points(history: History, order) -> np.ndarray:
     its invocation and the previous point, ``hi_k`` the earliest completion
     among it and the operations after it (non-empty because the order
     respects real time); it is drawn in the middle (at ``lo_k`` if unbounded).
+
+    Parameters
+    ----------
+    history : History
+        The history the order is of.
+    order : sequence of int
+        Rows of ``history`` in linearisation order (e.g. ``check_linearizable(h).order``).
+
+    Returns
+    -------
+    ndarray of float
+        One instant per operation of ``history``, in its time unit; NaN for those not in ``order``.
     """
+    if not isinstance(history, History):
+        raise TypeError(f"history must be a kit.consistency.History (got {type(history).__name__})")
+    try:
+        order = np.asarray(order, dtype=np.int64).ravel()
+    except (TypeError, ValueError):
+        raise TypeError(f"order must be a sequence of row numbers (got order={order!r:.60})") from None
+    if order.size and (order.min() < 0 or order.max() >= len(history) or np.unique(order).size != order.size):
+        raise ValueError(
+            f"order must hold distinct row numbers between 0 and {len(history) - 1} "
+            f"(got order={order.tolist()!r:.60})"
+        )
     points = np.full(len(history), np.nan)
     order = np.asarray(order, dtype=np.int64)
     if order.size == 0:
@@ -115,10 +139,15 @@ class LinearizabilityResult:
         ILLEGAL: the operations outside that prefix that were already
         invoked when ``blocked`` returned: none of them could come next.
     keys : dict
-        Per key checked, in search order: ``key, ops, verdict, steps``
-        (lists); as a table in ``.partitions``. Once one key is ILLEGAL the
-        others stop (UNKNOWN): the verdict is settled.
+        Per partition checked, in search order: ``key, ops, verdict, steps``
+        (lists); as a table in ``.partitions``. A partition is one key, or
+        a tuple of the keys program order ties together at one instant (see
+        :func:`check_linearizable`). Once one is ILLEGAL the others stop
+        (UNKNOWN): the verdict is settled.
     elapsed_s : float
+        Wall time of the check, seconds.
+    reason : str
+        UNKNOWN: why (the time budget or the memory bound); else ``""``.
     """
 
     verdict: str
@@ -129,27 +158,52 @@ class LinearizabilityResult:
     unplaced: tuple = field(repr=False)
     keys: dict = field(repr=False)
     elapsed_s: float
+    reason: str = ""
 
     @property
     def ok(self) -> bool | None:
-        """True (OK), False (ILLEGAL) or None (UNKNOWN)."""
+        """The verdict as a truth value.
+
+        Returns
+        -------
+        bool or None
+            True (OK), False (ILLEGAL) or None (UNKNOWN).
+        """
         return {"OK": True, "ILLEGAL": False}.get(self.verdict)
 
     @property
     def partitions(self) -> pd.DataFrame:
-        """One row per key: ``key, ops, verdict, steps`` (search steps)."""
+        """What was searched.
+
+        Returns
+        -------
+        DataFrame
+            One row per partition: ``key, ops, verdict, steps`` (search steps).
+        """
         return pd.DataFrame(self.keys)
 
     @property
     def illegal_keys(self) -> list:
+        """The keys of the partitions found ILLEGAL.
+
+        Returns
+        -------
+        list
+        """
         return [k for k, v in zip(self.keys["key"], self.keys["verdict"], strict=True) if v == "ILLEGAL"]
 
     def points(self) -> np.ndarray:
-        """Linearisation instants of the operations in ``order`` (NaN elsewhere)."""
+        """Linearisation instants of the operations in ``order`` (see :func:`linearization_points`).
+
+        Returns
+        -------
+        ndarray of float
+            In the history's time unit; NaN for operations not in ``order``.
+        """
         return linearization_points(self.history, self.order)
 
     def __repr__(self) -> str:
-        extra = ""
+        extra = f", {self.reason}" if self.reason else ""
         if self.verdict == "ILLEGAL":
             extra = f", blocked={self.history.describe(self.blocked)!r} (op {self.blocked})"
             extra += f", prefix={len(self.order)} ops"
@@ -188,7 +242,7 @@ class _Encoder:
         lengths = np.array([len(b) for b in data], dtype=np.int64)
         offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
         raw = np.frombuffer(b"".join(data), dtype=np.uint8).copy()
-        h1, h2, p1, p2 = K.literal_hashes(raw, offsets, lengths)
+        h1, h2, p1, p2 = kk.literal_hashes(raw, offsets, lengths)
         return raw, offsets, lengths, h1, h2, p1, p2
 
 
@@ -240,33 +294,72 @@ class _Everything:
 _EVERYTHING = _Everything()
 
 
-def _handoff(history: History) -> np.ndarray:
-    """For each operation: does its process invoke another one exactly when it completes?"""
-    starts = Counter(zip(history.process.tolist(), history.invoke_t.tolist(), strict=True))
-    instant = (history.invoke_t == history.complete_t).tolist()  # not its own successor
-    return np.array(
-        [
-            starts[(p, t)] > o
-            for p, t, o in zip(history.process.tolist(), history.complete_t.tolist(), instant, strict=True)
-        ],
-        dtype=bool,
-    )
+def _touching_pairs(history: History, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Consecutive operations (a, b) of one process among ``idx`` where a completed as b was invoked."""
+    if idx.size < 2:
+        return idx[:0], idx[:0]
+    process = history.process[idx]
+    codes = process if process.dtype.kind in "iu" else pd.factorize(pd.Series(process, dtype=object))[0]
+    perm = np.lexsort((idx, codes))  # per process, in history (= program) order
+    order, codes = idx[perm], codes[perm]
+    same = codes[1:] == codes[:-1]
+    a, b = order[:-1], order[1:]
+    touch = same & (history.complete_t[a] == history.invoke_t[b]) & (history.status[a] != "info")
+    return a[touch], b[touch]
+
+
+def _key_groups(history: History, live: np.ndarray) -> list[list]:
+    """The keys searched together: each alone, except those program order ties at one instant.
+
+    Linearizability is local (Herlihy & Wing 1990, Theorem 1) when real-time precedence is an
+    interval order. Program order between touching operations of one process adds edges that
+    are not: if at one instant two processes each complete an operation and invoke their next
+    one, on different keys, each key alone may be linearizable while the whole is not (store
+    buffering at one instant). Merging every key of such handoffs into one partition is
+    enough to make the per-partition verdicts exact again (a minimal cycle of per-partition
+    orders and precedence could otherwise only pass through two such handoffs at one instant).
+    """
+    keys = list(dict.fromkeys(history.key[live].tolist()))
+    parent = {k: k for k in keys}
+
+    def find(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    if len(keys) < 2:
+        return [keys] if keys else []
+    a, b = _touching_pairs(history, np.flatnonzero(live))
+    at: dict = {}  # instant -> {process: keys handed off there}
+    for i, j in zip(a.tolist(), b.tolist(), strict=True):
+        at.setdefault(history.complete_t[i], {}).setdefault(history.process[i], set()).update(
+            (history.key[i], history.key[j])
+        )
+    for by_process in at.values():
+        if len(by_process) > 1:
+            tied = [k for ks in by_process.values() for k in ks]
+            for k in tied[1:]:
+                parent[find(k)] = find(tied[0])
+    groups: dict = {}
+    for k in keys:
+        groups.setdefault(find(k), []).append(k)
+    return list(groups.values())
 
 
 def _encode(history: History, model: str):
-    """Kernel arrays for every key, operations that took effect only."""
+    """Kernel arrays for every partition, operations that took effect only."""
     live = _searched(history)
     strings = model == "kv" and bool(np.any(history.f[live] == "append"))
     enc = _Encoder(strings)
     init = enc(history.initial)
     unobserved = -1 if strings else enc(_UNOBSERVED)
-    handoff = _handoff(history)
+    by_key = history.by_key()
     parts = []
-    for key, idx in history.by_key().items():
-        idx = idx[live[idx]]
-        if idx.size:
-            parts.append((key, idx))
-    # Small keys first: on one core, one hard key should not hold up an easy ILLEGAL one.
+    for group in _key_groups(history, live):
+        idx = by_key[group[0]] if len(group) == 1 else np.sort(np.concatenate([by_key[k] for k in group]))
+        parts.append((group, idx[live[idx]]))
+    # Small partitions first: on one core, one hard key should not hold up an easy ILLEGAL one.
     parts.sort(key=lambda part: part[1].size)
     m_total = sum(idx.size for _, idx in parts)
     kind = np.empty(m_total, np.int64)
@@ -275,52 +368,63 @@ def _encode(history: History, model: str):
     res = np.zeros(m_total, np.int64)
     unknown = np.zeros(m_total, np.bool_)
     cls = np.full(m_total, -1, np.int64)
+    pred = np.full(m_total, -1, np.int64)
+    slot = np.zeros(m_total, np.int64)
     ev_op = np.empty(2 * m_total, np.int64)
     ev_call = np.empty(2 * m_total, np.int64)
     op_off = np.zeros(len(parts) + 1, np.int64)
     rows = np.empty(m_total, np.int64)
     pos = 0
-    for p, (_, idx) in enumerate(parts):
+    for p, (group, idx) in enumerate(parts):
         m = idx.size
         rows[pos : pos + m] = idx
-        seen = _observed(history, idx, strings)
-        # Pending operations whose written value nobody observed act alike: a blind write always
-        # leads to the one unobserved state, a cas from the same expected value too. Each such
-        # group is a class the search tries once per level.
+        slots = {k: j for j, k in enumerate(group)}
+        seen = {k: _observed(history, by_key[k], strings) for k in group}
+        # Pending operations with the same effect act alike: writes of one value (every value
+        # nobody observed is one), cas with the same expected and new values. They never return
+        # and lead to the same state, so which of them takes effect first does not matter: each
+        # such group is a class the search tries once per level.
         classes: dict = {}
         for j, i in enumerate(idx.tolist()):
-            f, v, r = history.f[i], history.value[i], history.result[i]
+            f, v, r, k = history.f[i], history.value[i], history.result[i], history.key[i]
             kind[pos + j] = _CODE[f]
+            slot[pos + j] = slots[k]
             info = history.status[i] == "info"
             unknown[pos + j] = info
             if f == "read":
                 res[pos + j] = 0 if info else enc(r)
             elif f == "cas":
                 a1[pos + j] = enc(v[0])
-                a2[pos + j] = enc(v[1]) if _key(v[1]) in seen else unobserved
+                a2[pos + j] = enc(v[1]) if _key(v[1]) in seen[k] else unobserved
                 res[pos + j] = 1 if (not info and r) else 0
-                if info and a2[pos + j] == unobserved:
-                    cls[pos + j] = classes.setdefault(("cas", a1[pos + j]), len(classes))
-            elif f == "write" and _key(v) not in seen:
-                a1[pos + j] = unobserved
                 if info:
-                    cls[pos + j] = classes.setdefault("write", len(classes))
+                    cls[pos + j] = classes.setdefault(
+                        ("cas", slots[k], a1[pos + j], a2[pos + j]), len(classes)
+                    )
+            elif f == "write":
+                a1[pos + j] = enc(v) if _key(v) in seen[k] else unobserved
+                if info:
+                    cls[pos + j] = classes.setdefault(("write", slots[k], a1[pos + j]), len(classes))
             else:
                 a1[pos + j] = enc(v)
+        before, after = _touching_pairs(history, idx)
+        if after.size:  # idx is sorted: a row's local index is its rank in idx
+            pred[pos + np.searchsorted(idx, after)] = np.searchsorted(idx, before)
         t = np.concatenate(
             (history.invoke_t[idx], np.where(history.status[idx] == "info", np.inf, history.complete_t[idx]))
         )
-        # At equal times calls go first (intervals that touch overlap), except the return of an
-        # operation whose process invokes its next one at that instant: program order.
-        rank = np.concatenate((np.ones(m, np.int64), np.where(handoff[idx], 0, 2)))
-        local = np.concatenate((np.arange(m), np.arange(m)))
-        ev = np.lexsort((local, rank, t))
-        ev_op[2 * pos : 2 * (pos + m)] = local[ev]
-        ev_call[2 * pos : 2 * (pos + m)] = (rank[ev] == 1).astype(np.int64)
+        # At equal times calls go first: intervals that touch overlap (program order is ``pred``'s).
+        rank = np.concatenate((np.zeros(m, np.int64), np.ones(m, np.int64)))
+        ops = np.concatenate((np.arange(m), np.arange(m)))
+        ev = np.lexsort((ops, rank, t))
+        ev_op[2 * pos : 2 * (pos + m)] = ops[ev]
+        ev_call[2 * pos : 2 * (pos + m)] = 1 - rank[ev]
         pos += m
         op_off[p + 1] = pos
-    cls[cls >= K.MAX_CLASSES] = -1  # beyond that many classes, the rest are searched one by one
-    return parts, rows, op_off, (kind, a1, a2, res, unknown, cls, ev_op, ev_call, init), enc.literals()
+    cls[cls >= kk.MAX_CLASSES] = -1  # beyond that many classes, the rest are searched one by one
+    n_slots = np.array([len(group) for group, _ in parts], np.int64)
+    kernel_ops = (kind, a1, a2, res, unknown, cls, pred, slot, ev_op, ev_call, init)
+    return parts, rows, (op_off, n_slots), kernel_ops, enc.literals()
 
 
 def check_linearizable(history: History, model: str | None = None, timeout_s: float | None = None):
@@ -329,12 +433,13 @@ def check_linearizable(history: History, model: str | None = None, timeout_s: fl
     Parameters
     ----------
     history : History
+        The operations to check.
     model : {"register", "cas-register", "kv"}, optional
         Default: the history's own (``cas-register`` for etcd logs and
         Knossos EDN, ``kv`` for kv files).
     timeout_s : float, optional
-        Time budget; when it runs out the verdict is UNKNOWN. Default
-        ``config.CONSISTENCY_CHECK_TIMEOUT_S`` (``math.inf``: no budget).
+        Time budget in seconds; when it runs out the verdict is UNKNOWN.
+        Default ``config.CONSISTENCY_CHECK_TIMEOUT_S`` (``math.inf``: no budget).
 
     Returns
     -------
@@ -349,12 +454,26 @@ def check_linearizable(history: History, model: str | None = None, timeout_s: fl
     operations, model state) (Lowe 2017, "Testing for linearizability",
     Concurrency Computat. Pract. Exper. 29(4), section 3), as in Porcupine
     (Athalye 2017); each key separately (Herlihy & Wing 1990, section 3.3).
-    Operations whose intervals touch are concurrent. ``fail`` operations
-    did not happen; ``info`` ones may take effect at any point after their
-    invocation, or never, and their results are not checked.
+    Time as in :mod:`kit.consistency.history`: operations of different
+    processes whose intervals touch are concurrent; a process's operations
+    keep program order even when one completes as the next is invoked.
+    Program order at one instant makes linearizability non-local (two
+    processes handing off at the same instant on different keys can break
+    it while each key alone is fine), so keys tied that way are searched
+    together. ``fail`` operations did not happen; ``info`` ones may take
+    effect at any point after their invocation, or never, and their results
+    are not checked. Memory is bounded by ``config.CONSISTENCY_MAX_CHECK_MB``
+    (UNKNOWN beyond) and the history's size by ``config.CONSISTENCY_MAX_CHECK_OPS``.
 
-    Example
-    -------
+    References
+    ----------
+    M. Herlihy, J. Wing, "Linearizability: a correctness condition for
+    concurrent objects", ACM TOPLAS 12(3), 1990. J. Wing, C. Gong, "Testing
+    and verifying concurrent objects", JPDC 17(1), 1993. G. Lowe, "Testing
+    for linearizability", Concurrency Computat. Pract. Exper. 29(4), 2017.
+
+    Examples
+    --------
     Herlihy & Wing (1990), Figure 1 style: a read overlapping a write may
     return either value, but not an older one after a newer one.
 
@@ -369,45 +488,31 @@ def check_linearizable(history: History, model: str | None = None, timeout_s: fl
     start = time.perf_counter()
     model = _model(history, model)
     deadline = _budget(timeout_s)
-    parts, rows, op_off, ops, lits = _encode(history, model)
+    _bounded_size(history)
+    parts, rows, (op_off, n_slots), ops, lits = _encode(history, model)
+    outcome = n_order = n_best = steps = order = best = np.zeros(0, np.int64)
     if parts:
         # Threads pay off only when several keys carry real work (waking them costs milliseconds).
         parallel = len(parts) > 1 and len(rows) >= config.CONSISTENCY_PARALLEL_MIN_OPS
-        search = K.search_partitions_parallel if parallel else K.search_partitions
-        outcome, n_order, n_best, steps, order, best = search(op_off, ops, lits, deadline)
-    else:
-        outcome = n_order = n_best = steps = np.zeros(0, np.int64)
-        order = best = np.zeros(0, np.int64)
-    names = {K.OK: "OK", K.ILLEGAL: "ILLEGAL", K.TIMEOUT: "UNKNOWN", K.CANCELLED: "UNKNOWN"}
+        search = kk.search_partitions_parallel if parallel else kk.search_partitions
+        bounds = np.array([deadline, _cache_entries(int(np.diff(op_off).max()))])
+        outcome, n_order, n_best, steps, order, best = search((op_off, n_slots), ops, lits, bounds)
     keys = {
-        "key": [k for k, _ in parts],
+        "key": [group[0] if len(group) == 1 else tuple(group) for group, _ in parts],
         "ops": np.diff(op_off).tolist(),
-        "verdict": [names[int(o)] for o in outcome],
+        "verdict": [_VERDICT.get(int(o), "UNKNOWN") for o in outcome],
         "steps": steps.tolist(),
     }
-    verdict = "ILLEGAL" if (outcome == K.ILLEGAL).any() else "OK" if (outcome == K.OK).all() else "UNKNOWN"
-    blocked, unplaced = None, ()
+    verdict = "ILLEGAL" if (outcome == kk.ILLEGAL).any() else "OK" if (outcome == kk.OK).all() else "UNKNOWN"
+    blocked, unplaced, final = None, (), ()
     if verdict == "OK":
         orders = [rows[op_off[p] + order[op_off[p] : op_off[p] + n_order[p]]] for p in range(len(parts))]
-        points = np.full(len(history), np.nan)
-        rank = np.zeros(len(history))
-        for o in orders:
-            pts = linearization_points(history, o)
-            points[o] = pts[o]
-            rank[o] = np.arange(o.size)
-        free = np.flatnonzero((history.status == "info") & (history.f == "read"))
-        points[free] = history.invoke_t[free]
-        orders.append(free)
-        done = np.concatenate(orders)
-        final = tuple(int(i) for i in done[np.lexsort((rank[done], points[done]))])
+        final = _merged_order(history, orders)
     elif verdict == "ILLEGAL":
-        p = int(np.flatnonzero(outcome == K.ILLEGAL)[0])
+        p = int(np.flatnonzero(outcome == kk.ILLEGAL)[0])
         lo = op_off[p]
-        prefix = rows[lo + best[lo : lo + n_best[p]]]
-        final = tuple(int(i) for i in prefix)
+        final = tuple(int(i) for i in rows[lo + best[lo : lo + n_best[p]]])
         blocked, unplaced = _blocked(history, parts[p][1], set(final))
-    else:
-        final = ()
     return LinearizabilityResult(
         verdict=verdict,
         model=model,
@@ -417,7 +522,76 @@ def check_linearizable(history: History, model: str | None = None, timeout_s: fl
         unplaced=unplaced,
         keys=keys,
         elapsed_s=time.perf_counter() - start,
+        reason=_reason(outcome, timeout_s),
     )
+
+
+_VERDICT = {kk.OK: "OK", kk.ILLEGAL: "ILLEGAL"}  # the other outcomes leave the verdict UNKNOWN
+
+
+def _reason(outcome: np.ndarray, timeout_s) -> str:
+    """Why a verdict is UNKNOWN ("" when it is not)."""
+    if (outcome == kk.ILLEGAL).any() or (outcome == kk.OK).all():
+        return ""
+    if (outcome == kk.OUT_OF_MEMORY).any():
+        return (
+            f"the search outgrew its memory bound (config.CONSISTENCY_MAX_CHECK_MB="
+            f"{config.CONSISTENCY_MAX_CHECK_MB:g}): check fewer operations"
+        )
+    budget = config.CONSISTENCY_CHECK_TIMEOUT_S if timeout_s is None else timeout_s
+    return f"the time budget ran out (timeout_s={budget:g}): raise it, or check fewer operations"
+
+
+def _bounded_size(history: History) -> None:
+    """Refuse histories whose encoding alone would exceed the configured size."""
+    limit = config.CONSISTENCY_MAX_CHECK_OPS
+    if len(history) > limit:
+        raise ValueError(
+            f"history has {len(history):,} operations, more than config.CONSISTENCY_MAX_CHECK_OPS="
+            f"{limit:,}: check a part of it (history.select(...)) or raise the limit"
+        )
+
+
+def _cache_entries(m: int) -> int:
+    """Cache entries of one partition's search that fit ``config.CONSISTENCY_MAX_CHECK_MB``."""
+    entry_bytes = 8 * max(1, (m + 63) // 64) + 8 * 4  # linearised set, hash, state, two slots
+    return max(1024, int(config.CONSISTENCY_MAX_CHECK_MB * 2**20 / entry_bytes))
+
+
+def _merged_order(history: History, orders: list[np.ndarray]) -> tuple:
+    """One linearisation of the whole history from the partitions' orders.
+
+    Each partition's order is kept, and so is program order; among the operations free to
+    come next, the earliest linearisation point goes first (a topological sort by point),
+    which keeps real-time order too (an operation that precedes another in real time has a
+    strictly earlier point). Reads of unknown result, left out of the search, sit at their
+    invocation.
+    """
+    points = np.full(len(history), np.nan)
+    for o in orders:
+        points[o] = linearization_points(history, o)[o]
+    free = np.flatnonzero((history.status == "info") & (history.f == "read"))
+    points[free] = history.invoke_t[free]
+    after: dict = {}
+    waiting = dict.fromkeys(np.flatnonzero(~np.isnan(points)).tolist(), 0)
+    chains = [o.tolist() for o in orders]
+    a, b = _touching_pairs(history, np.array(sorted(waiting), np.int64))
+    chains += [[i, j] for i, j in zip(a.tolist(), b.tolist(), strict=True)]
+    for chain in chains:
+        for i, j in itertools.pairwise(chain):
+            after.setdefault(i, []).append(j)
+            waiting[j] += 1
+    ready = [(points[i], i) for i, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    out = []
+    while ready:
+        _, i = heapq.heappop(ready)
+        out.append(i)
+        for j in after.get(i, ()):
+            waiting[j] -= 1
+            if waiting[j] == 0:
+                heapq.heappush(ready, (points[j], j))
+    return tuple(out)
 
 
 def _blocked(history: History, idx: np.ndarray, placed: set) -> tuple[int, tuple]:
@@ -432,7 +606,26 @@ def _blocked(history: History, idx: np.ndarray, placed: set) -> tuple[int, tuple
 
 # --- the sequential models in Python, for the sequential-consistency search ---------------------
 def step(model: str, state, f: str, value, result, unknown: bool):
-    """One operation on the model: ``(legal, new state)``. States are plain values."""
+    """One operation on the sequential model (states are plain values).
+
+    Parameters
+    ----------
+    model : str
+        ``"register"``, ``"cas-register"`` or ``"kv"``.
+    state : object
+        The value held before the operation.
+    f : str
+        ``"read"``, ``"write"``, ``"cas"`` or ``"append"``.
+    value, result : object
+        The operation's argument and what it returned.
+    unknown : bool
+        Its result is unknown (an info operation): any result is legal.
+
+    Returns
+    -------
+    tuple
+        ``(legal, new state)``.
+    """
     if f == "read":
         return (unknown or state == result), state
     if f == "write":
@@ -445,26 +638,55 @@ def step(model: str, state, f: str, value, result, unknown: bool):
 
 @dataclass(frozen=True, eq=False)
 class SequentialResult:
-    """What :func:`check_sequential` found: ``verdict``, ``ok``, and a legal order when OK."""
+    """What :func:`check_sequential` found.
+
+    Attributes
+    ----------
+    verdict : {"OK", "ILLEGAL", "UNKNOWN"}
+        UNKNOWN: the time budget or the bound on states ran out (``reason`` says which).
+    history : History
+        The history checked.
+    order : tuple of int
+        OK: the operations that took effect (rows of ``history``) in a legal order that
+        keeps each process's order; empty otherwise.
+    explored : int
+        States the search visited (0 when a linearisation served as the witness).
+    elapsed_s : float
+        Wall time of the check, seconds.
+    reason : str
+        How OK was reached ("linearizable" when the linearisation is the witness), or why
+        the verdict is UNKNOWN; ``""`` otherwise.
+    """
 
     verdict: str
     history: History = field(repr=False)
     order: tuple = field(repr=False)
     explored: int
     elapsed_s: float
+    reason: str = ""
 
     @property
     def ok(self) -> bool | None:
+        """The verdict as a truth value.
+
+        Returns
+        -------
+        bool or None
+            True (OK), False (ILLEGAL) or None (UNKNOWN).
+        """
         return {"OK": True, "ILLEGAL": False}.get(self.verdict)
 
     def __repr__(self) -> str:
+        why = f", {self.reason}" if self.reason else ""
         return (
-            f"SequentialResult({self.verdict}, {len(self.history)} ops, explored {self.explored} states, "
-            f"{self.elapsed_s * 1e3:.1f} ms)"
+            f"SequentialResult({self.verdict}, {len(self.history)} ops, explored {self.explored} states"
+            f"{why}, {self.elapsed_s * 1e3:.1f} ms)"
         )
 
 
-def check_sequential(history: History, model: str | None = None, timeout_s: float | None = None):
+def check_sequential(
+    history: History, model: str | None = None, timeout_s: float | None = None, max_states: int | None = None
+) -> SequentialResult:
     """Is the history sequentially consistent (Lamport 1979)?
 
     Some interleaving of all processes' operations, each process's in its
@@ -474,26 +696,38 @@ def check_sequential(history: History, model: str | None = None, timeout_s: floa
     Parameters
     ----------
     history : History
-    model : str, optional
+        The operations to check.
+    model : {"register", "cas-register", "kv"}, optional
         As for :func:`check_linearizable`.
     timeout_s : float, optional
-        Time budget (UNKNOWN when exceeded); default
+        Time budget in seconds (UNKNOWN when exceeded); default
         ``config.CONSISTENCY_CHECK_TIMEOUT_S``.
+    max_states : int, optional
+        Bound on the states the search visits (UNKNOWN beyond); default
+        ``config.CONSISTENCY_SEQUENTIAL_MAX_STATES``.
 
     Returns
     -------
     SequentialResult
+        ``.verdict`` OK / ILLEGAL / UNKNOWN and, when OK, a legal order.
 
     Notes
     -----
-    Depth-first search over (position in each process, state of every key)
-    with memoisation: O(prod_p (n_p + 1) x states) in the worst case.
-    Checking sequential consistency is NP-complete (Gibbons & Korach 1997,
-    SIAM J. Comput. 26(4)), so this is for small histories: textbook
-    examples, the simulator's small runs.
+    A linearisation keeps each process's order, so a linearizable history is
+    sequentially consistent: :func:`check_linearizable` runs first and its
+    order is the witness. Otherwise a depth-first search over (position in
+    each process, state of every key) with memoisation: O(prod_p (n_p + 1) x
+    states) in the worst case. Checking sequential consistency is
+    NP-complete (Gibbons & Korach 1997, SIAM J. Comput. 26(4)), hence the
+    bounds.
 
-    Example
-    -------
+    References
+    ----------
+    L. Lamport, "How to make a multiprocessor computer that correctly executes
+    multiprocess programs", IEEE Trans. Computers C-28(9), 1979.
+
+    Examples
+    --------
     Lamport's point: a stale read is sequentially consistent if the reader
     can be placed before the write (Viotti & Vukolić 2016, section 3.3).
 
@@ -504,6 +738,30 @@ def check_sequential(history: History, model: str | None = None, timeout_s: floa
     start = time.perf_counter()
     model = _model(history, model)
     deadline = _budget(timeout_s)
+    max_states = validate.integer(
+        "max_states",
+        config.CONSISTENCY_SEQUENTIAL_MAX_STATES if max_states is None else max_states,
+        1,
+        config.CONSISTENCY_MAX_SEQUENTIAL_STATES,
+    )
+    lin = check_linearizable(history, model, timeout_s=max(deadline - kk.now_s(), 1e-9))
+    if lin.ok:
+        return SequentialResult(
+            "OK", history, lin.order, 0, time.perf_counter() - start, "linearizable: its order is the witness"
+        )
+    verdict, order, explored = _search_sequential(history, model, deadline, max_states)
+    reason = ""
+    if verdict == "UNKNOWN":
+        reason = (
+            f"more than max_states={max_states:,} states"
+            if explored >= max_states
+            else "the time budget ran out (timeout_s): raise it, or check fewer operations"
+        )
+    return SequentialResult(verdict, history, order, explored, time.perf_counter() - start, reason)
+
+
+def _search_sequential(history: History, model: str, deadline: float, max_states: int):
+    """Depth-first search for a legal interleaving: ``(verdict, order, states explored)``."""
     keys = history.keys
     key_id = {k: j for j, k in enumerate(keys)}
     strings = model == "kv" and bool(np.any(history.f == "append"))
@@ -518,10 +776,10 @@ def check_sequential(history: History, model: str | None = None, timeout_s: floa
             return (v[0], _UNOBSERVED)
         return v
 
+    live = _searched(history)
     sessions = []
-    for proc in history.processes:
-        idx = np.flatnonzero((history.process == proc) & _searched(history))
-        idx = idx[np.argsort(history.invoke_t[idx], kind="stable")]
+    for proc in history.processes:  # rows are in program order
+        idx = np.flatnonzero((history.process == proc) & live)
         sessions.append(
             [
                 (
@@ -539,19 +797,15 @@ def check_sequential(history: History, model: str | None = None, timeout_s: floa
     initial = (history.initial,) * len(keys)
     start_node = ((0,) * len(sessions), initial)
     seen = {start_node}
-    # stack of (positions, state, order so far as a linked list (op, parent))
-    stack = [(start_node[0], initial, None)]
+    stack = [(start_node[0], initial, None)]  # positions, state, order so far as (op, parent)
     explored = 0
-    verdict, order = "ILLEGAL", ()
     while stack:
         pos, state, trail = stack.pop()
         explored += 1
-        if (explored & 1023) == 0 and K.now_s() > deadline:
-            verdict = "UNKNOWN"
-            break
+        if explored >= max_states or ((explored & 1023) == 0 and kk.now_s() > deadline):
+            return "UNKNOWN", (), explored
         if pos == lengths:
-            verdict, order = "OK", _unwind(trail)
-            break
+            return "OK", _unwind(trail), explored
         for p in range(len(sessions)):
             if pos[p] == lengths[p]:
                 continue
@@ -566,13 +820,7 @@ def check_sequential(history: History, model: str | None = None, timeout_s: floa
                 if (nxt, new_state) not in seen:
                     seen.add((nxt, new_state))
                     stack.append((nxt, new_state, (i, trail)))
-    return SequentialResult(
-        verdict=verdict,
-        history=history,
-        order=order,
-        explored=explored,
-        elapsed_s=time.perf_counter() - start,
-    )
+    return "ILLEGAL", (), explored
 
 
 def _unwind(trail) -> tuple:
@@ -584,7 +832,12 @@ def _unwind(trail) -> tuple:
 
 
 def warm() -> None:
-    """Compile (or load) the search kernels with their real argument types."""
+    """Compile (or load from numba's cache) the search kernels with their real argument types.
+
+    Returns
+    -------
+    None
+    """
     registers = History.from_ops(
         [
             (0, "write", 1, None, 0, 2),
@@ -602,8 +855,20 @@ def warm() -> None:
         initial="",
     )
     check_linearizable(kv)
-    _, _, op_off, ops, lits = _encode(kv, "kv")
-    K.search_partitions_parallel(op_off, ops, lits, math.inf)
+    _, _, parts, ops, lits = _encode(kv, "kv")
+    kk.search_partitions_parallel(parts, ops, lits, np.array([math.inf, 1e6]))
+    # two keys tied at one instant: the composite-state path
+    check_linearizable(
+        History.from_ops(
+            [
+                {"process": 0, "f": "w", "key": "x", "value": 1, "invoke_t": 0, "complete_t": 1},
+                {"process": 0, "f": "r", "key": "y", "result": 0, "invoke_t": 1, "complete_t": 2},
+                {"process": 1, "f": "w", "key": "y", "value": 1, "invoke_t": 0, "complete_t": 1},
+                {"process": 1, "f": "r", "key": "x", "result": 0, "invoke_t": 1, "complete_t": 2},
+            ],
+            initial=0,
+        )
+    )
 
 
 __all__ = [

@@ -1,16 +1,21 @@
 """Place a history on the consistency hierarchy, with what each model costs in availability.
 
-The hierarchy is Jepsen's (jepsen.io/consistency, after Bailis et al.,
-"Highly available transactions", VLDB 2014, Figure 2, and Viotti & Vukolić
-2016), restricted to single-object operations, where strict serializability
-is linearizability:
+The hierarchy is Viotti & Vukolić's (2016, Figure 2), as the Jepsen map
+draws it (jepsen.io/consistency, after Bailis et al., "Highly available
+transactions", VLDB 2014, Figure 2), restricted to single-object operations,
+where strict serializability is linearizability. It is a partial order
+(:data:`IMPLIES`):
 
-    strict-serializable > linearizable > sequential > causal > PRAM
+    strict-serializable > linearizable > sequential > causal
+    causal > PRAM, writes-follow-reads
     PRAM > read-your-writes, monotonic-reads, monotonic-writes
-    causal > writes-follow-reads
 
-An arrow means "implies": a history that satisfies a model satisfies every
-model below it. Availability under partition (jepsen.io/consistency):
+A history that satisfies a model satisfies every model below it. For that to
+hold every model is read with the same semantics: one arbitration order of
+the writes shared by all sessions (see :mod:`kit.consistency.causal`), and
+"causal" is causal convergence (CCv), the causality of Viotti & Vukolić.
+
+Availability under partition (jepsen.io/consistency):
 *unavailable* models need some nodes to stop answering during a partition;
 *sticky available* ones stay available on every non-faulty node as long as
 each client keeps talking to the same servers; *totally available* ones on
@@ -40,7 +45,7 @@ MODELS = (
     "monotonic-writes",
 )
 
-#: model -> the models it directly implies
+#: model -> the models it directly implies (Viotti & Vukolić 2016, Figure 2)
 IMPLIES = {
     "strict-serializable": ("linearizable",),
     "linearizable": ("sequential",),
@@ -103,12 +108,23 @@ class Classification:
 
     @property
     def strongest(self) -> list[str]:
-        """The satisfied models that no satisfied model implies (the top of what holds)."""
+        """The satisfied models that no satisfied model implies (the top of what holds).
+
+        Returns
+        -------
+        list of str
+        """
         ok = [m for m in MODELS if self.satisfied[m]]
         return [m for m in ok if not any(m in _below(o) for o in ok if o != m)]
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per model: satisfied, availability under partition, and why."""
+        """The classification as a table.
+
+        Returns
+        -------
+        DataFrame
+            One row per model: satisfied, availability under partition, and why.
+        """
         rows = [
             {"model": m, "satisfied": self.satisfied[m], "availability": AVAILABILITY[m], "why": self.why[m]}
             for m in MODELS
@@ -137,9 +153,10 @@ def classify(history: History, timeout_s: float | None = None) -> Classification
     Parameters
     ----------
     history : History
+        The operations to classify.
     timeout_s : float, optional
-        Budget for each of the two searches (linearizable, sequential);
-        default ``config.CONSISTENCY_CHECK_TIMEOUT_S``.
+        Budget in seconds for each of the two searches (linearizable,
+        sequential); default ``config.CONSISTENCY_CHECK_TIMEOUT_S``.
 
     Returns
     -------
@@ -150,7 +167,7 @@ def classify(history: History, timeout_s: float | None = None) -> Classification
     Notes
     -----
     Checks run from the cheapest: session guarantees, PRAM and causal
-    memory (polynomial, Bouajjani et al. 2017) on differentiated histories;
+    consistency (CCv; polynomial, Bouajjani et al. 2017) on differentiated histories;
     then linearizability (Wing & Gong / Lowe); then sequential consistency
     only if linearizability fails, causality holds and the history has at
     most ``config.CONSISTENCY_SEQUENTIAL_MAX_OPS`` operations. Verdicts not checked
@@ -159,14 +176,20 @@ def classify(history: History, timeout_s: float | None = None) -> Classification
     serializability coincides with linearizability (jepsen.io/consistency,
     "Strict serializable").
 
-    Example
-    -------
+    References
+    ----------
+    P. Viotti, M. Vukolić, "Consistency in non-transactional distributed
+    storage systems", ACM Computing Surveys 49(1), 2016. K. Kingsbury,
+    "Consistency models", jepsen.io/consistency.
+
+    Examples
+    --------
     >>> h = History.from_ops([("A", "w", 1, None, 0, 1), ("B", "r", None, 0, 2, 3)], initial=0)
     >>> classify(h).strongest
     ['sequential']
     """
     if not isinstance(history, History):
-        raise ValueError(f"history must be a kit.consistency.History (got {type(history).__name__})")
+        raise TypeError(f"history must be a kit.consistency.History (got {type(history).__name__})")
     satisfied: dict = dict.fromkeys(MODELS)
     why: dict = dict.fromkeys(MODELS, "")
     results: dict = {}

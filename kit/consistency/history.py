@@ -25,9 +25,24 @@ status     ``"ok"``: it took effect and returned ``result``.
            ``"fail"``: it certainly did *not* take effect (checkers drop it).
            ``"info"``: unknown. It may have taken effect, at any time after
            ``invoke_t`` (even after ``complete_t``, which only records when
-           the client stopped waiting), and its result is unknown. A timed-out
-           read is ``"info"``.
+           the client stopped waiting), or never, and its result is unknown.
+           A timed-out read is ``"info"``.
 ========== ==================================================================
+
+Time, the rules every checker of the kit applies (Herlihy & Wing 1990,
+section 2, read for timestamps that can be equal):
+
+- an operation may take no time (``invoke_t == complete_t``);
+- operation a precedes operation b in real time when a completed strictly
+  before b was invoked (``a.complete_t < b.invoke_t``): operations of
+  different processes whose intervals only touch are concurrent;
+- a process's operations are in program order (its invocation order), even
+  when one completes at the very instant the next is invoked;
+- an ``info`` operation never completes: whatever happened to it, the
+  process that issued it has crashed (Jepsen's convention). Its client
+  continues as a *new* process: when a history reuses a process after an
+  ``info`` operation, :class:`History` gives the later operations a fresh
+  process id (the next unused integer, or the old name with a prime, ``A'``).
 
 Fields of the history as a whole: ``initial`` (the value every key holds
 before the first operation: ``None`` for etcd, ``0`` for Knossos' cas
@@ -56,6 +71,8 @@ Vukolić 2016): ``w(x)1`` writes 1 to x, ``r(x)1`` reads 1 from x::
 from __future__ import annotations
 
 import math
+import numbers
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -63,6 +80,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .. import config
 
 OPS = ("read", "write", "cas", "append")
 STATUSES = ("ok", "fail", "info")
@@ -107,7 +126,7 @@ class History:
         ``"cas-register"`` (+ cas), ``"kv"`` (read, write, append on strings).
     source : str
         Where the history came from (a format name, ``"python"``, ``"simulator"``).
-    replicas : DataFrame, optional
+    replicas : DataFrame or dict, optional
         For :func:`kit.consistency.check_eventual`: the value each replica
         holds, as a log of changes with columns ``t`` (time of the change),
         ``replica``, ``key`` and ``value`` (``value`` after the change). A
@@ -128,9 +147,9 @@ class History:
     replicas: pd.DataFrame | None = field(default=None, repr=False)
 
     def __post_init__(self):
-        n = len(self.invoke_t)
-        invoke = np.asarray(self.invoke_t, dtype=float)
-        complete = np.asarray(self.complete_t, dtype=float)
+        invoke = _times("invoke_t", self.invoke_t)
+        complete = _times("complete_t", self.complete_t)
+        n = len(invoke)
         set_ = object.__setattr__
         f = np.asarray(self.f)
         if f.dtype.kind in "iu":
@@ -179,13 +198,23 @@ class History:
             "complete_t": complete,
             "status": status,
         }
-        order = np.argsort(invoke, kind="stable")
+        # Invocation order; at a tie an operation that takes no time goes first (it can precede the
+        # other within one process, never follow it).
+        order = np.lexsort((complete, invoke))
         if not np.array_equal(order, np.arange(n)):
             columns = {k: v[order] for k, v in columns.items()}
+        columns["process"] = _renumber_after_info(columns["process"], columns["status"])
         for k, v in columns.items():
             v.setflags(write=False)
             set_(self, k, v)
+        if isinstance(self.replicas, Mapping):  # columns given as a dict of lists
+            set_(self, "replicas", pd.DataFrame(dict(self.replicas)))
         if self.replicas is not None:
+            if not isinstance(self.replicas, pd.DataFrame):
+                raise TypeError(
+                    f"replicas must be a DataFrame or a dict of columns {_REPLICA_COLUMNS} "
+                    f"(got {type(self.replicas).__name__})"
+                )
             missing = set(_REPLICA_COLUMNS) - set(self.replicas.columns)
             if missing:
                 raise ValueError(f"replicas must have columns {_REPLICA_COLUMNS} (missing {sorted(missing)})")
@@ -193,7 +222,7 @@ class History:
 
     def _check_ops(self) -> None:
         codes, _ = pd.factorize(pd.Series(self.process, dtype=object))
-        order = np.lexsort((self.invoke_t, codes))
+        order = np.lexsort((np.arange(len(self)), codes))  # per process, in history order
         same = codes[order][1:] == codes[order][:-1]
         overlap = np.flatnonzero(same & (self.invoke_t[order][1:] < self.complete_t[order][:-1]))
         if overlap.size:
@@ -233,15 +262,37 @@ class History:
         ``model`` defaults to ``"kv"`` when an append appears, else
         ``"cas-register"`` when a cas appears, else ``"register"``.
 
-        Example
+        Parameters
+        ----------
+        ops : iterable of tuple or dict
+            The rows, as above; times in any one unit.
+        initial : object, optional
+            Value of every key before the first operation.
+        model : {"register", "cas-register", "kv"}, optional
+            The sequential specification (default: from the operations).
+        source : str
+            Where the history came from.
+
+        Returns
         -------
+        History
+
+        Examples
+        --------
         >>> h = History.from_ops([(0, "w", 1, None, 0, 2), (1, "r", None, 1, 1, 3)], initial=0)
         >>> len(h), h.describe(1)
         (2, 'r1')
         """
         names = ("process", "f", "value", "result", "invoke_t", "complete_t", "status")
         cols: dict[str, list] = {name: [] for name in (*names, "key")}
+        if isinstance(ops, str | bytes | Mapping) or not isinstance(ops, Iterable):
+            raise TypeError(f"ops must be a list of rows (tuples or dicts) (got {type(ops).__name__})")
         for i, row in enumerate(ops):
+            if not isinstance(row, Mapping | Sequence) or isinstance(row, str | bytes):
+                raise ValueError(
+                    f"ops[{i}] must be a tuple (process, f, value, result, invoke_t, complete_t[, status]) "
+                    f"or a dict (got {row!r})"
+                )
             if isinstance(row, Mapping):
                 unknown = set(row) - set(cols)
                 if unknown:
@@ -258,16 +309,24 @@ class History:
                 if get(name) is None:
                     raise ValueError(f"ops[{i}] needs {name}")
             f = _ALIASES.get(str(get("f")), str(get("f")))
+            if f not in OPS:
+                raise ValueError(f"ops[{i}].f must be one of {', '.join(OPS)} (got f={get('f')!r})")
             complete = get("complete_t")
             status = get("status") or ("info" if complete is None else "ok")
+            if status not in STATUSES:
+                raise ValueError(
+                    f"ops[{i}].status must be one of {', '.join(STATUSES)} (got status={status!r})"
+                )
+            invoke = _time(f"ops[{i}].invoke_t", get("invoke_t"))
+            complete = math.inf if complete is None else _time(f"ops[{i}].complete_t", complete, inf_ok=True)
             value = get("value")
             cols["process"].append(get("process"))
             cols["f"].append(f)
             cols["key"].append(get("key"))
             cols["value"].append(_hashable(value))  # lists become tuples: values are compared and hashed
             cols["result"].append(_hashable(get("result")))
-            cols["invoke_t"].append(get("invoke_t"))
-            cols["complete_t"].append(math.inf if complete is None else complete)
+            cols["invoke_t"].append(invoke)
+            cols["complete_t"].append(complete)
             cols["status"].append(status)
         if model is None:
             model = "kv" if "append" in cols["f"] else "cas-register" if "cas" in cols["f"] else "register"
@@ -300,8 +359,19 @@ class History:
         causal and session checks ignore real time anyway; a linearizability
         verdict on such a history judges that layout.
 
-        Example
+        Parameters
+        ----------
+        sessions : mapping
+            ``{process: [operation, ...]}`` (or a space-separated string per process).
+        initial : object, optional
+            Value of every key before the first operation.
+
+        Returns
         -------
+        History
+
+        Examples
+        --------
         >>> h = History.from_sessions({"A": ["w(x)1"], "B": ["r(x)1"]})
         >>> [h.describe(i) for i in range(len(h))]
         ['w(x)1', 'r(x)1']
@@ -340,16 +410,36 @@ class History:
 
     @property
     def keys(self) -> list:
-        """The distinct keys, in order of first use (``[None]`` for a single register)."""
+        """The distinct keys, in order of first use (``[None]`` for a single register).
+
+        Returns
+        -------
+        list
+        """
         return list(dict.fromkeys(self.key.tolist()))
 
     @property
     def processes(self) -> list:
-        """The distinct processes, in order of first invocation."""
+        """The distinct processes, in order of first invocation.
+
+        Returns
+        -------
+        list
+        """
         return list(dict.fromkeys(self.process.tolist()))
 
     def select(self, index) -> History:
-        """The sub-history of the operations selected by a boolean mask or index array."""
+        """The sub-history of some operations.
+
+        Parameters
+        ----------
+        index : array-like of bool or int
+            A mask over the operations, or their row numbers.
+
+        Returns
+        -------
+        History
+        """
         index = np.asarray(index)
         if index.dtype == bool:
             index = np.flatnonzero(index)
@@ -369,14 +459,30 @@ class History:
         )
 
     def by_key(self) -> dict:
-        """``{key: indices of its operations}``: the partition P-compositionality checks one by one."""
+        """The operations of each key: the partition P-compositionality checks one by one.
+
+        Returns
+        -------
+        dict
+            ``{key: row numbers of its operations}``.
+        """
         groups: dict = {}
         for i, k in enumerate(self.key.tolist()):
             groups.setdefault(k, []).append(i)
         return {k: np.array(v, dtype=np.int64) for k, v in groups.items()}
 
     def describe(self, i: int) -> str:
-        """Operation ``i`` in textbook notation: ``w(x)1``, ``r(x)1``, ``cas(x)1->2:ok``, ``a(x)'s'``."""
+        """Operation ``i`` in textbook notation: ``w(x)1``, ``r(x)1``, ``cas(x)1->2:ok``, ``a(x)'s'``.
+
+        Parameters
+        ----------
+        i : int
+            Row number of the operation.
+
+        Returns
+        -------
+        str
+        """
         f, k, v, r, s = self.f[i], self.key[i], self.value[i], self.result[i], self.status[i]
         where = "" if k is None else f"({k})"
         unknown = s == "info" and f in ("read", "cas")
@@ -392,7 +498,13 @@ class History:
         return text + (" (failed)" if s == "fail" else " (info)" if s == "info" and not unknown else "")
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per operation, with a readable ``op`` column."""
+        """The history as a table.
+
+        Returns
+        -------
+        DataFrame
+            One row per operation (times in the history's unit), with a readable ``op`` column.
+        """
         return pd.DataFrame(
             {
                 "process": self.process,
@@ -408,7 +520,17 @@ class History:
         )
 
     def with_replicas(self, replicas: pd.DataFrame) -> History:
-        """The same history with a replica-state log attached (for ``check_eventual``)."""
+        """The same history with a replica-state log attached (for ``check_eventual``).
+
+        Parameters
+        ----------
+        replicas : DataFrame
+            Columns ``t, replica, key, value``, as :class:`History` describes.
+
+        Returns
+        -------
+        History
+        """
         return History(
             **{name: getattr(self, name) for name in _FIELDS},
             initial=self.initial,
@@ -416,6 +538,58 @@ class History:
             source=self.source,
             replicas=replicas,
         )
+
+
+def _renumber_after_info(process: np.ndarray, status: np.ndarray) -> np.ndarray:
+    """A process that had an ``info`` operation has crashed: what its client does next is a new process.
+
+    ``process`` and ``status`` are in invocation order. Integer ids continue after
+    the largest one in use; other ids get a prime (``A`` -> ``A'`` -> ``A''``).
+    """
+    crashed = np.flatnonzero(status == "info")
+    if crashed.size == 0:
+        return process
+    out = process.copy()
+    used = set(out.tolist())
+    integers = out.dtype.kind in "iu"
+    fresh = (max(used) + 1) if integers else None
+    current: dict = {}  # id as written -> id it stands for now
+    crashed_ids: set = set()  # ids whose last operation was info
+    for i, p in enumerate(process.tolist()):
+        now = current.get(p, p)
+        if now in crashed_ids:  # the client carries on: a new process
+            if integers:
+                now, fresh = fresh, fresh + 1
+            else:
+                while now in used:
+                    now = f"{now}'"
+            used.add(now)
+            current[p] = now
+        out[i] = now
+        if status[i] == "info":
+            crashed_ids.add(now)
+    return out
+
+
+def _times(name: str, values) -> np.ndarray:
+    """A column of times as float64, or an error naming the column."""
+    try:
+        a = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must hold one number per operation (got {values!r:.80})") from None
+    if a.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional (got shape {a.shape})")
+    return a
+
+
+def _time(name: str, value, inf_ok: bool = False) -> float:
+    """A time of one operation: a real number (``inf`` allowed for a completion that never came)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a number (got {value!r})")
+    t = float(value)
+    if math.isnan(t) or (math.isinf(t) and not (inf_ok and t > 0)):
+        raise ValueError(f"{name} must be a finite number{' or inf' if inf_ok else ''} (got {value!r})")
+    return t
 
 
 def _process_column(processes: list) -> np.ndarray:
@@ -602,7 +776,20 @@ _ETCD_LINE = re.compile(r"^\s*INFO\s+jepsen\.util\s+-\s+(\d+)\s+:(\w+)\s+:(\w+)\
 
 
 def detect_format(text: str) -> str:
-    """``"etcd-log"``, ``"kv-edn"`` or ``"knossos-edn"``, from a file's content."""
+    """Which of the three real formats a history file is in, from its content.
+
+    Parameters
+    ----------
+    text : str
+        The file's content (the first 20,000 characters decide).
+
+    Returns
+    -------
+    str
+        ``"etcd-log"``, ``"kv-edn"`` or ``"knossos-edn"``.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be the content of a history file, a str (got {type(text).__name__})")
     head = text[:20000]
     for line in head.splitlines():
         if _ETCD_LINE.match(line):
@@ -772,8 +959,8 @@ def load_history(path, format: str | None = None) -> History:
     0; ``:fail`` means the op did not take effect (status fail), ``:info``
     unknown, and an ``:ok`` read of nil constrains nothing (status info).
 
-    Example
-    -------
+    Examples
+    --------
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "h.edn")
     >>> _ = open(path, "w").write('[{:process 0 :type :invoke :f :write :value 1}'
@@ -781,9 +968,18 @@ def load_history(path, format: str | None = None) -> History:
     >>> load_history(path)
     History(1 ops, 1 processes, 1 key(s), ok=1 fail=0 info=0, model='cas-register', source='knossos-edn')
     """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"path must be a str or a path to a history file (got {type(path).__name__})")
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"path must be an existing history file (got path={str(path)!r})")
+    limit_mb = config.CONSISTENCY_MAX_HISTORY_MB
+    if path.stat().st_size > limit_mb * 2**20:
+        raise ValueError(
+            f"path {str(path)!r} holds {path.stat().st_size / 2**20:,.0f} MB, more than "
+            f"config.CONSISTENCY_MAX_HISTORY_MB={limit_mb:g} MB this parser reads in about a minute: "
+            f"cut the history, or raise the limit"
+        )
     text = path.read_text(encoding="utf-8", errors="replace")
     fmt = detect_format(text) if format is None else format
     if fmt not in FORMATS:

@@ -1,0 +1,641 @@
+"""Figures of the consistency lab: histories and the hierarchy, PBS staleness, CAP and failover.
+
+Pure functions: a History, a checker's result, a PBSResult or a SimResult in, a
+plotly figure out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .. import config
+from ..ui import theme
+from .checker import LinearizabilityResult, linearization_points
+from .classify import AVAILABILITY, IMPLIES, MODELS, Classification
+from .history import History
+from .pbs import PBSResult
+from .simulator import Crash, Partition, SimResult
+
+# Where each model sits in the hierarchy diagram (x, y): stronger models higher.
+_LAYOUT = {
+    "strict-serializable": (0.0, 6.0),
+    "linearizable": (0.0, 5.0),
+    "sequential": (0.0, 4.0),
+    "causal": (0.0, 3.0),
+    "PRAM": (-0.9, 2.0),
+    "writes-follow-reads": (1.2, 2.0),
+    "read-your-writes": (-2.0, 1.0),
+    "monotonic-reads": (-0.9, 1.0),
+    "monotonic-writes": (0.2, 1.0),
+    "eventual": (1.6, 0.0),
+}
+_LABELLED_OPS = 40  # above this many operations, labels go to the hover text only
+_AVAILABILITY_COLOUR = {
+    "unavailable": theme.VERMILLION,
+    "sticky available": theme.ORANGE,
+    "totally available": theme.BLUE,
+}
+
+
+def _window(history: History, focus: float | None, max_ops: int) -> np.ndarray:
+    """Indices of at most ``max_ops`` operations, centred on time ``focus`` (else the first ones)."""
+    n = len(history)
+    if n <= max_ops:
+        return np.arange(n)
+    if focus is None:
+        return np.arange(max_ops)
+    centre = int(np.searchsorted(history.invoke_t, focus))
+    lo = min(max(0, centre - max_ops // 2), n - max_ops)
+    return np.arange(lo, lo + max_ops)
+
+
+def timeline(
+    subject: History | LinearizabilityResult,
+    key=None,
+    max_ops: int | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """Operations as bars from invocation to completion, one lane per process.
+
+    Given a :class:`LinearizabilityResult`: OK draws each operation's
+    linearisation point and joins them in order; ILLEGAL draws the longest
+    linearisable prefix that way, the operation that could not be placed
+    in vermillion and the other candidates outlined in orange. ``info``
+    operations (unknown outcome) are dashed; failed ones grey. When the
+    history carries replica states, a lower panel shows each replica's value
+    of ``key`` (default: the key of the blocked operation, else the first).
+
+    Parameters
+    ----------
+    subject : History or LinearizabilityResult
+        What to draw.
+    key : object, optional
+        The key whose replica values the lower panel shows.
+    max_ops : int, optional
+        At most this many operations are drawn (default
+        ``config.CONSISTENCY_TIMELINE_MAX_OPS``), around the blocked operation.
+    title : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    go.Figure
+        Time on the x axis in the history's unit (ms for the simulator's).
+    """
+    result = subject if isinstance(subject, LinearizabilityResult) else None
+    history = result.history if result is not None else subject
+    if not isinstance(history, History):
+        raise TypeError(
+            f"subject must be a History or a LinearizabilityResult (got {type(subject).__name__})"
+        )
+    max_ops = config.CONSISTENCY_TIMELINE_MAX_OPS if max_ops is None else max_ops
+    blocked = result.blocked if result is not None else None
+    focus = history.invoke_t[blocked] if blocked is not None else None
+    shown = _window(history, focus, max_ops)
+    if key is None:
+        key = history.key[blocked] if blocked is not None else (history.keys[0] if len(history) else None)
+    replicas = history.replicas
+    with_replicas = replicas is not None and len(replicas) > 0
+    fig = (
+        make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.7, 0.3], vertical_spacing=0.08)
+        if with_replicas
+        else go.Figure()
+    )
+    verdict = f" — {result.verdict}" if result is not None else ""
+    fig.update_layout(
+        template=theme.TEMPLATE,
+        title=title or f"Operations by process{verdict}",
+        hovermode="closest",
+        height=max(260, 40 * len(history.processes) + 160) + (160 if with_replicas else 0),
+        margin=dict(l=110),
+    )
+    lanes = {p: j for j, p in enumerate(history.processes)}
+    t_end = 1.0
+    if len(history):  # never-completed operations run on to just past the last event
+        last = float(np.max(np.where(np.isfinite(history.complete_t), history.complete_t, history.invoke_t)))
+        t_end = last + 0.05 * (last - float(history.invoke_t.min()) + 1.0)
+    _operation_bars(fig, history, shown, lanes, t_end, result)
+    if result is not None and result.order:
+        _order_path(fig, history, shown, lanes, result)
+    fig.update_yaxes(
+        tickvals=list(lanes.values()),
+        ticktext=[f"process {p}" for p in lanes],
+        range=[-0.6, len(lanes) - 0.3],
+        autorange="reversed",
+        row=1 if with_replicas else None,
+        col=1 if with_replicas else None,
+    )
+    if with_replicas:
+        _replica_panel(fig, history, key, t_end)
+    unit = _TIME_UNITS.get(history.source, "time (the history's unit)")
+    fig.update_xaxes(title_text=unit, row=2 if with_replicas else None, col=1 if with_replicas else None)
+    return fig
+
+
+# What a history's clock counts: the simulator's milliseconds, or the position of each event in a log.
+_TIME_UNITS = {
+    "simulator": "time (ms)",
+    "etcd-log": "time (line of the log, from 0)",
+    "kv-edn": "time (event number in the history, from 0)",
+    "knossos-edn": "time (event number in the history, from 0)",
+}
+
+
+def _operation_bars(fig: go.Figure, history: History, shown, lanes: dict, t_end: float, result) -> None:
+    """A bar per operation from invocation to completion, grouped by what the check made of it."""
+    blocked = result.blocked if result is not None else None
+    unplaced = set(result.unplaced) if result is not None else set()
+    groups = {
+        "ok": ([], theme.BLUE, "solid", "operation"),
+        "info": ([], theme.BLUE, "dot", "unknown outcome (info)"),
+        "fail": ([], theme.GREY, "solid", "failed (no effect)"),
+        "unplaced": ([], theme.ORANGE, "solid", "could not come next"),
+        "blocked": ([], theme.VERMILLION, "solid", "could not be linearised"),
+    }
+    for i in shown.tolist():
+        group = "blocked" if i == blocked else "unplaced" if i in unplaced else history.status[i]
+        groups[group][0].append(i)
+    end = np.where(np.isfinite(history.complete_t), history.complete_t, t_end)
+    for name, (ops, colour, dash, label) in groups.items():
+        if not ops:
+            continue
+        xs, ys, text = [], [], []
+        for i in ops:
+            xs += [history.invoke_t[i], end[i], None]
+            ys += [lanes[history.process[i]]] * 2 + [None]
+            text += [history.describe(i)] * 2 + [None]
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            line=dict(color=colour, width=10 if name == "blocked" else 7, dash=dash),
+            name=label,
+            text=text,
+            hoverinfo="text",
+        )
+        if len(shown) > _LABELLED_OPS:
+            continue  # too dense to read: hover instead
+        fig.add_scatter(
+            x=[(history.invoke_t[i] + end[i]) / 2 for i in ops],
+            y=[lanes[history.process[i]] + 0.28 for i in ops],
+            mode="text",
+            text=[history.describe(i) for i in ops],
+            textfont=dict(size=11, color=colour),
+            showlegend=False,
+            hoverinfo="skip",
+        )
+
+
+def _order_path(fig: go.Figure, history: History, shown, lanes: dict, result) -> None:
+    """The checker's order (or longest prefix), joined through each operation's linearisation point."""
+    order = [i for i in result.order if i in set(shown.tolist())]
+    if not order:
+        return
+    points = linearization_points(history, result.order)
+    label = "linearisation order" if result.verdict == "OK" else "longest linearisable prefix"
+    for k in dict.fromkeys(history.key[order].tolist()):
+        mine = [i for i in order if history.key[i] == k]
+        fig.add_scatter(
+            x=points[mine],
+            y=[lanes[history.process[i]] for i in mine],
+            mode="lines+markers",
+            line=dict(color=theme.BLACK, width=1, dash="dot"),
+            marker=dict(color=theme.BLACK, size=9, symbol="diamond"),
+            name=label,
+            legendgroup="order",
+            showlegend=k == history.key[order[0]],
+            text=[f"#{n + 1}: {history.describe(i)}" for n, i in enumerate(mine)],
+            hoverinfo="text",
+        )
+
+
+def _replica_panel(fig: go.Figure, history: History, key, t_end: float) -> None:
+    """Each replica's value of ``key`` over time: a segment per value, labelled with it."""
+    log = history.replicas
+    log = log[log.key == key].sort_values("t", kind="stable")
+    ids = sorted(set(history.replicas.replica.tolist()))
+    t0 = float(history.invoke_t.min()) if len(history) else 0.0
+    for j, r in enumerate(ids):
+        mine = log[(log.replica == r) & (log.t <= t_end)]
+        starts = [t0, *mine.t.tolist()]
+        values = [history.initial, *mine.value.tolist()]
+        xs, ys, text = [], [], []
+        for a, b, v in zip(starts, [*starts[1:], t_end], values, strict=True):
+            xs += [a, b, None]
+            ys += [j, j, None]
+            text += [f"replica {r}: {v}"] * 2 + [None]
+        if len(values) <= _LABELLED_OPS:  # the value held, written on each segment
+            fig.add_scatter(
+                x=[(a + b) / 2 for a, b in zip(starts, [*starts[1:], t_end], strict=True)],
+                y=[j - 0.3] * len(values),
+                mode="text",
+                text=[_short(v) for v in values],
+                textfont=dict(size=10, color=theme.PALETTE[j % len(theme.PALETTE)]),
+                showlegend=False,
+                hoverinfo="skip",
+                row=2,
+                col=1,
+            )
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            mode="lines+markers",
+            line=dict(color=theme.PALETTE[j % len(theme.PALETTE)], width=6),
+            marker=dict(size=6, symbol="line-ns-open"),
+            text=text,
+            hoverinfo="text",
+            name=f"replica {r}",
+            legendgroup="replicas",
+            showlegend=False,
+            row=2,
+            col=1,
+        )
+    fig.update_yaxes(
+        tickvals=list(range(len(ids))),
+        ticktext=[f"replica {r}" for r in ids],
+        autorange="reversed",
+        title_text=f"key {key}",
+        row=2,
+        col=1,
+    )
+
+
+def _short(v) -> str:
+    return "nil" if v is None else str(v)
+
+
+def hierarchy(classification: Classification, title: str | None = None) -> go.Figure:
+    """The consistency hierarchy with the history's verdicts: which models hold, which is strongest.
+
+    A filled node holds, a hollow one fails, a grey one is unknown; the
+    strongest models that hold are enlarged. The ring colour is the
+    availability the model allows under partition (jepsen.io/consistency).
+    Arrows are the implications of :data:`IMPLIES`: a partial order.
+
+    Parameters
+    ----------
+    classification : Classification
+        From :func:`classify`.
+    title : str, optional
+        The figure's title.
+
+    Returns
+    -------
+    go.Figure
+
+    References
+    ----------
+    P. Viotti, M. Vukolić, "Consistency in non-transactional distributed
+    storage systems", ACM Computing Surveys 49(1), 2016, Figure 2.
+    """
+    if not isinstance(classification, Classification):
+        raise TypeError(f"classification must come from classify() (got {type(classification).__name__})")
+    fig = theme.figure(
+        title=title or "Which consistency models does this history satisfy?",
+        xaxis=dict(visible=False, range=[-2.9, 2.6]),
+        yaxis=dict(visible=False, range=[-0.6, 6.6]),
+        hovermode="closest",
+        height=460,
+    )
+    for model, below in IMPLIES.items():
+        x0, y0 = _LAYOUT[model]
+        for weaker in below:
+            x1, y1 = _LAYOUT[weaker]
+            fig.add_annotation(
+                x=x1, y=y1 + 0.22, ax=x0, ay=y0 - 0.22, xref="x", yref="y", axref="x", ayref="y",
+                showarrow=True, arrowhead=2, arrowwidth=1.2, arrowcolor=theme.GREY, text="",
+            )  # fmt: skip
+    verdicts = dict(classification.satisfied)
+    models = list(MODELS)
+    if classification.eventual is not None:
+        verdicts["eventual"] = classification.eventual.ok
+        models.append("eventual")
+    strongest = set(classification.strongest)
+    for availability, colour in _AVAILABILITY_COLOUR.items():
+        mine = [m for m in models if AVAILABILITY[m] == availability]
+        fill = [theme.GREEN if verdicts[m] else "white" if verdicts[m] is False else theme.GREY for m in mine]
+        fig.add_scatter(
+            x=[_LAYOUT[m][0] for m in mine],
+            y=[_LAYOUT[m][1] for m in mine],
+            mode="markers+text",
+            marker=dict(
+                size=[34 if m in strongest else 22 for m in mine],
+                color=fill,
+                line=dict(color=colour, width=4),
+                symbol=["star" if m in strongest else "circle" for m in mine],
+            ),
+            text=[m for m in mine],
+            textposition="middle right",
+            name=f"ring: {availability} under partition",
+            hovertext=[
+                f"{m}: {'holds' if verdicts[m] else 'fails' if verdicts[m] is False else 'unknown'}"
+                f" ({classification.why.get(m, '')}); {availability} under partition"
+                for m in mine
+            ],
+            hoverinfo="text",
+        )
+    held = ", ".join(classification.strongest) or "none"
+    fig.add_annotation(
+        x=-2.85, y=6.45, xref="x", yref="y", showarrow=False, xanchor="left",
+        text=f"strongest that holds: <b>{held}</b> (green holds, hollow fails, grey unknown)",
+    )  # fmt: skip
+    return fig
+
+
+# --- replication: PBS, CAP, divergence, failover --------------------------------------------------
+_PARTITION_FILL = "rgba(213, 94, 0, 0.12)"  # vermillion, faint
+_CRASH_FILL = "rgba(158, 158, 158, 0.25)"
+
+
+def _label(r: PBSResult) -> str:
+    return f"N={r.N}, R={r.R}, W={r.W}"
+
+
+def pbs_curves(
+    results: Sequence[PBSResult],
+    highlight: PBSResult | None = None,
+    t_max_ms: float | None = None,
+    p: float = 0.999,
+) -> go.Figure:
+    """P(consistent read) against time since commit, one line per quorum configuration.
+
+    Parameters
+    ----------
+    results : sequence of PBSResult
+        The configurations drawn thin.
+    highlight : PBSResult, optional
+        Drawn thick, with its t-visibility at probability ``p`` marked.
+    t_max_ms : float, optional
+        End of the time axis, ms (default: the slowest configuration's t-visibility at ``p``).
+    p : float
+        Target probability of a consistent read.
+
+    Returns
+    -------
+    go.Figure
+        P(consistent read) against ms since the write committed.
+    """
+    shown = list(results) + ([highlight] if highlight is not None and highlight not in results else [])
+    if t_max_ms is None:
+        t_max_ms = max([r.t_visibility(p) for r in shown] + [1e-3]) * 1.15
+    t = np.linspace(0.0, t_max_ms, 240)
+    model = shown[0].latency.name if shown else ""
+    fig = theme.figure(
+        title=f"How soon do reads see a write? ({model})",
+        xaxis=dict(title="time since the write committed, t (ms)", range=[0, t_max_ms]),
+        yaxis=dict(title="P(read returns the write)", range=[0, 1.02], tickformat=".0%"),
+    )
+    for i, r in enumerate(results):
+        if r is highlight:
+            continue
+        fig.add_scatter(
+            x=t,
+            y=r.p_consistent(t),
+            mode="lines",
+            name=_label(r),
+            line=dict(width=1.5, color=theme.PALETTE[1 + i % (len(theme.PALETTE) - 2)]),
+            opacity=0.75,
+        )
+    if highlight is not None:
+        tv = highlight.t_visibility(p)
+        fig.add_scatter(
+            x=t,
+            y=highlight.p_consistent(t),
+            mode="lines",
+            name=f"{_label(highlight)} (yours)",
+            line=dict(width=4, color=theme.BLUE),
+        )
+        fig.add_scatter(
+            x=[tv],
+            y=[highlight.p_consistent(tv)],
+            mode="markers+text",
+            name=f"{p:.1%} consistent after {tv:.3g} ms",
+            text=[f"{p:.1%} at {tv:.3g} ms"],
+            textposition="bottom right",
+            marker=dict(size=10, color=theme.BLUE, symbol="diamond"),
+        )
+    return fig
+
+
+def pbs_tradeoff(table: pd.DataFrame, highlight: tuple[int, int] | None = None, q: float = 99.9) -> go.Figure:
+    """Latency against staleness for each (R, W): a row of :func:`kit.consistency.pbs_tradeoff` per dot.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`kit.consistency.pbs_tradeoff` or :func:`kit.consistency.tradeoff_table`.
+    highlight : tuple of int, optional
+        The (R, W) to ring.
+    q : float
+        The latency percentile the table was made with.
+
+    Returns
+    -------
+    go.Figure
+        x: read plus write latency at the q-th percentile, ms; y: t-visibility,
+        ms until reads are consistent with the table's probability. Strict
+        quorums (R + W > N) sit on y = 0.
+    """
+    fig = theme.figure(
+        title="Each (R, W): pay in latency, or in a window of stale reads",
+        xaxis=dict(title=f"read + write latency, p{q:g} (ms)", type="log"),
+        yaxis=dict(title="t-visibility (ms)", rangemode="tozero"),
+        hovermode="closest",
+    )
+    for strict, colour, name in (
+        (False, theme.ORANGE, "partial quorum (R+W ≤ N)"),
+        (True, theme.GREEN, "strict quorum (R+W > N)"),
+    ):
+        rows = table[table.strict == strict]
+        labels = [f"R={r},W={w}" for r, w in zip(rows.R, rows.W, strict=True)]
+        fig.add_scatter(
+            x=rows.read_ms + rows.write_ms,
+            y=rows.t_visibility_ms,
+            mode="markers" if strict else "markers+text",  # strict ones share y = 0: labels would pile up
+            name=name,
+            text=labels,
+            hovertext=labels,
+            textposition="top center",
+            marker=dict(size=9, color=colour),
+        )
+    if highlight is not None:
+        row = table[(table.R == highlight[0]) & (table.W == highlight[1])]
+        fig.add_scatter(
+            x=row.read_ms + row.write_ms,
+            y=row.t_visibility_ms,
+            mode="markers",
+            name=f"yours: R={highlight[0]}, W={highlight[1]}",
+            marker=dict(size=18, color="rgba(0,0,0,0)", line=dict(color=theme.BLUE, width=3)),
+        )
+    return fig
+
+
+def _shade_faults(fig: go.Figure, result: SimResult, row: int | None = None, col: int | None = None) -> None:
+    where = {} if row is None else dict(row=row, col=col)
+    for p in result.params["partitions"]:
+        p = p if isinstance(p, Partition) else Partition(*p)
+        fig.add_vrect(
+            x0=p.start_ms, x1=p.end_ms, fillcolor=_PARTITION_FILL, line_width=0, layer="below", **where
+        )
+    for c in result.params["crashes"]:
+        c = c if isinstance(c, Crash) else Crash(*c)
+        fig.add_vrect(x0=c.start_ms, x1=c.end_ms, fillcolor=_CRASH_FILL, line_width=0, layer="below", **where)
+
+
+def cap_timeline(results: Mapping[str, SimResult], bin_ms: float | None = None) -> go.Figure:
+    """Availability and stale-read rate over time, one panel per run, partitions shaded.
+
+    Give it the same workload and faults under a CP and an AP protocol to see
+    the CAP choice: during the partition the CP store refuses some clients
+    (availability drops, no stale reads), the AP store answers everyone
+    (availability stays, stale reads appear).
+
+    Parameters
+    ----------
+    results : mapping
+        ``{name: SimResult}``, e.g. from :func:`kit.consistency.compare`.
+    bin_ms : float, optional
+        Width of a time bin, ms.
+
+    Returns
+    -------
+    go.Figure
+        Fractions per bin against time in ms.
+    """
+    names = list(results)
+    fig = make_subplots(
+        rows=1, cols=len(names), shared_yaxes=True, subplot_titles=names, horizontal_spacing=0.06
+    )
+    fig.update_layout(
+        template=theme.TEMPLATE,
+        title="Under a partition: refuse (CP) or answer with what you have (AP)?",
+        hovermode="x unified",
+        legend=dict(y=-0.25, yanchor="top"),
+        margin=dict(b=110),
+    )
+    for j, name in enumerate(names, start=1):
+        r = results[name]
+        tl = r.timeline(bin_ms)
+        for column, colour, label in (
+            ("availability", theme.BLUE, "availability (ops answered ok)"),
+            ("stale_rate", theme.VERMILLION, "stale reads (of ok reads)"),
+        ):
+            fig.add_scatter(
+                x=tl.t_ms,
+                y=tl[column],
+                mode="lines+markers",
+                name=label,
+                legendgroup=column,
+                showlegend=j == 1,
+                line=dict(color=colour),
+                marker=dict(size=4),
+                row=1,
+                col=j,
+            )
+        _shade_faults(fig, r, 1, j)
+        fig.update_xaxes(title_text="time (ms)", row=1, col=j, range=[0, r.params["duration_ms"]])
+    share = "share of the bin's ops (%)"
+    fig.update_yaxes(range=[-0.02, 1.05], tickformat=".0%", row=1, col=1, title_text=share)
+    return fig
+
+
+def divergence(results: Mapping[str, SimResult] | SimResult) -> go.Figure:
+    """Fraction of replica copies behind the newest copy of their key, over time; faults shaded.
+
+    Zero means every replica holds the same version of every key. It rises
+    with replication lag and partitions and falls as replication, hinted
+    handoff, read repair or anti-entropy catch up (eventual consistency:
+    after writes stop, it must return to zero).
+
+    Parameters
+    ----------
+    results : SimResult or mapping
+        One run, or ``{name: SimResult}``.
+
+    Returns
+    -------
+    go.Figure
+        The fraction of copies behind against time in ms.
+    """
+    runs = {results.protocol: results} if isinstance(results, SimResult) else dict(results)
+    fig = theme.figure(
+        title="Do the replicas agree? (copies behind the newest version of their key)",
+        xaxis=dict(title="time (ms)"),
+        yaxis=dict(title="replica copies behind", range=[-0.02, 1.05], tickformat=".0%"),
+    )
+    for i, (name, r) in enumerate(runs.items()):
+        fig.add_scatter(
+            x=r.sample_t_ms,
+            y=r.divergence,
+            mode="lines",
+            name=name,
+            line=dict(color=theme.PALETTE[i % len(theme.PALETTE)], shape="hv"),
+        )
+    first = next(iter(runs.values()), None)
+    if first is not None:
+        _shade_faults(fig, first)
+        end = first.params["duration_ms"]
+        fig.add_vline(x=end, line=dict(color=theme.GREY, dash="dot"))
+        fig.add_annotation(x=end, y=1.0, text="clients stop", showarrow=False, xanchor="left", yanchor="top")
+    return fig
+
+
+def failover(result: SimResult, bin_ms: float | None = None) -> go.Figure:
+    """A Raft store losing its leader: availability over time, each election, and the outage.
+
+    Parameters
+    ----------
+    result : SimResult
+        A ``leader-sync`` run (other protocols draw without elections).
+    bin_ms : float, optional
+        Width of the availability bins, ms (default: 40 bins over the run).
+
+    Returns
+    -------
+    go.Figure
+        Availability (operations invoked in each bin that were answered ok),
+        faults shaded, a dotted line where each new leader won its term, and
+        the longest stretch without an ok answer set against the election
+        timeout (Ongaro & Ousterhout 2014, section 5.2: [T, 2T]).
+    """
+    if not isinstance(result, SimResult):
+        raise TypeError(f"result must be a SimResult from simulate() (got {type(result).__name__})")
+    tl = result.timeline(bin_ms)
+    T = result.params["election_timeout_ms"]
+    fig = theme.figure(
+        title="Failover: the majority elects a new leader; service stops for about an election timeout",
+        xaxis=dict(title="time (ms)", range=[0, result.params["duration_ms"]]),
+        yaxis=dict(title="operations answered ok", range=[-0.02, 1.05], tickformat=".0%"),
+    )
+    fig.add_scatter(
+        x=tl.t_ms, y=tl.availability, mode="lines+markers", name="availability", line=dict(color=theme.BLUE)
+    )
+    _shade_faults(fig, result)
+    for row in result.leaders.itertuples():
+        if row.t_ms > 0:
+            fig.add_vline(x=row.t_ms, line=dict(color=theme.GREEN, dash="dot"))
+            fig.add_annotation(
+                x=row.t_ms, y=1.02, text=f"term {row.term}: replica {row.leader} leads", showarrow=False,
+                xanchor="left", yanchor="bottom", font=dict(size=10),
+            )  # fmt: skip
+    outages = result.outages()
+    if len(outages):
+        o = outages.iloc[0]
+        fig.add_shape(
+            type="line",
+            x0=o.start_ms,
+            x1=o.end_ms,
+            y0=0.05,
+            y1=0.05,
+            line=dict(color=theme.VERMILLION, width=4),
+        )
+        fig.add_annotation(
+            x=(o.start_ms + o.end_ms) / 2, y=0.08, showarrow=False, yanchor="bottom",
+            text=f"no answer for {o.length_ms:.0f} ms (election timeout {T:g}-{2 * T:g} ms)",
+        )  # fmt: skip
+    return fig

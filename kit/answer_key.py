@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from . import exercises  # importing kit imports every topic, which registers its questions
+from .estimation.exercises import Fermi
 
 START, END = "<!-- answer-key:start -->", "<!-- answer-key:end -->"
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "instructor"
@@ -34,6 +35,11 @@ def _answer(q: exercises.Question) -> str:
         if q.abs_tol:
             tolerance = (tolerance + " or " if tolerance else "±") + f"{q.abs_tol:g}{unit}"
         return f"**{shown}{unit}** (accepted within {tolerance})" if tolerance else f"**{shown}{unit}**"
+    if isinstance(q, Fermi):
+        chain = [float(x) for x in q.answer()]
+        steps = "; ".join(f"{s} {x:.3g} {u}" for (s, u), x in zip(q.steps, chain, strict=True))
+        within = f"accepted within a factor of {q.factor:g}"
+        return f"**{chain[-1]:.3g} {q.steps[-1][1]}** ({within}). Chain: {steps}."
     if isinstance(q, exercises.PickConfig):
         scores = [float(q.score(c)) for c in q.configs]
         best = q.options[scores.index((min if q.goal == "min" else max)(scores))]

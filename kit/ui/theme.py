@@ -67,7 +67,9 @@ pio.templates[TEMPLATE] = go.layout.Template(
 )
 if os.environ.get("KIT_PRESENTER") == "1":  # python -m kit.present: type a room can read
     pio.templates[TEMPLATE].layout.update(
-        font_size=20, title_font_size=24, margin=dict(l=110, r=30, t=80, b=90)  # room for the larger ticks
+        font_size=20,
+        title_font_size=24,
+        margin=dict(l=110, r=30, t=80, b=90),  # room for the larger ticks
     )
 
 

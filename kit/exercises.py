@@ -501,7 +501,7 @@ def _load(path: Path) -> dict:
         return _unsaved[str(path)]
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # nothing recorded yet
         return {}
     except (OSError, ValueError) as e:  # unreadable, or not JSON (UnicodeDecodeError is a ValueError)
         data = e

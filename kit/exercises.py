@@ -458,7 +458,14 @@ def _checked(question: Question, answer) -> Feedback:
 # --- learner progress ------------------------------------------------------------------------
 # A record per (notebook, question): attempts, first and last verdict, first and last time (UTC).
 # Nothing else: no names, no answer text.
-_FIELDS = {"attempts": int, "first_right": bool, "last_right": bool, "ever_right": bool, "first": str, "last": str}
+_FIELDS = {
+    "attempts": int,
+    "first_right": bool,
+    "last_right": bool,
+    "ever_right": bool,
+    "first": str,
+    "last": str,
+}
 _told: set[str] = set()  # problems with the progress file already reported: each is said once
 _unsaved: dict[str, dict] = {}  # path -> answers that could not be written (a read-only home)
 
@@ -543,7 +550,7 @@ def _save(path: Path, answers: dict) -> None:
 def _record(question: Question, right: bool) -> None:
     path = _progress_path()
     answers = _load(path)
-    now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     by_id = answers.setdefault(question.notebook, {})
     old = by_id.get(question.id) or {"attempts": 0, "first_right": right, "ever_right": False, "first": now}
     by_id[question.id] = {
@@ -631,7 +638,9 @@ def _progress_figure(table):
         ("right_first_try", "right at the first try", theme.ORANGE),
     ]
     for column, name, colour in series:
-        fig.add_trace(go.Bar(x=table[column], y=table["lab"], orientation="h", name=name, marker_color=colour))
+        fig.add_trace(
+            go.Bar(x=table[column], y=table["lab"], orientation="h", name=name, marker_color=colour)
+        )
     return fig
 
 
@@ -694,7 +703,9 @@ def quiz(lab: str, n: int | None = None, seed: int | None = None):
 
     def on_score(_):
         right = sum(bool(getattr(box, "verdict", None)) for box in boxes)
-        result.value = f"{right} of {n} right. Unanswered or wrong ones: check them again, or open their solutions."
+        result.value = (
+            f"{right} of {n} right. Unanswered or wrong ones: check them again, or open their solutions."
+        )
 
     score.on_click(on_score)
     title = w.HTML(f"<h3>Self-check: {html.escape(lab)}, {n} question{'s' * (n != 1)}</h3>")

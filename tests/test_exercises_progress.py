@@ -112,7 +112,12 @@ def test_counts_in_progress_equal_what_was_answered(tmp_path_factory, answers):
 
 @pytest.mark.parametrize(
     "content",
-    [b"{not json", b"\xff\xfe\x00", b"[]", b'{"answers": {"00_start_here": {"fanout-100": {"attempts": "x"}}}}'],
+    [
+        b"{not json",
+        b"\xff\xfe\x00",
+        b"[]",
+        b'{"answers": {"00_start_here": {"fanout-100": {"attempts": "x"}}}}',
+    ],
 )
 def test_a_corrupt_file_starts_afresh_and_says_so_once(progress_file, content):
     # catches: a JSON error (or a bad record) raised into the exercise; the warning repeated at every answer

@@ -31,7 +31,7 @@ PENDING: set[str] = set()  # topics whose docstrings are being brought to the ru
 
 def public(topic: str):
     module = getattr(kit, topic)
-    for name in SHARED.get(topic, module.__all__):
+    for name in SHARED[topic] if topic in SHARED else module.__all__:
         obj = getattr(module, name)
         if callable(obj) and not inspect.ismodule(obj):
             yield f"{topic}.{name}", obj

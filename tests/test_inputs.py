@@ -45,7 +45,7 @@ NAN = float("nan")
 def public_callables(topic: str) -> dict[str, object]:
     module = getattr(kit, topic)
     found = {}
-    for name in SHARED.get(topic, module.__all__):
+    for name in SHARED[topic] if topic in SHARED else module.__all__:
         obj = getattr(module, name)
         if inspect.ismodule(obj) or not callable(obj):
             continue

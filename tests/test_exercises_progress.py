@@ -274,3 +274,13 @@ def test_quiz_refuses_bad_input_by_name(kwargs, said):
     # catches: an unknown lab giving an empty quiz; n beyond the lab's questions silently capped
     with pytest.raises(ValueError, match=said):
         exercises.quiz(**kwargs)
+
+
+def test_the_widget_shows_a_progress_notice_under_the_feedback(progress_file):
+    # catches: a warning raised in a widget callback, which a notebook never shows the learner
+    progress_file.parent.mkdir(parents=True)
+    progress_file.write_text("{not json")
+    box = exercises.ask(LAB, "fanout-100")
+    box.children[1].value = "0.5"
+    box.children[2].children[0].click()
+    assert "starting afresh" in box.children[3].value and box.verdict is False

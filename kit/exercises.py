@@ -14,6 +14,14 @@ Use them as plain calls::
 or as a small widget (input, Check, Show solution)::
 
     exercises.ask("00_start_here", "fanout-100")
+    exercises.quiz("00_start_here", n=3, seed=1)   # a self-check quiz from the lab's questions
+
+Answers checked through ``check``, ``ask`` or ``quiz`` are remembered on
+this machine only (see :func:`progress`): per question, the number of
+attempts, whether the first and the last were right, and when. No names,
+no answer text, no network. The file is ``$KIT_PROGRESS_FILE`` if set,
+else ``sysdesign-kit/progress.json`` under ``$XDG_DATA_HOME`` (default
+``~/.local/share``), or under ``%APPDATA%`` on Windows.
 
 Feedback on a wrong number says which way and how far (a percentage, or a
 factor beyond 2x), recognises the common wrong forms (a percentage typed
@@ -25,11 +33,18 @@ picked) gets a sentence saying what is expected, never a traceback.
 
 from __future__ import annotations
 
+import datetime
 import html
+import json
 import math
 import numbers
+import os
+import random
+import tempfile
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 _REGISTRY: dict[tuple[str, str], Question] = {}
 
@@ -106,6 +121,7 @@ class Question:
         Returns
         -------
         ipywidgets.VBox
+            Its ``verdict`` attribute is the last checked answer's (True when right).
         """
         import ipywidgets as w
 
@@ -117,7 +133,12 @@ class Question:
 
         def on_check(_):
             try:
-                feedback.value = self.check(field_.value)._repr_html_()
+                with warnings.catch_warnings(record=True) as told:  # a callback's warning is not shown
+                    warnings.simplefilter("always")
+                    verdict = _checked(self, field_.value)
+                box.verdict = verdict.correct
+                notes = "".join(f"<div style='color:#666'>{html.escape(str(t.message))}</div>" for t in told)
+                feedback.value = verdict._repr_html_() + notes
             except Exception as e:  # never a traceback under an exercise
                 feedback.value = _invalid(f"This answer could not be checked ({e}).")._repr_html_()
 
@@ -126,7 +147,7 @@ class Question:
 
         check.on_click(on_check)
         reveal.on_click(on_reveal)
-        return w.VBox(
+        box = w.VBox(
             [
                 w.HTML(f"<b>{html.escape(self.id)}</b>: {self.prompt}"),
                 field_,
@@ -135,6 +156,7 @@ class Question:
                 solution,
             ]
         )
+        return box
 
 
 def _as_number(answer) -> float | None:
@@ -392,7 +414,7 @@ def check(notebook: str, id: str, answer) -> Feedback:
     -------
     Feedback
     """
-    return get(notebook, id).check(answer)
+    return _checked(get(notebook, id), answer)
 
 
 def solution(notebook: str, id: str) -> str:
@@ -423,3 +445,268 @@ def ask(notebook: str, id: str):
     ipywidgets.VBox
     """
     return get(notebook, id).widget()
+
+
+def _checked(question: Question, answer) -> Feedback:
+    """``question.check(answer)``, remembered in the learner's progress (a valid answer only)."""
+    feedback = question.check(answer)
+    if feedback.valid:
+        _record(question, feedback.correct)
+    return feedback
+
+
+# --- learner progress ------------------------------------------------------------------------
+# A record per (notebook, question): attempts, first and last verdict, first and last time (UTC).
+# Nothing else: no names, no answer text.
+_FIELDS = {
+    "attempts": int,
+    "first_right": bool,
+    "last_right": bool,
+    "ever_right": bool,
+    "first": str,
+    "last": str,
+}
+_told: set[str] = set()  # problems with the progress file already reported: each is said once
+_unsaved: dict[str, dict] = {}  # path -> answers that could not be written (a read-only home)
+
+
+def _progress_path() -> Path:
+    """``$KIT_PROGRESS_FILE``, else the XDG data directory (``%APPDATA%`` on Windows)."""
+    override = os.environ.get("KIT_PROGRESS_FILE")
+    if override:
+        return Path(override).expanduser()
+    if os.name == "nt" and os.environ.get("APPDATA"):
+        base = Path(os.environ["APPDATA"])
+    else:
+        xdg = os.environ.get("XDG_DATA_HOME", "")
+        # the XDG spec: a relative path is invalid and ignored
+        base = Path(xdg) if Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / "sysdesign-kit" / "progress.json"
+
+
+def _tell_once(key: str, message: str) -> None:
+    if key not in _told:
+        _told.add(key)
+        warnings.warn(message, stacklevel=4)
+
+
+def _valid_answers(data) -> bool:
+    answers = data.get("answers") if isinstance(data, dict) else None
+    return isinstance(answers, dict) and all(
+        isinstance(by_id, dict)
+        and all(
+            isinstance(r, dict) and all(type(r.get(k)) is t for k, t in _FIELDS.items())
+            for r in by_id.values()
+        )
+        for by_id in answers.values()
+    )
+
+
+def _load(path: Path) -> dict:
+    """The recorded answers ``{notebook: {id: record}}``; empty when absent, unreadable or corrupt."""
+    if str(path) in _unsaved:
+        return _unsaved[str(path)]
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, NotADirectoryError):  # nothing recorded yet
+        return {}
+    except (OSError, ValueError) as e:  # unreadable, or not JSON (UnicodeDecodeError is a ValueError)
+        data = e
+    if not _valid_answers(data):
+        _tell_once(
+            f"corrupt {path}",
+            f"The progress file {path} could not be read as a progress record; starting afresh "
+            "(it is replaced at the next answer).",
+        )
+        return {}
+    return data["answers"]
+
+
+def _save(path: Path, answers: dict) -> None:
+    """Write atomically (a temporary file, then ``os.replace``): a reader never sees half a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".progress-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump({"version": 1, "answers": answers}, f, indent=1, sort_keys=True)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as e:
+        _unsaved[str(path)] = answers
+        _tell_once(
+            f"write {path}",
+            f"Your progress cannot be saved to {path} ({e.strerror or e}); it is kept until the kernel "
+            "restarts. Set KIT_PROGRESS_FILE to a writable file to keep it.",
+        )
+    else:
+        _unsaved.pop(str(path), None)
+
+
+def _record(question: Question, right: bool) -> None:
+    path = _progress_path()
+    answers = _load(path)
+    now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    by_id = answers.setdefault(question.notebook, {})
+    old = by_id.get(question.id) or {"attempts": 0, "first_right": right, "ever_right": False, "first": now}
+    by_id[question.id] = {
+        **old,
+        "attempts": old["attempts"] + 1,
+        "last_right": right,
+        "ever_right": old["ever_right"] or right,
+        "last": now,
+    }
+    _save(path, answers)
+
+
+def _labs() -> list[str]:
+    """Notebooks with registered questions, in curriculum order."""
+    import kit
+
+    order = list(kit.TOPICS)
+    labs = dict.fromkeys(nb for nb, _ in _REGISTRY)
+    return sorted(labs, key=lambda nb: (order.index(nb) if nb in order else len(order), nb))
+
+
+_COLUMNS = ["lab", "exercises", "answered", "right_first_try", "right_eventually"]
+
+
+def progress(figure: bool = False):
+    """What this learner has answered, per lab, read from the progress file on this machine.
+
+    Parameters
+    ----------
+    figure : bool, default False
+        Return the table drawn as a bar chart instead of the table.
+
+    Returns
+    -------
+    pandas.DataFrame or plotly.graph_objects.Figure
+        One row per lab: ``lab``, ``exercises`` (its questions), ``answered``
+        (questions answered at least once), ``right_first_try`` and
+        ``right_eventually`` (counts of questions); or that table as a figure.
+
+    Examples
+    --------
+    >>> from kit import exercises
+    >>> exercises.progress().columns.tolist()
+    ['lab', 'exercises', 'answered', 'right_first_try', 'right_eventually']
+    """
+    import pandas as pd
+
+    if not isinstance(figure, bool):
+        raise TypeError(f"figure must be True or False (got figure={figure!r})")
+    answers = _load(_progress_path())
+    rows = []
+    for lab in _labs():
+        asked = questions(lab)
+        done = [r for q in asked if (r := answers.get(lab, {}).get(q.id))]
+        rows.append(
+            [
+                lab,
+                len(asked),
+                len(done),
+                sum(r["first_right"] for r in done),
+                sum(r["ever_right"] for r in done),
+            ]
+        )
+    table = pd.DataFrame(rows, columns=_COLUMNS)
+    return _progress_figure(table) if figure else table
+
+
+def _progress_figure(table):
+    import plotly.graph_objects as go
+
+    from . import config
+    from .ui import figures, theme
+
+    fig = theme.figure(
+        title="Your progress",
+        barmode="group",
+        height=max(config.UI_FIGURE_HEIGHT, 120 + 36 * len(table)),
+        xaxis=figures.axis("exercises", "questions", rangemode="tozero"),
+        yaxis=dict(autorange="reversed"),
+    )
+    series = [
+        ("exercises", "exercises in the lab", theme.MUTED),
+        ("answered", "answered", theme.BLUE),
+        ("right_eventually", "right eventually", theme.GREEN),
+        ("right_first_try", "right at the first try", theme.ORANGE),
+    ]
+    for column, name, colour in series:
+        fig.add_trace(
+            go.Bar(x=table[column], y=table["lab"], orientation="h", name=name, marker_color=colour)
+        )
+    return fig
+
+
+def reset_progress() -> None:
+    """Forget every recorded answer on this machine (deletes the progress file).
+
+    Examples
+    --------
+    >>> from kit import exercises
+    >>> exercises.reset_progress()
+    """
+    path = _progress_path()
+    _unsaved.pop(str(path), None)
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as e:
+        raise OSError(f"the progress file {path} could not be deleted ({e.strerror or e})") from e
+
+
+def quiz(lab: str, n: int | None = None, seed: int | None = None):
+    """A self-check quiz: ``n`` of the lab's questions in one box, in a shuffled order.
+
+    Each question is checked as in :func:`ask` (the same feedback, and the
+    answers count in :func:`progress`); a Score button says how many are right.
+
+    Parameters
+    ----------
+    lab : str
+        The notebook's name ("00_start_here").
+    n : int, optional
+        How many questions, 1 to the lab's count; None for all of them.
+    seed : int, optional
+        Fixes which questions and their order (every learner gets the same quiz); None draws anew.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        A title, one box per question (as :func:`ask` makes), a Score button and its result.
+
+    Examples
+    --------
+    >>> from kit import exercises
+    >>> box = exercises.quiz("00_start_here", n=2, seed=1)
+    """
+    import ipywidgets as w
+
+    from .core import validate
+
+    labs = _labs()
+    if not isinstance(lab, str) or lab not in labs:
+        raise ValueError(f"lab must be one of {', '.join(labs)} (got lab={lab!r})")
+    pool = questions(lab)
+    n = len(pool) if n is None else validate.integer("n", n, 1, len(pool))
+    if seed is not None:
+        seed = validate.integer("seed", seed, 0)
+    chosen = random.Random(seed).sample(pool, n)
+    boxes = [q.widget() for q in chosen]
+    result = w.HTML()
+    score = w.Button(description="Score")
+
+    def on_score(_):
+        right = sum(bool(getattr(box, "verdict", None)) for box in boxes)
+        result.value = (
+            f"{right} of {n} right. Unanswered or wrong ones: check them again, or open their solutions."
+        )
+
+    score.on_click(on_score)
+    title = w.HTML(f"<h3>Self-check: {html.escape(lab)}, {n} question{'s' * (n != 1)}</h3>")
+    return w.VBox([title, *boxes, score, result])

@@ -16,6 +16,19 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 FIXTURES = Path(os.environ.get("KIT_FIXTURES", ROOT.parent / "shared" / "fixtures"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _progress_file_in_tmp(tmp_path_factory):
+    """Answers checked by any test (or a notebook it runs) are recorded in a tmp file, never the home."""
+    path = tmp_path_factory.mktemp("progress") / "progress.json"
+    saved = os.environ.get("KIT_PROGRESS_FILE")
+    os.environ["KIT_PROGRESS_FILE"] = str(path)
+    yield path
+    if saved is None:
+        del os.environ["KIT_PROGRESS_FILE"]
+    else:
+        os.environ["KIT_PROGRESS_FILE"] = saved
+
+
 def fixture_path(*parts: str) -> Path:
     """A file or folder of the shared fixtures, or a visible skip when absent."""
     path = FIXTURES.joinpath(*parts)

@@ -57,6 +57,9 @@ def call(*args, free=(), **kwargs) -> Call:
 
 OUTPUT = "output"
 
+# Shared modules (not topics) whose listed public functions are checked like a topic's.
+SHARED = {"exercises": ("progress", "quiz", "reset_progress")}
+
 # shared ingredients ------------------------------------------------------------------------
 HISTORY = Lazy(
     "consistency.History.from_ops",
@@ -489,4 +492,8 @@ CALLS: dict[str, Call | str] = {
     "queueing.simulate": call(POISSON, EXPONENTIAL, 1, customers=1000, seed=1),
     "queueing.simulate_mmc": call(5.0, 10.0, 1, 1000, seed=1, replications=2),
     "queueing.warm": call(),
+    # --- learner progress (kit.exercises) -----------------------------------------------------
+    "exercises.progress": call(),
+    "exercises.quiz": call("00_start_here", n=2, seed=1),
+    "exercises.reset_progress": call(),
 }

@@ -23,13 +23,15 @@ from numpydoc.docscrape import NumpyDocString
 import kit
 from kit.ui.app import App
 
-TOPICS = {module.__name__.split(".")[1] for module in kit.TOPICS.values()} | {"queueing"}
+from .public_calls import SHARED
+
+TOPICS = {module.__name__.split(".")[1] for module in kit.TOPICS.values()} | {"queueing", *SHARED}
 PENDING: set[str] = set()  # topics whose docstrings are being brought to the rules: skipped, visibly
 
 
 def public(topic: str):
     module = getattr(kit, topic)
-    for name in module.__all__:
+    for name in SHARED[topic] if topic in SHARED else module.__all__:
         obj = getattr(module, name)
         if callable(obj) and not inspect.ismodule(obj):
             yield f"{topic}.{name}", obj

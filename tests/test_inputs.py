@@ -30,9 +30,9 @@ import pytest
 import kit
 from kit.ui.app import App
 
-from .public_calls import CALLS, OUTPUT, Call, resolve
+from .public_calls import CALLS, OUTPUT, SHARED, Call, resolve
 
-TOPICS = {module.__name__.split(".")[1] for module in kit.TOPICS.values()} | {"queueing"}
+TOPICS = {module.__name__.split(".")[1] for module in kit.TOPICS.values()} | {"queueing", *SHARED}
 PENDING: set[str] = set()  # topics whose bad-input handling is being reworked: skipped, visibly
 HANG_S = 30.0  # a bad value must be refused or answered within this (generous: compiles, noisy CI)
 FIRST_CALL_S = 600.0  # the valid call may compile the topic's kernels
@@ -45,7 +45,7 @@ NAN = float("nan")
 def public_callables(topic: str) -> dict[str, object]:
     module = getattr(kit, topic)
     found = {}
-    for name in module.__all__:
+    for name in SHARED[topic] if topic in SHARED else module.__all__:
         obj = getattr(module, name)
         if inspect.ismodule(obj) or not callable(obj):
             continue

@@ -238,6 +238,9 @@ SAGAS_REDELIVER_MS = 500.0  # broker resends an unacknowledged delivery after th
 SAGAS_DOWNTIME_MS = 5_000.0  # mean time for a crashed coordinator or service to come back
 SAGAS_REPAIR_MS = 600_000.0  # a person settles a stuck saga this long after it got stuck
 SAGAS_APP_PERMANENT_SHARE = 0.1  # app: share of compensation failures that are for good (stuck)
+SAGAS_APP_FAULTS = dict(comp_fail_p=0.05, dup_p=0.02, loss_p=0.01, crash_p=0.02)  # the app's start
+SAGAS_APP_FAULT_MAX = dict(comp_fail_p=0.5, dup_p=0.3, loss_p=0.3, crash_p=0.3)  # its sliders' ends
+SAGAS_APP_FAIL_SCALE_MAX = 5.0  # app: step failure rates up to this many times the saga's own
 SAGAS_TRACE_RUNS = 20  # runs whose event trace a simulation keeps
 SAGAS_TRACE_ROWS = 400  # rows of trace kept per run (more are dropped, flagged truncated)
 SAGAS_ISOLATION_RUNS = 20_000  # sagas in the concurrent stream of anomalies()

@@ -106,13 +106,10 @@ class SagaApp(App):
                 f"{1 - share:.0%} of these failures are transient (retried), {share:.0%} for good (stuck).",
             )
         self._start = self._start or (saga, faults)
-        compared, table = self._compare(saga, faults)
-        start = self._compare(*self._start)[1]
         events = api.trace(saga, run + 1, config.SEED, faults, mode=mode)
-        outcome = str(compared.outcome[(compared.protocol == mode)].iloc[run])
-        return compared, table, start, events, run, outcome
+        return (saga, faults), events, run, mode
 
-    def _compare(self, saga, faults):
+    def _compared(self, saga, faults):
         """The three protocols' runs and their summary, kept while only `mode` and `run` move."""
 
         def make():
@@ -121,14 +118,24 @@ class SagaApp(App):
 
         return self.memo(("compare", saga, faults), make)
 
+    def _statistics(self, setting):
+        """The figures of all runs (outcomes, medians moved, table, CDFs): they ignore `mode` and `run`."""
+
+        def make():
+            compared, table = self._compared(*setting)
+            by_protocol = {p: compared[compared.protocol == p] for p in api.PROTOCOLS}
+            return [
+                plots.outcomes(by_protocol),
+                plots.moved(table, self._compared(*self._start)[1]),
+                plots.summary(table),
+                plots.cdf(compared, "latency_ms"),
+                plots.cdf(compared, "inconsistency_ms"),
+            ]
+
+        return self.memo(("figures", *setting), make)
+
     def figures(self, computed):
-        compared, table, start, events, run, outcome = computed
-        by_protocol = {p: compared[compared.protocol == p] for p in api.PROTOCOLS}
-        return [
-            plots.gantt(events, run, outcome),
-            plots.outcomes(by_protocol),
-            plots.moved(table, start),
-            plots.summary(table),
-            plots.cdf(compared, "latency_ms"),
-            plots.cdf(compared, "inconsistency_ms"),
-        ]
+        setting, events, run, mode = computed
+        compared = self._compared(*setting)[0]
+        outcome = str(compared.outcome[compared.protocol == mode].iloc[run])
+        return [plots.gantt(events, run, outcome), *self._statistics(setting)]

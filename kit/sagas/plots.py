@@ -307,8 +307,8 @@ def cdf(compared: pd.DataFrame, column: str = "latency_ms", title: str | None = 
         kept = np.flatnonzero(finite)
         idx = np.unique(np.r_[kept[::step], kept[-1:]])  # always the last point: where the curve stops
         fig.add_scatter(
-            x=x[idx].tolist(),
-            y=y[idx].tolist(),
+            x=x[idx],  # arrays, not lists: plotly checks a list element by element
+            y=y[idx],
             mode="lines",
             name=protocol,
             line=dict(color=colours[protocol], shape="hv"),

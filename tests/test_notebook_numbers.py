@@ -31,7 +31,6 @@ PENDING = {  # notebooks whose quoted numbers are not marked yet: skipped, visib
     "02_consistency_and_cap",
     "03_sharding",
     "04_caching",
-    "06_reliability",
     "07_scaling_out",
     "08_queues_and_events",
     "09_event_sourcing_cqrs",

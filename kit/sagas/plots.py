@@ -156,21 +156,24 @@ def gantt(events: pd.DataFrame, run: int = 0, outcome: str | None = None) -> go.
             showlegend=False,
         )
     boxes = ev[(ev.kind != "message") & (ev.kind != "down")]
+    kind, result, step, src = (boxes[c].astype(str).to_numpy() for c in ("kind", "result", "step", "src"))
+    attempt, t0, t1 = boxes.attempt.to_numpy(), boxes.t0_ms.to_numpy(float), boxes.t1_ms.to_numpy(float)
+    label = np.array([_BAR.get(key, (None, ""))[1] for key in zip(kind, result, strict=True)])
     for colour, name in dict.fromkeys(_BAR.values()):
-        keys = [k for k, v in _BAR.items() if v == (colour, name)]
-        part = boxes[[(k, str(r)) in keys for k, r in zip(boxes.kind, boxes.result, strict=True)]]
-        if part.empty:
+        sel = np.flatnonzero(label == name)
+        if not sel.size:
             continue
-        undo = np.where(part.kind == "compensation", "undo ", "")
         text = [
-            f"{u}{s} · try {a + 1}" if a else f"{u}{s}"
-            for u, s, a in zip(undo, part.step, part.attempt, strict=True)
+            ("undo " if kind[i] == "compensation" else "")
+            + step[i]
+            + (f" · try {attempt[i] + 1}" if attempt[i] else "")
+            for i in sel
         ]
-        x0, x1 = at(part.t0_ms), at(part.t1_ms)
+        x0, x1 = at(t0[sel]), at(t1[sel])
         fig.add_bar(
-            x=np.maximum(x1 - x0, shown[-1] / 400).tolist(),  # at least a visible sliver
-            base=x0.tolist(),
-            y=part.src.tolist(),
+            x=np.maximum(x1 - x0, shown[-1] / 400),  # at least a visible sliver
+            base=x0,
+            y=src[sel],
             orientation="h",
             name=name,
             marker=dict(color=colour, line=dict(color="white", width=1)),
@@ -178,7 +181,7 @@ def gantt(events: pd.DataFrame, run: int = 0, outcome: str | None = None) -> go.
             textposition="inside",
             insidetextanchor="start",
             width=0.5,
-            customdata=np.c_[part.t0_ms, part.t1_ms],
+            customdata=np.c_[t0[sel], t1[sel]],
             hovertemplate="%{text}<br>%{customdata[0]:,.0f} to %{customdata[1]:,.0f} ms<extra>"
             + name
             + "</extra>",

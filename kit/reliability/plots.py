@@ -465,26 +465,18 @@ def breaker_summary(result: BreakerResult, baseline: BreakerResult | None = None
             f"{p['timed_out']:.0%} timed out"
             for p in seen
         ]
-        fig.add_bar(
-            x=phases,
-            y=[p["with_fallback"] for p in seen],
-            name=name,
-            marker_color=colour,
-            hovertext=hover,
-            legendgroup=name,
-            row=1,
-            col=1,
-        )
-        fig.add_bar(
-            x=phases,
-            y=[p["mean_latency_s"] for p in seen],
-            name=name,
-            marker_color=colour,
-            legendgroup=name,
-            showlegend=False,
-            row=1,
-            col=2,
-        )
+        for col, key in ((1, "with_fallback"), (2, "mean_latency_s")):
+            fig.add_bar(
+                x=phases,
+                y=[p[key] for p in seen],
+                name=name,
+                marker_color=colour,
+                hovertext=hover,
+                legendgroup=name,
+                showlegend=col == 1,
+                row=1,
+                col=col,
+            )
     fig.update_layout(barmode="group")
     fig.update_yaxes(figures.axis("calls", "%", tickformat=".0%", range=[0, 1.05]), row=1, col=1)
     fig.update_yaxes(figures.axis("wait", "s"), row=1, col=2)
@@ -624,16 +616,7 @@ def architectures(blocks: dict, days: float = 30.0, slo: float | None = None) ->
     if slo is not None:
         x = float(avail.nines(slo))
         right = x > 0.6 * top  # the label points into the plot, never past its edge
-        fig.add_shape(
-            type="line",
-            x0=x,
-            x1=x,
-            y0=0,
-            y1=1,
-            xref="x",
-            yref="paper",
-            line=dict(color=theme.VERMILLION, dash="dash"),
-        )
+        fig.add_shape(_line("x", "paper", x=(x, x), color=theme.VERMILLION, dash="dash"))
         fig.add_annotation(
             x=x,
             y=1.0,
@@ -662,6 +645,32 @@ def _percent_format(top: float) -> str:
     step = top / 5 if top > 0 else 0.01  # plotly draws about five ticks
     decimals = max(0, math.ceil(-math.log10(step * 100)))
     return f".{decimals}~%"
+
+
+def _line(xref: str, yref: str, x=(0, 1), y=(0, 1), **line) -> dict:
+    """A straight line shape from (x0, y0) to (x1, y1) in the given references."""
+    return dict(type="line", x0=x[0], x1=x[1], y0=y[0], y1=y[1], xref=xref, yref=yref, line=line)
+
+
+def _burn_curve(fig: go.Figure, x, burn, fires, rule: str, colour: str, lo: float) -> None:
+    """One rule's burn rate, its first firing starred, the minutes to it in the legend."""
+    first = int(np.argmax(fires)) if fires.any() else None
+    when = f"fires after {x[first] * 60:,.0f} min" if first is not None else "does not fire"
+    name = f"{rule}: {when}"
+    curve = dict(name=name, legendgroup=rule, row=2, col=1)
+    fig.add_scatter(x=x, y=np.where(burn > 0, burn, np.nan), line=dict(color=colour), **curve)
+    if first is not None:
+        star = dict(color=colour, size=11, symbol="star")
+        hover = f"{when}<extra>{rule}</extra>"
+        fig.add_scatter(
+            x=[x[first]],
+            y=[max(burn[first], lo)],
+            mode="markers",
+            marker=star,
+            showlegend=False,
+            hovertemplate=hover,
+            **curve,
+        )
 
 
 def burn_alerts(table: pd.DataFrame, slo: float) -> go.Figure:
@@ -708,73 +717,20 @@ def burn_alerts(table: pd.DataFrame, slo: float) -> go.Figure:
     thresholds = [WORKBOOK_THRESHOLDS[r] for r in rules if r in WORKBOOK_THRESHOLDS]
     lo = min(0.1, max(1e-3, float(positive.min()))) if positive.size else 0.1
     hi = max([1.0, *thresholds, float(burns.max()) if burns.size else 1.0])
-    shapes = [  # plain shapes: add_hline's subplot bookkeeping costs more than the figure
-        dict(
-            type="line",
-            x0=0,
-            x1=1,
-            xref="x domain",
-            y0=1.0 - slo,
-            y1=1.0 - slo,
-            yref="y",
-            line=dict(color=theme.BLACK, dash="dot"),
-        )
-    ]
+    # plain shapes: add_hline's subplot bookkeeping costs more than the figure
+    shapes = [_line("x domain", "y", y=(1.0 - slo,) * 2, color=theme.BLACK, dash="dot")]
     if erring.size:
         shapes += [
-            dict(
-                type="line",
-                x0=0,
-                x1=0,
-                xref="x",
-                y0=0,
-                y1=1,
-                yref=ref,
-                line=dict(color=theme.GREY, dash="dash", width=1),
-            )
+            _line("x", ref, x=(0, 0), color=theme.GREY, dash="dash", width=1)
             for ref in ("y domain", "y2 domain")
         ]
     for rule, colour in zip(rules, colours, strict=False):
-        burn = table[f"burn {rule}"].to_numpy()
-        fires = table[f"fires {rule}"].to_numpy()
-        first = int(np.argmax(fires)) if fires.any() else None
-        when = f"fires after {x[first] * 60:,.0f} min" if first is not None else "does not fire"
-        fig.add_scatter(
-            x=x,
-            y=np.where(burn > 0, burn, np.nan),
-            name=f"{rule}: {when}",
-            line=dict(color=colour),
-            legendgroup=rule,
-            row=2,
-            col=1,
+        _burn_curve(
+            fig, x, table[f"burn {rule}"].to_numpy(), table[f"fires {rule}"].to_numpy(), rule, colour, lo
         )
-        if first is not None:
-            fig.add_scatter(
-                x=[x[first]],
-                y=[max(burn[first], lo)],
-                mode="markers",
-                marker=dict(color=colour, size=11, symbol="star"),
-                name=f"{rule}: {when}",
-                legendgroup=rule,
-                showlegend=False,
-                hovertemplate=f"{when}<extra>{rule}</extra>",
-                row=2,
-                col=1,
-            )
-        threshold = WORKBOOK_THRESHOLDS.get(rule)
-        if threshold is not None:
-            shapes.append(
-                dict(
-                    type="line",
-                    x0=0,
-                    x1=1,
-                    xref="x2 domain",
-                    y0=threshold,
-                    y1=threshold,
-                    yref="y2",
-                    line=dict(color=colour, dash="dot", width=1),
-                )
-            )
+        if rule in WORKBOOK_THRESHOLDS:
+            y = (WORKBOOK_THRESHOLDS[rule],) * 2
+            shapes.append(_line("x2 domain", "y2", y=y, color=colour, dash="dot", width=1))
     fig.update_layout(shapes=shapes)
     fig.update_yaxes(
         figures.axis(

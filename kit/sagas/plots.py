@@ -66,6 +66,107 @@ def _time_ticks(real: np.ndarray, shown: np.ndarray, most: int = 8) -> tuple[lis
     return values, text
 
 
+def _crashes(fig: go.Figure, downs: pd.DataFrame, at, width: float, top_row: str) -> tuple[list, list]:
+    """A shaded band per crash (shapes), its length above it where there is room (notes), all on hover."""
+    bands = [(float(at(d.t0_ms)), float(at(d.t1_ms)), d) for d in downs.itertuples()]
+    shapes = [  # plain shapes: add_vrect's subplot bookkeeping costs more than the whole figure
+        dict(
+            type="rect",
+            x0=x0,
+            x1=x1,
+            y0=0,
+            y1=1,
+            xref="x",
+            yref="paper",
+            fillcolor=DOWN_FILL,
+            line_width=0,
+            layer="below",
+        )
+        for x0, x1, _ in bands
+    ]
+    notes, room = [], LABEL_PX / PLOT_PX * width  # a band's label only where the last one left room
+    for x0, x1, d in bands:
+        if notes and (x0 + x1) / 2 - notes[-1]["x"] < room:
+            continue
+        text = f"down {(d.t1_ms - d.t0_ms) / 1000:,.1f} s"
+        notes.append(
+            dict(
+                x=(x0 + x1) / 2,
+                y=1.0,
+                xref="x",
+                yref="paper",
+                yanchor="bottom",
+                showarrow=False,
+                font_size=11,
+                text=text,
+            )
+        )
+    if bands:  # every band named on hover, also those left without a label
+        fig.add_scatter(
+            x=[(x0 + x1) / 2 for x0, x1, _ in bands],
+            y=[top_row] * len(bands),
+            mode="markers",
+            marker=dict(color=DOWN_FILL, size=10, symbol="square"),
+            hovertext=[f"{d.src} down {d.t0_ms:,.0f} to {d.t1_ms:,.0f} ms" for _, _, d in bands],
+            hoverinfo="text",
+            showlegend=False,
+        )
+    return shapes, notes
+
+
+def _steps(fig: go.Figure, ev: pd.DataFrame, at, width: float) -> None:
+    """Actions, compensations and timeouts as bars per service, one trace per legend entry."""
+    boxes = ev[(ev.kind != "message") & (ev.kind != "down")]
+    kind, result, step, src = (boxes[c].astype(str).to_numpy() for c in ("kind", "result", "step", "src"))
+    attempt, t0, t1 = boxes.attempt.to_numpy(), boxes.t0_ms.to_numpy(float), boxes.t1_ms.to_numpy(float)
+    label = np.array([_BAR.get(key, (None, ""))[1] for key in zip(kind, result, strict=True)])
+    for colour, name in dict.fromkeys(_BAR.values()):
+        sel = np.flatnonzero(label == name)
+        if not sel.size:
+            continue
+        text = [
+            ("undo " if kind[i] == "compensation" else "")
+            + step[i]
+            + (f" · try {attempt[i] + 1}" if attempt[i] else "")
+            for i in sel
+        ]
+        x0, x1 = at(t0[sel]), at(t1[sel])
+        fig.add_bar(
+            x=np.maximum(x1 - x0, width / 400),  # at least a visible sliver
+            base=x0,
+            y=src[sel],
+            orientation="h",
+            name=name,
+            marker=dict(color=colour, line=dict(color="white", width=1)),
+            text=text,
+            textposition="inside",
+            insidetextanchor="start",
+            width=0.5,
+            customdata=np.c_[t0[sel], t1[sel]],
+            hovertemplate="%{text}<br>%{customdata[0]:,.0f} to %{customdata[1]:,.0f} ms<extra>"
+            + name
+            + "</extra>",
+        )
+
+
+def _arrows(ev: pd.DataFrame, at) -> list[dict]:
+    """The messages (at most ``MAX_ARROWS``) as arrows from sender to receiver, red when lost."""
+    messages = ev[ev.kind == "message"].head(MAX_ARROWS)
+    arrow = dict(xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2, arrowwidth=1, text="")
+    return [
+        dict(
+            arrow,
+            x=float(at(m.t1_ms)),
+            y=m.dst,
+            ax=float(at(m.t0_ms)),
+            ay=m.src,
+            arrowcolor=theme.VERMILLION if m.result == "lost" else theme.GREY,
+            opacity=0.8,
+        )
+        for m in messages.itertuples()
+    ]
+
+
 def gantt(events: pd.DataFrame, run: int = 0, outcome: str | None = None) -> go.Figure:
     """One execution as a timeline per service: actions, compensations, retries, messages.
 
@@ -112,100 +213,9 @@ def gantt(events: pd.DataFrame, run: int = 0, outcome: str | None = None) -> go.
         height=max(300, 60 * len(rows) + 160),
         margin=dict(l=110, t=96),
     )
-    bands = [(float(at(d.t0_ms)), float(at(d.t1_ms)), d) for d in downs.itertuples()]
-    shapes = [  # plain shapes: add_vrect's subplot bookkeeping costs more than the whole figure
-        dict(
-            type="rect",
-            x0=x0,
-            x1=x1,
-            y0=0,
-            y1=1,
-            xref="x",
-            yref="paper",
-            fillcolor=DOWN_FILL,
-            line_width=0,
-            layer="below",
-        )
-        for x0, x1, _ in bands
-    ]
-    notes, room = [], LABEL_PX / PLOT_PX * shown[-1]  # a band's label only where the last one left room
-    for x0, x1, d in bands:
-        if notes and (x0 + x1) / 2 - notes[-1]["x"] < room:
-            continue
-        text = f"down {(d.t1_ms - d.t0_ms) / 1000:,.1f} s"
-        notes.append(
-            dict(
-                x=(x0 + x1) / 2,
-                y=1.0,
-                xref="x",
-                yref="paper",
-                yanchor="bottom",
-                showarrow=False,
-                font_size=11,
-                text=text,
-            )
-        )
-    if bands:  # every band named on hover, also those left without a label
-        fig.add_scatter(
-            x=[(x0 + x1) / 2 for x0, x1, _ in bands],
-            y=[rows[0]] * len(bands),
-            mode="markers",
-            marker=dict(color=DOWN_FILL, size=10, symbol="square"),
-            hovertext=[f"{d.src} down {d.t0_ms:,.0f} to {d.t1_ms:,.0f} ms" for _, _, d in bands],
-            hoverinfo="text",
-            showlegend=False,
-        )
-    boxes = ev[(ev.kind != "message") & (ev.kind != "down")]
-    kind, result, step, src = (boxes[c].astype(str).to_numpy() for c in ("kind", "result", "step", "src"))
-    attempt, t0, t1 = boxes.attempt.to_numpy(), boxes.t0_ms.to_numpy(float), boxes.t1_ms.to_numpy(float)
-    label = np.array([_BAR.get(key, (None, ""))[1] for key in zip(kind, result, strict=True)])
-    for colour, name in dict.fromkeys(_BAR.values()):
-        sel = np.flatnonzero(label == name)
-        if not sel.size:
-            continue
-        text = [
-            ("undo " if kind[i] == "compensation" else "")
-            + step[i]
-            + (f" · try {attempt[i] + 1}" if attempt[i] else "")
-            for i in sel
-        ]
-        x0, x1 = at(t0[sel]), at(t1[sel])
-        fig.add_bar(
-            x=np.maximum(x1 - x0, shown[-1] / 400),  # at least a visible sliver
-            base=x0,
-            y=src[sel],
-            orientation="h",
-            name=name,
-            marker=dict(color=colour, line=dict(color="white", width=1)),
-            text=text,
-            textposition="inside",
-            insidetextanchor="start",
-            width=0.5,
-            customdata=np.c_[t0[sel], t1[sel]],
-            hovertemplate="%{text}<br>%{customdata[0]:,.0f} to %{customdata[1]:,.0f} ms<extra>"
-            + name
-            + "</extra>",
-        )
-    messages = ev[ev.kind == "message"].head(MAX_ARROWS)
-    arrow = dict(xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2, arrowwidth=1, text="")
-    fig.update_layout(  # one layout update: adding arrows one by one is slow
-        shapes=shapes,
-        annotations=[
-            *notes,
-            *(
-                dict(
-                    arrow,
-                    x=float(at(m.t1_ms)),
-                    y=m.dst,
-                    ax=float(at(m.t0_ms)),
-                    ay=m.src,
-                    arrowcolor=theme.VERMILLION if m.result == "lost" else theme.GREY,
-                    opacity=0.8,
-                )
-                for m in messages.itertuples()
-            ),
-        ],
-    )
+    shapes, notes = _crashes(fig, downs, at, shown[-1], rows[0])
+    _steps(fig, ev, at, shown[-1])
+    fig.update_layout(shapes=shapes, annotations=[*notes, *_arrows(ev, at)])  # one update: arrows are slow
     return fig
 
 

@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from .. import config
 from ..ui import figures, theme
@@ -101,24 +100,29 @@ def timeline(
     if key is None:
         key = history.key[blocked] if blocked is not None else (history.keys[0] if len(history) else None)
     replicas = history.replicas
-    with_replicas = replicas is not None and len(replicas) > 0
     lanes = {p: f"process {p}" for p in history.processes}  # category axes: a lane is named, not measured
-    ids = sorted(set(replicas.replica.tolist())) if with_replicas else []
-    top, bottom = _LANE_PX * len(lanes) + 40, _LANE_PX * len(ids)
-    fig = (
-        make_subplots(
-            rows=2, cols=1, shared_xaxes=True, row_heights=[top, bottom], vertical_spacing=60 / (top + bottom)
+    ids = sorted(set(replicas.replica.tolist())) if replicas is not None and len(replicas) else []
+    # one time axis under two panels (the replicas' below the processes'), each lane _LANE_PX high
+    top, bottom = _LANE_PX * len(lanes) + 40, (_LANE_PX * len(ids) + 60 if ids else 0)
+    panels = {"yaxis": _lane_axis(list(lanes.values()), domain=[bottom / (top + bottom), 1.0])}
+    if ids:
+        panels["yaxis2"] = _lane_axis(
+            [f"replica {r}" for r in ids],
+            domain=[0.0, (bottom - 60) / (top + bottom)],
+            anchor="x",
+            title=dict(text=f"value of key {key}"),
         )
-        if with_replicas
-        else go.Figure()
-    )
     verdict = f" — {result.verdict}" if result is not None else ""
-    fig.update_layout(
-        template=theme.TEMPLATE,
+    fig = theme.figure(
         title=title or f"Operations by process{verdict}",
         hovermode="closest",
-        height=top + (bottom + 60 if with_replicas else 0) + 130,
+        height=top + bottom + 130,
         margin=dict(l=110),
+        xaxis=dict(
+            title=dict(text=_TIME_UNITS.get(history.source, "time (the history's unit)")),
+            anchor="y2" if ids else "y",
+        ),
+        **panels,
     )
     t_end = 1.0
     if len(history):  # never-completed operations run on to just past the last event
@@ -127,26 +131,18 @@ def timeline(
     _operation_bars(fig, history, shown, lanes, t_end, result)
     if result is not None and result.order:
         _order_path(fig, history, shown, lanes, result)
-    where = dict(row=1, col=1) if with_replicas else {}
-    _lane_axis(fig, list(lanes.values()), **where)
-    if with_replicas:
+    if ids:
         _replica_panel(fig, history, key, ids, t_end)
-    unit = _TIME_UNITS.get(history.source, "time (the history's unit)")
-    fig.update_xaxes(title_text=unit, row=2 if with_replicas else None, col=1 if with_replicas else None)
     return figures.thin_labels(fig)  # labels of short, close operations would collide: those go to hover
 
 
 _LANE_PX = 56  # height of one process's or replica's lane: a bar and its label above it
 
 
-def _lane_axis(fig: go.Figure, names: list[str], **where) -> None:
+def _lane_axis(names: list[str], **props) -> dict:
     """A category axis of lanes, the first at the top, with room above it for its labels."""
-    fig.update_yaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=names,
-        range=[len(names) - 0.6, -0.9],
-        **where,
+    return dict(
+        type="category", categoryorder="array", categoryarray=names, range=[len(names) - 0.6, -0.9], **props
     )
 
 
@@ -237,6 +233,7 @@ def _replica_panel(fig: go.Figure, history: History, key, ids: list, t_end: floa
     log = history.replicas
     log = log[log.key == key].sort_values("t", kind="stable")
     t0 = float(history.invoke_t.min()) if len(history) else 0.0
+    label_x, label_y, labels, label_colours = [], [], [], []
     for r, colour in zip(ids, theme.colours(len(ids)), strict=True):
         lane = f"replica {r}"
         mine = log[(log.replica == r) & (log.t <= t_end)]
@@ -246,41 +243,35 @@ def _replica_panel(fig: go.Figure, history: History, key, ids: list, t_end: floa
                 starts.append(t)
                 values.append(v)
         ends = [*starts[1:], t_end]
-        xs, ys, text = [], [], []
-        for a, b, v in zip(starts, ends, values, strict=True):
-            xs += [a, b, None]
-            ys += [lane, lane, None]
-            text += [f"{lane} holds {_short(v)}"] * 2 + [None]
         fig.add_scatter(
-            x=xs,
-            y=ys,
+            x=[x for a, b in zip(starts, ends, strict=True) for x in (a, b, None)],
+            y=[lane, lane, None] * len(values),
             mode="lines+markers",
             line=dict(color=colour, width=6),
             marker=dict(size=10, symbol="line-ns-open", color=colour),
-            text=text,
+            text=[t for v in values for t in (f"{lane} holds {_short(v)}",) * 2 + (None,)],
             hoverinfo="text",
             name=lane,
             showlegend=False,
-            row=2,
-            col=1,
+            yaxis="y2",
         )
         if len(values) <= _LABELLED_OPS:  # the value held, written above each segment
-            held = [f"{_short(v)}" for v in values]
-            fig.add_scatter(
-                x=[(a + b) / 2 for a, b in zip(starts, ends, strict=True)],
-                y=[lane] * len(values),
-                mode="text",
-                text=held,
-                hovertext=[f"{lane} holds {v}" for v in held],
-                textposition="top center",
-                textfont=dict(size=11, color=colour),
-                showlegend=False,
-                hoverinfo="text",
-                row=2,
-                col=1,
-            )
-    _lane_axis(fig, [f"replica {r}" for r in ids], row=2, col=1)
-    fig.update_yaxes(title_text=f"value of key {key}", row=2, col=1)
+            label_x += [(a + b) / 2 for a, b in zip(starts, ends, strict=True)]
+            label_y += [lane] * len(values)
+            labels += [_short(v) for v in values]
+            label_colours += [colour] * len(values)
+    fig.add_scatter(
+        x=label_x,
+        y=label_y,
+        mode="text",
+        text=labels,
+        hovertext=[f"{lane} holds {v}" for lane, v in zip(label_y, labels, strict=True)],
+        textposition="top center",
+        textfont=dict(size=11, color=label_colours),
+        showlegend=False,
+        hoverinfo="text",
+        yaxis="y2",
+    )
 
 
 def _short(v) -> str:
@@ -324,14 +315,7 @@ def hierarchy(classification: Classification, title: str | None = None) -> go.Fi
         margin=dict(t=80),
         legend=dict(title=dict(text="ring: under a partition")),
     )
-    for model, below in IMPLIES.items():
-        x0, y0 = _LAYOUT[model]
-        for weaker in below:
-            x1, y1 = _LAYOUT[weaker]
-            fig.add_annotation(
-                x=x1, y=y1 + 0.22, ax=x0, ay=y0 - 0.22, xref="x", yref="y", axref="x", ayref="y",
-                showarrow=True, arrowhead=2, arrowwidth=1.2, arrowcolor=theme.GREY, text="",
-            )  # fmt: skip
+    fig.layout.annotations = _implication_arrows()
     verdicts = dict(classification.satisfied)
     models = list(MODELS)
     if classification.eventual is not None:
@@ -368,6 +352,29 @@ def hierarchy(classification: Classification, title: str | None = None) -> go.Fi
             marker=dict(size=14, color=fills[verdict], line=dict(color=theme.GREY, width=1.5)),
         )  # fmt: skip
     return fig
+
+
+def _implication_arrows() -> list[dict]:
+    """An arrow from each model to each weaker one it implies (set at once: adding each costs ~4 ms)."""
+    return [
+        dict(
+            x=_LAYOUT[weaker][0],
+            y=_LAYOUT[weaker][1] + 0.22,
+            ax=_LAYOUT[model][0],
+            ay=_LAYOUT[model][1] - 0.22,
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            showarrow=True,
+            arrowhead=2,
+            arrowwidth=1.2,
+            arrowcolor=theme.GREY,
+            text="",
+        )
+        for model, below in IMPLIES.items()
+        for weaker in below
+    ]
 
 
 # --- replication: PBS, CAP, divergence, failover --------------------------------------------------
@@ -500,16 +507,29 @@ def pbs_tradeoff(table: pd.DataFrame, highlight: tuple[int, int] | None = None, 
     return figures.thin_labels(fig)  # strict quorums share y = 0: the labels that would pile up go to hover
 
 
-def _shade_faults(fig: go.Figure, result: SimResult, row: int | None = None, col: int | None = None) -> None:
-    where = {} if row is None else dict(row=row, col=col)
-    for p in result.params["partitions"]:
-        p = p if isinstance(p, Partition) else Partition(*p)
-        fig.add_vrect(
-            x0=p.start_ms, x1=p.end_ms, fillcolor=_PARTITION_FILL, line_width=0, layer="below", **where
+def _fault_shapes(result: SimResult, axis: str = "") -> list[dict]:
+    """Shaded spans where ``result``'s partitions and crashes were, on the x axis ``x{axis}`` (all at once:
+    plotly's ``add_vrect`` costs several ms a shape)."""
+    spans = [
+        (p if isinstance(p, Partition) else Partition(*p), _PARTITION_FILL)
+        for p in result.params["partitions"]
+    ]
+    spans += [(c if isinstance(c, Crash) else Crash(*c), _CRASH_FILL) for c in result.params["crashes"]]
+    return [
+        dict(
+            type="rect",
+            x0=f.start_ms,
+            x1=f.end_ms,
+            xref=f"x{axis}",
+            y0=0,
+            y1=1,
+            yref=f"y{axis} domain",
+            fillcolor=fill,
+            line_width=0,
+            layer="below",
         )
-    for c in result.params["crashes"]:
-        c = c if isinstance(c, Crash) else Crash(*c)
-        fig.add_vrect(x0=c.start_ms, x1=c.end_ms, fillcolor=_CRASH_FILL, line_width=0, layer="below", **where)
+        for f, fill in spans
+    ]
 
 
 def cap_timeline(results: Mapping[str, SimResult], bin_ms: float | None = None) -> go.Figure:
@@ -533,38 +553,55 @@ def cap_timeline(results: Mapping[str, SimResult], bin_ms: float | None = None) 
         Fractions per bin against time in ms.
     """
     names = list(results)
-    fig = make_subplots(
-        rows=1, cols=len(names), shared_yaxes=True, subplot_titles=names, horizontal_spacing=0.06
-    )
-    fig.update_layout(  # the template's legend sits beside the panels, clear of the axis titles
-        template=theme.TEMPLATE,
+    gap = 0.06
+    width = (1.0 - gap * (len(names) - 1)) / max(len(names), 1)
+    axes, titles, shapes = {}, [], []
+    for j, name in enumerate(names):  # a panel per run, side by side, sharing the y axis
+        n, lo = ("" if j == 0 else str(j + 1)), j * (width + gap)
+        duration = results[name].params["duration_ms"]
+        axes[f"xaxis{n}"] = figures.axis(
+            "time", "ms", domain=[lo, lo + width], anchor=f"y{n}", range=[0, duration]
+        )
+        axes[f"yaxis{n}"] = (
+            figures.axis("share of the bin's ops", "%", range=[-0.02, 1.05], tickformat=".0%")
+            if j == 0
+            else dict(anchor=f"x{n}", matches="y", showticklabels=False)
+        )
+        titles.append(
+            dict(text=name, x=lo + width / 2, y=1.0, xref="paper", yref="paper", xanchor="center",
+                 yanchor="bottom", showarrow=False, font=dict(size=14))
+        )  # fmt: skip
+        shapes += _fault_shapes(results[name], n)
+    fig = theme.figure(  # the template's legend sits beside the panels, clear of the axis titles
         title="Under a partition: refuse (CP) or answer with what you have (AP)?",
         hovermode="x unified",
-        height=config.UI_FIGURE_HEIGHT,
+        annotations=titles,
+        shapes=shapes,
+        **axes,
     )
-    for j, name in enumerate(names, start=1):
-        r = results[name]
-        tl = r.timeline(bin_ms)
+    traces = []
+    for j, name in enumerate(names):
+        n, tl = ("" if j == 0 else str(j + 1)), results[name].timeline(bin_ms)
         for column, colour, label in (
             ("availability", theme.BLUE, "availability (ops answered ok)"),
             ("stale_rate", theme.VERMILLION, "stale reads (of ok reads)"),
         ):
-            fig.add_scatter(
-                x=tl.t_ms,
-                y=tl[column],
-                mode="lines+markers",
-                name=label,
-                legendgroup=column,
-                showlegend=j == 1,
-                line=dict(color=colour),
-                marker=dict(size=4),
-                row=1,
-                col=j,
+            traces.append(
+                dict(
+                    type="scatter",
+                    x=tl.t_ms,
+                    y=tl[column],
+                    mode="lines+markers",
+                    name=label,
+                    legendgroup=column,
+                    showlegend=j == 0,
+                    line=dict(color=colour),
+                    marker=dict(size=4),
+                    xaxis=f"x{n}",
+                    yaxis=f"y{n}",
+                )
             )
-        _shade_faults(fig, r, 1, j)
-        fig.update_xaxes(title_text="time (ms)", row=1, col=j, range=[0, r.params["duration_ms"]])
-    share = "share of the bin's ops (%)"
-    fig.update_yaxes(range=[-0.02, 1.05], tickformat=".0%", row=1, col=1, title_text=share)
+    fig.add_traces(traces)
     return fig
 
 
@@ -602,9 +639,18 @@ def divergence(results: Mapping[str, SimResult] | SimResult) -> go.Figure:
         )
     first = next(iter(runs.values()), None)
     if first is not None:
-        _shade_faults(fig, first)
         end = first.params["duration_ms"]
-        fig.add_vline(x=end, line=dict(color=theme.GREY, dash="dot"))
+        clients_stop = dict(
+            type="line",
+            x0=end,
+            x1=end,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="y domain",
+            line=dict(color=theme.GREY, dash="dot"),
+        )
+        fig.layout.shapes = [*_fault_shapes(first), clients_stop]
         fig.add_annotation(x=end, y=1.0, text="clients stop", showarrow=False, xanchor="left", yanchor="top")
     return fig
 
@@ -639,7 +685,7 @@ def failover(result: SimResult, bin_ms: float | None = None) -> go.Figure:
     fig.add_scatter(
         x=tl.t_ms, y=tl.availability, mode="lines+markers", name="availability", line=dict(color=theme.BLUE)
     )
-    _shade_faults(fig, result)
+    fig.layout.shapes = _fault_shapes(result)
     for row in result.leaders.itertuples():
         if row.t_ms > 0:
             fig.add_vline(x=row.t_ms, line=dict(color=theme.GREEN, dash="dot"))

@@ -420,34 +420,54 @@ def pbs_curves(
         xaxis=figures.axis("time since the write committed, t", "ms", range=[0, t_max_ms]),
         yaxis=figures.axis("reads that return the write", "%", range=[0, 1.02], tickformat=".0%"),
     )
-    colours = theme.colours(len(results) + 1)[1:]  # the first, blue, is the learner's
-    for r, colour in zip(results, colours, strict=True):
-        if r is highlight:
-            continue
-        fig.add_scatter(
-            x=t, y=r.p_consistent(t), mode="lines", name=_label(r), line=dict(width=1.5, color=colour)
-        )
-    chosen = []
+    others = [r for r in results if r is not highlight]
+    traces = _other_quorums(others, t, separate=len(others) + 2 <= config.UI_LEGEND_MAX)
     if highlight is not None:
         tv = highlight.t_visibility(p)
-        chosen = [f"{_label(highlight)} (yours)", f"{p:.1%} consistent after {tv:.3g} ms"]
-        fig.add_scatter(
+        traces += [
+            dict(
+                x=t,
+                y=highlight.p_consistent(t),
+                mode="lines",
+                name=f"{_label(highlight)} (yours)",
+                line=dict(width=4, color=theme.BLUE),
+            ),
+            dict(
+                x=[tv],
+                y=[highlight.p_consistent(tv)],
+                mode="markers+text",
+                name=f"{p:.1%} consistent after {tv:.3g} ms",
+                text=[f"{p:.1%} at {tv:.3g} ms"],
+                textposition="bottom left" if tv > t_max_ms / 2 else "bottom right",  # inward, never clipped
+                marker=dict(size=10, color=theme.BLUE, symbol="diamond"),
+            ),
+        ]
+    fig.add_traces([dict(type="scatter", **trace) for trace in traces])
+    return fig
+
+
+def _other_quorums(results: list[PBSResult], t: np.ndarray, separate: bool) -> list[dict]:
+    """The configurations beside the learner's: a coloured line each while the legend has room, else
+    one grey trace of them all naming each on hover (:func:`kit.ui.figures.highlight`, in one trace)."""
+    if separate:
+        return [
+            dict(x=t, y=r.p_consistent(t), mode="lines", name=_label(r), line=dict(width=1.5, color=colour))
+            for r, colour in zip(results, theme.colours(len(results) + 1)[1:], strict=True)  # blue is yours
+        ]
+    grey = [
+        dict(
             x=t,
-            y=highlight.p_consistent(t),
+            y=r.p_consistent(t),
             mode="lines",
-            name=chosen[0],
-            line=dict(width=4, color=theme.BLUE),
+            name=_label(r),
+            showlegend=False,
+            hovertemplate=f"{_label(r)}: %{{y:.1%}} at %{{x:.3g}} ms<extra></extra>",
+            line=dict(width=1, color=theme.MUTED),
         )
-        fig.add_scatter(
-            x=[tv],
-            y=[highlight.p_consistent(tv)],
-            mode="markers+text",
-            name=chosen[1],
-            text=[f"{p:.1%} at {tv:.3g} ms"],
-            textposition="bottom left" if tv > t_max_ms / 2 else "bottom right",  # inward, never clipped
-            marker=dict(size=10, color=theme.BLUE, symbol="diamond"),
-        )
-    return figures.highlight(fig, chosen, others="other partial quorums")
+        for r in results
+    ]
+    key = dict(x=[None], y=[None], mode="lines", line=dict(width=1, color=theme.MUTED), hoverinfo="skip")
+    return [*grey, dict(key, name=f"other partial quorums ({len(results)}): hover for names")]
 
 
 def pbs_tradeoff(table: pd.DataFrame, highlight: tuple[int, int] | None = None, q: float = 99.9) -> go.Figure:

@@ -19,6 +19,10 @@ _NO_ONE_ANSWERED = (
 )
 
 
+def _skew(most_ms: float, why: str):
+    return controls.float_slider("clock skew ± (ms)", 0.0, 0.0, most_ms, 1.0, fmt=".0f", why=why)
+
+
 def _count(description: str, value: int, lo: int, why: str):
     return controls.int_slider(description, value, lo, config.CONSISTENCY_APP_N_MAX, why=why)
 
@@ -81,14 +85,8 @@ class CAPApp(App):
         skew_max = config.CONSISTENCY_CAP_APP_SKEW_MAX_MS
         return {
             "cut_off": controls.dropdown("cut off", list(api.CUTS), "minority"),
-            "clock_skew_ms": controls.float_slider(
-                "clock skew ± (ms)",
-                0.0,
-                0.0,
-                skew_max,
-                1.0,
-                fmt=".0f",
-                why=f"At ± {skew_max:g} ms last-writer-wins already reorders most writes a few ms apart",
+            "clock_skew_ms": _skew(
+                skew_max, f"At ± {skew_max:g} ms last-writer-wins already reorders most writes a few ms apart"
             ),
             "partition_ms": partition,
             "N": _count(
@@ -140,14 +138,9 @@ class HistoryApp(App):
         lag_lo, lag_hi = config.CONSISTENCY_HISTORY_APP_LAG_MS
         skew_max = config.CONSISTENCY_HISTORY_APP_SKEW_MAX_MS
         return {
-            "clock_skew_ms": controls.float_slider(
-                "clock skew ± (ms)",
-                0.0,
-                0.0,
+            "clock_skew_ms": _skew(
                 skew_max,
-                1.0,
-                fmt=".0f",
-                why=f"The history lasts {config.CONSISTENCY_HISTORY_APP_DURATION_MS:g} ms; "
+                f"The history lasts {config.CONSISTENCY_HISTORY_APP_DURATION_MS:g} ms; "
                 f"± {skew_max:g} ms already reorders most of its writes",
             ),
             "lag_ms": controls.log_slider(

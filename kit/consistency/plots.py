@@ -358,23 +358,19 @@ def _implication_arrows() -> list[dict]:
     """An arrow from each model to each weaker one it implies (set at once: adding each costs ~4 ms)."""
     return [
         dict(
+            _ARROW,
             x=_LAYOUT[weaker][0],
             y=_LAYOUT[weaker][1] + 0.22,
             ax=_LAYOUT[model][0],
             ay=_LAYOUT[model][1] - 0.22,
-            xref="x",
-            yref="y",
-            axref="x",
-            ayref="y",
-            showarrow=True,
-            arrowhead=2,
-            arrowwidth=1.2,
-            arrowcolor=theme.GREY,
-            text="",
         )
         for model, below in IMPLIES.items()
         for weaker in below
     ]
+
+
+_ARROW = dict(xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2, arrowwidth=1.2)
+_ARROW.update(arrowcolor=theme.GREY, text="")  # an arrow in data coordinates, without a label
 
 
 # --- replication: PBS, CAP, divergence, failover --------------------------------------------------
@@ -490,12 +486,13 @@ def pbs_tradeoff(table: pd.DataFrame, highlight: tuple[int, int] | None = None, 
         quorums (R + W > N) sit on y = 0.
     """
     total = table.read_ms + table.write_ms
+    top = max(float(table.t_visibility_ms.max()), 1.0)
     fig = theme.figure(
         title="Each (R, W): pay in latency, or in a window of stale reads",
         xaxis=figures.log_axis(  # padded: the labels of the fastest and slowest dots fit inside
             f"read + write latency, p{q:g}", "ms", total.min(), total.max(), pad=0.2
         ),
-        yaxis=figures.axis("t-visibility", "ms", rangemode="tozero"),
+        yaxis=figures.axis("t-visibility", "ms", range=[-0.06 * top, 1.12 * top]),  # room for the dots at 0
         hovermode="closest",
     )
     for strict, colour, name in (

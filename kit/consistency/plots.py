@@ -323,34 +323,52 @@ def hierarchy(classification: Classification, title: str | None = None) -> go.Fi
         models.append("eventual")
     strongest = set(classification.strongest)
     fills = {True: theme.GREEN, False: "white", None: theme.GREY}
+    nodes, key = [], []
     for availability, colour in _AVAILABILITY_COLOUR.items():
         mine = [m for m in models if AVAILABILITY[m] == availability]
-        fig.add_scatter(
-            x=[_LAYOUT[m][0] for m in mine],
-            y=[_LAYOUT[m][1] for m in mine],
-            mode="markers+text",
-            marker=dict(
-                size=[34 if m in strongest else 22 for m in mine],
-                color=[fills[verdicts[m]] for m in mine],
-                line=dict(color=colour, width=4),
-                symbol=["star" if m in strongest else "circle" for m in mine],
-            ),
-            text=mine,
-            textposition="middle right",
-            name=availability,
-            hovertext=[
-                f"{m}: {'holds' if verdicts[m] else 'fails' if verdicts[m] is False else 'unknown'}"
-                f" ({classification.why.get(m, '')}); {availability} under partition"
-                for m in mine
-            ],
-            hoverinfo="text",
+        nodes.append(
+            dict(
+                x=[_LAYOUT[m][0] for m in mine],
+                y=[_LAYOUT[m][1] for m in mine],
+                mode="markers+text",
+                marker=dict(
+                    size=[34 if m in strongest else 22 for m in mine],
+                    color=[fills[verdicts[m]] for m in mine],
+                    line=dict(color=colour, width=4),
+                    symbol=["star" if m in strongest else "circle" for m in mine],
+                ),
+                text=mine,
+                textposition="middle right",
+                name=availability,
+                showlegend=False,
+                hovertext=[
+                    f"{m}: {'holds' if verdicts[m] else 'fails' if verdicts[m] is False else 'unknown'}"
+                    f" ({classification.why.get(m, '')}); {availability} under partition"
+                    for m in mine
+                ],
+                hoverinfo="text",
+            )
         )
-    for verdict, name in ((True, "holds"), (False, "fails"), (None, "unknown")):  # the fills' key
-        fig.add_scatter(
-            x=[None], y=[None], mode="markers", name=name, legendgroup="fill",
-            legendgrouptitle_text="fill: this history",
-            marker=dict(size=14, color=fills[verdict], line=dict(color=theme.GREY, width=1.5)),
-        )  # fmt: skip
+        key.append(  # the ring alone, unfilled: the nodes' fills vary with the history
+            dict(
+                name=availability,
+                line=dict(color=colour),
+                marker=dict(size=14, color="white", line=dict(color=colour, width=4)),
+            )
+        )
+    for verdict, name in ((True, "holds"), (False, "fails"), (None, "unknown")):
+        key.append(
+            dict(
+                name=name,
+                legendgroup="fill",
+                legendgrouptitle_text="fill: this history",
+                marker=dict(size=14, color=fills[verdict], line=dict(color=theme.GREY, width=1.5)),
+            )
+        )
+    blank = dict(x=[None], y=[None], mode="markers", hoverinfo="skip")
+    fig.add_traces(
+        [dict(type="scatter", **trace) for trace in nodes] + [dict(type="scatter", **blank, **k) for k in key]
+    )
     return fig
 
 

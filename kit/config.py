@@ -258,6 +258,8 @@ SAGAS_MAX_CONFLICT_PAIRS = 50_000_000  # expected overlapping write pairs anomal
 
 
 # --- queueing (kit.queueing: the station 06 reliability and later labs run on) ------
+QUEUEING_DISCIPLINE = "fifo"  # queue order of simulate (fifo, lifo, priority) unless its settings say
+QUEUEING_CANCEL = "none"  # what servers do with work whose client gave up (none, queued, all)
 QUEUEING_REPLICATIONS = 20  # independent runs behind simulate_mmc's means and standard errors
 QUEUEING_WARMUP_FRACTION = 0.05  # first customers of each run left out of the statistics
 QUEUEING_SAMPLES = 400  # state samples (queue length, busy servers) over a run's horizon

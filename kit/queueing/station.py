@@ -809,6 +809,7 @@ _SETTING_CHECKS = {
     "horizon_s": validate.positive,
     "sample_s": validate.positive,
     "max_events": lambda n, v: validate.integer(n, v, 1, config.QUEUEING_MAX_EVENTS),
+    "seed": lambda n, v: resolve_seed(v),
 }
 
 

@@ -59,8 +59,8 @@ def usl_fit(fit: USLFit, title: str | None = None, n_max: float | None = None) -
     band = fit.band(n)
     fig = theme.figure(
         title=title or f"USL fit: sigma={fit.sigma:.3g}, kappa={fit.kappa:.3g}, peak at n*={fit.peak_n:.3g}",
-        xaxis=dict(title="concurrency n (workers, processes, clients)"),
-        yaxis=dict(title="throughput", rangemode="tozero"),
+        xaxis=figures.axis("concurrency n", "workers, processes or clients"),
+        yaxis=figures.axis("throughput", "operations/s, as measured", rangemode="tozero"),
     )
     fig.add_scatter(
         x=n,

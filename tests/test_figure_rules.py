@@ -18,7 +18,6 @@ from kit.ui.app import App
 PENDING = {  # topics whose figures are not built with kit.ui.figures yet, with what breaks: skipped, visibly
     "architecture": "axes without units",
     "caching": "legends of nine policies, log ticks left to plotly, axes without units, ARC solid black",
-    "consistency": "log ticks left to plotly, axes without units, colliding guarantee labels, no height",
     "messaging": "axes without units, legends of 7 to 12 entries",
     "reliability": "axes without titles or units, plotly's log ticks, crowded legends, colliding labels",
     "sagas": "log ticks left to plotly, axes without units, a solid black series, an empty figure",

@@ -27,7 +27,6 @@ from nbclient import NotebookClient
 from tests.conftest import NOTEBOOKS
 
 PENDING = {  # notebooks whose quoted numbers are not marked yet: skipped, visibly
-    "02_consistency_and_cap",
     "03_sharding",
     "04_caching",
     "05_sagas",

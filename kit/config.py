@@ -63,6 +63,9 @@ ESTIMATION_REPLICATION = 3  # copies of every byte
 ESTIMATION_INDEX_OVERHEAD = 0.1  # metadata and index, as a fraction of the data
 ESTIMATION_HOT_DAYS = 30.0  # the newest uploads stay on the hot tier this long
 ESTIMATION_CACHE_HOT_FRACTION = 0.2  # share of a day's distinct reads kept in the cache
+# The in-memory cache holds each photo's record (owner, caption, URLs, counters), not its
+# bytes: photo bytes are served from object storage behind a CDN (Beaver et al., OSDI 2010).
+ESTIMATION_CACHE_VALUE_BYTES = 1_000.0
 ESTIMATION_CACHE_OVERHEAD = 0.5  # memory per cached byte beyond the value (keys, pointers, slab slack)
 ESTIMATION_SERVICE_MS = 20.0  # mean service time of one request on one worker
 ESTIMATION_SLO_MS = 200.0  # response-time objective ...
@@ -71,6 +74,7 @@ ESTIMATION_UTILISATION = 0.7  # the naive rule's target utilisation
 ESTIMATION_MONTHLY_GROWTH = 0.05  # compound growth of traffic and uploads per month
 ESTIMATION_LEAD_TIME_DAYS = 90.0  # from order to capacity in service
 ESTIMATION_HEADROOM = 0.2  # order so that load never exceeds (1 - headroom) of capacity
+ESTIMATION_BUY_AHEAD_MONTHS = 12.0  # the fleet is bought for the peak this many months ahead
 ESTIMATION_HORIZON_MONTHS = 60  # storage and runway figures span five years
 ESTIMATION_INSTANCE = "m5.xlarge"  # the price sheet's row for app and cache servers; one worker per vCPU
 ESTIMATION_PURCHASE = "on_demand"  # on_demand, reserved_1y or spot (where the sheet has that price)
@@ -262,6 +266,8 @@ SAGAS_MAX_CONFLICT_PAIRS = 50_000_000  # expected overlapping write pairs anomal
 
 
 # --- queueing (kit.queueing: the station 06 reliability and later labs run on) ------
+QUEUEING_DISCIPLINE = "fifo"  # queue order of simulate (fifo, lifo, priority) unless its settings say
+QUEUEING_CANCEL = "none"  # what servers do with work whose client gave up (none, queued, all)
 QUEUEING_REPLICATIONS = 20  # independent runs behind simulate_mmc's means and standard errors
 QUEUEING_WARMUP_FRACTION = 0.05  # first customers of each run left out of the statistics
 QUEUEING_SAMPLES = 400  # state samples (queue length, busy servers) over a run's horizon

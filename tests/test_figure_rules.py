@@ -18,10 +18,7 @@ from kit.ui.app import App
 PENDING = {  # topics whose figures are not built with kit.ui.figures yet, with what breaks: skipped, visibly
     "architecture": "axes without units",
     "caching": "legends of nine policies, log ticks left to plotly, axes without units, ARC solid black",
-    "estimation": "an empty figure without a reason, log ticks left to plotly, axes without units",
     "messaging": "axes without units, legends of 7 to 12 entries",
-    "queueing": "axes without units, log ticks left to plotly",
-    "scaling": "axes without units, legends of 7 and 8 entries",
     "sharding": "the legend inside the plot and crowded, axes without units",
     "storage": "axes without units, a legend of 8 entries",
 }

@@ -20,7 +20,6 @@ PENDING = {  # topics whose figures are not built with kit.ui.figures yet, with 
     "caching": "legends of nine policies, log ticks left to plotly, axes without units, ARC solid black",
     "consistency": "log ticks left to plotly, axes without units, colliding guarantee labels, no height",
     "estimation": "an empty figure without a reason, log ticks left to plotly, axes without units",
-    "messaging": "axes without units, legends of 7 to 12 entries",
     "queueing": "axes without units, log ticks left to plotly",
     "reliability": "axes without titles or units, plotly's log ticks, crowded legends, colliding labels",
     "sagas": "log ticks left to plotly, axes without units, a solid black series, an empty figure",

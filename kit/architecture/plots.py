@@ -124,15 +124,7 @@ def styles(table: pd.DataFrame) -> go.Figure:
         barmode="group",
         xaxis=dict(title="entry point"),
         yaxis=figures.axis("p99 response time", "ms", rangemode="tozero"),
-        yaxis2=figures.axis(
-            "unavailability",
-            "minutes per 30 days",
-            overlaying="y",
-            side="right",
-            showgrid=False,
-            tickmode="auto",
-            rangemode="tozero",
-        ),
+        yaxis2=figures.right_axis("unavailability", "minutes per 30 days"),
         legend=dict(orientation="h", x=0.0, xanchor="left", y=-0.3, yanchor="top"),
         margin=dict(b=140),
     )

@@ -87,9 +87,7 @@ def backpressure(runs: dict[str, api.BufferResult]) -> go.Figure:
         title="Backpressure side by side: what each policy pays for the same spike",
         barmode="group",
         yaxis=figures.axis("lost, p99 latency", "% or s", rangemode="tozero"),
-        yaxis2=figures.log_axis(
-            "peak backlog", "messages", 1, max(peaks), pad=0.15, overlaying="y", side="right", showgrid=False
-        ),
+        yaxis2=figures.right_axis("peak backlog", "messages", log_range=(1, max(peaks)), pad=0.15),
         legend=dict(orientation="h", x=0.0, xanchor="left", y=-0.15, yanchor="top"),
         margin=dict(b=90),
     )
@@ -187,15 +185,7 @@ def rebalance_cost(results: dict[str, api.GroupResult]) -> go.Figure:
         title="The price of a rebalance: partitions moved and reading time lost",
         barmode="group",
         yaxis=figures.axis("time without a reader", "partition-s", rangemode="tozero"),
-        yaxis2=figures.axis(
-            "moved",
-            "partitions",
-            overlaying="y",
-            side="right",
-            rangemode="tozero",
-            tickmode="auto",
-            showgrid=False,
-        ),
+        yaxis2=figures.right_axis("moved", "partitions"),
         legend=dict(orientation="h", x=0.0, xanchor="left", y=-0.15, yanchor="top"),
         margin=dict(b=90),
     )

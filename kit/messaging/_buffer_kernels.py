@@ -48,7 +48,7 @@ def next_arrival(t, seg_t, seg_rate):
  N_STATE) = range(10)  # fmt: skip
 
 
-@njit
+@njit(inline="always")
 def _enqueue(st, queue, times, i, now):
     """Message ``i`` enters the broker's waiting queue now."""
     times[i, ENTER] = now
@@ -57,7 +57,7 @@ def _enqueue(st, queue, times, i, now):
     st[Q_TAIL] += 1
 
 
-@njit
+@njit(inline="always")
 def _generate(st, queue, times, fate, now, policy, capacity):
     """The next message: it waits upstream, enters, pushes the oldest out, or is dropped."""
     i = st[GENERATED]
@@ -79,25 +79,24 @@ def _generate(st, queue, times, fate, now, policy, capacity):
         fate[i] = DROPPED_NEWEST
 
 
-@njit
-def _depart(h, st, times, fate, i, now, params):
+@njit(inline="always")
+def _depart(h, st, times, fate, i, now, policy, rtt, grant):
     """Message ``i`` is done: its consumer is free, and the producers get their credit back (or later)."""
     fate[i] = DELIVERED
     times[i, END] = now
     st[IN_BROKER] -= 1
     st[IDLE] += 1
-    policy = params[P_POLICY]
     if policy == BLOCK:
         st[CREDITS] += 1
     elif policy == CREDIT:
         st[FREED] += 1
-        if st[FREED] >= params[P_GRANT]:
-            h = heap_push(h, now + params[P_RTT], GRANT, st[FREED])
+        if st[FREED] >= grant:
+            h = heap_push(h, now + rtt, GRANT, st[FREED])
             st[FREED] = 0
     return h
 
 
-@njit
+@njit(inline="always")
 def _dispatch(h, st, queue, times, now, service):
     """Blocked producers send while they hold credits; idle consumers take the oldest waiting messages."""
     while st[UPSTREAM] > 0 and st[CREDITS] > 0:
@@ -115,7 +114,7 @@ def _dispatch(h, st, queue, times, now, service):
     return h
 
 
-@njit
+@njit(inline="always")
 def _sample(samples, taken, t, st, sample_dt):
     """Record the broker's and the producers' backlog at every sample time up to ``t``; the new count."""
     while taken < samples.shape[0] and taken * sample_dt <= t:
@@ -141,6 +140,7 @@ def buffer_run(seg_t, seg_rate, service, params):
     np.random.seed(int(params[P_SEED]))
     n, burst, policy = int(params[P_MESSAGES]), params[P_BURST], int(params[P_POLICY])
     capacity, spike_end, sample_dt = int(params[P_CAPACITY]), params[P_SPIKE_END], params[P_SAMPLE_DT]
+    rtt, grant, max_events = params[P_RTT], int(params[P_GRANT]), int(params[P_MAX_EVENTS])
     times = np.full((n, 4), np.nan)
     fate = np.zeros(n, np.int8)
     samples = np.zeros((int(params[P_SAMPLES]), 2))
@@ -156,7 +156,7 @@ def buffer_run(seg_t, seg_rate, service, params):
     now, area, events, taken, drain, last_gen = 0.0, 0.0, 0, 0, np.nan, 0.0
     truncated = False
     while heap_size(h) > 0:
-        if events >= params[P_MAX_EVENTS]:
+        if events >= max_events:
             truncated = True
             break
         t, kind, data = heap_pop(h)
@@ -174,7 +174,7 @@ def buffer_run(seg_t, seg_rate, service, params):
                 if t_next < np.inf:
                     h = heap_push(h, t_next, ARRIVAL, 0)
         elif kind == DEPARTURE:
-            h = _depart(h, st, times, fate, data, now, params)
+            h = _depart(h, st, times, fate, data, now, policy, rtt, grant)
         else:  # GRANT: credits reach the producer
             st[CREDITS] += data
         h = _dispatch(h, st, queue, times, now, service)

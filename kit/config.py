@@ -123,6 +123,11 @@ CONSISTENCY_PBS_APP_TRIALS = 30_000  # per app update: every (R, W) of N from on
 CONSISTENCY_CAP_APP_PARTITION_MS = (500, 1500)
 CONSISTENCY_HISTORY_APP_DURATION_MS = 100.0  # a history short enough to read: about 30 operations
 CONSISTENCY_HISTORY_APP_THINK_MS = 4.0
+CONSISTENCY_HISTORY_APP_LAG_MS = (1.0, 100.0)  # replication delay (median) the history app offers
+CONSISTENCY_HISTORY_APP_SKEW_MAX_MS = 30.0  # beyond, last-writer-wins drops nearly every skewed write
+CONSISTENCY_CAP_APP_SKEW_MAX_MS = 50.0  # operations take a few ms: 50 ms of skew reorders most of them
+CONSISTENCY_APP_N_MAX = 7  # replicas the quorum and CAP apps offer: stores use 3 to 5; N = 7 has 49 (R, W)
+CONSISTENCY_APP_SEEDS = 50  # seeds the history app offers: enough to meet each anomaly
 
 
 # --- 02 consistency and CAP: the checkers --------------------------------------

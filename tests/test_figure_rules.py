@@ -17,7 +17,6 @@ from kit.ui.app import App
 
 PENDING = {  # topics whose figures are not built with kit.ui.figures yet, with what breaks: skipped, visibly
     "caching": "legends of nine policies, log ticks left to plotly, axes without units, ARC solid black",
-    "consistency": "log ticks left to plotly, axes without units, colliding guarantee labels, no height",
     "estimation": "an empty figure without a reason, log ticks left to plotly, axes without units",
     "queueing": "axes without units, log ticks left to plotly",
     "reliability": "axes without titles or units, plotly's log ticks, crowded legends, colliding labels",

@@ -28,7 +28,6 @@ from tests.conftest import NOTEBOOKS
 
 PENDING = {  # notebooks whose quoted numbers are not marked yet: skipped, visibly
     "01_estimation",
-    "02_consistency_and_cap",
     "03_sharding",
     "04_caching",
     "05_sagas",

@@ -16,11 +16,8 @@ from kit.ui import controls, rules
 from kit.ui.app import App
 
 PENDING = {  # topics whose figures are not built with kit.ui.figures yet, with what breaks: skipped, visibly
-    "architecture": "axes without units",
     "caching": "legends of nine policies, log ticks left to plotly, axes without units, ARC solid black",
-    "messaging": "axes without units, legends of 7 to 12 entries",
     "sharding": "the legend inside the plot and crowded, axes without units",
-    "storage": "axes without units, a legend of 8 entries",
 }
 APPS = [cls for cls in App.registry if cls.__module__.startswith("kit.")]
 

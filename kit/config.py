@@ -140,6 +140,8 @@ CONSISTENCY_MAX_SEQUENTIAL_STATES = 20_000_000  # the largest max_states a calle
 # --- 03 sharding: partitioning schemes, imbalance, resharding, hot keys ---------
 SHARDING_NODES = 8  # nodes in the app's starting cluster
 SHARDING_APP_MAX_NODES = 64  # the app's nodes slider goes this far
+SHARDING_APP_MAX_VNODES = 1_000  # ... its vnodes slider
+SHARDING_APP_MAX_KEYS = 1_000_000  # ... its keys slider
 SHARDING_KEYS = 100_000  # keys in the app's data set (~60 ms per update on 2 cores)
 SHARDING_VNODES = 100  # tokens per node on the ring: load spread ~ 1/sqrt(vnodes) = 10%
 SHARDING_EPS = 0.25  # bounded loads: a node holds at most ceil((1 + eps) m / n) keys
@@ -150,7 +152,8 @@ SHARDING_REQUESTS = 50_000  # requests sampled for a traffic heat map (2,500 per
 SHARDING_WINDOWS = 20  # time windows of a traffic heat map
 SHARDING_TIMELINE = (4, 16)  # resharding timeline: grow from this many nodes to that many, one at a time
 SHARDING_CURVE_NODES = (1, 16)  # moved fraction vs cluster size: the sizes compared
-SHARDING_CURVE_KEYS = 10_000  # keys behind the app's moved-fraction curves (shape, not noise, matters)
+SHARDING_TIMELINE_KEYS = 20_000  # at most this many keys behind the app's resharding timeline
+SHARDING_CURVE_KEYS = 5_000  # keys behind the app's moved-fraction curves (shape, not noise, matters: sd < 0.4 points)
 SHARDING_RING_PLOT_ARCS = 1500  # the ring figure draws at most this many arcs (then a sector of it)
 SHARDING_RING_PLOT_KEYS = 600  # keys drawn as dots on the ring figure
 # limits: a call estimates its work and memory first and refuses beyond these, naming the parameter

@@ -25,7 +25,6 @@ PENDING = {  # topics whose figures are not built with kit.ui.figures yet, with 
     "reliability": "axes without titles or units, plotly's log ticks, crowded legends, colliding labels",
     "sagas": "log ticks left to plotly, axes without units, a solid black series, an empty figure",
     "scaling": "axes without units, legends of 7 and 8 entries",
-    "sharding": "the legend inside the plot and crowded, axes without units",
     "storage": "axes without units, a legend of 8 entries",
 }
 APPS = [cls for cls in App.registry if cls.__module__.startswith("kit.")]

@@ -3,8 +3,9 @@
 import json
 import math
 
-from kit import caching
+from kit import caching, config
 from kit.core.rng import Constant
+from kit.ui import theme
 
 
 def _json_data(fig) -> str:
@@ -48,3 +49,37 @@ def test_belady_is_labelled_a_heuristic_by_bytes():
     by_objects = caching.plots.hit_ratio_curves(caching.compare(trace, [10, 20], ["belady"]))
     assert "heuristic" in by_bytes.data[0].name and by_bytes.layout.xaxis.title.text == "cache size (bytes)"
     assert by_objects.data[0].name == "Belady (OPT)"
+
+
+def test_every_policy_has_its_own_colour_and_none_is_theorys_black():
+    colours = [caching.plots.colour(p) for p in caching.POLICIES]
+    assert len(set(colours)) == len(colours)
+    assert theme.THEORY not in colours  # ARC used to be drawn solid black, like the theory lines
+
+
+def test_the_learners_policy_stays_in_colour_among_many():
+    app = caching.EvictionApp(policy="sieve")
+    curves, race = app.figures_shown
+    for fig, name in ((curves, "SIEVE"), (race, "SIEVE ")):
+        shown = [t for t in fig.data if t.showlegend is not False and t.name]
+        assert len(shown) <= config.UI_LEGEND_MAX
+        sieve = next(t for t in shown if t.name.startswith(name))
+        assert sieve.line.color == caching.plots.colour("sieve")
+
+
+def test_writes_at_risk_are_named_under_write_behind_not_printed_over_the_bars():
+    table = caching.WritePathApp().result
+    fig = caching.plots.write_latency(table)
+    assert not any(getattr(t, "mode", None) == "text" for t in fig.data)
+    risk = table.set_index("strategy").loc["write-behind", "writes_at_risk"]
+    labels = dict(zip(fig.layout.xaxis.tickvals, fig.layout.xaxis.ticktext, strict=True))
+    assert f"{risk:.1f} writes at risk" in labels["write-behind"]
+    assert "at risk" not in labels["write-through"]
+
+
+def test_the_stampede_app_says_when_xfetch_backfires():
+    app = caching.StampedeApp(recompute_ms=1995.0, ttl_s=1.0)
+    assert "XFetch loads the database more than no protection" in app.note_labels["beta"].value
+    results = {r.protection: r for r in app.result}
+    assert results["xfetch"].db_load_per_s > results["none"].db_load_per_s
+    assert caching.StampedeApp().note_labels["beta"].value == ""  # at the defaults it helps

@@ -17,7 +17,6 @@ from kit.ui.app import App
 
 PENDING = {  # topics whose figures are not built with kit.ui.figures yet, with what breaks: skipped, visibly
     "architecture": "axes without units",
-    "caching": "legends of nine policies, log ticks left to plotly, axes without units, ARC solid black",
     "consistency": "log ticks left to plotly, axes without units, colliding guarantee labels, no height",
     "estimation": "an empty figure without a reason, log ticks left to plotly, axes without units",
     "messaging": "axes without units, legends of 7 to 12 entries",

@@ -29,8 +29,6 @@ from tests.conftest import NOTEBOOKS
 PENDING = {  # notebooks whose quoted numbers are not marked yet: skipped, visibly
     "01_estimation",
     "02_consistency_and_cap",
-    "03_sharding",
-    "04_caching",
     "05_sagas",
     "06_reliability",
     "07_scaling_out",

@@ -201,9 +201,7 @@ CACHING_XFETCH_BETA = 1.0  # Vattani et al. 2015: beta = 1 is the optimum they r
 CACHING_MAX_STALE_S = 10.0  # stale-while-revalidate: serve a stale value this long at most
 CACHING_STAMPEDE_DURATION_S = 30.0
 CACHING_STAMPEDE_BIN_S = 0.25  # timeline resolution
-CACHING_APP_STAMPEDE_REQUESTS = (
-    60_000  # the stampede app's requests per protection (a shorter run at high rates)
-)
+CACHING_APP_STAMPEDE_REQUESTS = 30_000  # the stampede app's requests per protection (shorter runs)
 CACHING_APP_STAMPEDE_EXPIRIES = 3  # ... but never fewer TTLs than this
 CACHING_TIER_KEYS = 10_000
 CACHING_TIER_ALPHA = 0.8

@@ -133,6 +133,7 @@ class StampedeApp(App):
         )
         if shorter < duration_s:  # the same expiries, fewer requests: the app stays quick at high rates
             duration_s = shorter
+        if duration_s < config.CACHING_STAMPEDE_DURATION_S / 2:  # short enough to be worth saying
             self.note(
                 "rate",
                 f"At {rate:,.0f} requests/s the app simulates {duration_s:.3g} s (at least "

@@ -83,3 +83,23 @@ def test_the_stampede_app_says_when_xfetch_backfires():
     results = {r.protection: r for r in app.result}
     assert results["xfetch"].db_load_per_s > results["none"].db_load_per_s
     assert caching.StampedeApp().note_labels["beta"].value == ""  # at the defaults it helps
+
+
+def test_notebook_figures_keep_several_policies_in_colour_and_follow_the_rules():
+    from kit.ui import rules
+
+    trace = caching.workload("shifting hot set", 2_000, 20_000, seed=1)
+    race = caching.plots.race(
+        caching.policy_race(trace, capacity=100), highlight=("arc", "sieve", "lru", "lfu")
+    )
+    coloured = {t.name.split(" ")[0] for t in race.data if t.showlegend is not False}
+    assert {"ARC", "SIEVE", "LRU", "LFU"} <= coloured
+    one_key = dict(n_keys=1, read_rate=50.0, write_rate=0.2, duration_s=40.0, warmup_s=5.0)
+    figures = [
+        race,
+        caching.plots.staleness_vs_ttl(caching.ttl_sweep([1, 10], seed=1, **one_key), write_rate_per_key=0.2),
+        caching.plots.tier_cdf({"small": caching.tiers(seed=1, duration_s=5.0, warmup_s=1.0)}),
+        caching.plots.tier_shares({"small": caching.tiers(seed=1, duration_s=5.0, warmup_s=1.0)}),
+    ]
+    found = [p for fig in figures for p in rules.problems(fig)]
+    assert not found, "\n".join(found)

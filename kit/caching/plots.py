@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -79,29 +80,36 @@ def _label(policy: str, by: str = "objects") -> str:
     return getattr(module, "LABEL", policy)
 
 
-def _line(policy: str, highlight: str | None) -> dict:
-    width = 4 if policy == highlight else 2
+def _picked(highlight: str | Sequence[str] | None) -> tuple[str, ...]:
+    """The policies to keep in colour: one name, several, or LRU by default."""
+    if highlight is None:
+        return ("lru",)
+    return (highlight,) if isinstance(highlight, str) else tuple(highlight)
+
+
+def _line(policy: str, highlight: str | Sequence[str] | None) -> dict:
+    width = 4 if policy in _picked(highlight) else 2
     return dict(color=colour(policy), width=width, dash="dot" if policy == "belady" else "solid")
 
 
-def _chosen(policy: str | None, by: str) -> list[str]:
+def _chosen(highlight: str | Sequence[str] | None, by: str) -> list[str]:
     """Legend entries kept in colour among many policies: the learner's, Belady's optimum and theory."""
     keep = ["Che: LRU", "Che: FIFO / RANDOM", _label("belady", by)]
-    return [*keep, _label(policy or "lru", by)]
+    return [*keep, *(_label(p, by) for p in _picked(highlight))]
 
 
 def hit_ratio_curves(
     curves: pd.DataFrame,
     che: pd.DataFrame | None = None,
     capacity: int | None = None,
-    highlight: str | None = None,
+    highlight: str | Sequence[str] | None = None,
     title: str = "Hit ratio against cache size",
 ) -> go.Figure:
     """Hit ratio per policy against capacity (from :func:`compare`), with the Che overlay.
 
     ``che``: a :func:`che_curves` table, drawn as black dashed lines (the Che
     approximation for LRU and its FIFO/RANDOM counterpart). Beyond
-    ``config.UI_LEGEND_MAX`` curves, ``highlight`` (default LRU), Belady and
+    ``config.UI_LEGEND_MAX`` curves, ``highlight`` (a policy or several; default LRU), Belady and
     theory keep their colours and the other policies turn grey, named on hover.
     """
     unit = curves.by.iloc[0] if "by" in curves and len(curves) else "objects"
@@ -143,10 +151,10 @@ def hit_ratio_curves(
     return _plain(fig)
 
 
-def race(results: dict, highlight: str | None = None) -> go.Figure:
+def race(results: dict, highlight: str | Sequence[str] | None = None) -> go.Figure:
     """Hit ratio over time, one line per policy (from :func:`policy_race`).
 
-    Beyond ``config.UI_LEGEND_MAX`` policies, ``highlight`` (default LRU) and
+    Beyond ``config.UI_LEGEND_MAX`` policies, ``highlight`` (a policy or several; default LRU) and
     Belady keep their colours, the others turn grey (named on hover).
     """
     some = next(iter(results.values()))
@@ -166,7 +174,7 @@ def race(results: dict, highlight: str | None = None) -> go.Figure:
             name=names[policy],
             line=_line(policy, highlight),
         )
-    keep = [names[p] for p in (highlight or "lru", "belady") if p in names]
+    keep = [names[p] for p in (*_picked(highlight), "belady") if p in names]
     figures.highlight(fig, keep, others="other policies")
     return _plain(fig)
 

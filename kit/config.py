@@ -123,6 +123,11 @@ CONSISTENCY_PBS_APP_TRIALS = 30_000  # per app update: every (R, W) of N from on
 CONSISTENCY_CAP_APP_PARTITION_MS = (500, 1500)
 CONSISTENCY_HISTORY_APP_DURATION_MS = 100.0  # a history short enough to read: about 30 operations
 CONSISTENCY_HISTORY_APP_THINK_MS = 4.0
+CONSISTENCY_HISTORY_APP_LAG_MS = (1.0, 100.0)  # replication delay (median) the history app offers
+CONSISTENCY_HISTORY_APP_SKEW_MAX_MS = 30.0  # beyond, last-writer-wins drops nearly every skewed write
+CONSISTENCY_CAP_APP_SKEW_MAX_MS = 50.0  # operations take a few ms: 50 ms of skew reorders most of them
+CONSISTENCY_APP_N_MAX = 7  # replicas the quorum and CAP apps offer: stores use 3 to 5; N = 7 has 49 (R, W)
+CONSISTENCY_APP_SEEDS = 50  # seeds the history app offers: enough to meet each anomaly
 
 
 # --- 02 consistency and CAP: the checkers --------------------------------------
@@ -153,9 +158,7 @@ SHARDING_WINDOWS = 20  # time windows of a traffic heat map
 SHARDING_TIMELINE = (4, 16)  # resharding timeline: grow from this many nodes to that many, one at a time
 SHARDING_CURVE_NODES = (1, 16)  # moved fraction vs cluster size: the sizes compared
 SHARDING_TIMELINE_KEYS = 20_000  # at most this many keys behind the app's resharding timeline
-SHARDING_CURVE_KEYS = (
-    5_000  # keys behind the app's moved-fraction curves (shape, not noise, matters: sd < 0.4 points)
-)
+SHARDING_CURVE_KEYS = 5_000  # keys behind the app's moved-fraction curves (sd < 0.4 points: shape shows)
 SHARDING_RING_PLOT_ARCS = 1500  # the ring figure draws at most this many arcs (then a sector of it)
 SHARDING_RING_PLOT_KEYS = 600  # keys drawn as dots on the ring figure
 # limits: a call estimates its work and memory first and refuses beyond these, naming the parameter
@@ -230,7 +233,7 @@ CACHING_MAX_BINS = 1_000_000  # time bins of a stampede timeline
 
 # --- 05 sagas: distributed transactions without 2PC ---------------------------------
 SAGAS_RUNS = 10_000  # saga executions per simulate() call
-SAGAS_APP_RUNS = 4_000  # runs per protocol behind the app (orchestration, choreography, 2PC)
+SAGAS_APP_RUNS = 2_000  # runs per protocol behind the app (orchestration, choreography, 2PC): ~50 ms of work
 SAGAS_ACTION_MS = 50.0  # median latency of a step whose Step gives none
 SAGAS_SIGMA = 0.5  # log-space spread of a latency given as a plain median in ms
 SAGAS_TIMEOUT_MS = 1_000.0  # how long a caller waits for one attempt
@@ -247,6 +250,9 @@ SAGAS_REDELIVER_MS = 500.0  # broker resends an unacknowledged delivery after th
 SAGAS_DOWNTIME_MS = 5_000.0  # mean time for a crashed coordinator or service to come back
 SAGAS_REPAIR_MS = 600_000.0  # a person settles a stuck saga this long after it got stuck
 SAGAS_APP_PERMANENT_SHARE = 0.1  # app: share of compensation failures that are for good (stuck)
+SAGAS_APP_FAULTS = dict(comp_fail_p=0.05, dup_p=0.02, loss_p=0.01, crash_p=0.02)  # the app's start
+SAGAS_APP_FAULT_MAX = dict(comp_fail_p=0.5, dup_p=0.3, loss_p=0.3, crash_p=0.3)  # its sliders' ends
+SAGAS_APP_FAIL_SCALE_MAX = 5.0  # app: step failure rates up to this many times the saga's own
 SAGAS_TRACE_RUNS = 20  # runs whose event trace a simulation keeps
 SAGAS_TRACE_ROWS = 400  # rows of trace kept per run (more are dropped, flagged truncated)
 SAGAS_ISOLATION_RUNS = 20_000  # sagas in the concurrent stream of anomalies()

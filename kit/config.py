@@ -149,6 +149,8 @@ CONSISTENCY_MAX_SEQUENTIAL_STATES = 20_000_000  # the largest max_states a calle
 # --- 03 sharding: partitioning schemes, imbalance, resharding, hot keys ---------
 SHARDING_NODES = 8  # nodes in the app's starting cluster
 SHARDING_APP_MAX_NODES = 64  # the app's nodes slider goes this far
+SHARDING_APP_MAX_VNODES = 1_000  # ... its vnodes slider
+SHARDING_APP_MAX_KEYS = 1_000_000  # ... its keys slider
 SHARDING_KEYS = 100_000  # keys in the app's data set (~60 ms per update on 2 cores)
 SHARDING_VNODES = 100  # tokens per node on the ring: load spread ~ 1/sqrt(vnodes) = 10%
 SHARDING_EPS = 0.25  # bounded loads: a node holds at most ceil((1 + eps) m / n) keys
@@ -159,7 +161,8 @@ SHARDING_REQUESTS = 50_000  # requests sampled for a traffic heat map (2,500 per
 SHARDING_WINDOWS = 20  # time windows of a traffic heat map
 SHARDING_TIMELINE = (4, 16)  # resharding timeline: grow from this many nodes to that many, one at a time
 SHARDING_CURVE_NODES = (1, 16)  # moved fraction vs cluster size: the sizes compared
-SHARDING_CURVE_KEYS = 10_000  # keys behind the app's moved-fraction curves (shape, not noise, matters)
+SHARDING_TIMELINE_KEYS = 20_000  # at most this many keys behind the app's resharding timeline
+SHARDING_CURVE_KEYS = 5_000  # keys behind the app's moved-fraction curves (sd < 0.4 points: shape shows)
 SHARDING_RING_PLOT_ARCS = 1500  # the ring figure draws at most this many arcs (then a sector of it)
 SHARDING_RING_PLOT_KEYS = 600  # keys drawn as dots on the ring figure
 # limits: a call estimates its work and memory first and refuses beyond these, naming the parameter
@@ -178,10 +181,12 @@ CACHING_WORKERS = 0  # threads for curves over capacities; 0 = one per CPU
 CACHING_APP_OBJECTS = 5_000  # objects in the eviction app's synthetic workloads
 CACHING_APP_REQUESTS = 30_000  # requests per app update (~100 ms for all policies on 2 cores)
 CACHING_APP_ALPHA = 0.8  # Zipf skew of the app's default workload
+CACHING_APP_SIZE = 0.05  # the eviction app's cache size, a fraction of the objects
+CACHING_APP_SIZE_MIN = 0.005  # ... and its smallest (25 of 5,000 objects: room for S3-FIFO's small queue)
 CACHING_APP_POINTS = 12  # capacities per curve in the app
 CACHING_APP_WINDOWS = 40  # points of the hit-ratio-over-time race
-CACHING_APP_DURATION_S = 8.0  # simulated seconds per write-path run in the app (at least...)
-CACHING_APP_FLUSHES = 5  # ... this many write-behind flush intervals, the first fifth not measured
+CACHING_APP_DURATION_S = 5.0  # simulated seconds per write-path run in the app (at least...)
+CACHING_APP_FLUSHES = 3  # ... this many write-behind flush intervals, the first fifth not measured
 CACHING_KEYS = 1_000  # keys behind the cache in the write-path, stampede-free models
 CACHING_KEY_ALPHA = 0.9  # Zipf skew of key popularity there
 CACHING_READ_RATE = 2_000.0  # reads per second
@@ -203,6 +208,8 @@ CACHING_XFETCH_BETA = 1.0  # Vattani et al. 2015: beta = 1 is the optimum they r
 CACHING_MAX_STALE_S = 10.0  # stale-while-revalidate: serve a stale value this long at most
 CACHING_STAMPEDE_DURATION_S = 30.0
 CACHING_STAMPEDE_BIN_S = 0.25  # timeline resolution
+CACHING_APP_STAMPEDE_REQUESTS = 30_000  # the stampede app's requests per protection (shorter runs)
+CACHING_APP_STAMPEDE_EXPIRIES = 3  # ... but never fewer TTLs than this
 CACHING_TIER_KEYS = 10_000
 CACHING_TIER_ALPHA = 0.8
 CACHING_TIER_RATE = 1_000.0  # requests per second at the edge

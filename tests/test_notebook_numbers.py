@@ -27,8 +27,6 @@ from nbclient import NotebookClient
 from tests.conftest import NOTEBOOKS
 
 PENDING = {  # notebooks whose quoted numbers are not marked yet: skipped, visibly
-    "03_sharding",
-    "04_caching",
     "07_scaling_out",
 }
 MARKER = re.compile(

@@ -238,6 +238,7 @@ CACHING_MAX_BINS = 1_000_000  # time bins of a stampede timeline
 # --- 05 sagas: distributed transactions without 2PC ---------------------------------
 SAGAS_RUNS = 10_000  # saga executions per simulate() call
 SAGAS_APP_RUNS = 2_000  # runs per protocol behind the app (orchestration, choreography, 2PC): ~50 ms of work
+SAGAS_PARALLEL_MIN_RUNS = 20_000  # simulate on all cores from this many runs up (waking threads costs ms)
 SAGAS_ACTION_MS = 50.0  # median latency of a step whose Step gives none
 SAGAS_SIGMA = 0.5  # log-space spread of a latency given as a plain median in ms
 SAGAS_TIMEOUT_MS = 1_000.0  # how long a caller waits for one attempt

@@ -550,7 +550,7 @@ ARCHITECTURE_STRANGLER_MAX_STEPS = 60  # a migration still running after this ma
 ARCHITECTURE_STRANGLER_LEGACY_PER_MONTH = 40_000.0  # $ the legacy system costs a month while it runs
 ARCHITECTURE_STRANGLER_NEW_PER_MONTH = 30_000.0  # $ a month for the new services at full traffic
 ARCHITECTURE_STRANGLER_SYNC_PER_MONTH = 8_000.0  # $ a month to keep both data stores in sync (CDC, checks)
-ARCHITECTURE_PARALLEL_MIN_CALLS = 1_000_000  # simulate on all cores from this many calls up (waking threads costs ms)
+ARCHITECTURE_PARALLEL_MIN_CALLS = 1_000_000  # all cores from this many calls up (waking threads costs ms)
 # limits: every public call estimates its work and refuses beyond these
 ARCHITECTURE_MAX_SERVICES = 200  # services in one graph
 ARCHITECTURE_MAX_REPLICAS = 1_000  # instances of one unit

@@ -10,8 +10,8 @@
   steps gated by the error budget, rollbacks, and the cost of dual running.
 """
 
-from .evolution import SHOP_CALLS, SHOP_ENTRIES, SHOP_MODULES, STYLES, compare, coupling, shop
 from . import graph
+from .evolution import SHOP_CALLS, SHOP_ENTRIES, SHOP_MODULES, STYLES, compare, coupling, shop
 from .graph import OUTCOMES, GraphRun, ServiceGraph, chain, hops_table
 from .strangler import DECISIONS, Migration, MigrationResult, strangler
 

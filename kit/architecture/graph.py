@@ -810,7 +810,7 @@ def hops_table(
     seed: int | None = None,
     min_hops: int = 0,
 ) -> pd.DataFrame:
-    """Availability and latency of :func:`chain` for ``min_hops``..``max_hops`` hops: closed form beside simulation.
+    """Availability and latency of :func:`chain`, ``min_hops`` to ``max_hops`` hops: theory and simulation.
 
     Parameters
     ----------

@@ -797,6 +797,8 @@ def warm() -> None:
     simulate(saga, runs=2, seed=0)
     simulate_2pc(saga, runs=2, seed=0)
     # the parallel kernel, which only runs of config.SAGAS_PARALLEL_MIN_RUNS and more take
-    kk.simulate_parallel(pack(saga, Faults(), kk.TWO_PC), 2, stream_seeds(0, 1), 0, config.SAGAS_TRACE_ROWS, False)
+    kk.simulate_parallel(
+        pack(saga, Faults(), kk.TWO_PC), 2, stream_seeds(0, 1), 0, config.SAGAS_TRACE_ROWS, False
+    )
     simulate_outbox(saga, runs=2, seed=0)
     anomalies(saga, runs=2, seed=0)

@@ -1,0 +1,6 @@
+"""12 communicating designs and 13 the capstone: a design spec, its Mermaid diagram and its document."""
+
+from .api import *  # noqa: F403 (the public surface is api.__all__)
+from .api import __all__ as _api
+
+__all__ = [*_api]

@@ -20,6 +20,7 @@ from .derive import (
     graph,
     latency_ms,
     monthly_usd,
+    path_availability,
     shards_needed,
 )
 from .document import SECTIONS, numbers
@@ -41,6 +42,7 @@ from .spec import (
     dumps,
     load,
     loads,
+    what_if,
 )
 
 EXAMPLES = {
@@ -156,8 +158,10 @@ __all__ = [
     "loads",
     "monthly_usd",
     "numbers",
+    "path_availability",
     "review",
     "shards_needed",
     "warm",
+    "what_if",
     "write",
 ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import math
 
+import numpy as np
 import pandas as pd
 
 from .. import config
@@ -343,3 +344,28 @@ def budgets(design: Design) -> pd.DataFrame:
         for s in _check(design).slos
     ]
     return pd.DataFrame(rows, columns=["slo", "kind", "objective", "days", "budget_min", "expected_min"])
+
+
+def path_availability(design: Design) -> pd.DataFrame:
+    """Availability of each unit the requests need, then of the whole path, then over the regions.
+
+    Parameters
+    ----------
+    design : Design
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``part`` (a component, ``"request path"`` or ``"N regions"``), ``availability``,
+        ``nines`` (``-log10(1 - availability)``; inf when exactly 1).
+    """
+    g = _graph(_check(design))
+    rows = [(u, g.unit_availability(u)) for u in g.reached()]
+    rows.append(("request path", g.availability()))
+    n = design.requirements.regions
+    if n > 1:
+        rows.append((f"{n} regions", availability(design)))
+    table = pd.DataFrame(rows, columns=["part", "availability"])
+    with np.errstate(divide="ignore"):
+        table["nines"] = -np.log10(1.0 - table["availability"].to_numpy())
+    return table

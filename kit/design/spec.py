@@ -685,3 +685,84 @@ def _plain(value):
     if isinstance(value, numbers.Real):
         return float(value)
     return value
+
+
+def what_if(
+    design: Design,
+    traffic: float = 1.0,
+    objective: float | None = None,
+    threshold_ms: float | None = None,
+    regions: int | None = None,
+    replicas: dict | None = None,
+    modes: dict | None = None,
+) -> Design:
+    """The design with its inputs changed, everything else kept: what the labs' controls call.
+
+    Parameters
+    ----------
+    design : Design
+    traffic : float
+        Multiplies the daily active users (10: ten times the traffic).
+    objective : float, optional
+        New objective of the (first) availability SLO.
+    threshold_ms : float, optional
+        New threshold of the (first) latency SLO, ms.
+    regions : int, optional
+        New number of regions.
+    replicas : dict, optional
+        ``{component: replicas}``.
+    modes : dict, optional
+        ``{(source, target): "sync" or "async"}`` for existing flows.
+
+    Returns
+    -------
+    Design
+
+    Examples
+    --------
+    >>> from kit.design import example
+    >>> what_if(example("url_shortener"), traffic=10).requirements.dau
+    500000000.0
+    """
+    if not isinstance(design, Design):
+        raise ValueError(f"design must be a Design (got design={design!r})")
+    r = design.requirements
+    factor = validate.positive("traffic", traffic)
+    req = {"dau": r.dau * factor}
+    if regions is not None:
+        req["regions"] = validate.integer("regions", regions, 1, config.DESIGN_MAX_REGIONS)
+    slos = list(design.slos)
+    for kind, field_, value in (("availability", "objective", objective), ("latency", "threshold_ms", threshold_ms)):
+        if value is not None:
+            i = next((i for i, s in enumerate(slos) if s.kind == kind), None)
+            if i is None:
+                raise ValueError(f"{field_}: the design has no {kind} SLO to change")
+            try:
+                slos[i] = dataclasses.replace(slos[i], **{field_: value})
+            except ValueError as e:
+                raise ValueError(f"{field_}: {e}") from None
+    components = list(design.components)
+    for name, n in _mapping("replicas", replicas).items():
+        i = [c.name for c in components].index(design.component(name).name)
+        components[i] = dataclasses.replace(components[i], replicas=validate.integer("replicas", n, 1, 10_000))
+    flows = list(design.flows)
+    for pair, mode in _mapping("modes", modes).items():
+        i = next((i for i, f in enumerate(flows) if (f.source, f.target) == tuple(pair)), None)
+        if i is None:
+            raise ValueError(f"modes must name existing flows (got {pair!r})")
+        flows[i] = dataclasses.replace(flows[i], mode=validate.choice("modes", mode, MODES))
+    return dataclasses.replace(
+        design,
+        requirements=dataclasses.replace(r, **req),
+        slos=tuple(slos),
+        components=tuple(components),
+        flows=tuple(flows),
+    )
+
+
+def _mapping(name: str, value) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{name} must be a mapping (got {name}={value!r})")
+    return value

@@ -1,0 +1,57 @@
+"""The design app: change an input of the URL shortener's design and watch availability and cost re-flow."""
+
+from .. import config
+from ..ui import controls
+from ..ui.app import App
+from . import api, plots
+
+OBJECTIVES = {"99%": 0.99, "99.9%": 0.999, "99.95%": 0.9995, "99.99%": 0.9999, "99.999%": 0.99999}
+
+
+class DesignApp(App):
+    """Traffic, availability SLO, regions, database replicas and the click path -> availability and bill."""
+
+    title = "A design re-flows: change an input, read the availability and the bill"
+    cache_results = True
+    spec = "url_shortener"
+
+    def make_controls(self):
+        return {
+            "traffic": controls.log_slider(
+                "traffic (x today)",
+                1.0,
+                0.1,
+                config.DESIGN_APP_TRAFFIC_MAX,
+                fmt=".3g",
+                why=f"From a tenth of today's users to {config.DESIGN_APP_TRAFFIC_MAX:g} times as many",
+            ),
+            "objective": controls.dropdown("availability SLO", OBJECTIVES, 0.999),
+            "regions": controls.int_slider(
+                "regions",
+                1,
+                1,
+                config.DESIGN_APP_REGIONS_MAX,
+                why=f"Up to {config.DESIGN_APP_REGIONS_MAX} regions; each runs the whole stack",
+            ),
+            "db_replicas": controls.int_slider(
+                "database replicas", 3, 1, 5, why="One to five copies of the URL database"
+            ),
+            "clicks": controls.dropdown(
+                "click events", {"through a queue (async)": "async", "called directly (sync)": "sync"}
+            ),
+        }
+
+    def compute(self, traffic, objective, regions, db_replicas, clicks):
+        design = api.what_if(
+            api.example(self.spec),
+            traffic=traffic,
+            objective=objective,
+            regions=regions,
+            replicas={"url_db": db_replicas},
+            modes={("clicks", "analytics"): clicks},
+        )
+        return api.path_availability(design), objective, api.bill(design)
+
+    def figures(self, computed):
+        table, objective, bill = computed
+        return [plots.availability(table, objective), plots.bill(bill)]

@@ -4,7 +4,7 @@
 - :mod:`~kit.design.derive`: the numbers a design implies, from the kit's topics
   (estimation, architecture, reliability);
 - :mod:`~kit.design.document`: the Mermaid diagram and the Markdown document;
-- :mod:`~kit.design.review`: what a reviewer would send back.
+- :mod:`~kit.design.reviewer`: what a reviewer would send back.
 """
 
 from pathlib import Path
@@ -24,7 +24,7 @@ from .derive import (
     shards_needed,
 )
 from .document import SECTIONS, numbers
-from .review import review
+from .reviewer import review
 from .spec import (
     CONSISTENCY,
     KINDS,

@@ -160,7 +160,8 @@ def availability(design: Design, regions: int | None = None) -> float:
     """
     from ..core import validate
 
-    n = _check(design).requirements.regions if regions is None else regions
+    design = _check(design)
+    n = design.requirements.regions if regions is None else regions
     n = validate.integer("regions", n, 1, config.DESIGN_MAX_REGIONS)
     return 1.0 - (1.0 - _graph(design).availability()) ** n
 
@@ -266,7 +267,12 @@ def shards_needed(design: Design) -> pd.DataFrame:
     stored = float(estimate(design).storage.stored[-1].to("B").magnitude)
     rep = design.requirements.replication
     rows = [
-        (s.name, stored * s.share, max(1, math.ceil(stored * s.share / (rep * config.DESIGN_NODE_BYTES))), s.shards)
+        (
+            s.name,
+            stored * s.share,
+            max(1, math.ceil(stored * s.share / (rep * config.DESIGN_NODE_BYTES))),
+            s.shards,
+        )
         for s in design.stores
     ]
     return pd.DataFrame(rows, columns=["store", "bytes", "needed", "shards"])
@@ -298,7 +304,9 @@ def alerts(design: Design) -> pd.DataFrame:
     for slo in _check(design).slos:
         for share, long_h, short_h, severity in WORKBOOK:
             rate = reliability.burn_rate_for(share, long_h, slo.days)
-            rule = reliability.BurnRule(f"{share:.0%} of budget in {long_h:g} h", rate, long_h, short_h, severity)
+            rule = reliability.BurnRule(
+                f"{share:.0%} of budget in {long_h:g} h", rate, long_h, short_h, severity
+            )
             rows.append(
                 (
                     slo.name,

@@ -72,7 +72,10 @@ register(
         answer=lambda: api.alerts(_good())["error_rate"].iloc[0],
         rel_tol=0.01,
         mistakes=[
-            (14.4 * 0.999, "That multiplies the objective; the burn rate multiplies the budget, 1 − objective."),
+            (
+                14.4 * 0.999,
+                "That multiplies the objective; the burn rate multiplies the budget, 1 − objective.",
+            ),
             (0.001, "That is burn rate 1: the rate that spends exactly the budget in 30 days."),
         ],
         hint="Burn rate × (1 − objective): the alerts table's 'fires at error rate' column.",

@@ -303,7 +303,9 @@ class SLO:
                 raise ValueError("threshold_ms must be given for a latency SLO (got threshold_ms=None)")
             validate.positive("threshold_ms", self.threshold_ms)
         elif self.threshold_ms is not None:
-            raise ValueError(f"threshold_ms is for latency SLOs only (got threshold_ms={self.threshold_ms!r})")
+            raise ValueError(
+                f"threshold_ms is for latency SLOs only (got threshold_ms={self.threshold_ms!r})"
+            )
         days = config.DESIGN_SLO_DAYS if self.days is None else self.days
         object.__setattr__(self, "days", validate.number("days", days, 1.0, 366.0))
 
@@ -732,7 +734,10 @@ def what_if(
     if regions is not None:
         req["regions"] = validate.integer("regions", regions, 1, config.DESIGN_MAX_REGIONS)
     slos = list(design.slos)
-    for kind, field_, value in (("availability", "objective", objective), ("latency", "threshold_ms", threshold_ms)):
+    for kind, field_, value in (
+        ("availability", "objective", objective),
+        ("latency", "threshold_ms", threshold_ms),
+    ):
         if value is not None:
             i = next((i for i, s in enumerate(slos) if s.kind == kind), None)
             if i is None:
@@ -744,16 +749,22 @@ def what_if(
     components = list(design.components)
     for name, n in _mapping("replicas", replicas).items():
         i = [c.name for c in components].index(design.component(name).name)
-        components[i] = dataclasses.replace(components[i], replicas=validate.integer("replicas", n, 1, 10_000))
+        components[i] = dataclasses.replace(
+            components[i], replicas=validate.integer("replicas", n, 1, 10_000)
+        )
     flows = list(design.flows)
     for pair, mode in _mapping("modes", modes).items():
         i = next((i for i, f in enumerate(flows) if (f.source, f.target) == tuple(pair)), None)
         if i is None:
             raise ValueError(f"modes must name existing flows (got {pair!r})")
         flows[i] = dataclasses.replace(flows[i], mode=validate.choice("modes", mode, MODES))
+    try:
+        requirements = dataclasses.replace(r, **req)
+    except ValueError as e:
+        raise ValueError(f"traffic x{factor:g} or regions={regions!r} is out of range: {e}") from None
     return dataclasses.replace(
         design,
-        requirements=dataclasses.replace(r, **req),
+        requirements=requirements,
         slos=tuple(slos),
         components=tuple(components),
         flows=tuple(flows),

@@ -85,7 +85,9 @@ def _structure(design: Design) -> list[tuple[str, str, str]]:
         found.append(("risks", "no risks", "name what could go wrong and the mitigation"))
     for name in ("rollout", "monitoring", "on_call"):
         if not getattr(design.operations, name):
-            found.append((f"operations.{name}", f"no {name.replace('_', '-')} plan", f"write the {name} plan"))
+            found.append(
+                (f"operations.{name}", f"no {name.replace('_', '-')} plan", f"write the {name} plan")
+            )
     return found
 
 

@@ -1,4 +1,4 @@
-"""kit.design: the spec's checks, the diagram, the document's numbers regenerated independently, the review."""
+"""kit.design: spec checks, the diagram, the document's numbers regenerated independently, the review."""
 
 import math
 import re
@@ -48,7 +48,7 @@ def test_a_bad_field_is_refused_by_its_path(change, field):
 
 
 def test_unknown_top_level_fields_and_bad_yaml_are_named():
-    with pytest.raises(ValueError, match="unknown fields.*colour"):
+    with pytest.raises(ValueError, match=r"unknown fields.*colour"):
         design.loads("name: x\ncolour: red\ncomponents: [{name: a}]")
     with pytest.raises(ValueError, match="text is not valid YAML"):
         design.loads("name: [unclosed")

@@ -243,7 +243,8 @@ def _tradeoffs(design: Design, n: dict) -> str:
         f"**Availability.** The synchronous path reaches {len(g.reached())} components; one region is up "
         f"{_pct(one)} of the time, {design.requirements.regions} region(s) {_pct(n['availability'])} "
         f"(regions assumed to fail independently). The weakest unit is {weakest.name} "
-        f"({_pct(g.unit_availability(weakest.name))}). Asynchronous flows do not count: their work waits in a queue.",
+        f"({_pct(g.unit_availability(weakest.name))}). Asynchronous flows do not count: "
+        "their work waits in a queue.",
         f"**Latency.** The diagram's p{q:g} is {n['latency_ms']:,.1f} ms of own work and round trips "
         "(simulated, without queueing)"
         + (
@@ -252,8 +253,10 @@ def _tradeoffs(design: Design, n: dict) -> str:
             if n["cross_region_ms"]
             else "."
         ),
-        f"**Consistency.** Guarantees used: {', '.join(consistency)}. Each store's reason is in its row above.",
-        f"**Cost.** {n['monthly_usd']:,.0f} USD per month, {n['usd_per_million']:.2f} USD per million requests.",
+        f"**Consistency.** Guarantees used: {', '.join(consistency)}. "
+        "Each store's reason is in its row above.",
+        f"**Cost.** {n['monthly_usd']:,.0f} USD per month, "
+        f"{n['usd_per_million']:.2f} USD per million requests.",
     ]
     return "\n\n".join(lines)
 

@@ -39,7 +39,8 @@ register(
         hint="Requests per day / 86,400 s, times the peak factor: the first row of the estimate.",
         solution=f"{DAU:,.0f} × {ACTIONS} = {DAU * ACTIONS:,.0f} requests a day; / 86,400 s = "
         f"{DAU * ACTIONS / 86_400:,.0f} per second on average; × {PEAK} = "
-        f"<b>{DAU * ACTIONS / 86_400 * PEAK:,.0f}</b> at peak (<code>design.numbers(good)['peak_rps']</code>).",
+        f"<b>{DAU * ACTIONS / 86_400 * PEAK:,.0f}</b> at peak "
+        "(<code>design.numbers(good)['peak_rps']</code>).",
     )
 )
 
@@ -141,7 +142,8 @@ register(
             f"The queue (three replicas) replaces analytics' {POOR[2]:.0%} on the path with about 100%: "
             f"the path becomes {POOR[0] * POOR[1]:.4f}, still with two single instances.",
             "Replicas lift api and url_db to about 100% each, but analytics' 99% stays in series.",
-            f"Two independent regions fail together with probability (1 − {POOR[0] * POOR[1] * POOR[2]:.4f})² ≈ "
+            "Two independent regions fail together with probability "
+            f"(1 − {POOR[0] * POOR[1] * POOR[2]:.4f})² ≈ "
             f"{(1 - POOR[0] * POOR[1] * POOR[2]) ** 2:.5f}: the path reaches "
             f"{1 - (1 - POOR[0] * POOR[1] * POOR[2]) ** 2:.4f}, at twice the cost, and only if the regions "
             "really fail independently.",

@@ -508,6 +508,7 @@ CALLS: dict[str, Call | str] = {
     "design.path_availability": call(SPEC),
     "design.review": call(SPEC),
     "design.shards_needed": call(SPEC),
+    "design.side_by_side": call(SPEC, Lazy("design.example", ("url_shortener_poor",))),
     "design.warm": call(),
     "design.what_if": call(SPEC, traffic=2.0, objective=0.9995, threshold_ms=150.0, regions=2),
     "design.write": call(SPEC, "/tmp/kit_design_public_call.md", free={"path"}),

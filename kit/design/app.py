@@ -55,3 +55,38 @@ class DesignApp(App):
     def figures(self, computed):
         table, objective, bill = computed
         return [plots.availability(table, objective), plots.bill(bill)]
+
+
+def side_by_side(left, right, titles=("good", "poor")):
+    """Two designs' documents in two columns, each drawn as Markdown (diagrams included).
+
+    Parameters
+    ----------
+    left, right : Design
+    titles : tuple of str
+        The columns' headings.
+
+    Returns
+    -------
+    ipywidgets.HBox
+    """
+    import ipywidgets as w
+    from IPython.display import Markdown, display
+
+    designs = (left, right)
+    for d in designs:
+        if not isinstance(d, api.Design):
+            raise ValueError(f"left and right must be Designs (got {d!r})")
+    if (
+        not isinstance(titles, (tuple, list))
+        or len(titles) != 2
+        or not all(isinstance(t, str) for t in titles)
+    ):
+        raise ValueError(f"titles must be two strings (got titles={titles!r})")
+    columns = []
+    for d, title in zip(designs, titles, strict=True):
+        out = w.Output(layout=w.Layout(width="50%", padding="0 12px", overflow="auto"))
+        with out:
+            display(Markdown(f"<h3 style='margin-top:0'>{title}</h3>\n\n" + d.document()))
+        columns.append(out)
+    return w.HBox(columns, layout=w.Layout(width="100%", align_items="flex-start"))

@@ -548,6 +548,10 @@ DESIGN_REQUESTS = 5_000  # requests simulated through the design's service graph
 DESIGN_NODE_BYTES = 2e12  # data one database node holds before the design must shard (2 TB of disk)
 DESIGN_REGION_KM = 5_600.0  # distance between two regions (New York - London, great circle)
 DESIGN_FIBRE_KM_PER_MS = 200.0  # light in optical fibre: about two thirds of c, 200 km per ms
+DESIGN_ZIPF_ALPHA = 0.8  # popularity of links: Zipf-like, alpha 0.64-0.83 in web traces (Breslau et al. 1999)
+DESIGN_CACHE_MODEL_OBJECTS = 100_000  # the Che approximation runs on this many objects, the cache a share of them
+DESIGN_CACHE_SHARE = 0.01  # the capstone's cache holds this share of all links
+DESIGN_SHARD_STRATEGY = "jump"  # the capstone shards by jump consistent hash (lab 03)
 DESIGN_APP_TRAFFIC_MAX = 100.0  # the design app's traffic multiplier goes up to 100x
 DESIGN_APP_REGIONS_MAX = 5  # regions the design app offers
 # limits: a spec beyond these is refused with a message naming the field

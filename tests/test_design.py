@@ -255,3 +255,48 @@ def test_exercise_solutions_quote_the_apis_answers():
     assert exercises.get(nb, "page-threshold").check(0.0144).correct
     assert exercises.get(nb, "biggest-fix").check(2).correct
     assert math.isclose(design.alerts(GOOD)["error_rate"].iloc[0], 0.0144)
+
+
+# --- the capstone: each decision re-flows through the later steps -------------------------------
+
+
+def test_capstone_at_the_spec_is_the_spec_with_its_decisions_written_in():
+    c = design.capstone()
+    assert c.design.requirements.dau == GOOD.requirements.dau
+    assert c.shards == 8 and c.store == "key_value"
+    assert c.findings == 0 and list(c.steps["step"].str[:2]) == [f"{i}." for i in range(1, 10)]
+    assert c.hit_ratio == pytest.approx(design.hit_ratio(0.01))
+    assert c.db_reads_per_s == pytest.approx(design.numbers(c.design)["read_peak_rps"] * (1 - c.hit_ratio))
+
+
+def test_capstone_ten_times_the_traffic_reaches_shards_cache_load_and_bill():
+    base, big = design.capstone(), design.capstone(traffic=10)
+    needed = math.ceil(10 * design.numbers(base.design)["stored_bytes"] / (3 * 2e12))
+    assert big.shards == 2 ** math.ceil(math.log2(needed)) > base.shards
+    assert big.design.stores[0].shards == big.shards
+    assert big.db_reads_per_s == pytest.approx(10 * base.db_reads_per_s)
+    assert design.monthly_usd(big.design) > 5 * design.monthly_usd(base.design)
+    assert f"{big.shards} ({needed})" in big.design.document()  # the document re-flows too
+
+
+def test_capstone_stricter_slo_another_region_and_strong_consistency_re_flow():
+    base = design.capstone()
+    strict = design.capstone(objective=0.9999)
+    assert design.budgets(strict.design)["budget_min"].iloc[0] == pytest.approx(4.32)
+    assert "page above 0.14% errors" in strict.steps.set_index("step").loc["7. reliability", "result"]
+    two = design.capstone(regions=2, consistency="strong")
+    assert design.availability(two.design) > design.availability(base.design)
+    assert "a write waits 56 ms" in two.steps.set_index("step").loc["6. consistency", "result"]
+    tight = design.capstone(regions=2, consistency="strong", threshold_ms=60.0)
+    assert tight.findings >= 1 and "over the 60 ms objective" in tight.steps.iloc[7]["result"]
+    assert design.capstone(regions=2, consistency="eventual", threshold_ms=60.0).findings == 0
+
+
+def test_the_cache_hit_ratio_is_che_on_zipf_and_grows_with_the_cache():
+    from kit import caching
+    from kit.core.rng import zipf_pmf
+
+    pmf = zipf_pmf(100_000, 0.8)
+    assert design.hit_ratio(0.01) == pytest.approx(float(caching.che_lru(pmf, 1_000)))
+    ratios = [design.hit_ratio(s) for s in (0.0, 0.001, 0.01, 0.1)]
+    assert ratios[0] == 0.0 and ratios == sorted(ratios) and ratios[-1] < 1.0

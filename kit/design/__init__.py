@@ -3,6 +3,6 @@
 from . import exercises, plots
 from .api import *  # noqa: F403 (the public surface is api.__all__)
 from .api import __all__ as _api
-from .app import DesignApp, side_by_side
+from .app import CapstoneApp, DesignApp, side_by_side
 
-__all__ = [*_api, "DesignApp", "exercises", "plots", "side_by_side"]
+__all__ = [*_api, "CapstoneApp", "DesignApp", "exercises", "plots", "side_by_side"]

@@ -4,11 +4,13 @@
 - :mod:`~kit.design.derive`: the numbers a design implies, from the kit's topics
   (estimation, architecture, reliability);
 - :mod:`~kit.design.document`: the Mermaid diagram and the Markdown document;
-- :mod:`~kit.design.reviewer`: what a reviewer would send back.
+- :mod:`~kit.design.reviewer`: what a reviewer would send back;
+- :mod:`~kit.design.capstone`: one system end to end, each step's decision an input.
 """
 
 from pathlib import Path
 
+from .capstone import Capstone, capstone, hit_ratio
 from .derive import (
     alerts,
     availability,
@@ -135,6 +137,7 @@ __all__ = [
     "SLO",
     "SLO_KINDS",
     "Alternative",
+    "Capstone",
     "Component",
     "DataStore",
     "Design",
@@ -146,6 +149,7 @@ __all__ = [
     "availability",
     "bill",
     "budgets",
+    "capstone",
     "cross_region_ms",
     "dumps",
     "estimate",
@@ -153,6 +157,7 @@ __all__ = [
     "example",
     "example_path",
     "graph",
+    "hit_ratio",
     "latency_ms",
     "load",
     "loads",

@@ -90,3 +90,57 @@ def side_by_side(left, right, titles=("good", "poor")):
             display(Markdown(f"<h3 style='margin-top:0'>{title}</h3>\n\n" + d.document()))
         columns.append(out)
     return w.HBox(columns, layout=w.Layout(width="100%", align_items="flex-start"))
+
+
+class CapstoneApp(App):
+    """The capstone: each step's decision a control; the steps, the availability and the bill re-flow."""
+
+    title = "Capstone: a URL shortener end to end; change a decision and every later step follows"
+    cache_results = True
+
+    def make_controls(self):
+        return {
+            "traffic": controls.log_slider(
+                "1. traffic (x today)",
+                1.0,
+                0.1,
+                config.DESIGN_APP_TRAFFIC_MAX,
+                fmt=".3g",
+                why=f"From a tenth of today's users to {config.DESIGN_APP_TRAFFIC_MAX:g} times as many",
+            ),
+            "cache_share": controls.float_slider(
+                "5. cache (share of links)",
+                config.DESIGN_CACHE_SHARE,
+                0.0,
+                0.1,
+                0.001,
+                fmt=".1%",
+                why="Up to a tenth of every link ever made; beyond, the hit ratio gains little",
+            ),
+            "consistency": controls.dropdown(
+                "6. urls read", {c.replace("_", " "): c for c in api.CONSISTENCY}, "read_your_writes"
+            ),
+            "objective": controls.dropdown("7. availability SLO", OBJECTIVES, 0.999),
+            "threshold_ms": controls.log_slider(
+                "7. p99 latency SLO (ms)",
+                100.0,
+                10.0,
+                1000.0,
+                why="From 10 ms (a data centre's round trips) to a second",
+            ),
+            "regions": controls.int_slider(
+                "regions",
+                1,
+                1,
+                config.DESIGN_APP_REGIONS_MAX,
+                why=f"Up to {config.DESIGN_APP_REGIONS_MAX} regions; each runs the whole stack",
+            ),
+        }
+
+    def compute(self, **decisions):
+        result = api.capstone(**decisions)
+        return result, api.path_availability(result.design), decisions["objective"], api.bill(result.design)
+
+    def figures(self, computed):
+        result, table, objective, bill = computed
+        return [plots.steps(result.steps), plots.availability(table, objective), plots.bill(bill)]

@@ -60,17 +60,13 @@ def estimation_design(design: Design):
     from .spec import ESTIMATE_FIELDS
 
     r = _check(design).requirements
+    inputs = {name: getattr(r, name) for name in ESTIMATE_FIELDS}
     latency = design.slo("latency")
-    kinds = {c.kind for c in design.components}
-    extra = {} if latency is None else {"slo_ms": latency.threshold_ms, "percentile": latency.percentile}
-    return estimation.Design(
-        **{name: getattr(r, name) for name in ESTIMATE_FIELDS},
-        **extra,
-        cache_hot_fraction=None if "cache" in kinds else 0.0,
-        function_gb_s=0.0,
-        instance=design.instance,
-        purchase=design.purchase,
-    )
+    if latency is not None:
+        inputs |= {"slo_ms": latency.threshold_ms, "percentile": latency.percentile}
+    if "cache" not in {c.kind for c in design.components}:
+        inputs["cache_hot_fraction"] = 0.0
+    return estimation.Design(**inputs, function_gb_s=0.0, instance=design.instance, purchase=design.purchase)
 
 
 @functools.lru_cache(maxsize=64)

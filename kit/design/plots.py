@@ -102,3 +102,26 @@ def availability(table: pd.DataFrame, objective: float | None, title: str = "") 
         )
     fig.update_layout(height=config.UI_FIGURE_HEIGHT)
     return fig
+
+
+def steps(table: pd.DataFrame, title: str = "") -> go.Figure:
+    """The capstone's steps as a table: each decision, what it gave, and the lab the number comes from.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :attr:`kit.design.Capstone.steps`.
+    title : str, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    fig = theme.figure(title=title or "The design, step by step", height=config.UI_FIGURE_HEIGHT + 140)
+    fig.add_table(
+        columnwidth=[1.1, 2.2, 4.6, 1.6],
+        header=dict(values=[f"<b>{c}</b>" for c in table.columns], align="left", fill_color="#EEEEEE"),
+        cells=dict(values=[table[c] for c in table.columns], align="left", height=26),
+    )
+    fig.update_layout(margin=dict(l=10, r=10, t=50, b=10))
+    return fig

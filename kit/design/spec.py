@@ -48,6 +48,7 @@ ESTIMATE_FIELDS = (  # Requirements fields passed to kit.estimation.Design, same
     "replication",
     "monthly_growth",
     "service_ms",
+    "cache_hot_fraction",
 )
 
 
@@ -125,6 +126,8 @@ class Requirements:
         Compound growth of traffic per month.
     service_ms : float, optional
         Mean service time of one request on one worker, ms.
+    cache_hot_fraction : float, optional
+        Cache memory as a share of a day's reads (used only when a component is a cache).
     regions : int
         Regions the design runs in, each sized for the whole load (active-active).
     """
@@ -141,6 +144,7 @@ class Requirements:
     replication: int | None = None
     monthly_growth: float | None = None
     service_ms: float | None = None
+    cache_hot_fraction: float | None = None
     regions: int = 1
 
     def __post_init__(self):

@@ -6,6 +6,7 @@ quoted in prompts and solutions is the same formula on the spec's inputs,
 and a test holds the two equal.
 """
 
+from .. import config
 from ..exercises import MultipleChoice, Numeric, register
 from . import api
 
@@ -153,5 +154,138 @@ register(
         solution="A second region gives the highest number on paper, but doubles the bill and assumes "
         "independent failures; the queue is nearly as good for the cost of a broker, and the review "
         "still asks for replicas. A design document states which it chose, and why.",
+    )
+)
+
+
+# --- 13 the capstone -------------------------------------------------------------------------
+
+CAPSTONE = "13_capstone"
+NODE_TB = config.DESIGN_NODE_BYTES / 1e12
+RTT_MS = 2 * config.DESIGN_REGION_KM / config.DESIGN_FIBRE_KM_PER_MS
+
+register(
+    Numeric(
+        CAPSTONE,
+        "shards-10x",
+        prompt="At ten times the traffic the links stored after five years grow tenfold. Each shard keeps "
+        f"3 copies on nodes of {NODE_TB:g} TB, and the capstone rounds the shard count up to a power of two "
+        "(so that growing doubles it). How many shards does it choose? (the step-2 table gives the bytes)",
+        answer=lambda: api.capstone(traffic=10).shards,
+        integer=True,
+        rel_tol=0.0,
+        mistakes=[
+            (
+                lambda: int(api.shards_needed(api.capstone(traffic=10).design)["needed"].iloc[0]),
+                "That is the number needed; the capstone rounds it up to a power of two.",
+            ),
+            (
+                lambda: api.capstone().shards * 10,
+                "Ten times the shards: round the number needed up to a power of two.",
+            ),
+        ],
+        hint="ceil(stored bytes / (3 copies × node bytes)), then the next power of two.",
+        solution="<code>design.shards_needed(design.capstone(traffic=10).design)</code> gives the number "
+        "needed; the next power of two is <code>design.capstone(traffic=10).shards</code>. Jump hash moves "
+        "only the keys the new shards take (lab 03): <code>sharding.moved_theory('jump', 8, 128)</code>.",
+    )
+)
+
+register(
+    Numeric(
+        CAPSTONE,
+        "db-reads",
+        prompt=f"The cache holds {config.DESIGN_CACHE_SHARE:.0%} of all links; link popularity is Zipf with "
+        f"exponent {config.DESIGN_ZIPF_ALPHA:g}. Using the hit ratio from step 5, how many reads per second "
+        "reach the database at peak?",
+        answer=lambda: api.capstone().db_reads_per_s,
+        rel_tol=0.03,
+        unit="reads/s",
+        mistakes=[
+            (
+                lambda: api.numbers(api.capstone().design)["read_peak_rps"] * api.capstone().hit_ratio,
+                "That is the reads the cache serves: the database gets the misses, 1 − hit ratio.",
+            ),
+            (
+                lambda: api.numbers(api.capstone().design)["read_peak_rps"] * (1 - config.DESIGN_CACHE_SHARE),
+                "That takes the cache's share of links for its hit ratio; popular links are cached first.",
+            ),
+        ],
+        hint="Peak reads × (1 − hit ratio): step 2 and step 5.",
+        solution="Peak reads × (1 − <code>design.hit_ratio(0.01)</code>): a cache of 1% of the links "
+        "serves about a fifth of the reads, because popularity is skewed (Che's approximation, lab 04).",
+    )
+)
+
+register(
+    Numeric(
+        CAPSTONE,
+        "two-regions-cost",
+        prompt="A second region runs the whole stack, sized for the whole load. By what factor does the "
+        "monthly bill grow? (e.g. 1.5)",
+        answer=lambda: (
+            api.monthly_usd(api.capstone(regions=2).design) / api.monthly_usd(api.capstone().design)
+        ),
+        rel_tol=0.02,
+        mistakes=[(2.0, "Not quite double: transfer out is paid once, whichever region serves a request.")],
+        hint="Every line doubles except transfer out: the bill by line, step 9.",
+        solution="Servers and storage double; transfer out does not (each request is served once): "
+        "<code>design.monthly_usd(design.capstone(regions=2).design) / "
+        "design.monthly_usd(design.capstone().design)</code>.",
+    )
+)
+
+register(
+    Numeric(
+        CAPSTONE,
+        "strong-write",
+        prompt=f"Two regions {config.DESIGN_REGION_KM:,.0f} km apart; light in fibre covers about "
+        f"{config.DESIGN_FIBRE_KM_PER_MS:g} km per ms. With strongly consistent links across regions, "
+        "at least how many ms does every write wait for the other region?",
+        answer=lambda: api.cross_region_ms(api.capstone(regions=2, consistency="strong").design),
+        rel_tol=0.01,
+        unit="ms",
+        mistakes=[(RTT_MS / 2, "That is one way; the write waits for the acknowledgement: a round trip.")],
+        hint="A round trip: twice the distance over the speed.",
+        solution=f"2 × {config.DESIGN_REGION_KM:,.0f} km / {config.DESIGN_FIBRE_KM_PER_MS:g} km/ms = "
+        f"<b>{RTT_MS:g}</b> ms, a floor: real routes are longer than the great circle.",
+    )
+)
+
+
+def _unchanged_by_traffic() -> int:
+    """Which of the four numbers ten times the traffic leaves as it was."""
+    a, b = api.capstone(), api.capstone(traffic=10)
+    moved = [
+        api.availability(b.design) != api.availability(a.design),
+        b.shards != a.shards,
+        api.monthly_usd(b.design) != api.monthly_usd(a.design),
+        b.db_reads_per_s != a.db_reads_per_s,
+    ]
+    return moved.index(False)
+
+
+register(
+    MultipleChoice(
+        CAPSTONE,
+        "traffic-unchanged",
+        prompt="Ten times the traffic: which of these does <i>not</i> change?",
+        options=[
+            "the availability",
+            "the number of shards",
+            "the monthly bill",
+            "the database's reads per second",
+        ],
+        answer=_unchanged_by_traffic,
+        why=[
+            "Availability depends on the path's units and their replicas, not on the load: the servers are "
+            "added to carry it (a simplification: overload is a cause of outages too, lab 06).",
+            "Ten times the links outgrow the shards: 128 instead of 8.",
+            "More servers, storage and transfer.",
+            "The cache's hit ratio stays; the misses grow with the reads.",
+        ],
+        hint="Compare the steps table at 1x and 10x.",
+        solution="The availability: the estimate adds servers to carry the load, and availability in this "
+        "model depends on which units a request needs and their replicas, not on how busy they are.",
     )
 )

@@ -48,6 +48,7 @@ TOPICS = {  # notebook -> topic package, in curriculum order
     "10_storage_choices": storage,
     "11_architecture_evolution": architecture,
     "12_communicating_designs": design,
+    "13_capstone": design,
 }
 
 __all__ = [

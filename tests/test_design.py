@@ -296,7 +296,7 @@ def test_the_cache_hit_ratio_is_che_on_zipf_and_grows_with_the_cache():
     from kit import caching
     from kit.core.rng import zipf_pmf
 
-    pmf = zipf_pmf(100_000, 0.8)
-    assert design.hit_ratio(0.01) == pytest.approx(float(caching.che_lru(pmf, 1_000)))
+    pmf = zipf_pmf(10_000, 0.8)  # config.DESIGN_CACHE_MODEL_OBJECTS, DESIGN_ZIPF_ALPHA
+    assert design.hit_ratio(0.01) == pytest.approx(float(caching.che_lru(pmf, 100)))
     ratios = [design.hit_ratio(s) for s in (0.0, 0.001, 0.01, 0.1)]
     assert ratios[0] == 0.0 and ratios == sorted(ratios) and ratios[-1] < 1.0

@@ -8,6 +8,7 @@
 - :mod:`~kit.design.capstone`: one system end to end, each step's decision an input.
 """
 
+import functools
 from pathlib import Path
 
 from .capstone import Capstone, capstone, hit_ratio
@@ -71,6 +72,7 @@ def example_path(name: str) -> Path:
     return Path(__file__).with_name("specs") / f"{name}.yaml"
 
 
+@functools.lru_cache(maxsize=8)
 def example(name: str) -> Design:
     """An example spec, loaded.
 

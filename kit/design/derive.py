@@ -70,10 +70,16 @@ def estimation_design(design: Design):
 
 
 @functools.lru_cache(maxsize=64)
-def _estimate(design: Design):
+def _inputs(design: Design):
+    return estimation_design(design)
+
+
+@functools.lru_cache(maxsize=64)
+def _estimate(inputs):
+    """Keyed by the estimate's inputs: designs that differ elsewhere (shards, a store's consistency) share it."""
     from .. import estimation
 
-    return estimation.estimate(estimation_design(design))
+    return estimation.estimate(inputs)
 
 
 def estimate(design: Design):
@@ -87,7 +93,7 @@ def estimate(design: Design):
     -------
     kit.estimation.Estimate
     """
-    return _estimate(_check(design))
+    return _estimate(_inputs(_check(design)))
 
 
 def _entry(design: Design) -> str:
@@ -134,10 +140,14 @@ def _build(design: Design):
     return g
 
 
-@functools.lru_cache(maxsize=64)
 def _graph(design: Design):
-    """The design's graph, built once (read only: callers get their own from :func:`graph`)."""
-    return _build(design)
+    """The design's graph, built once per diagram (read only: callers get their own from :func:`graph`)."""
+    return _diagram(design.components, design.flows, design.entry)
+
+
+@functools.lru_cache(maxsize=64)
+def _diagram(components, flows, entry):
+    return _build(Design("diagram", components=components, flows=flows, entry=entry))
 
 
 def availability(design: Design, regions: int | None = None) -> float:
@@ -162,9 +172,13 @@ def availability(design: Design, regions: int | None = None) -> float:
     return 1.0 - (1.0 - _graph(design).availability()) ** n
 
 
-@functools.lru_cache(maxsize=64)
 def _run(design: Design):
-    return _graph(design).simulate(config.DESIGN_REQUESTS, seed=config.SEED)
+    return _simulated(_graph(design))
+
+
+@functools.lru_cache(maxsize=64)
+def _simulated(g):
+    return g.simulate(config.DESIGN_REQUESTS, seed=config.SEED)
 
 
 def latency_ms(design: Design, percentile: float) -> float:

@@ -213,7 +213,7 @@ register(
         ],
         hint="Peak reads × (1 − hit ratio): step 2 and step 5.",
         solution="Peak reads × (1 − <code>design.hit_ratio(0.01)</code>): a cache of 1% of the links "
-        "serves about a fifth of the reads, because popularity is skewed (Che's approximation, lab 04).",
+        "serves about a sixth of the reads, because popularity is skewed (Che's approximation, lab 04).",
     )
 )
 

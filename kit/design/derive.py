@@ -76,7 +76,7 @@ def _inputs(design: Design):
 
 @functools.lru_cache(maxsize=64)
 def _estimate(inputs):
-    """Keyed by the estimate's inputs: designs that differ elsewhere (shards, a store's consistency) share it."""
+    """Keyed by the estimate's inputs: designs differing elsewhere (shards, consistency) share it."""
     from .. import estimation
 
     return estimation.estimate(inputs)

@@ -284,9 +284,10 @@ MERMAID = {"12_communicating_designs", "13_capstone"}  # labs that show a design
 
 
 def assert_mermaid_drawn(page) -> None:
-    """JupyterLab drew every Mermaid diagram as an SVG, none as its error box (invalid syntax)."""
+    """JupyterLab drew the Mermaid diagrams as SVG (an <img> of one), none as its error box (bad syntax)."""
     page.locator(".jp-RenderedMermaid").first.scroll_into_view_if_needed()
-    page.locator(".jp-RenderedMermaid svg").first.wait_for(timeout=60_000)
+    drawn = ".jp-RenderedMermaid svg, .jp-RenderedMermaid img[src^='data:image/svg+xml']"
+    page.locator(drawn).first.wait_for(timeout=60_000)
     failed = page.locator(".jp-RenderedMermaid.jp-mod-warning")
     assert failed.count() == 0, failed.first.inner_text()
 

@@ -117,7 +117,7 @@ def steps(table: pd.DataFrame, title: str = "") -> go.Figure:
     -------
     plotly.graph_objects.Figure
     """
-    fig = theme.figure(title=title or "The design, step by step", height=config.UI_FIGURE_HEIGHT + 140)
+    fig = theme.figure(title=title or "The design, step by step", height=config.UI_FIGURE_HEIGHT)
     fig.add_table(
         columnwidth=[1.1, 2.2, 4.6, 1.6],
         header=dict(values=[f"<b>{c}</b>" for c in table.columns], align="left", fill_color="#EEEEEE"),

@@ -141,7 +141,9 @@ def capstone(
     from .. import sharding, storage
     from .api import example
 
-    base = example("url_shortener") if spec is None else derive._check(spec)
+    if spec is not None and not isinstance(spec, Design):
+        raise ValueError(f"spec must be a Design, e.g. design.example('url_shortener') (got spec={spec!r})")
+    base = example("url_shortener") if spec is None else spec
     share = validate.probability(
         "cache_share", config.DESIGN_CACHE_SHARE if cache_share is None else cache_share
     )

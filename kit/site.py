@@ -31,7 +31,6 @@ import sys
 import tomllib
 from pathlib import Path, PurePosixPath
 
-import jupyter_server_mathjax
 import nbformat
 import plotly
 import plotly.io as pio
@@ -67,10 +66,8 @@ def binder_url(lab: str) -> str:
 
 
 def staged_path(target: Path) -> PurePosixPath | None:
-    """Where a file of the repository is on the site (relative to the docs folder), or None."""
-    rel = target.relative_to(ROOT) if target.is_relative_to(ROOT) else None
-    if rel is None:
-        return None
+    """Where the repository's file ``target`` is on the site (relative to the docs folder), or None."""
+    rel = target.relative_to(ROOT)
     if rel.parent == Path("notebooks") and rel.suffix == ".ipynb":
         return PurePosixPath("labs", rel.name)
     if rel.parent == Path("docs/instructor") and rel.suffix == ".md":
@@ -88,6 +85,8 @@ def relink(link: str, source: Path, page: PurePosixPath) -> str:
         return link
     target, _, anchor = link.partition("#")
     resolved = (source.parent / target).resolve()
+    if not resolved.exists() or not resolved.is_relative_to(ROOT):
+        return link  # broken, or outside the repository: left for mkdocs's strict check to name
     staged = staged_path(resolved)
     if staged is None:
         kind = "tree" if resolved.is_dir() else "blob"
@@ -95,9 +94,29 @@ def relink(link: str, source: Path, page: PurePosixPath) -> str:
             f"#{anchor}" if anchor else ""
         )
     if anchor and staged.suffix == ".ipynb":
-        anchor = f"cell-id={anchor}"  # nbconvert's id for the cell with this nbformat id
+        anchor = lab_anchor(anchor, resolved)
+    fragment = f"#{anchor}" if anchor else ""
+    if page.suffix == ".ipynb":  # mkdocs leaves a notebook's HTML alone: link to the built page
+        return "../../" + url_of(staged) + fragment  # a lab's page is labs/<lab>/index.html
     up = PurePosixPath(*[".."] * (len(page.parts) - 1)) if len(page.parts) > 1 else PurePosixPath()
-    return (up / staged).as_posix() + (f"#{anchor}" if anchor else "")
+    return (up / staged).as_posix() + fragment
+
+
+def lab_anchor(anchor: str, notebook: Path) -> str:
+    """The id on a lab's page of JupyterLab's anchor ``anchor``: a cell's id, or a heading's."""
+    from markdown.extensions.toc import slugify  # mkdocs's heading ids
+
+    if anchor in {cell.id for cell in nbformat.read(notebook, as_version=4).cells}:
+        return f"cell-id={anchor}"  # nbconvert's id for the cell with this nbformat id
+    return slugify(anchor.replace("-", " "), "-")  # JupyterLab: the heading, spaces as "-"
+
+
+def url_of(staged: PurePosixPath) -> str:
+    """The URL of a staged file on the built site, relative to its root (mkdocs's directory URLs)."""
+    if staged.suffix not in (".md", ".ipynb"):
+        return staged.as_posix()
+    folder = staged.parent if staged.stem in ("index", "README") else staged.with_suffix("")
+    return f"{folder.as_posix()}/".removeprefix("./")
 
 
 def relink_text(text: str, source: Path, page: PurePosixPath) -> str:
@@ -198,6 +217,8 @@ def stage(labs: list[Path], run: str | None, timeout_s: float) -> None:
     for image in (ROOT / "docs").glob("*.png"):
         shutil.copy(image, docs / "images" / image.name)
     shutil.copy(Path(plotly.__file__).parent / "package_data" / "plotly.min.js", docs / "assets")
+    import jupyter_server_mathjax  # the site extra, like mkdocs
+
     shutil.copytree(Path(jupyter_server_mathjax.__file__).parent / "static", docs / "assets" / "mathjax")
     (SOURCE / "overrides").mkdir()
     (SOURCE / "overrides" / "main.html").write_text(MAIN_HTML)
@@ -222,7 +243,7 @@ def stage(labs: list[Path], run: str | None, timeout_s: float) -> None:
         "markdown_extensions": ["tables", "admonition", "toc"],
         "plugins": [
             "search",
-            {"mkdocs-jupyter": {"execute": False, "include_source": True, "custom_mathjax_url": MATHJAX_URL}},
+            {"mkdocs-jupyter": {"execute": False, "cache": False, "custom_mathjax_url": MATHJAX_URL}},
         ],
     }
     (SOURCE / "mkdocs.yml").write_text(json.dumps(config, indent=1))  # JSON is YAML

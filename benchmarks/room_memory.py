@@ -72,7 +72,8 @@ def seconds_to_first_app(path: Path, numba_cache: str) -> tuple[float, float]:
             if cell.cell_type == "code" and draws_an_app(cell.outputs, run_all.widget_state(nb)):
                 wall = time.perf_counter() - start
                 cpu = nbformat.v4.new_code_cell("import time; print(time.process_time())")
-                client.execute_cell(cpu, len(nb.cells))
+                nb.cells.append(cpu)
+                client.execute_cell(cpu, len(nb.cells) - 1)
                 return wall, float(cpu.outputs[0].text)
     raise ValueError(f"{path.name} draws no app")
 

@@ -21,6 +21,7 @@ The pages are staged first in ``build/site-src/``:
 from __future__ import annotations
 
 import argparse
+import fcntl
 import html
 import json
 import os
@@ -255,15 +256,18 @@ def build(run: str | None = None, timeout_s: float = BUILD_CELL_TIMEOUT_S) -> su
     ``run`` and ``timeout_s`` go to :func:`kit.run_all.executed`: the tests take only the
     copies their own run made, under their own limit per cell.
     """
-    stage(run_all.labs(), run, timeout_s)
-    shutil.rmtree(SITE, ignore_errors=True)
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(SOURCE / "mkdocs.yml")],
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},  # mkdocs-material's notice of its successor
-    )
+    SOURCE.parent.mkdir(parents=True, exist_ok=True)
+    with open(SOURCE.parent / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time (two test workers, or a test and a person)
+        stage(run_all.labs(), run, timeout_s)
+        shutil.rmtree(SITE, ignore_errors=True)
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(SOURCE / "mkdocs.yml")],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},  # mkdocs-material's notice of its successor
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

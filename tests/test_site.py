@@ -47,7 +47,7 @@ class Page(HTMLParser):
             self.scripts.append(attrs["src"])
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per worker, even if other modules' tests run in between
 def built():
     try:
         return site.build(run=RUN, timeout_s=run_all.CELL_TIMEOUT_S)

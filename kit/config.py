@@ -63,6 +63,9 @@ ESTIMATION_REPLICATION = 3  # copies of every byte
 ESTIMATION_INDEX_OVERHEAD = 0.1  # metadata and index, as a fraction of the data
 ESTIMATION_HOT_DAYS = 30.0  # the newest uploads stay on the hot tier this long
 ESTIMATION_CACHE_HOT_FRACTION = 0.2  # share of a day's distinct reads kept in the cache
+# The in-memory cache holds each photo's record (owner, caption, URLs, counters), not its
+# bytes: photo bytes are served from object storage behind a CDN (Beaver et al., OSDI 2010).
+ESTIMATION_CACHE_VALUE_BYTES = 1_000.0
 ESTIMATION_CACHE_OVERHEAD = 0.5  # memory per cached byte beyond the value (keys, pointers, slab slack)
 ESTIMATION_SERVICE_MS = 20.0  # mean service time of one request on one worker
 ESTIMATION_SLO_MS = 200.0  # response-time objective ...
@@ -71,6 +74,7 @@ ESTIMATION_UTILISATION = 0.7  # the naive rule's target utilisation
 ESTIMATION_MONTHLY_GROWTH = 0.05  # compound growth of traffic and uploads per month
 ESTIMATION_LEAD_TIME_DAYS = 90.0  # from order to capacity in service
 ESTIMATION_HEADROOM = 0.2  # order so that load never exceeds (1 - headroom) of capacity
+ESTIMATION_BUY_AHEAD_MONTHS = 12.0  # the fleet is bought for the peak this many months ahead
 ESTIMATION_HORIZON_MONTHS = 60  # storage and runway figures span five years
 ESTIMATION_INSTANCE = "m5.xlarge"  # the price sheet's row for app and cache servers; one worker per vCPU
 ESTIMATION_PURCHASE = "on_demand"  # on_demand, reserved_1y or spot (where the sheet has that price)
@@ -123,6 +127,11 @@ CONSISTENCY_PBS_APP_TRIALS = 30_000  # per app update: every (R, W) of N from on
 CONSISTENCY_CAP_APP_PARTITION_MS = (500, 1500)
 CONSISTENCY_HISTORY_APP_DURATION_MS = 100.0  # a history short enough to read: about 30 operations
 CONSISTENCY_HISTORY_APP_THINK_MS = 4.0
+CONSISTENCY_HISTORY_APP_LAG_MS = (1.0, 100.0)  # replication delay (median) the history app offers
+CONSISTENCY_HISTORY_APP_SKEW_MAX_MS = 30.0  # beyond, last-writer-wins drops nearly every skewed write
+CONSISTENCY_CAP_APP_SKEW_MAX_MS = 50.0  # operations take a few ms: 50 ms of skew reorders most of them
+CONSISTENCY_APP_N_MAX = 7  # replicas the quorum and CAP apps offer: stores use 3 to 5; N = 7 has 49 (R, W)
+CONSISTENCY_APP_SEEDS = 50  # seeds the history app offers: enough to meet each anomaly
 
 
 # --- 02 consistency and CAP: the checkers --------------------------------------
@@ -140,6 +149,8 @@ CONSISTENCY_MAX_SEQUENTIAL_STATES = 20_000_000  # the largest max_states a calle
 # --- 03 sharding: partitioning schemes, imbalance, resharding, hot keys ---------
 SHARDING_NODES = 8  # nodes in the app's starting cluster
 SHARDING_APP_MAX_NODES = 64  # the app's nodes slider goes this far
+SHARDING_APP_MAX_VNODES = 1_000  # ... its vnodes slider
+SHARDING_APP_MAX_KEYS = 1_000_000  # ... its keys slider
 SHARDING_KEYS = 100_000  # keys in the app's data set (~60 ms per update on 2 cores)
 SHARDING_VNODES = 100  # tokens per node on the ring: load spread ~ 1/sqrt(vnodes) = 10%
 SHARDING_EPS = 0.25  # bounded loads: a node holds at most ceil((1 + eps) m / n) keys
@@ -150,7 +161,8 @@ SHARDING_REQUESTS = 50_000  # requests sampled for a traffic heat map (2,500 per
 SHARDING_WINDOWS = 20  # time windows of a traffic heat map
 SHARDING_TIMELINE = (4, 16)  # resharding timeline: grow from this many nodes to that many, one at a time
 SHARDING_CURVE_NODES = (1, 16)  # moved fraction vs cluster size: the sizes compared
-SHARDING_CURVE_KEYS = 10_000  # keys behind the app's moved-fraction curves (shape, not noise, matters)
+SHARDING_TIMELINE_KEYS = 20_000  # at most this many keys behind the app's resharding timeline
+SHARDING_CURVE_KEYS = 5_000  # keys behind the app's moved-fraction curves (sd < 0.4 points: shape shows)
 SHARDING_RING_PLOT_ARCS = 1500  # the ring figure draws at most this many arcs (then a sector of it)
 SHARDING_RING_PLOT_KEYS = 600  # keys drawn as dots on the ring figure
 # limits: a call estimates its work and memory first and refuses beyond these, naming the parameter
@@ -169,10 +181,12 @@ CACHING_WORKERS = 0  # threads for curves over capacities; 0 = one per CPU
 CACHING_APP_OBJECTS = 5_000  # objects in the eviction app's synthetic workloads
 CACHING_APP_REQUESTS = 30_000  # requests per app update (~100 ms for all policies on 2 cores)
 CACHING_APP_ALPHA = 0.8  # Zipf skew of the app's default workload
+CACHING_APP_SIZE = 0.05  # the eviction app's cache size, a fraction of the objects
+CACHING_APP_SIZE_MIN = 0.005  # ... and its smallest (25 of 5,000 objects: room for S3-FIFO's small queue)
 CACHING_APP_POINTS = 12  # capacities per curve in the app
 CACHING_APP_WINDOWS = 40  # points of the hit-ratio-over-time race
-CACHING_APP_DURATION_S = 8.0  # simulated seconds per write-path run in the app (at least...)
-CACHING_APP_FLUSHES = 5  # ... this many write-behind flush intervals, the first fifth not measured
+CACHING_APP_DURATION_S = 5.0  # simulated seconds per write-path run in the app (at least...)
+CACHING_APP_FLUSHES = 3  # ... this many write-behind flush intervals, the first fifth not measured
 CACHING_KEYS = 1_000  # keys behind the cache in the write-path, stampede-free models
 CACHING_KEY_ALPHA = 0.9  # Zipf skew of key popularity there
 CACHING_READ_RATE = 2_000.0  # reads per second
@@ -194,6 +208,8 @@ CACHING_XFETCH_BETA = 1.0  # Vattani et al. 2015: beta = 1 is the optimum they r
 CACHING_MAX_STALE_S = 10.0  # stale-while-revalidate: serve a stale value this long at most
 CACHING_STAMPEDE_DURATION_S = 30.0
 CACHING_STAMPEDE_BIN_S = 0.25  # timeline resolution
+CACHING_APP_STAMPEDE_REQUESTS = 30_000  # the stampede app's requests per protection (shorter runs)
+CACHING_APP_STAMPEDE_EXPIRIES = 3  # ... but never fewer TTLs than this
 CACHING_TIER_KEYS = 10_000
 CACHING_TIER_ALPHA = 0.8
 CACHING_TIER_RATE = 1_000.0  # requests per second at the edge
@@ -221,7 +237,7 @@ CACHING_MAX_BINS = 1_000_000  # time bins of a stampede timeline
 
 # --- 05 sagas: distributed transactions without 2PC ---------------------------------
 SAGAS_RUNS = 10_000  # saga executions per simulate() call
-SAGAS_APP_RUNS = 4_000  # runs per protocol behind the app (orchestration, choreography, 2PC)
+SAGAS_APP_RUNS = 2_000  # runs per protocol behind the app (orchestration, choreography, 2PC): ~50 ms of work
 SAGAS_ACTION_MS = 50.0  # median latency of a step whose Step gives none
 SAGAS_SIGMA = 0.5  # log-space spread of a latency given as a plain median in ms
 SAGAS_TIMEOUT_MS = 1_000.0  # how long a caller waits for one attempt
@@ -238,6 +254,9 @@ SAGAS_REDELIVER_MS = 500.0  # broker resends an unacknowledged delivery after th
 SAGAS_DOWNTIME_MS = 5_000.0  # mean time for a crashed coordinator or service to come back
 SAGAS_REPAIR_MS = 600_000.0  # a person settles a stuck saga this long after it got stuck
 SAGAS_APP_PERMANENT_SHARE = 0.1  # app: share of compensation failures that are for good (stuck)
+SAGAS_APP_FAULTS = dict(comp_fail_p=0.05, dup_p=0.02, loss_p=0.01, crash_p=0.02)  # the app's start
+SAGAS_APP_FAULT_MAX = dict(comp_fail_p=0.5, dup_p=0.3, loss_p=0.3, crash_p=0.3)  # its sliders' ends
+SAGAS_APP_FAIL_SCALE_MAX = 5.0  # app: step failure rates up to this many times the saga's own
 SAGAS_TRACE_RUNS = 20  # runs whose event trace a simulation keeps
 SAGAS_TRACE_ROWS = 400  # rows of trace kept per run (more are dropped, flagged truncated)
 SAGAS_ISOLATION_RUNS = 20_000  # sagas in the concurrent stream of anomalies()
@@ -254,6 +273,8 @@ SAGAS_MAX_CONFLICT_PAIRS = 50_000_000  # expected overlapping write pairs anomal
 
 
 # --- queueing (kit.queueing: the station 06 reliability and later labs run on) ------
+QUEUEING_DISCIPLINE = "fifo"  # queue order of simulate (fifo, lifo, priority) unless its settings say
+QUEUEING_CANCEL = "none"  # what servers do with work whose client gave up (none, queued, all)
 QUEUEING_REPLICATIONS = 20  # independent runs behind simulate_mmc's means and standard errors
 QUEUEING_WARMUP_FRACTION = 0.05  # first customers of each run left out of the statistics
 QUEUEING_SAMPLES = 400  # state samples (queue length, busy servers) over a run's horizon

@@ -524,6 +524,7 @@ CALLS: dict[str, Call | str] = {
     "queueing.QueueTheory": OUTPUT,
     "queueing.Retry": call(3, "full_jitter", 0.01, 1.0),
     "queueing.StationResult": OUTPUT,
+    "queueing.StationSettings": call(customers=1000, horizon_s=10.0, timeout_s=0.5, seed=1),
     "queueing.Trace": call([0.1, 0.2, 0.3]),
     "queueing.breaker_trace": call(BREAKER, [0.0, 1.0], [0.1, 0.1], [0.0, 1.0]),
     "queueing.check_size": call(3000.0, 1000.0, horizon_s=10.0),

@@ -3,8 +3,9 @@
 import json
 import math
 
-from kit import caching
+from kit import caching, config
 from kit.core.rng import Constant
+from kit.ui import theme
 
 
 def _json_data(fig) -> str:
@@ -48,3 +49,57 @@ def test_belady_is_labelled_a_heuristic_by_bytes():
     by_objects = caching.plots.hit_ratio_curves(caching.compare(trace, [10, 20], ["belady"]))
     assert "heuristic" in by_bytes.data[0].name and by_bytes.layout.xaxis.title.text == "cache size (bytes)"
     assert by_objects.data[0].name == "Belady (OPT)"
+
+
+def test_every_policy_has_its_own_colour_and_none_is_theorys_black():
+    colours = [caching.plots.colour(p) for p in caching.POLICIES]
+    assert len(set(colours)) == len(colours)
+    assert theme.THEORY not in colours  # ARC used to be drawn solid black, like the theory lines
+
+
+def test_the_learners_policy_stays_in_colour_among_many():
+    app = caching.EvictionApp(policy="sieve")
+    curves, race = app.figures_shown
+    for fig, name in ((curves, "SIEVE"), (race, "SIEVE ")):
+        shown = [t for t in fig.data if t.showlegend is not False and t.name]
+        assert len(shown) <= config.UI_LEGEND_MAX
+        sieve = next(t for t in shown if t.name.startswith(name))
+        assert sieve.line.color == caching.plots.colour("sieve")
+
+
+def test_writes_at_risk_are_named_under_write_behind_not_printed_over_the_bars():
+    table = caching.WritePathApp().result
+    fig = caching.plots.write_latency(table)
+    assert not any(getattr(t, "mode", None) == "text" for t in fig.data)
+    risk = table.set_index("strategy").loc["write-behind", "writes_at_risk"]
+    labels = dict(zip(fig.layout.xaxis.tickvals, fig.layout.xaxis.ticktext, strict=True))
+    assert f"{risk:.1f} writes at risk" in labels["write-behind"]
+    assert "at risk" not in labels["write-through"]
+
+
+def test_the_stampede_app_says_when_xfetch_backfires():
+    app = caching.StampedeApp(recompute_ms=1995.0, ttl_s=1.0)
+    assert "XFetch loads the database more than no protection" in app.note_labels["beta"].value
+    results = {r.protection: r for r in app.result}
+    assert results["xfetch"].db_load_per_s > results["none"].db_load_per_s
+    assert caching.StampedeApp().note_labels["beta"].value == ""  # at the defaults it helps
+
+
+def test_notebook_figures_keep_several_policies_in_colour_and_follow_the_rules():
+    from kit.ui import rules
+
+    trace = caching.workload("shifting hot set", 2_000, 20_000, seed=1)
+    race = caching.plots.race(
+        caching.policy_race(trace, capacity=100), highlight=("arc", "sieve", "lru", "lfu")
+    )
+    coloured = {t.name.split(" ")[0] for t in race.data if t.showlegend is not False}
+    assert {"ARC", "SIEVE", "LRU", "LFU"} <= coloured
+    one_key = dict(n_keys=1, read_rate=50.0, write_rate=0.2, duration_s=40.0, warmup_s=5.0)
+    figures = [
+        race,
+        caching.plots.staleness_vs_ttl(caching.ttl_sweep([1, 10], seed=1, **one_key), write_rate_per_key=0.2),
+        caching.plots.tier_cdf({"small": caching.tiers(seed=1, duration_s=5.0, warmup_s=1.0)}),
+        caching.plots.tier_shares({"small": caching.tiers(seed=1, duration_s=5.0, warmup_s=1.0)}),
+    ]
+    found = [p for fig in figures for p in rules.problems(fig)]
+    assert not found, "\n".join(found)

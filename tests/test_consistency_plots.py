@@ -5,6 +5,7 @@ import pytest
 
 from kit import consistency
 from kit.consistency import Crash, History, Partition, check_linearizable, classify, plots
+from kit.ui import theme
 
 
 def test_pbs_curves_draw_each_configuration_and_mark_the_chosen_one():
@@ -80,17 +81,20 @@ def test_replica_panel_writes_each_replicas_value():
     """The lower panel shows the value each replica holds, as its text says: labels, not bare bars."""
     r = consistency.simulate("quorum", R=1, W=1, duration_ms=60.0, settle_ms=10.0, seed=2)
     fig = plots.timeline(check_linearizable(r.history))
-    labels = [t for t in fig.data if t.mode == "text" and t.yaxis == "y2"]
-    shown = {v for t in labels for v in t.text}
+    (labels,) = [t for t in fig.data if t.mode == "text" and t.yaxis == "y2"]
+    shown = {v for v in labels.text if v}  # a label without room moves to its point's hover
     written = {str(v) for v in r.history.replicas.value}
-    assert len(labels) == 3 and shown <= written and len(shown) > 2
+    assert shown <= written and len(shown) > 2
+    assert set(labels.y) == {"replica 0", "replica 1", "replica 2"}
+    for lane, text, hover in zip(labels.y, labels.text, labels.hovertext, strict=True):
+        assert hover.startswith(f"{lane} holds ") and (not text or hover == f"{lane} holds {text}")
 
 
 def test_timeline_says_what_its_clock_counts():
     """Milliseconds for the simulator's histories, the event's place for a log; never a bare axis."""
     ms = consistency.simulate("quorum", duration_ms=30.0, settle_ms=5.0, seed=1).history
     log = History.from_ops([(0, "w", 1, None, 0, 1)], initial=0, source="knossos-edn")
-    assert plots.timeline(ms).layout.xaxis2.title.text == "time (ms)"
+    assert plots.timeline(ms).layout.xaxis.title.text == "time (ms)"
     assert "event number" in plots.timeline(log).layout.xaxis.title.text
 
 
@@ -99,7 +103,9 @@ def test_hierarchy_draws_every_implication_and_the_verdicts():
     fig = plots.hierarchy(c)
     arrows = [a for a in fig.layout.annotations if a.showarrow]
     assert len(arrows) == sum(len(v) for v in consistency.IMPLIES.values())
-    assert "causal" in fig.layout.annotations[-1].text
+    assert "Strongest that holds: causal" in fig.layout.title.text  # the answer, where a learner looks first
+    fills = {t.name: t.marker.color for t in fig.data if t.legendgroup == "fill"}
+    assert fills == {"holds": theme.GREEN, "fails": "white", "unknown": theme.GREY}
 
 
 def test_failover_marks_each_new_leader_and_the_outage():

@@ -178,6 +178,32 @@ def test_runway_months_and_order_date():
     assert not r.late and estimation.runway(100.0, 90.0, 0.05, 90, 0.2, dt.date(2026, 1, 1)).late
 
 
+TODAY = dt.date(2026, 1, 1)
+
+
+def test_the_fleet_bought_ahead_gives_a_runway_with_a_date():
+    e = estimation.estimate(today=TODAY)
+    d = e.design
+    peak = e.traffic.peak.to("req/s").magnitude
+    ahead = peak * (1 + d.monthly_growth) ** d.buy_ahead_months
+    assert e.capacity_qps * (1 - d.headroom) >= ahead  # the fleet carries the load it was bought for
+    smaller = estimation.max_qps(e.fleet_instances * 4 - 4, d.service_ms, d.slo_ms, d.percentile)
+    assert smaller * (1 - d.headroom) < ahead  # ... and one instance fewer would not
+    assert d.buy_ahead_months <= e.runway.months_to_headroom < d.buy_ahead_months + 1
+    assert not e.runway.late and e.runway.order_by > TODAY
+    assert e.table().set_index("quantity").loc["order more capacity", "value"] == f"by {e.runway.order_by}"
+
+
+def test_order_now_exactly_when_the_lead_time_exceeds_the_runway():
+    runway_days = estimation.estimate(today=TODAY).runway.months_to_headroom * 365.25 / 12
+    for lead, late in ((runway_days - 2, False), (runway_days + 2, True)):
+        e = estimation.estimate(estimation.Design(lead_time_days=lead), today=TODAY)
+        assert e.runway.late is late
+        assert (e.table().set_index("quantity").loc["order more capacity", "value"] == "now") is late
+    flat = estimation.estimate(estimation.Design(monthly_growth=0.0), today=TODAY)
+    assert flat.runway.order_by is None and math.isinf(flat.runway.months_to_headroom)
+
+
 # --- cost ---------------------------------------------------------------------------------------
 
 
@@ -195,8 +221,22 @@ def test_bill_lines_agree_with_the_unit_calculators():
     bill = e.bill.set_index("line")
     egress_gb = e.bandwidth.egress_month.to("GB").magnitude
     assert bill.loc["transfer out", "quantity"] == pytest.approx(egress_gb, rel=1e-9)
-    app = math.ceil(e.sizing.needed / 4)  # m5.xlarge: 4 vCPUs
-    assert bill.loc["app servers", "quantity"] == pytest.approx(app * 730.5)
+    peak = e.traffic.peak.to("req/s").magnitude
+    workers = estimation.servers_needed(peak / (1 - d.headroom), d.service_ms, d.slo_ms, d.percentile)
+    assert workers > e.sizing.needed  # the headroom is paid for
+    assert bill.loc["app servers", "quantity"] == pytest.approx(
+        math.ceil(workers / 4) * 730.5
+    )  # m5.xlarge: 4 vCPUs
+    reads_day = e.traffic.read_average.to("req/s").magnitude * 86_400
+    cache = reads_day * d.cache_hot_fraction * d.cache_value_bytes * (1 + d.cache_overhead)
+    assert e.cache_bytes.to("B").magnitude == pytest.approx(cache)
+    nodes = math.ceil(cache / 2**30 / (16 * d.cache_usable))  # m5.xlarge: 16 GiB
+    assert bill.loc["cache servers", "quantity"] == pytest.approx(nodes * 730.5)
+
+
+def test_the_cache_costs_less_than_the_servers_it_relieves():
+    bill = estimation.monthly_bill().set_index("line")["monthly_usd"]
+    assert 0 < bill["cache servers"] < bill["app servers"]
 
 
 def test_transfer_is_priced_by_tier():

@@ -153,3 +153,20 @@ def test_a_failing_answer_is_a_sentence_in_the_widget():
     box.children[1].value = "1"
     box.children[2].children[0].click()
     assert "could not be checked (division by zero)" in box.children[3].value
+
+
+LABS_WITH_MISTAKES = ("05_sagas", "06_reliability")  # labs whose numeric questions all name their mistakes
+
+
+@pytest.mark.parametrize(
+    "question",
+    [q for nb in LABS_WITH_MISTAKES for q in exercises.questions(nb) if isinstance(q, Numeric)],
+    ids=lambda q: f"{q.notebook}:{q.id}",
+)
+def test_every_known_mistake_of_a_lab_is_wrong_and_explained_with_the_hint(question):
+    assert question.mistakes, f"{question.id}: a numeric exercise names its common wrong answers"
+    for wrong, why in question.mistakes:
+        value = float(wrong() if callable(wrong) else wrong)
+        fb = question.check(value)
+        assert not fb.correct, f"{question.id}: the mistake {value:g} is the right answer"
+        assert why in fb.message and question.hint in fb.message

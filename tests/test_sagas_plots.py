@@ -87,3 +87,53 @@ def test_kernels_run_as_plain_python():
         assert out.returncode == 0, out.stderr
         runs[jit] = [float(x) for x in out.stdout.split()]
     assert runs["0"] == pytest.approx(runs["1"], rel=1e-9)
+
+
+def _crashed_run():
+    """A trace run with a coordinator down much longer than its steps take."""
+    faults = Faults(crash_p=0.3, downtime=5_000.0)
+    events = sagas.trace(examples.travel_booking(), 10, seed=1, faults=faults)
+    for run in range(10):
+        ev = events[events.run == run]
+        down = ev[ev.kind == "down"]
+        if len(down) == 1 and (down.t1_ms - down.t0_ms).iloc[0] > 2_000:
+            return events, run, ev, down.iloc[0]
+    raise AssertionError("no run with one long crash")
+
+
+def test_gantt_draws_a_long_crash_shortened_and_labels_real_times():
+    events, run, ev, down = _crashed_run()
+    fig = sagas.plots.gantt(events, run)
+    band = next(s for s in fig.layout.shapes if s.type == "rect")
+    busy = ev.t1_ms.max() - (down.t1_ms - down.t0_ms)
+    # the band is as wide as a share of the rest of the run, not the seconds it lasted
+    assert band.x1 - band.x0 == pytest.approx(sagas.plots.SHOWN_DOWN * busy)
+    assert band.x0 == pytest.approx(down.t0_ms)  # before the crash the axis runs at true scale
+    removed = (down.t1_ms - down.t0_ms) - (band.x1 - band.x0)
+    after = ev[(ev.kind == "action") & (ev.t0_ms >= down.t1_ms)]
+    bars = [b for b in fig.data if b.type == "bar"]
+    bases = sorted(x for b in bars for x in b.base)
+    assert bases[-1] == pytest.approx(after.t0_ms.max() - removed)  # ... and after it, shifted by the cut
+    hover = sorted(c[0] for b in bars for c in b.customdata)
+    assert hover[-1] == pytest.approx(after.t0_ms.max())  # hover says the real time
+    # every tick label is the real time at its position
+    for x, label in zip(fig.layout.xaxis.tickvals, fig.layout.xaxis.ticktext, strict=True):
+        real = x if x <= band.x0 else x + removed
+        assert float(label.replace(",", "")) == pytest.approx(real, abs=0.5)
+        assert not band.x0 < x < band.x1  # no tick inside the shortened stretch
+    assert any(f"down {(down.t1_ms - down.t0_ms) / 1000:,.1f} s" == a.text for a in fig.layout.annotations)
+
+
+def test_moved_gives_each_median_change_from_the_start(compared):
+    start = sagas.summary(compared)
+    crashier = sagas.compare(
+        examples.travel_booking(), 2_000, seed=1, faults=Faults(crash_p=0.1, comp_permanent_p=0.2)
+    )
+    table = sagas.summary(crashier)
+    fig = sagas.plots.moved(table, start)
+    latency = next(b for b in fig.data if b.name == "median latency")
+    expected = table.latency_p50_ms / start.latency_p50_ms - 1
+    assert list(latency.y) == pytest.approx(list(expected))
+    assert latency.y[list(latency.x).index("2pc")] > 0.2  # more rounds that can crash: 2PC pays most
+    assert not fig.layout.annotations
+    assert "starting settings" in sagas.plots.moved(start, start).layout.annotations[0].text

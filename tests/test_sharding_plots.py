@@ -44,7 +44,33 @@ def test_ring_figure_zooms_to_a_sector_when_the_ring_is_crowded():
 
 def test_curve_cure_and_scatter_figures_build():
     curve = sharding.reshard_timeline(np.arange(5000), list(sharding.STRATEGIES), 1, 6)
-    fig = sharding.plots.moved_curve(curve)
-    assert len(fig.data) == len(sharding.STRATEGIES) + 2
+    fig = sharding.plots.moved_curve(curve, "jump")
+    coloured = [t.name for t in fig.data if t.showlegend is not False]
+    assert coloured[:3] == ["jump consistent hash", "theory 1/(n+1)", "theory n/(n+1) (mod)"]
+    assert len(fig.data) == len(sharding.STRATEGIES) + 3  # + one grey legend entry for the others
     assert isinstance(sharding.plots.cures(sharding.compare_cures(KEYS, "ring", 8)), go.Figure)
     assert isinstance(sharding.plots.scatter_gather(sharding.scatter_gather_curve(8, [1, 8])), go.Figure)
+
+
+def test_every_node_has_its_own_colour_and_the_ring_names_its_nodes():
+    view = sharding.ring_view(KEYS, "ring", 20, vnodes=5)
+    colours = [sharding.plots.node_colour(i, 20) for i in range(20)]
+    assert len(set(colours)) == 20  # the 7-colour palette alone would repeat from node 8
+    fig = sharding.plots.ring(view)
+    numbers = next(t for t in fig.data if getattr(t, "mode", None) == "text")
+    assert numbers.text and set(numbers.text) <= {str(i) for i in range(20)}
+    assert list(numbers.textfont.color) == [colours[int(n)] for n in numbers.text]
+
+
+def test_notebook_figures_follow_the_figure_rules():
+    from kit.ui import rules
+
+    figures = [
+        sharding.plots.ring(sharding.ring_view(KEYS, "ring", 12, vnodes=10)),
+        sharding.plots.cures(sharding.compare_cures(KEYS, "ring", 16, copies=(2, 4, 8), alpha=1.2)),
+        sharding.plots.scatter_gather(sharding.scatter_gather_curve(16)),
+        sharding.plots.traffic(sharding.insert_traffic(KEYS[:20_000], "range", 8, windows=40)),
+        sharding.plots.moved_curve(sharding.reshard_timeline(KEYS[:5000], list(sharding.STRATEGIES), 1, 8)),
+    ]
+    found = [p for fig in figures for p in rules.problems(fig)]
+    assert not found, "\n".join(found)

@@ -201,3 +201,18 @@ def test_figures_take_the_cells_width_and_the_configured_height():
     fig = theme.figure(title="t")
     assert fig.layout.width is None and fig.layout.height == config.UI_FIGURE_HEIGHT
     assert fig.layout.template.layout.legend.x >= 1.0  # beside the plot, never over the title
+
+
+def test_a_right_axis_has_its_own_ticks_and_follows_the_rules():
+    linear = figures.right_axis("moved", "partitions")
+    assert linear["tickmode"] == "auto"  # plotly's default for an overlaying axis syncs to the left grid
+    assert (linear["overlaying"], linear["side"], linear["showgrid"]) == ("y", "right", False)
+    log = figures.right_axis("peak backlog", "messages", log_range=(1, 2000))
+    assert log["type"] == "log" and "1k" in log["ticktext"] and 10 ** log["range"][1] >= 2000
+    for axis in (linear, log):
+        fig = good().update_layout(yaxis2=axis)
+        fig.add_scatter(x=[1, 2, 3], y=[5.0, 50.0, 1500.0], yaxis="y2", mode="markers", name="on the right")
+        assert rules.problems(fig) == []
+    untitled = good().update_layout(yaxis2=dict(overlaying="y", side="right"))
+    untitled.add_scatter(x=[1, 2], y=[1.0, 2.0], yaxis="y2", mode="markers", name="on the right")
+    assert any("yaxis2 has no title" in p for p in rules.problems(untitled))

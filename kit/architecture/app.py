@@ -1,8 +1,9 @@
 """The architecture lab's apps: a chain of services, the shop's styles, the strangler fig."""
 
-import ipywidgets as w
+import pandas as pd
 
 from .. import config
+from ..ui import controls
 from ..ui.app import App
 from . import api, plots
 
@@ -15,13 +16,14 @@ SCHEDULES = {  # label -> shares of traffic on the new system, per step
 
 
 def _availability_slider(description="availability per unit"):
-    return w.FloatSlider(
-        value=config.ARCHITECTURE_AVAILABILITY,
-        min=0.99,
-        max=0.9999,
-        step=0.0001,
-        readout_format=".4f",
-        description=description,
+    return controls.float_slider(
+        description,
+        config.ARCHITECTURE_AVAILABILITY,
+        0.99,
+        0.9999,
+        0.0001,
+        fmt=".4f",
+        why="From two nines to four: below, a long chain is mostly down; above, few requests fail",
     )
 
 
@@ -33,13 +35,20 @@ class GraphApp(App):
     """
 
     title = "Each synchronous hop: one more unit that must be up, one more round trip"
+    cache_results = True
 
     def make_controls(self):
         return {
-            "max_hops": w.IntSlider(value=8, min=1, max=20, description="hops (up to)"),
+            "max_hops": controls.int_slider(
+                "hops (up to)", 8, 1, 20, why="A chain of up to 20 synchronous hops"
+            ),
             "availability": _availability_slider(),
-            "replicas": w.IntSlider(value=1, min=1, max=3, description="replicas per unit"),
-            "fanout": w.IntSlider(value=1, min=1, max=50, description="fan-out of the last hop"),
+            "replicas": controls.int_slider(
+                "replicas per unit", 1, 1, 3, why="Up to 3 replicas: beyond, a unit is as good as always up"
+            ),
+            "fanout": controls.int_slider(
+                "fan-out of the last hop", 1, 1, 50, why="The last hop calls up to 50 instances at once"
+            ),
         }
 
     def compute(self, max_hops, availability, replicas, fanout):
@@ -57,39 +66,47 @@ class MonolithApp(App):
     """
 
     title = "Monolith or microservices: the same features, the same assumptions"
+    cache_results = True
 
     def make_controls(self):
         return {
-            "network_ms": w.FloatLogSlider(
-                value=config.ARCHITECTURE_NETWORK_MS,
-                base=10,
-                min=-1,
-                max=1.5,
-                step=0.1,
-                readout_format=".2f",
-                description="round trip (ms)",
+            "network_ms": controls.log_slider(
+                "round trip (ms)",
+                config.ARCHITECTURE_NETWORK_MS,
+                0.1,
+                10**1.5,
+                steps_per_decade=10,
+                fmt=".2f",
+                why="From 0.1 ms (one rack) to about 30 ms (across a continent)",
             ),
             "availability": _availability_slider(),
-            "extract": w.Dropdown(
-                options=["(none)", *api.SHOP_MODULES], value="payments", description="extract"
-            ),
+            "extract": controls.dropdown("extract", ["(none)", *api.SHOP_MODULES], value="payments"),
         }
 
     def compute(self, network_ms, availability, extract):
-        graphs = {
-            "monolith": api.shop("monolith", availability=availability, network_ms=network_ms),
-            "microservices": api.shop("microservices", availability=availability, network_ms=network_ms),
-        }
+        styles = {"monolith": ("monolith", ()), "microservices": ("microservices", ())}
         if extract != "(none)":
-            graphs = {
-                "monolith": graphs["monolith"],
-                f"monolith + {extract}": api.shop(
-                    "monolith", extract=[extract], availability=availability, network_ms=network_ms
-                ),
-                "microservices": graphs["microservices"],
+            styles = {
+                "monolith": styles["monolith"],
+                f"monolith + {extract}": ("monolith", (extract,)),
+                "microservices": styles["microservices"],
             }
-        table = api.compare(graphs, requests=4_000, seed=config.SEED)
-        return table, {label: api.coupling(g) for label, g in graphs.items()}
+        runs = {  # each style's rows depend on its own graph only: kept while another style changes
+            label: self.memo(
+                (style, extracted, network_ms, availability),
+                lambda label=label, style=style, extracted=extracted: self._style(
+                    label, style, extracted, network_ms, availability
+                ),
+            )
+            for label, (style, extracted) in styles.items()
+        }
+        table = pd.concat([rows for rows, _ in runs.values()], ignore_index=True)
+        return table, {label: coupling for label, (_, coupling) in runs.items()}
+
+    @staticmethod
+    def _style(label, style, extracted, network_ms, availability):
+        g = api.shop(style, extract=list(extracted), availability=availability, network_ms=network_ms)
+        return api.compare({label: g}, requests=4_000, seed=config.SEED), api.coupling(g)
 
     def figures(self, computed):
         table, coupling = computed
@@ -104,41 +121,44 @@ class StranglerApp(App):
     """
 
     title = "The strangler fig: how fast can traffic move without spending the budget?"
+    cache_results = True
 
     def make_controls(self):
         return {
-            "schedule": w.Dropdown(options=list(SCHEDULES), description="steps"),
-            "step_h": w.FloatLogSlider(
-                value=config.ARCHITECTURE_STRANGLER_STEP_H,
-                base=10,
-                min=0,
-                max=2.2,
-                step=0.1,
-                readout_format=".0f",
-                description="hours per step",
+            "schedule": controls.dropdown("steps", list(SCHEDULES)),
+            "step_h": controls.log_slider(
+                "hours per step",
+                config.ARCHITECTURE_STRANGLER_STEP_H,
+                1.0,
+                10**2.2,
+                steps_per_decade=10,
+                why="From an hour to about a week per step",
             ),
-            "regression_error": w.FloatLogSlider(
-                value=config.ARCHITECTURE_STRANGLER_REGRESSION_ERROR,
-                base=10,
-                min=-4,
-                max=-0.5,
-                step=0.1,
-                readout_format=".4f",
-                description="regression error rate",
+            "regression_error": controls.log_slider(
+                "regression error rate",
+                config.ARCHITECTURE_STRANGLER_REGRESSION_ERROR,
+                1e-4,
+                10**-0.5,
+                steps_per_decade=10,
+                fmt=".4f",
+                why="From 0.01% (barely seen) to about a third of requests failing",
             ),
-            "p_regression": w.FloatSlider(
-                value=config.ARCHITECTURE_STRANGLER_P_REGRESSION,
-                min=0.0,
-                max=0.9,
-                step=0.05,
-                description="P(regression)",
+            "p_regression": controls.float_slider(
+                "P(regression)",
+                config.ARCHITECTURE_STRANGLER_P_REGRESSION,
+                0.0,
+                0.9,
+                0.05,
+                why="Up to 0.9: a release that always regresses never finishes",
             ),
-            "budget_per_step": w.FloatSlider(
-                value=config.ARCHITECTURE_STRANGLER_BUDGET_PER_STEP,
-                min=0.01,
-                max=0.5,
-                step=0.01,
-                description="budget per step",
+            "budget_per_step": controls.float_slider(
+                "budget per step",
+                config.ARCHITECTURE_STRANGLER_BUDGET_PER_STEP,
+                0.01,
+                0.5,
+                0.01,
+                fmt=".0%",
+                why="A step may spend from 1% to half of a 30-day error budget",
             ),
         }
 

@@ -5,6 +5,8 @@ from . import api
 
 NOTEBOOK = "11_architecture_evolution"
 SEED = 11
+A_UNIT, CHECKOUT_UNITS, MONTH_MIN = 0.999, 6, 30 * 24 * 60  # the checkout question's numbers
+P_BAD, TEAMS = 0.05, 7  # the release-train question's
 
 
 register(
@@ -17,10 +19,20 @@ register(
         answer=lambda: api.shop("microservices").availability("checkout"),
         rel_tol=0.0,
         abs_tol=2e-4,
-        solution="Units in series multiply: 0.999<sup>6</sup> ≈ 0.9940, "
+        mistakes=[
+            (A_UNIT, "That is one unit; checkout needs all six at once."),
+            (A_UNIT ** (CHECKOUT_UNITS - 1), "That is five units: count web too."),
+            (
+                1 - A_UNIT**CHECKOUT_UNITS,
+                "That is the share of checkouts that fail; the question asks for success.",
+            ),
+        ],
+        hint="Units in series multiply their availabilities: one factor per unit checkout needs.",
+        solution=f"Units in series multiply: 0.999<sup>6</sup> ≈ {A_UNIT**CHECKOUT_UNITS:.4f}, "
         "<code>architecture.shop('microservices').availability('checkout')</code>. As a monolith the "
-        "same features need one unit: 0.999. Six units cost six times the downtime: about 259 minutes "
-        "a month instead of 43.",
+        "same features need one unit: 0.999. Six units cost about six times the downtime: about "
+        f"{(1 - A_UNIT**CHECKOUT_UNITS) * MONTH_MIN:.0f} minutes a month instead of "
+        f"{(1 - A_UNIT) * MONTH_MIN:.0f}.",
     )
 )
 
@@ -64,8 +76,15 @@ register(
         "(a number between 0 and 1)",
         answer=lambda: float(api.coupling(api.shop("monolith"), p_bad_change=0.05)["p_rollback"].iloc[0]),
         rel_tol=0.03,
-        solution="A release succeeds only if all 7 changes are good: 0.95<sup>7</sup> ≈ 0.698, so about "
-        "30% of releases roll back, and every team waits. Releasing alone, a team rolls back 5% of "
+        mistakes=[
+            (P_BAD, "That is one team's change; the release carries all seven."),
+            (P_BAD * TEAMS, "Adding 7 × 5% approximates 1 − (1 − p)^k only while k·p is small."),
+            ((1 - P_BAD) ** TEAMS, "That is the share of releases that succeed."),
+        ],
+        hint="A release is good only if every one of the 7 changes is: 1 − (1 − p)^k.",
+        solution="A release succeeds only if all 7 changes are good: 0.95<sup>7</sup> ≈ "
+        f"{(1 - P_BAD) ** TEAMS:.3f}, so about {1 - (1 - P_BAD) ** TEAMS:.0%} of releases roll back, and "
+        "every team waits. Releasing alone, a team rolls back 5% of "
         "the time: the fan-out formula 1 − (1 − p)<sup>k</sup> of lab 00, applied to a release train.",
     )
 )
@@ -81,6 +100,11 @@ register(
         rel_tol=0.0,
         abs_tol=0.6,
         unit="ms",
+        mistakes=[
+            (0.5, "That is about one round trip; checkout waits for five, one after another."),
+        ],
+        hint="Count the round trips a checkout waits for in sequence, then compare the two styles' p50 "
+        "rows of <code>architecture.compare(seed=11)</code>.",
         solution="The five calls run one after another, so their round trips add up: about 5 × 0.5 = "
         "2.5 ms at the median, a little more because a sum of skewed round trips has its median "
         "above the sum of medians. Small against the work itself; it is the availability and the "

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..ui import theme
+from ..ui import figures, theme
 from .graph import ServiceGraph
 from .strangler import MigrationResult
 
@@ -33,7 +33,7 @@ def graph(g: ServiceGraph, title: str = "") -> go.Figure:
     colour = {u: theme.PALETTE[i % len(theme.PALETTE)] for i, u in enumerate(units)}
     fig = theme.figure(
         title=title or f"{g.graph.number_of_nodes()} services in {len(units)} unit(s)",
-        xaxis=dict(title="call depth", showgrid=False, zeroline=False, dtick=1),
+        xaxis=figures.axis("call depth", "calls from the entry", showgrid=False, zeroline=False, dtick=1),
         yaxis=dict(visible=False),
         height=360,
     )
@@ -78,15 +78,15 @@ def hops(table: pd.DataFrame) -> go.Figure:
     """Availability against hops: the closed form (line) and simulated requests (95% bars)."""
     fig = theme.figure(
         title="Every unit in series costs availability",
-        xaxis=dict(title="synchronous hops (units in series - 1)"),
-        yaxis=dict(title="share of requests that succeed", tickformat=".2%"),
+        xaxis=figures.axis("synchronous hops", "units in series − 1"),
+        yaxis=figures.axis("requests that succeed", "%", tickformat=".2%"),
     )
     fig.add_scatter(
         x=table["hops"],
         y=table["availability"],
         mode="lines",
         name="closed form: product of A",
-        line=dict(color=theme.THEORY),
+        line=theme.THEORY_LINE,
     )
     fig.add_scatter(
         x=table["hops"],
@@ -103,8 +103,8 @@ def hop_latency(table: pd.DataFrame) -> go.Figure:
     """Median and p99 response time against hops."""
     fig = theme.figure(
         title="Every hop adds its work and a round trip",
-        xaxis=dict(title="synchronous hops"),
-        yaxis=dict(title="response time (ms)"),
+        xaxis=figures.axis("synchronous hops", "units in series − 1"),
+        yaxis=figures.axis("response time", "ms"),
     )
     for column, colour, dash in (("p50_ms", theme.ORANGE, "dash"), ("p99_ms", theme.BLUE, "solid")):
         fig.add_scatter(
@@ -123,10 +123,10 @@ def styles(table: pd.DataFrame) -> go.Figure:
         title="The same features, deployed differently",
         barmode="group",
         xaxis=dict(title="entry point"),
-        yaxis=dict(title="p99 response time (ms)"),
-        yaxis2=dict(
-            title="unavailability (minutes per 30 days)", overlaying="y", side="right", showgrid=False
-        ),
+        yaxis=figures.axis("p99 response time", "ms", rangemode="tozero"),
+        yaxis2=figures.right_axis("unavailability", "minutes per 30 days"),
+        legend=dict(orientation="h", x=0.0, xanchor="left", y=-0.3, yanchor="top"),
+        margin=dict(b=140),
     )
     for i, (style, rows) in enumerate(table.groupby("style", sort=False)):
         colour = theme.PALETTE[i % len(theme.PALETTE)]
@@ -137,7 +137,7 @@ def styles(table: pd.DataFrame) -> go.Figure:
             y=(1.0 - rows["availability"]) * 30 * 24 * 60,
             yaxis="y2",
             mode="markers",
-            name=f"{style}: downtime",
+            name=f"{style}: downtime (right axis)",
             marker=dict(color=colour, symbol="diamond", size=11, line=dict(width=1)),
         )
     return fig
@@ -149,7 +149,7 @@ def blast(tables: dict[str, pd.DataFrame]) -> go.Figure:
         title="What one team's bad release can take down",
         barmode="group",
         xaxis=dict(title="team"),
-        yaxis=dict(title="share of traffic at risk", tickformat=".0%", range=[0, 1.05]),
+        yaxis=figures.axis("traffic at risk", "%", tickformat=".0%", range=[0, 1.05]),
     )
     for i, (style, t) in enumerate(tables.items()):
         fig.add_bar(
@@ -168,8 +168,8 @@ def migration(result: MigrationResult, runs: int = 5) -> go.Figure:
     """Share of traffic on the new system, step by step, for the first ``runs`` migrations."""
     fig = theme.figure(
         title="The strangler fig: canary steps, rollbacks when the budget gate fails",
-        xaxis=dict(title="day"),
-        yaxis=dict(title="share of traffic on the new system", tickformat=".0%", range=[0, 1.05]),
+        xaxis=figures.axis("time", "days"),
+        yaxis=figures.axis("traffic on the new system", "%", tickformat=".0%", range=[0, 1.05]),
     )
     for r in range(min(runs, result.share.shape[0])):
         t = result.timeline(r)
@@ -199,8 +199,8 @@ def budget(result: MigrationResult) -> go.Figure:
     spent = result.budget_spent()
     fig = theme.figure(
         title=f"{spent.size:,} migrations: budget spent (gate {result.migration.budget_per_step:.0%} a step)",
-        xaxis=dict(title="days to finish"),
-        yaxis=dict(title="errors / a 30-day error budget"),
+        xaxis=figures.axis("time to finish, ±0.2 d jitter to show overlaps", "days"),
+        yaxis=figures.axis("errors spent", "× a 30-day error budget"),
     )
     fig.add_scatter(
         x=result.steps * result.migration.step_h / 24.0
@@ -210,5 +210,24 @@ def budget(result: MigrationResult) -> go.Figure:
         marker=dict(size=4, opacity=0.4, color=theme.BLUE),
         name="one migration",
     )
-    fig.add_hline(y=1.0, line=dict(color=theme.GREY, dash="dot"), annotation_text="the whole budget")
+    fig.add_shape(
+        type="line",
+        x0=0,
+        x1=1,
+        xref="paper",
+        y0=1.0,
+        y1=1.0,
+        yref="y",
+        line=dict(color=theme.GREY, dash="dot"),
+    )
+    fig.add_annotation(
+        x=1,
+        xref="paper",
+        y=1.0,
+        yref="y",
+        text="the whole budget",
+        showarrow=False,
+        xanchor="right",
+        yanchor="bottom",
+    )
     return fig

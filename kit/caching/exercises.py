@@ -1,5 +1,6 @@
 """Exercises of the caching lab; answers come from the api."""
 
+import math
 from collections.abc import Sequence
 
 from ..core.rng import zipf_pmf
@@ -7,6 +8,8 @@ from ..exercises import MultipleChoice, Numeric, PickConfig, register
 from . import api
 
 NOTEBOOK = "04_caching"
+_CHE = api.che_lru(zipf_pmf(10_000, 0.8), 1_000)  # the che-lru exercise's answer
+_TTL_STALE = float(api.ttl_stale_fraction(1 / 30, 60.0))  # ... and ttl-stale's
 
 register(
     Numeric(
@@ -14,12 +17,16 @@ register(
         "che-lru",
         prompt="10,000 objects are requested independently with Zipf(0.8) popularity. An LRU cache holds "
         "1,000 of them (10%). What hit ratio does it reach? (a number between 0 and 1)",
-        answer=lambda: api.che_lru(zipf_pmf(10_000, 0.8), 1_000),
+        answer=lambda: _CHE,
         rel_tol=0.05,
+        mistakes=[
+            (0.1, "That is the cache's share of the objects; the popular ones take more than their share.")
+        ],
+        hint='The Che approximation, section "Policies and hit-ratio curves": caching.che_lru.',
         solution="The Che approximation: find the characteristic time T with "
         "Σ<sub>i</sub> (1 − e<sup>−p<sub>i</sub>T</sup>) = 1000, then the hit ratio is "
-        "Σ<sub>i</sub> p<sub>i</sub>(1 − e<sup>−p<sub>i</sub>T</sup>) ≈ 0.437: ten percent of the "
-        "objects serve 44% of the requests, because popularity is skewed. Run "
+        f"Σ<sub>i</sub> p<sub>i</sub>(1 − e<sup>−p<sub>i</sub>T</sup>) ≈ {_CHE:.3f}: ten percent of the "
+        f"objects serve {_CHE:.0%} of the requests, because popularity is skewed. Run "
         "<code>caching.che_lru(zipf_pmf(10_000, 0.8), 1_000)</code>, and check it against "
         "<code>caching.simulate(caching.zipf(10_000, 0.8, 1_000_000), 'lru', 1_000)</code>.",
     )
@@ -118,6 +125,13 @@ register(
         "Without protection, how many recomputes hit the database for this one expiry?",
         answer=lambda: float(api.herd_size(2_000, 0.1)),
         rel_tol=0.1,
+        unit="recomputes",
+        integer=True,
+        mistakes=[
+            (200_001, "δ is in seconds in R·δ: 100 ms is 0.1 s."),
+            (1, "That is with a lock (single flight); here nothing protects the key."),
+        ],
+        hint="The herd 1 + R·δ, section Stampedes (caching.herd_size).",
         solution="The first request after expiry starts a recompute; every request in the next 100 ms "
         "finds no value and starts its own: 1 + 2000 × 0.1 = 201. A lock (single flight) makes it 1; "
         "XFetch makes the expiry itself unlikely; stale-while-revalidate serves the old value meanwhile.",
@@ -131,11 +145,19 @@ register(
         prompt="Write-around: writes go to the database only, cached copies live 60 s. A key is read "
         "all the time and written on average once every 30 s (at random). What fraction of its reads "
         "are stale? (between 0 and 1)",
-        answer=lambda: float(api.ttl_stale_fraction(1 / 30, 60.0)),
+        answer=lambda: _TTL_STALE,
         rel_tol=0.05,
+        mistakes=[
+            (
+                lambda: 1 - math.exp(-2.0),
+                "That is the chance of a write in a whole TTL; a read finds a copy of any age, 0 to 60 s.",
+            ),
+            (2.0, "That is wT, the writes expected in one TTL, not a fraction of reads."),
+        ],
+        hint='Section "TTL and invalidation": 1 − (1 − e^(−wT))/(wT), caching.ttl_stale_fraction.',
         solution="A read finds a copy of age uniform in [0, 60 s); it is stale if a write came since "
         "the copy was made, probability 1 − e<sup>−w·age</sup>. Averaged: "
-        "1 − (1 − e<sup>−wT</sup>)/(wT) with wT = 2: 0.57. A TTL bounds how long data can be stale, "
-        "not how often: invalidate on write, or shorten the TTL.",
+        f"1 − (1 − e<sup>−wT</sup>)/(wT) with wT = 2: {_TTL_STALE:.2f}. A TTL bounds how long data can be "
+        "stale, not how often: invalidate on write, or shorten the TTL.",
     )
 )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..ui import theme
+from ..ui import figures, theme
 from .paths import ttl_stale_fraction
 from .policies import POLICIES
 from .stampede import StampedeResult
@@ -17,12 +18,12 @@ from .tiers import TIER_NAMES, TierResult
 _COLOURS = {
     "lru": theme.BLUE,
     "fifo": theme.ORANGE,
-    "random": theme.YELLOW,
+    "random": "#882255",  # wine (Tol): yellow is too faint a line on white
     "lfu": theme.GREEN,
     "clock": theme.SKY,
     "sieve": theme.VERMILLION,
     "s3fifo": theme.PURPLE,
-    "arc": theme.BLACK,
+    "arc": "#332288",  # indigo (Tol): black is theory's
     "belady": theme.GREY,
 }
 
@@ -31,21 +32,28 @@ _COLOURS = {
 _RIGHT_AXIS = dict(
     overlaying="y", side="right", type="linear", rangemode="tozero", showgrid=False, tickmode="auto"
 )
-_SIDE_LEGEND = dict(orientation="v", x=1.02, xanchor="left", y=1.0, yanchor="top")  # for many curves
+# below the plot: beside it, a legend would sit on a right-hand axis
+_LEGEND_BELOW = dict(orientation="h", yref="container", y=0.0, yanchor="bottom", x=0.0, xanchor="left")
 
 
 def _plain(fig: go.Figure) -> go.Figure:
-    """Trace data as plain lists: numpy arrays in a figure make its JSON ambiguous to compare.
+    """No NaN in a figure: a NaN (a percentile of no requests, say) becomes None, a gap.
 
-    A NaN (a percentile of no requests, say) becomes None, a gap: NaN is not
-    JSON, and a FigureWidget fails to send it to the browser.
+    NaN is not JSON: the browser would refuse the figure. Only traces that
+    hold one are rewritten (each rewrite costs a validation pass).
     """
     for trace in fig.data:
         for axis in ("x", "y", "text"):
             value = getattr(trace, axis, None)
-            if value is not None and not isinstance(value, str):
-                setattr(trace, axis, None)  # else plotly keeps a numpy array's type for the new value
-                setattr(trace, axis, [None if _is_nan(v) else v for v in np.asarray(value).tolist()])
+            if value is None or isinstance(value, str):
+                continue
+            values = np.asarray(value)
+            if values.dtype.kind == "f" and not np.isnan(values).any():
+                continue
+            if values.dtype.kind in "iub":
+                continue
+            setattr(trace, axis, None)  # else plotly keeps a numpy array's type for the new value
+            setattr(trace, axis, [None if _is_nan(v) else v for v in values.tolist()])
     return fig
 
 
@@ -59,7 +67,9 @@ def colour(policy: str) -> str:
         return _COLOURS[policy]
     if policy not in POLICIES:
         return theme.GREY
-    return theme.PALETTE[list(POLICIES).index(policy) % len(theme.PALETTE)]
+    taken = set(_COLOURS.values())
+    free = [c for c in theme.colours(len(POLICIES) + len(taken)) if c not in taken]
+    return free[[p for p in POLICIES if p not in _COLOURS].index(policy)]
 
 
 def _label(policy: str, by: str = "objects") -> str:
@@ -70,89 +80,127 @@ def _label(policy: str, by: str = "objects") -> str:
     return getattr(module, "LABEL", policy)
 
 
-def _line(policy: str, highlight: str | None) -> dict:
-    width = 4 if policy == highlight else 2
+def _picked(highlight: str | Sequence[str] | None) -> tuple[str, ...]:
+    """The policies to keep in colour: one name, several, or LRU by default."""
+    if highlight is None:
+        return ("lru",)
+    return (highlight,) if isinstance(highlight, str) else tuple(highlight)
+
+
+def _line(policy: str, highlight: str | Sequence[str] | None) -> dict:
+    width = 4 if policy in _picked(highlight) else 2
     return dict(color=colour(policy), width=width, dash="dot" if policy == "belady" else "solid")
+
+
+def _chosen(highlight: str | Sequence[str] | None, by: str) -> list[str]:
+    """Legend entries kept in colour among many policies: the learner's, Belady's optimum and theory."""
+    keep = ["Che: LRU", "Che: FIFO / RANDOM", _label("belady", by)]
+    return [*keep, *(_label(p, by) for p in _picked(highlight))]
 
 
 def hit_ratio_curves(
     curves: pd.DataFrame,
     che: pd.DataFrame | None = None,
     capacity: int | None = None,
-    highlight: str | None = None,
+    highlight: str | Sequence[str] | None = None,
     title: str = "Hit ratio against cache size",
 ) -> go.Figure:
     """Hit ratio per policy against capacity (from :func:`compare`), with the Che overlay.
 
-    ``che``: a :func:`che_curves` table, drawn as black lines (the Che
-    approximation for LRU and its FIFO/RANDOM counterpart).
+    ``che``: a :func:`che_curves` table, drawn as black dashed lines (the Che
+    approximation for LRU and its FIFO/RANDOM counterpart). Beyond
+    ``config.UI_LEGEND_MAX`` curves, ``highlight`` (a policy or several; default LRU), Belady and
+    theory keep their colours and the other policies turn grey, named on hover.
     """
     unit = curves.by.iloc[0] if "by" in curves and len(curves) else "objects"
     fig = theme.figure(
         title=title,
-        xaxis=dict(title=f"cache size ({unit})", type="log"),
-        yaxis=dict(title="hit ratio", range=[0, 1.02], tickformat=".0%"),
-        legend=_SIDE_LEGEND,
+        xaxis=figures.log_axis("cache size", unit, curves.capacity.min(), curves.capacity.max()),
+        yaxis=figures.axis("hit ratio", "%", range=[0, 1.02], tickformat=".0%"),
     )
     for policy, part in curves.groupby("policy", sort=False):
         fig.add_scatter(
-            x=part.capacity,
-            y=1.0 - part.miss_ratio,
+            x=part.capacity.to_numpy(),
+            y=1.0 - part.miss_ratio.to_numpy(),
             mode="lines+markers",
             name=_label(policy, unit),
             line=_line(policy, highlight),
             marker=dict(size=5),
-            opacity=1.0 if highlight in (None, policy) else 0.55,
         )
     if che is not None:
         for name, column, dash in (("Che: LRU", "lru", "dash"), ("Che: FIFO / RANDOM", "fifo", "dot")):
-            theory_line = dict(color=theme.THEORY, dash=dash)
-            fig.add_scatter(x=che.capacity, y=che[column], mode="lines", name=name, line=theory_line)
+            fig.add_scatter(
+                x=che.capacity,
+                y=che[column],
+                mode="lines",
+                name=name,
+                line=dict(theme.THEORY_LINE, dash=dash),
+            )
     if capacity is not None:
-        fig.add_vline(x=capacity, line=dict(color=theme.GREY, dash="dot"))
+        fig.add_shape(  # a plain shape: add_vline's subplot bookkeeping costs more than a curve
+            type="line",
+            x0=capacity,
+            x1=capacity,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="paper",
+            line=dict(color=theme.GREY, dash="dot"),
+        )
+    figures.highlight(fig, _chosen(highlight, unit), others="other policies")
     return _plain(fig)
 
 
-def race(results: dict, highlight: str | None = None) -> go.Figure:
-    """Hit ratio over time, one line per policy (from :func:`policy_race`)."""
+def race(results: dict, highlight: str | Sequence[str] | None = None) -> go.Figure:
+    """Hit ratio over time, one line per policy (from :func:`policy_race`).
+
+    Beyond ``config.UI_LEGEND_MAX`` policies, ``highlight`` (a policy or several; default LRU) and
+    Belady keep their colours, the others turn grey (named on hover).
+    """
     some = next(iter(results.values()))
     fig = theme.figure(
         title=f"Policy race at {some.capacity:,} {some.by}",
-        xaxis=dict(title="requests"),
-        yaxis=dict(title="hit ratio per window", range=[0, 1.02], tickformat=".0%"),
-        legend=_SIDE_LEGEND,
+        xaxis=figures.axis("time", "requests served"),
+        yaxis=figures.axis("hit ratio per window", "%", range=[0, 1.02], tickformat=".0%"),
     )
+    names = {}
     for policy, result in results.items():
         frame = result.over_time()
+        names[policy] = f"{_label(policy, result.by)} {result.hit_ratio:.1%}"
         fig.add_scatter(
-            x=frame.request,
-            y=frame.hit_ratio,
+            x=frame.request.to_numpy(),
+            y=frame.hit_ratio.to_numpy(),
             mode="lines",
-            name=f"{_label(policy, result.by)} {result.hit_ratio:.1%}",
+            name=names[policy],
             line=_line(policy, highlight),
-            opacity=1.0 if highlight in (None, policy) else 0.55,
         )
+    keep = [names[p] for p in (*_picked(highlight), "belady") if p in names]
+    figures.highlight(fig, keep, others="other policies")
     return _plain(fig)
 
 
 def stampede_timeline(results: list[StampedeResult]) -> go.Figure:
-    """Database queries started per time bin for each protection: the herd at every expiry."""
+    """Database queries started per time bin for each protection: the herd at every expiry.
+
+    A log axis has no 0: bins without a recompute are left out, and a
+    protection that never recomputed says so in its legend entry.
+    """
+    frames = [r.timeline() for r in results]
+    frames = [f[f.recomputes > 0] for f in frames]
+    counts = np.concatenate([f.recomputes.to_numpy() for f in frames] + [np.ones(1)])
+    bin_ms = results[0].bin_s * 1e3 if results else 0.0
     fig = theme.figure(
         title="Database load around a hot key's expiries",
-        xaxis=dict(title="time (s)"),
-        yaxis=dict(title="recomputes started per bin", type="log"),
-        legend=_SIDE_LEGEND,
+        xaxis=figures.axis("time", "s"),
+        yaxis=figures.log_axis("recomputes started", f"per {bin_ms:g} ms", 1, max(counts.max(), 2)),
     )
-    for j, r in enumerate(results):
-        frame = r.timeline()
-        frame = frame[frame.recomputes > 0]  # a log axis has no 0: bins without recomputes are left out
+    for r, frame, c in zip(results, frames, theme.colours(len(results)), strict=True):
         fig.add_scatter(
             x=frame.t_s,
             y=frame.recomputes,
             mode="markers",
             name=f"{r.label}: {r.db_load_per_s:.2g}/s, up to {r.max_concurrent} at once",
-            line=dict(color=theme.PALETTE[j % len(theme.PALETTE)]),
-            marker=dict(size=6),
+            marker=dict(size=6, color=c),
         )
     return _plain(fig)
 
@@ -160,16 +208,18 @@ def stampede_timeline(results: list[StampedeResult]) -> go.Figure:
 def stampede_latency(results: list[StampedeResult]) -> go.Figure:
     """p50 and p99 latency and the fraction of requests served stale, per protection."""
     names = [r.label for r in results]
+    latencies = [r.latency(q) for r in results for q in (50, 99)]
+    latencies = [v for v in latencies if v > 0 and math.isfinite(v)] or [1.0]
     fig = theme.figure(
         title="What each protection costs the users",
-        xaxis=dict(title="protection"),
-        yaxis=dict(title="latency (ms)", type="log"),
-        yaxis2=dict(title="served stale", tickformat=".1%", **_RIGHT_AXIS),
+        yaxis=figures.log_axis("latency", "ms", min(latencies), max(latencies)),
+        yaxis2=figures.axis("served stale", "%", tickformat=".1%", **_RIGHT_AXIS),
         barmode="group",
-        margin=dict(r=80),
+        legend=_LEGEND_BELOW,
+        margin=dict(r=80, b=90),
     )
     for q, c in ((50, theme.SKY), (99, theme.BLUE)):
-        fig.add_bar(x=names, y=[r.latency(q) for r in results], name=f"p{q}", marker_color=c)
+        fig.add_bar(x=names, y=[r.latency(q) for r in results], name=f"p{q} latency", marker_color=c)
     fig.add_scatter(
         x=names,
         y=[r.stale_fraction for r in results],
@@ -185,11 +235,11 @@ def write_paths(table: pd.DataFrame) -> go.Figure:
     """Stale reads, database reads and writes per second per strategy (a :func:`serve` summary table)."""
     fig = theme.figure(
         title="Write strategies: load on the database and stale reads",
-        xaxis=dict(title="strategy"),
-        yaxis=dict(title="database operations per second"),
-        yaxis2=dict(title="stale reads", tickformat=".1%", **_RIGHT_AXIS),
+        yaxis=figures.axis("database operations", "per second", rangemode="tozero"),
+        yaxis2=figures.axis("stale reads", "% of reads", tickformat=".1%", **_RIGHT_AXIS),
         barmode="group",
-        margin=dict(r=80),
+        legend=_LEGEND_BELOW,
+        margin=dict(r=80, b=90),
     )
     fig.add_bar(x=table.strategy, y=table.db_reads_per_s, name="DB reads/s", marker_color=theme.SKY)
     fig.add_bar(x=table.strategy, y=table.db_writes_per_s, name="DB writes/s", marker_color=theme.BLUE)
@@ -205,27 +255,24 @@ def write_paths(table: pd.DataFrame) -> go.Figure:
 
 
 def write_latency(table: pd.DataFrame) -> go.Figure:
-    """Read and write latency (p50, p99) per strategy, and write-behind's writes at risk."""
+    """Read and write latency (p50, p99) per strategy; write-behind's writes at risk under its name."""
+    values = table[["read_p50_ms", "read_p99_ms", "write_p50_ms", "write_p99_ms"]].to_numpy().ravel()
+    values = values[np.isfinite(values) & (values > 0)]
+    lo, hi = (values.min(), values.max()) if values.size else (0.1, 10.0)
+    names = [
+        f"{s}<br>{risk:.1f} writes at risk" if risk > 0 else s
+        for s, risk in zip(table.strategy, table.writes_at_risk, strict=True)
+    ]
     fig = theme.figure(
         title="Latency per strategy, and what a crash would lose",
-        xaxis=dict(title="strategy"),
-        yaxis=dict(title="latency (ms)", type="log"),
+        xaxis=dict(tickmode="array", tickvals=list(table.strategy), ticktext=names),
+        yaxis=figures.log_axis("latency", "ms", lo, hi),
         barmode="group",
     )
     bars = (("read_p50_ms", "read p50", theme.SKY), ("read_p99_ms", "read p99", theme.BLUE))
     bars += (("write_p50_ms", "write p50", theme.YELLOW), ("write_p99_ms", "write p99", theme.ORANGE))
     for column, name, c in bars:
         fig.add_bar(x=table.strategy, y=table[column], name=name, marker_color=c)
-    at_risk = table.writes_at_risk.to_numpy()
-    fig.add_scatter(
-        x=table.strategy[at_risk > 0],
-        y=table.write_p99_ms[at_risk > 0],
-        mode="text",
-        text=[f"{v:.1f} writes at risk" for v in at_risk[at_risk > 0]],
-        textposition="top center",
-        name="acknowledged, not yet durable",
-        showlegend=False,
-    )
     return _plain(fig)
 
 
@@ -236,8 +283,8 @@ def staleness_vs_ttl(table: pd.DataFrame, write_rate_per_key=None) -> go.Figure:
     """
     fig = theme.figure(
         title="TTL: fewer misses, more stale reads",
-        xaxis=dict(title="TTL (s)", type="log"),
-        yaxis=dict(title="fraction of reads", range=[0, 1.02], tickformat=".0%"),
+        xaxis=figures.log_axis("TTL", "s", table.ttl_s.min(), table.ttl_s.max()),
+        yaxis=figures.axis("fraction of reads", "%", range=[0, 1.02], tickformat=".0%"),
     )
     fig.add_scatter(
         x=table.ttl_s, y=table.hit_ratio, mode="lines+markers", name="hit ratio", line=dict(color=theme.BLUE)
@@ -256,18 +303,22 @@ def staleness_vs_ttl(table: pd.DataFrame, write_rate_per_key=None) -> go.Figure:
             y=ttl_stale_fraction(write_rate_per_key, ttl),
             mode="lines",
             name=f"theory, one key written {write_rate_per_key:g}/s",
-            line=dict(color=theme.THEORY, dash="dash"),
+            line=theme.THEORY_LINE,
         )
     return _plain(fig)
 
 
 def tier_cdf(results: dict[str, TierResult]) -> go.Figure:
     """End-to-end latency CDF for each configuration (label -> :func:`tiers` result)."""
+    measured = [r.latency_ms[r.measured] for r in results.values()]
+    every = np.concatenate(measured)
+    every = every[every > 0] if every.size and (every > 0).any() else np.array([1.0, 10.0])
     fig = theme.figure(
         title="End-to-end latency through the tiers",
-        xaxis=dict(title="latency (ms)", type="log"),
-        yaxis=dict(title="fraction of requests within", range=[0, 1.02], tickformat=".0%"),
+        xaxis=figures.log_axis("latency", "ms", every.min(), every.max()),
+        yaxis=figures.axis("requests within", "%", range=[0, 1.02], tickformat=".0%"),
     )
+    colours = theme.colours(len(results))
     for j, (label, r) in enumerate(results.items()):
         x = np.sort(r.latency_ms[r.measured])
         step = max(1, x.size // 400)  # a smooth curve without shipping every point to the browser
@@ -276,7 +327,7 @@ def tier_cdf(results: dict[str, TierResult]) -> go.Figure:
             y=(np.arange(x.size)[::step] + 1) / x.size,
             mode="lines",
             name=f"{label}: p50 {r.latency(50):.0f} ms, p99 {r.latency(99):.0f} ms",
-            line=dict(color=theme.PALETTE[j % len(theme.PALETTE)]),
+            line=dict(color=colours[j]),
         )
     return _plain(fig)
 
@@ -285,8 +336,7 @@ def tier_shares(results: dict[str, TierResult]) -> go.Figure:
     """Where requests were answered: edge, app cache or database, per configuration."""
     fig = theme.figure(
         title="Which tier answers",
-        xaxis=dict(title="configuration"),
-        yaxis=dict(title="share of requests", tickformat=".0%"),
+        yaxis=figures.axis("share of requests", "%", tickformat=".0%"),
         barmode="stack",
     )
     labels = list(results)

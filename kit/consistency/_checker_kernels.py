@@ -431,6 +431,56 @@ def _placed(bits, op):
 
 
 @njit
+def _mark(bits, op):
+    bits[op >> 6] |= np.uint64(1) << np.uint64(op & 63)
+
+
+@njit
+def _unmark(bits, op):
+    bits[op >> 6] &= ~(np.uint64(1) << np.uint64(op & 63))
+
+
+@njit
+def _interrupted(stop, deadline_s, n_cache, max_entries):
+    """Why a search must give up now (CANCELLED, TIMEOUT, OUT_OF_MEMORY), or OK to go on."""
+    if stop[0] != 0:
+        return CANCELLED  # another partition is ILLEGAL: the verdict is settled
+    if now_s() > deadline_s:
+        return TIMEOUT
+    if n_cache > max_entries:
+        return OUT_OF_MEMORY
+    return OK
+
+
+@njit
+def _apply(op, state, ops, n_slots, lits, strings, comp):
+    """Operation ``op`` on the model in ``state``: ``(legal, new state, strings, comp)``.
+
+    The model state is the value's id (one key) or a composite row's id (several keys); the
+    tables of strings and of composite rows grow as new values appear.
+    """
+    kind, a1, a2, res, unknown, _, _, slot, _, _, _ = ops
+    value = state if n_slots == 1 else comp[0][state, slot[op]]
+    if kind[op] == APPEND:
+        legal = True
+        memo_k, memo_v = strings[2]
+        key = value * (lits[2].size + 1) + a1[op]
+        j = _map_slot(memo_k, key)
+        if memo_k[j] == key:  # appended before
+            new_value = memo_v[j]
+        else:
+            new_value, strings = _append(value, a1[op], lits, strings)
+    else:
+        legal, new_value = _step(op, value, kind, a1, a2, res, unknown)
+    new_state = new_value
+    if legal and n_slots > 1:
+        new_state = state
+        if new_value != value:
+            new_state, comp = _compose(state, slot[op], new_value, comp)
+    return legal, new_state, strings, comp
+
+
+@njit
 def search_partition(ops, n_slots, lits, deadline_s, max_entries, stop, order_out, best_out):
     """Search one partition for a linearisation.
 
@@ -452,7 +502,7 @@ def search_partition(ops, n_slots, lits, deadline_s, max_entries, stop, order_ou
     Writes the linearisation (OK) or the longest linearisable prefix found into
     ``order_out`` / ``best_out``; returns ``(outcome, len(order), len(best prefix), steps)``.
     """
-    kind, a1, a2, res, unknown, cls, pred, slot, ev_op, ev_call, init_value = ops
+    kind, _, _, _, _, cls, pred, _, ev_op, ev_call, init_value = ops
     m = kind.size
     nxt, prv, node_op, node_call, node_cls, ret_node = _event_list(ev_op, ev_call, cls, m)
     zob = _zobrist(m)
@@ -472,12 +522,9 @@ def search_partition(ops, n_slots, lits, deadline_s, max_entries, stop, order_ou
     while nxt[0] != NIL:
         steps += 1
         if (steps & CLOCK_EVERY) == 0:
-            if stop[0] != 0:
-                return CANCELLED, 0, n_best, steps
-            if now_s() > deadline_s:
-                return TIMEOUT, 0, n_best, steps
-            if n_cache > max_entries:
-                return OUT_OF_MEMORY, 0, n_best, steps
+            why = _interrupted(stop, deadline_s, n_cache, max_entries)
+            if why != OK:
+                return why, 0, n_best, steps
         if node_call[entry]:
             op = node_op[entry]
             c = node_cls[entry]
@@ -486,32 +533,17 @@ def search_partition(ops, n_slots, lits, deadline_s, max_entries, stop, order_ou
                 continue
             if c >= 0:
                 tried |= 1 << c
-            value = state if n_slots == 1 else comp[0][state, slot[op]]
-            if kind[op] == APPEND:
-                legal = True
-                memo_k, memo_v = strings[2]
-                j = _map_slot(memo_k, value * (lits[2].size + 1) + a1[op])
-                if memo_k[j] == value * (lits[2].size + 1) + a1[op]:  # appended before
-                    new_value = memo_v[j]
-                else:
-                    new_value, strings = _append(value, a1[op], lits, strings)
-            else:
-                legal, new_value = _step(op, value, kind, a1, a2, res, unknown)
+            legal, new_state, strings, comp = _apply(op, state, ops, n_slots, lits, strings, comp)
             if not legal:
                 entry = nxt[entry]
                 continue
-            new_state = new_value
-            if n_slots > 1:
-                new_state = state
-                if new_value != value:
-                    new_state, comp = _compose(state, slot[op], new_value, comp)
-            bits[op >> 6] |= np.uint64(1) << np.uint64(op & 63)
+            _mark(bits, op)
             h2 = h ^ zob[op]
             key_h = h2 ^ _mix(new_state)
             # remember (linearised set, state); a configuration reached before is not searched again
             hit, cache = _cache_add(cache, n_cache, key_h, new_state, bits)
             if hit:
-                bits[op >> 6] &= ~(np.uint64(1) << np.uint64(op & 63))
+                _unmark(bits, op)
                 entry = nxt[entry]
                 continue
             n_cache += 1
@@ -536,7 +568,7 @@ def search_partition(ops, n_slots, lits, deadline_s, max_entries, stop, order_ou
             state = calls_state[n_calls]
             tried = calls_tried[n_calls]
             op = node_op[entry]
-            bits[op >> 6] &= ~(np.uint64(1) << np.uint64(op & 63))
+            _unmark(bits, op)
             h ^= zob[op]
             _unlift(nxt, prv, entry, ret_node[op])
             entry = nxt[entry]

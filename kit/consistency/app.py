@@ -4,45 +4,63 @@ import ipywidgets as w
 
 from .. import config
 from ..core.rng import LogNormal
+from ..ui import controls
 from ..ui.app import App
 from . import api, plots
+
+_CP = "leader-sync (CP)"
+_EVERY_CLIENT = "Every client is cut off from every replica during the partition: "
+_NO_ONE_SERVED = (
+    _EVERY_CLIENT + "no operation is answered then, so both stores fall to 0% and no read is stale."
+)
+_NO_ONE_ANSWERED = (
+    _EVERY_CLIENT + "operations then time out (dashed bars: outcome unknown), and the checkers allow each "
+    "to have taken effect or not."
+)
+
+
+def _skew(most_ms: float, why: str):
+    return controls.float_slider("clock skew ± (ms)", 0.0, 0.0, most_ms, 1.0, fmt=".0f", why=why)
+
+
+def _count(description: str, value: int, lo: int, why: str):
+    return controls.int_slider(description, value, lo, config.CONSISTENCY_APP_N_MAX, why=why)
 
 
 class QuorumApp(App):
     """N, R, W and a production latency model: how stale are reads, and what does freshness cost?"""
 
     title = "Partial quorums: how soon does a read see the last write? (PBS, Bailis et al. 2012)"
+    cache_results = True
 
     def make_controls(self):
-        N = w.IntSlider(value=3, min=2, max=7, description="replicas N")
-        R = w.IntSlider(value=1, min=1, max=3, description="read quorum R")
-        W = w.IntSlider(value=1, min=1, max=3, description="write quorum W")
-
-        def fit_quorums(change):  # R and W cannot exceed N: the sliders follow N
-            R.max = W.max = change.new
-
-        N.observe(fit_quorums, names="value")
+        n_max = config.CONSISTENCY_APP_N_MAX
+        why = f"Stores replicate a key 3 to 5 times; N = {n_max} already has {n_max * n_max} (R, W) pairs"
         return {
-            "N": N,
-            "R": R,
-            "W": W,
-            "latency": w.Dropdown(
-                options=[(m.name, key) for key, m in api.LATENCY_MODELS.items()],
+            "N": _count("replicas N", 3, 2, why),
+            "R": _count("read quorum R", 1, 1, f"A quorum counts replicas: at most N, and N ≤ {n_max} here"),
+            "W": _count("write quorum W", 1, 1, f"A quorum counts replicas: at most N, and N ≤ {n_max} here"),
+            "latency": controls.dropdown(
+                "latency model",
+                {m.name: key for key, m in api.LATENCY_MODELS.items()},
                 value=config.CONSISTENCY_PBS_LATENCY,
-                description="latency model",
             ),
-            "p": w.Dropdown(
-                options=[("90%", 0.9), ("99%", 0.99), ("99.9%", 0.999)],
-                value=0.999,
-                description="target P(consistent)",
-            ),
+            "p": controls.dropdown("target P(consistent)", {"90%": 0.9, "99%": 0.99, "99.9%": 0.999}, 0.999),
         }
 
     def compute(self, N, R, W, latency, p):
-        # the notebook's cell above the app uses the same trials and seed, so both show one number
-        every = api.pbs_all(N, latency, trials=config.CONSISTENCY_PBS_APP_TRIALS, seed=config.SEED)
+        for name, asked, what in (("R", R, "read"), ("W", W, "write")):
+            if asked > N:
+                self.note(name, f"{name} capped at N = {N}: a {what} quorum cannot exceed the replicas.")
+        R, W = min(R, N), min(W, N)
+        # one pass serves every (R, W) of N; the notebook's cell above the app uses the same trials and seed
+        every = self.memo(
+            ("pbs", N, latency),
+            lambda: api.pbs_all(N, latency, trials=config.CONSISTENCY_PBS_APP_TRIALS, seed=config.SEED),
+        )
         mine = next(r for r in every if (r.R, r.W) == (R, W))
-        return [r for r in every if not r.strict], mine, api.tradeoff_table(every, p), p
+        table = self.memo(("table", N, latency, p), lambda: api.tradeoff_table(every, p))
+        return [r for r in every if not r.strict], mine, table, p
 
     def figures(self, computed):
         partial, mine, table, p = computed
@@ -53,43 +71,58 @@ class CAPApp(App):
     """The same clients and partition under a CP and an AP store, side by side."""
 
     title = "CAP: during a partition, refuse or serve stale data?"
+    cache_results = True
 
     def make_controls(self):
         start, end = config.CONSISTENCY_CAP_APP_PARTITION_MS
-        ap = [name for name in api.SETUPS if name != "leader-sync (CP)"]
+        duration = int(config.CONSISTENCY_SIM_DURATION_MS)
+        partition = w.IntRangeSlider(
+            value=(start, end), min=0, max=duration, step=50, description="partition (ms)"
+        )
+        partition.limits_why = (
+            f"Clients issue operations for {duration:,} ms; a partition outside that cuts no one"
+        )
+        skew_max = config.CONSISTENCY_CAP_APP_SKEW_MAX_MS
         return {
-            "cut_off": w.Dropdown(options=list(api.CUTS), value="minority", description="cut off"),
-            "clock_skew_ms": w.FloatSlider(
-                value=0.0, min=0.0, max=50.0, step=1.0, description="clock skew ± (ms)"
+            "cut_off": controls.dropdown("cut off", list(api.CUTS), "minority"),
+            "clock_skew_ms": _skew(
+                skew_max, f"At ± {skew_max:g} ms last-writer-wins already reorders most writes a few ms apart"
             ),
-            "partition_ms": w.IntRangeSlider(
-                value=(start, end),
-                min=0,
-                max=int(config.CONSISTENCY_SIM_DURATION_MS),
-                step=50,
-                description="partition (ms)",
+            "partition_ms": partition,
+            "N": _count(
+                "replicas N", 3, 3, "Stores replicate a key 3 to 5 times; 3 is the least with a minority"
             ),
-            "N": w.IntSlider(value=3, min=3, max=7, description="replicas N"),
-            "read_fraction": w.FloatSlider(
-                value=config.CONSISTENCY_SIM_READ_FRACTION, min=0.1, max=0.9, step=0.05, description="reads"
+            "read_fraction": controls.float_slider(
+                "reads",
+                config.CONSISTENCY_SIM_READ_FRACTION,
+                0.1,
+                0.9,
+                0.05,
+                why="With fewer than 10% reads (or writes) one of the two figures has almost nothing to show",
             ),
-            "ap_setup": w.Dropdown(options=ap, value="multi-leader (AP)", description="compare with"),
+            "ap_setup": controls.dropdown(
+                "compare with", [name for name in api.SETUPS if name != _CP], "multi-leader (AP)"
+            ),
         }
 
     def compute(self, partition_ms, cut_off, ap_setup, N, clock_skew_ms, read_fraction):
         start, end = partition_ms
         clients = config.CONSISTENCY_SIM_CLIENTS
-        # an empty window means no partition at all: the baseline to compare with
-        cuts = [api.Partition.cutting(cut_off, start, end, N, clients)] if end > start else []
-        return api.compare(
-            ["leader-sync (CP)", ap_setup],
-            N=N,
-            clients=clients,
-            clock_skew_ms=clock_skew_ms,
-            read_fraction=read_fraction,
-            partitions=cuts,
-            seed=config.SEED,
-        )
+        if end > start:
+            cuts = [api.Partition.cutting(cut_off, start, end, N, clients)]
+            if cut_off == "every client":
+                self.note("cut_off", _NO_ONE_SERVED)
+        else:
+            cuts = []
+            self.note("partition_ms", f"An empty window ({start} to {end} ms) cuts no one: both stores run "
+                      "without a partition, the baseline to compare with.")  # fmt: skip
+
+        def run(setup):  # each store's run is kept: switching the AP store leaves the CP run as it was
+            settings = dict(N=N, clients=clients, clock_skew_ms=clock_skew_ms, read_fraction=read_fraction)
+            key = (setup, tuple(sorted(settings.items())), tuple(cuts))
+            return self.memo(key, lambda: api.compare([setup], **settings, partitions=cuts, seed=config.SEED))
+
+        return {**run(_CP), **run(ap_setup)}
 
     def figures(self, runs):
         return [plots.cap_timeline(runs), plots.divergence(runs)]
@@ -99,30 +132,44 @@ class HistoryApp(App):
     """Simulate a short history under a protocol and faults, then prove which models it keeps."""
 
     title = "Which promise does this store keep? A short simulated history, checked"
+    cache_results = True
 
     def make_controls(self):
+        lag_lo, lag_hi = config.CONSISTENCY_HISTORY_APP_LAG_MS
+        skew_max = config.CONSISTENCY_HISTORY_APP_SKEW_MAX_MS
         return {
-            "clock_skew_ms": w.FloatSlider(
-                value=0.0, min=0.0, max=30.0, step=1.0, description="clock skew ± (ms)"
+            "clock_skew_ms": _skew(
+                skew_max,
+                f"The history lasts {config.CONSISTENCY_HISTORY_APP_DURATION_MS:g} ms; "
+                f"± {skew_max:g} ms already reorders most of its writes",
             ),
-            "lag_ms": w.FloatLogSlider(
-                value=config.CONSISTENCY_SIM_LATENCY_MEDIAN_MS,
-                base=10,
-                min=0,
-                max=2,
-                step=0.1,
-                readout_format=".1f",
-                description="replication delay, median (ms)",
+            "lag_ms": controls.log_slider(
+                "replication delay, median (ms)",
+                config.CONSISTENCY_SIM_LATENCY_MEDIAN_MS,
+                lag_lo,
+                lag_hi,
+                steps_per_decade=10,
+                fmt=".1f",
+                why=f"A delay as long as the {config.CONSISTENCY_HISTORY_APP_DURATION_MS:g} ms history "
+                "leaves nothing to replicate within it",
             ),
-            "cut_off": w.Dropdown(options=["nobody", *api.CUTS], value="minority", description="partition"),
-            "seed": w.IntSlider(value=1, min=0, max=50, description="seed"),
-            "setup": w.Dropdown(options=list(api.SETUPS), value="multi-leader (AP)", description="store"),
+            "cut_off": controls.dropdown("partition", ["nobody", *api.CUTS], "minority"),
+            "seed": controls.int_slider(
+                "seed",
+                1,
+                0,
+                config.CONSISTENCY_APP_SEEDS,
+                why="Each seed is another run of the same store; these are enough to meet each anomaly",
+            ),
+            "setup": controls.dropdown("store", list(api.SETUPS), "multi-leader (AP)"),
         }
 
     def compute(self, clock_skew_ms, lag_ms, cut_off, seed, setup):
         duration, clients = config.CONSISTENCY_HISTORY_APP_DURATION_MS, config.CONSISTENCY_SIM_CLIENTS
         start, end = 0.2 * duration, 0.8 * duration
         cuts = [] if cut_off == "nobody" else [api.Partition.cutting(cut_off, start, end, 3, clients)]
+        if cut_off == "every client":
+            self.note("cut_off", _NO_ONE_ANSWERED)
         run = api.simulate(
             **api.SETUPS[setup],
             N=3,

@@ -48,6 +48,8 @@ register(
         "the old value 0. What is the strongest model this history satisfies?",
         options=list(STALE_OPTIONS),
         answer=_strongest_of_stale_read,
+        hint="Ask of each model whether real time between clients counts: the first history of the lab "
+        "(A, B, C) is the same question.",
         why=[
             "Linearizability respects real time: the write finished before the read began, so the read "
             "must see it.",
@@ -72,6 +74,7 @@ register(
         "during [1, 2] and then during [3, 4]. Which pair of results is linearizable?",
         options=[f"{a} then {b}" for a, b in OVERLAP_OPTIONS],
         answer=_linearizable_overlap,
+        hint="Place the write's single instant of effect anywhere in [0, 10]: which pair can be explained?",
         why=[
             "Once a read has returned 1 the write has taken effect; a later read cannot go back to 0.",
             "Both reads overlap the write: the write's linearisation point can fall between them.",
@@ -84,6 +87,15 @@ register(
         "<code>check_linearizable</code>).",
     )
 )
+
+
+def _k_stale(k: int) -> float:
+    return pbs.k_staleness(3, 1, 1, k)
+
+
+def _disk(t_ms: float) -> float:
+    """P(consistent read) t_ms after commit, LNKD-DISK, N = 3, R = W = 1 (the exercises' trials and seed)."""
+    return pbs.pbs_consistency(3, 1, 1, t_ms, "lnkd-disk", trials=_TRIALS, seed=_SEED)
 
 
 @cache
@@ -120,12 +132,29 @@ register(
         "k-staleness",
         prompt="N = 3 replicas, R = W = 1, quorums chosen at random. What is the probability that a read "
         "returns one of the last <b>two</b> writes? (a number between 0 and 1)",
-        answer=lambda: pbs.k_staleness(3, 1, 1, 2),
+        answer=lambda: _k_stale(2),
         abs_tol=0.01,
         rel_tol=0.0,
+        mistakes=[
+            (
+                lambda: _k_stale(1),
+                "That is for the last write alone; a read may return either of the last two.",
+            ),
+            (
+                lambda: 1 - _k_stale(2),
+                "That is the chance of missing <i>both</i> writes: subtract it from 1.",
+            ),
+            (
+                lambda: 1 - _k_stale(1),
+                "That is the chance of missing one write, 2/3; the read must miss both.",
+            ),
+        ],
+        hint="Revisit the cell that prints k_staleness for k = 1, 2, 3, 5, and the formula "
+        "1 − (C(N−W, R) / C(N, R))^k with k = 2.",
         solution="A read misses one write when its single replica is not the write's: 2/3. It misses both of "
         "the last two, independently, with (2/3)<sup>2</sup> = 4/9, so it returns one of them with "
-        "1 − 4/9 ≈ 0.556. In general 1 − (C(N−W, R) / C(N, R))<sup>k</sup> (Bailis et al. 2012, §3).",
+        f"1 − 4/9 ≈ {_k_stale(2):.3f}. In general 1 − (C(N−W, R) / C(N, R))<sup>k</sup> (Bailis et al. "
+        "2012, §3).",
     )
 )
 
@@ -135,13 +164,31 @@ register(
         "disk-right-after-commit",
         prompt="LinkedIn's spinning-disk latencies (LNKD-DISK), N = 3, R = W = 1: what fraction of reads "
         "issued <i>immediately</i> after a write commits return that write? (between 0 and 1)",
-        answer=lambda: pbs.pbs_consistency(3, 1, 1, 0.0, "lnkd-disk", trials=_TRIALS, seed=_SEED),
+        answer=lambda: _disk(0.0),
         abs_tol=0.05,
         rel_tol=0.0,
-        solution="About 44% (the paper reports 43.9%, §5). With W = 1 the write commits when the fastest "
-        "replica acknowledges, while the slow disk writes of the other two are still under way; a read "
-        "with R = 1 goes to whichever replica answers first, often one of those. Ten milliseconds later "
-        "92.5% of reads are consistent: the staleness is real but short.",
+        mistakes=[
+            (
+                lambda: _k_stale(1),
+                "That is 1/3, what k-staleness predicts if the write stayed on its W = 1 replica. But it "
+                "keeps spreading after it commits, and other replicas often have it when the read arrives.",
+            ),
+            (
+                lambda: _disk(10.0),
+                "That is 10 ms after the commit; the question asks about reads issued at once.",
+            ),
+            (1.0, "Only a strict quorum (R + W > N) guarantees it; here R + W = 2 ≤ 3."),
+        ],
+        hint="The cell that sets the kit's PBS estimates beside the paper's (§5) prints it; or call "
+        "consistency.pbs_consistency(3, 1, 1, 0.0, 'lnkd-disk').",
+        # quoting the kit's numbers here would run the simulation on every import of the kit: the feedback
+        # on an answer quotes the kit's value, and the lab's PBS cell prints it beside the paper's
+        solution="The paper reports 43.9% (§5), and <code>consistency.pbs_consistency(3, 1, 1, 0.0, "
+        "'lnkd-disk')</code> agrees within a fraction of a point. With W = 1 the write commits when the "
+        "fastest replica acknowledges, while the slow disk writes of the other two are still under way; a "
+        "read with R = 1 goes to whichever replica answers first, often one of those. Ten milliseconds later "
+        "92.5% of reads are consistent (the paper; the kit agrees within a point): the staleness is real "
+        "but short.",
     )
 )
 
@@ -155,6 +202,8 @@ register(
         score=_fast_fresh_score,
         goal="min",
         score_name="p99.9 read+write ms (inf: misses the 10 ms freshness target)",
+        hint="Read the trade-off figure above the quorum app: only dots at t-visibility ≤ 10 ms qualify; "
+        "among them, take the leftmost.",
         solution="Run <code>consistency.pbs_tradeoff(3, 'lnkd-disk')</code>. The partial quorums "
         "(R + W ≤ N) leave a window of stale reads: R = W = 1 for tens of ms, R = 2, W = 1 for a little "
         "more than 10 ms. Strict quorums are always fresh; the question is which one is fastest. In "
@@ -177,6 +226,8 @@ register(
             "Yes: the write's quorum can be spares the read never asks",
         ],
         answer=lambda: 2 if _sloppy_run().stale_read_fraction > 0 else 0,
+        hint="Look at the sloppy-quorum history in the section on R + W > N: which nodes acknowledged "
+        "the writes, and which replicas did the reads ask?",
         why=[
             "R + W > N guarantees overlap only among the N home replicas. A sloppy quorum counts spares.",
             "Skew breaks last-writer-wins, but this happens with perfect clocks.",
@@ -198,6 +249,8 @@ register(
         "and one client off from the leader and the other replicas. What does that client get?",
         options=["Normal service", "Answers, but possibly stale", "Timeouts or refusals: no answer"],
         answer=_minority_fate,
+        hint="Run the CAP cell (or the CAP app with 'minority'): what does the CP store's availability do "
+        "during the partition?",
         why=[
             "Its requests must reach the leader, which is on the other side.",
             "Stale answers would need a replica that serves reads on its own; this store does not.",

@@ -11,29 +11,29 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from .. import config
-from ..ui import theme
+from ..ui import figures, theme
 from .checker import LinearizabilityResult, linearization_points
 from .classify import AVAILABILITY, IMPLIES, MODELS, Classification
 from .history import History
 from .pbs import PBSResult
 from .simulator import Crash, Partition, SimResult
 
-# Where each model sits in the hierarchy diagram (x, y): stronger models higher.
+# Where each model sits in the hierarchy diagram (x, y): stronger models higher, labels to the right.
 _LAYOUT = {
     "strict-serializable": (0.0, 6.0),
     "linearizable": (0.0, 5.0),
     "sequential": (0.0, 4.0),
     "causal": (0.0, 3.0),
-    "PRAM": (-0.9, 2.0),
-    "writes-follow-reads": (1.2, 2.0),
-    "read-your-writes": (-2.0, 1.0),
-    "monotonic-reads": (-0.9, 1.0),
+    "PRAM": (-1.3, 2.0),
+    "writes-follow-reads": (1.3, 2.0),
+    "read-your-writes": (-3.4, 1.0),
+    "monotonic-reads": (-1.6, 1.0),
     "monotonic-writes": (0.2, 1.0),
-    "eventual": (1.6, 0.0),
+    "eventual": (2.0, 0.0),
 }
+_LAYOUT_X = (-3.7, 3.5)  # room for the longest label right of the rightmost node
 _LABELLED_OPS = 40  # above this many operations, labels go to the hover text only
 _AVAILABILITY_COLOUR = {
     "unavailable": theme.VERMILLION,
@@ -100,21 +100,30 @@ def timeline(
     if key is None:
         key = history.key[blocked] if blocked is not None else (history.keys[0] if len(history) else None)
     replicas = history.replicas
-    with_replicas = replicas is not None and len(replicas) > 0
-    fig = (
-        make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.7, 0.3], vertical_spacing=0.08)
-        if with_replicas
-        else go.Figure()
-    )
+    lanes = {p: f"process {p}" for p in history.processes}  # category axes: a lane is named, not measured
+    ids = sorted(set(replicas.replica.tolist())) if replicas is not None and len(replicas) else []
+    # one time axis under two panels (the replicas' below the processes'), each lane _LANE_PX high
+    top, bottom = _LANE_PX * len(lanes) + 40, (_LANE_PX * len(ids) + 60 if ids else 0)
+    panels = {"yaxis": _lane_axis(list(lanes.values()), domain=[bottom / (top + bottom), 1.0])}
+    if ids:
+        panels["yaxis2"] = _lane_axis(
+            [f"replica {r}" for r in ids],
+            domain=[0.0, (bottom - 60) / (top + bottom)],
+            anchor="x",
+            title=dict(text=f"value of key {key}"),
+        )
     verdict = f" — {result.verdict}" if result is not None else ""
-    fig.update_layout(
-        template=theme.TEMPLATE,
+    fig = theme.figure(
         title=title or f"Operations by process{verdict}",
         hovermode="closest",
-        height=max(260, 40 * len(history.processes) + 160) + (160 if with_replicas else 0),
+        height=top + bottom + 130,
         margin=dict(l=110),
+        xaxis=dict(
+            title=dict(text=_TIME_UNITS.get(history.source, "time (the history's unit)")),
+            anchor="y2" if ids else "y",
+        ),
+        **panels,
     )
-    lanes = {p: j for j, p in enumerate(history.processes)}
     t_end = 1.0
     if len(history):  # never-completed operations run on to just past the last event
         last = float(np.max(np.where(np.isfinite(history.complete_t), history.complete_t, history.invoke_t)))
@@ -122,19 +131,19 @@ def timeline(
     _operation_bars(fig, history, shown, lanes, t_end, result)
     if result is not None and result.order:
         _order_path(fig, history, shown, lanes, result)
-    fig.update_yaxes(
-        tickvals=list(lanes.values()),
-        ticktext=[f"process {p}" for p in lanes],
-        range=[-0.6, len(lanes) - 0.3],
-        autorange="reversed",
-        row=1 if with_replicas else None,
-        col=1 if with_replicas else None,
+    if ids:
+        _replica_panel(fig, history, key, ids, t_end)
+    return figures.thin_labels(fig)  # labels of short, close operations would collide: those go to hover
+
+
+_LANE_PX = 56  # height of one process's or replica's lane: a bar and its label above it
+
+
+def _lane_axis(names: list[str], **props) -> dict:
+    """A category axis of lanes, the first at the top, with room above it for its labels."""
+    return dict(
+        type="category", categoryorder="array", categoryarray=names, range=[len(names) - 0.6, -0.9], **props
     )
-    if with_replicas:
-        _replica_panel(fig, history, key, t_end)
-    unit = _TIME_UNITS.get(history.source, "time (the history's unit)")
-    fig.update_xaxes(title_text=unit, row=2 if with_replicas else None, col=1 if with_replicas else None)
-    return fig
 
 
 # What a history's clock counts: the simulator's milliseconds, or the position of each event in a log.
@@ -178,16 +187,21 @@ def _operation_bars(fig: go.Figure, history: History, shown, lanes: dict, t_end:
             text=text,
             hoverinfo="text",
         )
-        if len(shown) > _LABELLED_OPS:
-            continue  # too dense to read: hover instead
+    for name in ("blocked", "unplaced", "ok", "info", "fail"):  # labelled first, kept first by thin_labels
+        ops, colour, _, _ = groups[name]
+        if not ops:
+            continue
+        labels = [history.describe(i) for i in ops]
         fig.add_scatter(
             x=[(history.invoke_t[i] + end[i]) / 2 for i in ops],
-            y=[lanes[history.process[i]] + 0.28 for i in ops],
+            y=[lanes[history.process[i]] for i in ops],
             mode="text",
-            text=[history.describe(i) for i in ops],
+            text=labels,
+            hovertext=labels,
+            textposition="top center",
             textfont=dict(size=11, color=colour),
             showlegend=False,
-            hoverinfo="skip",
+            hoverinfo="text",
         )
 
 
@@ -214,54 +228,49 @@ def _order_path(fig: go.Figure, history: History, shown, lanes: dict, result) ->
         )
 
 
-def _replica_panel(fig: go.Figure, history: History, key, t_end: float) -> None:
-    """Each replica's value of ``key`` over time: a segment per value, labelled with it."""
+def _replica_panel(fig: go.Figure, history: History, key, ids: list, t_end: float) -> None:
+    """Each replica's value of ``key`` over time: a segment per value, the value written above it."""
     log = history.replicas
     log = log[log.key == key].sort_values("t", kind="stable")
-    ids = sorted(set(history.replicas.replica.tolist()))
     t0 = float(history.invoke_t.min()) if len(history) else 0.0
-    for j, r in enumerate(ids):
+    label_x, label_y, labels, label_colours = [], [], [], []
+    for r, colour in zip(ids, theme.colours(len(ids)), strict=True):
+        lane = f"replica {r}"
         mine = log[(log.replica == r) & (log.t <= t_end)]
-        starts = [t0, *mine.t.tolist()]
-        values = [history.initial, *mine.value.tolist()]
-        xs, ys, text = [], [], []
-        for a, b, v in zip(starts, [*starts[1:], t_end], values, strict=True):
-            xs += [a, b, None]
-            ys += [j, j, None]
-            text += [f"replica {r}: {v}"] * 2 + [None]
-        if len(values) <= _LABELLED_OPS:  # the value held, written on each segment
-            fig.add_scatter(
-                x=[(a + b) / 2 for a, b in zip(starts, [*starts[1:], t_end], strict=True)],
-                y=[j - 0.3] * len(values),
-                mode="text",
-                text=[_short(v) for v in values],
-                textfont=dict(size=10, color=theme.PALETTE[j % len(theme.PALETTE)]),
-                showlegend=False,
-                hoverinfo="skip",
-                row=2,
-                col=1,
-            )
+        starts, values = [t0], [history.initial]
+        for t, v in zip(mine.t.tolist(), mine.value.tolist(), strict=True):
+            if v != values[-1]:  # a segment per value held (the log's t = 0 rows restate the initial value)
+                starts.append(t)
+                values.append(v)
+        ends = [*starts[1:], t_end]
         fig.add_scatter(
-            x=xs,
-            y=ys,
+            x=[x for a, b in zip(starts, ends, strict=True) for x in (a, b, None)],
+            y=[lane, lane, None] * len(values),
             mode="lines+markers",
-            line=dict(color=theme.PALETTE[j % len(theme.PALETTE)], width=6),
-            marker=dict(size=6, symbol="line-ns-open"),
-            text=text,
+            line=dict(color=colour, width=6),
+            marker=dict(size=10, symbol="line-ns-open", color=colour),
+            text=[t for v in values for t in (f"{lane} holds {_short(v)}",) * 2 + (None,)],
             hoverinfo="text",
-            name=f"replica {r}",
-            legendgroup="replicas",
+            name=lane,
             showlegend=False,
-            row=2,
-            col=1,
+            yaxis="y2",
         )
-    fig.update_yaxes(
-        tickvals=list(range(len(ids))),
-        ticktext=[f"replica {r}" for r in ids],
-        autorange="reversed",
-        title_text=f"key {key}",
-        row=2,
-        col=1,
+        if len(values) <= _LABELLED_OPS:  # the value held, written above each segment
+            label_x += [(a + b) / 2 for a, b in zip(starts, ends, strict=True)]
+            label_y += [lane] * len(values)
+            labels += [_short(v) for v in values]
+            label_colours += [colour] * len(values)
+    fig.add_scatter(
+        x=label_x,
+        y=label_y,
+        mode="text",
+        text=labels,
+        hovertext=[f"{lane} holds {v}" for lane, v in zip(label_y, labels, strict=True)],
+        textposition="top center",
+        textfont=dict(size=11, color=label_colours),
+        showlegend=False,
+        hoverinfo="text",
+        yaxis="y2",
     )
 
 
@@ -295,56 +304,91 @@ def hierarchy(classification: Classification, title: str | None = None) -> go.Fi
     """
     if not isinstance(classification, Classification):
         raise TypeError(f"classification must come from classify() (got {type(classification).__name__})")
-    fig = theme.figure(
-        title=title or "Which consistency models does this history satisfy?",
-        xaxis=dict(visible=False, range=[-2.9, 2.6]),
+    held = ", ".join(classification.strongest) or "none"
+    fig = theme.figure(  # the answer is the title's second line: what the figure is for
+        title=f"{title or 'Which consistency models does this history satisfy?'}<br>"
+        f"<b>Strongest that holds: {held}</b>",
+        xaxis=dict(visible=False, range=list(_LAYOUT_X)),
         yaxis=dict(visible=False, range=[-0.6, 6.6]),
         hovermode="closest",
-        height=460,
+        height=480,
+        margin=dict(t=80),
+        legend=dict(title=dict(text="ring: under a partition")),
     )
-    for model, below in IMPLIES.items():
-        x0, y0 = _LAYOUT[model]
-        for weaker in below:
-            x1, y1 = _LAYOUT[weaker]
-            fig.add_annotation(
-                x=x1, y=y1 + 0.22, ax=x0, ay=y0 - 0.22, xref="x", yref="y", axref="x", ayref="y",
-                showarrow=True, arrowhead=2, arrowwidth=1.2, arrowcolor=theme.GREY, text="",
-            )  # fmt: skip
+    fig.layout.annotations = _implication_arrows()
     verdicts = dict(classification.satisfied)
     models = list(MODELS)
     if classification.eventual is not None:
         verdicts["eventual"] = classification.eventual.ok
         models.append("eventual")
     strongest = set(classification.strongest)
+    fills = {True: theme.GREEN, False: "white", None: theme.GREY}
+    nodes, key = [], []
     for availability, colour in _AVAILABILITY_COLOUR.items():
         mine = [m for m in models if AVAILABILITY[m] == availability]
-        fill = [theme.GREEN if verdicts[m] else "white" if verdicts[m] is False else theme.GREY for m in mine]
-        fig.add_scatter(
-            x=[_LAYOUT[m][0] for m in mine],
-            y=[_LAYOUT[m][1] for m in mine],
-            mode="markers+text",
-            marker=dict(
-                size=[34 if m in strongest else 22 for m in mine],
-                color=fill,
-                line=dict(color=colour, width=4),
-                symbol=["star" if m in strongest else "circle" for m in mine],
-            ),
-            text=[m for m in mine],
-            textposition="middle right",
-            name=f"ring: {availability} under partition",
-            hovertext=[
-                f"{m}: {'holds' if verdicts[m] else 'fails' if verdicts[m] is False else 'unknown'}"
-                f" ({classification.why.get(m, '')}); {availability} under partition"
-                for m in mine
-            ],
-            hoverinfo="text",
+        nodes.append(
+            dict(
+                x=[_LAYOUT[m][0] for m in mine],
+                y=[_LAYOUT[m][1] for m in mine],
+                mode="markers+text",
+                marker=dict(
+                    size=[34 if m in strongest else 22 for m in mine],
+                    color=[fills[verdicts[m]] for m in mine],
+                    line=dict(color=colour, width=4),
+                    symbol=["star" if m in strongest else "circle" for m in mine],
+                ),
+                text=mine,
+                textposition="middle right",
+                name=availability,
+                showlegend=False,
+                hovertext=[
+                    f"{m}: {'holds' if verdicts[m] else 'fails' if verdicts[m] is False else 'unknown'}"
+                    f" ({classification.why.get(m, '')}); {availability} under partition"
+                    for m in mine
+                ],
+                hoverinfo="text",
+            )
         )
-    held = ", ".join(classification.strongest) or "none"
-    fig.add_annotation(
-        x=-2.85, y=6.45, xref="x", yref="y", showarrow=False, xanchor="left",
-        text=f"strongest that holds: <b>{held}</b> (green holds, hollow fails, grey unknown)",
-    )  # fmt: skip
+        key.append(  # the ring alone, unfilled: the nodes' fills vary with the history
+            dict(
+                name=availability,
+                line=dict(color=colour),
+                marker=dict(size=14, color="white", line=dict(color=colour, width=4)),
+            )
+        )
+    for verdict, name in ((True, "holds"), (False, "fails"), (None, "unknown")):
+        key.append(
+            dict(
+                name=name,
+                legendgroup="fill",
+                legendgrouptitle_text="fill: this history",
+                marker=dict(size=14, color=fills[verdict], line=dict(color=theme.GREY, width=1.5)),
+            )
+        )
+    blank = dict(x=[None], y=[None], mode="markers", hoverinfo="skip")
+    fig.add_traces(
+        [dict(type="scatter", **trace) for trace in nodes] + [dict(type="scatter", **blank, **k) for k in key]
+    )
     return fig
+
+
+def _implication_arrows() -> list[dict]:
+    """An arrow from each model to each weaker one it implies (set at once: adding each costs ~4 ms)."""
+    return [
+        dict(
+            _ARROW,
+            x=_LAYOUT[weaker][0],
+            y=_LAYOUT[weaker][1] + 0.22,
+            ax=_LAYOUT[model][0],
+            ay=_LAYOUT[model][1] - 0.22,
+        )
+        for model, below in IMPLIES.items()
+        for weaker in below
+    ]
+
+
+_ARROW = dict(xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2, arrowwidth=1.2)
+_ARROW.update(arrowcolor=theme.GREY, text="")  # an arrow in data coordinates, without a label
 
 
 # --- replication: PBS, CAP, divergence, failover --------------------------------------------------
@@ -387,39 +431,57 @@ def pbs_curves(
     model = shown[0].latency.name if shown else ""
     fig = theme.figure(
         title=f"How soon do reads see a write? ({model})",
-        xaxis=dict(title="time since the write committed, t (ms)", range=[0, t_max_ms]),
-        yaxis=dict(title="P(read returns the write)", range=[0, 1.02], tickformat=".0%"),
+        xaxis=figures.axis("time since the write committed, t", "ms", range=[0, t_max_ms]),
+        yaxis=figures.axis("reads that return the write", "%", range=[0, 1.02], tickformat=".0%"),
     )
-    for i, r in enumerate(results):
-        if r is highlight:
-            continue
-        fig.add_scatter(
+    others = [r for r in results if r is not highlight]
+    traces = _other_quorums(others, t, separate=len(others) + 2 <= config.UI_LEGEND_MAX)
+    if highlight is not None:
+        tv = highlight.t_visibility(p)
+        traces += [
+            dict(
+                x=t,
+                y=highlight.p_consistent(t),
+                mode="lines",
+                name=f"{_label(highlight)} (yours)",
+                line=dict(width=4, color=theme.BLUE),
+            ),
+            dict(
+                x=[tv],
+                y=[highlight.p_consistent(tv)],
+                mode="markers+text",
+                name=f"{p:.1%} consistent after {tv:.3g} ms",
+                text=[f"{p:.1%} at {tv:.3g} ms"],
+                textposition="bottom left" if tv > t_max_ms / 2 else "bottom right",  # inward, never clipped
+                marker=dict(size=10, color=theme.BLUE, symbol="diamond"),
+            ),
+        ]
+    fig.add_traces([dict(type="scatter", **trace) for trace in traces])
+    return fig
+
+
+def _other_quorums(results: list[PBSResult], t: np.ndarray, separate: bool) -> list[dict]:
+    """The configurations beside the learner's: a coloured line each while the legend has room, else
+    one grey trace of them all naming each on hover (:func:`kit.ui.figures.highlight`, in one trace)."""
+    if separate:
+        return [
+            dict(x=t, y=r.p_consistent(t), mode="lines", name=_label(r), line=dict(width=1.5, color=colour))
+            for r, colour in zip(results, theme.colours(len(results) + 1)[1:], strict=True)  # blue is yours
+        ]
+    grey = [
+        dict(
             x=t,
             y=r.p_consistent(t),
             mode="lines",
             name=_label(r),
-            line=dict(width=1.5, color=theme.PALETTE[1 + i % (len(theme.PALETTE) - 2)]),
-            opacity=0.75,
+            showlegend=False,
+            hovertemplate=f"{_label(r)}: %{{y:.1%}} at %{{x:.3g}} ms<extra></extra>",
+            line=dict(width=1, color=theme.MUTED),
         )
-    if highlight is not None:
-        tv = highlight.t_visibility(p)
-        fig.add_scatter(
-            x=t,
-            y=highlight.p_consistent(t),
-            mode="lines",
-            name=f"{_label(highlight)} (yours)",
-            line=dict(width=4, color=theme.BLUE),
-        )
-        fig.add_scatter(
-            x=[tv],
-            y=[highlight.p_consistent(tv)],
-            mode="markers+text",
-            name=f"{p:.1%} consistent after {tv:.3g} ms",
-            text=[f"{p:.1%} at {tv:.3g} ms"],
-            textposition="bottom right",
-            marker=dict(size=10, color=theme.BLUE, symbol="diamond"),
-        )
-    return fig
+        for r in results
+    ]
+    key = dict(x=[None], y=[None], mode="lines", line=dict(width=1, color=theme.MUTED), hoverinfo="skip")
+    return [*grey, dict(key, name=f"other partial quorums ({len(results)}): hover for names")]
 
 
 def pbs_tradeoff(table: pd.DataFrame, highlight: tuple[int, int] | None = None, q: float = 99.9) -> go.Figure:
@@ -441,10 +503,14 @@ def pbs_tradeoff(table: pd.DataFrame, highlight: tuple[int, int] | None = None, 
         ms until reads are consistent with the table's probability. Strict
         quorums (R + W > N) sit on y = 0.
     """
+    total = table.read_ms + table.write_ms
+    top = max(float(table.t_visibility_ms.max()), 1.0)
     fig = theme.figure(
         title="Each (R, W): pay in latency, or in a window of stale reads",
-        xaxis=dict(title=f"read + write latency, p{q:g} (ms)", type="log"),
-        yaxis=dict(title="t-visibility (ms)", rangemode="tozero"),
+        xaxis=figures.log_axis(  # padded: the labels of the fastest and slowest dots fit inside
+            f"read + write latency, p{q:g}", "ms", total.min(), total.max(), pad=0.2
+        ),
+        yaxis=figures.axis("t-visibility", "ms", range=[-0.06 * top, 1.12 * top]),  # room for the dots at 0
         hovermode="closest",
     )
     for strict, colour, name in (
@@ -456,10 +522,11 @@ def pbs_tradeoff(table: pd.DataFrame, highlight: tuple[int, int] | None = None, 
         fig.add_scatter(
             x=rows.read_ms + rows.write_ms,
             y=rows.t_visibility_ms,
-            mode="markers" if strict else "markers+text",  # strict ones share y = 0: labels would pile up
+            mode="markers+text",
             name=name,
             text=labels,
             hovertext=labels,
+            hoverinfo="x+y+text",
             textposition="top center",
             marker=dict(size=9, color=colour),
         )
@@ -472,19 +539,32 @@ def pbs_tradeoff(table: pd.DataFrame, highlight: tuple[int, int] | None = None, 
             name=f"yours: R={highlight[0]}, W={highlight[1]}",
             marker=dict(size=18, color="rgba(0,0,0,0)", line=dict(color=theme.BLUE, width=3)),
         )
-    return fig
+    return figures.thin_labels(fig)  # strict quorums share y = 0: the labels that would pile up go to hover
 
 
-def _shade_faults(fig: go.Figure, result: SimResult, row: int | None = None, col: int | None = None) -> None:
-    where = {} if row is None else dict(row=row, col=col)
-    for p in result.params["partitions"]:
-        p = p if isinstance(p, Partition) else Partition(*p)
-        fig.add_vrect(
-            x0=p.start_ms, x1=p.end_ms, fillcolor=_PARTITION_FILL, line_width=0, layer="below", **where
+def _fault_shapes(result: SimResult, axis: str = "") -> list[dict]:
+    """Shaded spans where ``result``'s partitions and crashes were, on the x axis ``x{axis}`` (all at once:
+    plotly's ``add_vrect`` costs several ms a shape)."""
+    spans = [
+        (p if isinstance(p, Partition) else Partition(*p), _PARTITION_FILL)
+        for p in result.params["partitions"]
+    ]
+    spans += [(c if isinstance(c, Crash) else Crash(*c), _CRASH_FILL) for c in result.params["crashes"]]
+    return [
+        dict(
+            type="rect",
+            x0=f.start_ms,
+            x1=f.end_ms,
+            xref=f"x{axis}",
+            y0=0,
+            y1=1,
+            yref=f"y{axis} domain",
+            fillcolor=fill,
+            line_width=0,
+            layer="below",
         )
-    for c in result.params["crashes"]:
-        c = c if isinstance(c, Crash) else Crash(*c)
-        fig.add_vrect(x0=c.start_ms, x1=c.end_ms, fillcolor=_CRASH_FILL, line_width=0, layer="below", **where)
+        for f, fill in spans
+    ]
 
 
 def cap_timeline(results: Mapping[str, SimResult], bin_ms: float | None = None) -> go.Figure:
@@ -508,39 +588,55 @@ def cap_timeline(results: Mapping[str, SimResult], bin_ms: float | None = None) 
         Fractions per bin against time in ms.
     """
     names = list(results)
-    fig = make_subplots(
-        rows=1, cols=len(names), shared_yaxes=True, subplot_titles=names, horizontal_spacing=0.06
-    )
-    fig.update_layout(
-        template=theme.TEMPLATE,
+    gap = 0.06
+    width = (1.0 - gap * (len(names) - 1)) / max(len(names), 1)
+    axes, titles, shapes = {}, [], []
+    for j, name in enumerate(names):  # a panel per run, side by side, sharing the y axis
+        n, lo = ("" if j == 0 else str(j + 1)), j * (width + gap)
+        duration = results[name].params["duration_ms"]
+        axes[f"xaxis{n}"] = figures.axis(
+            "time", "ms", domain=[lo, lo + width], anchor=f"y{n}", range=[0, duration]
+        )
+        axes[f"yaxis{n}"] = (
+            figures.axis("share of the bin's ops", "%", range=[-0.02, 1.05], tickformat=".0%")
+            if j == 0
+            else dict(anchor=f"x{n}", matches="y", showticklabels=False)
+        )
+        titles.append(
+            dict(text=name, x=lo + width / 2, y=1.0, xref="paper", yref="paper", xanchor="center",
+                 yanchor="bottom", showarrow=False, font=dict(size=14))
+        )  # fmt: skip
+        shapes += _fault_shapes(results[name], n)
+    fig = theme.figure(  # the template's legend sits beside the panels, clear of the axis titles
         title="Under a partition: refuse (CP) or answer with what you have (AP)?",
         hovermode="x unified",
-        legend=dict(y=-0.25, yanchor="top"),
-        margin=dict(b=110),
+        annotations=titles,
+        shapes=shapes,
+        **axes,
     )
-    for j, name in enumerate(names, start=1):
-        r = results[name]
-        tl = r.timeline(bin_ms)
+    traces = []
+    for j, name in enumerate(names):
+        n, tl = ("" if j == 0 else str(j + 1)), results[name].timeline(bin_ms)
         for column, colour, label in (
             ("availability", theme.BLUE, "availability (ops answered ok)"),
             ("stale_rate", theme.VERMILLION, "stale reads (of ok reads)"),
         ):
-            fig.add_scatter(
-                x=tl.t_ms,
-                y=tl[column],
-                mode="lines+markers",
-                name=label,
-                legendgroup=column,
-                showlegend=j == 1,
-                line=dict(color=colour),
-                marker=dict(size=4),
-                row=1,
-                col=j,
+            traces.append(
+                dict(
+                    type="scatter",
+                    x=tl.t_ms,
+                    y=tl[column],
+                    mode="lines+markers",
+                    name=label,
+                    legendgroup=column,
+                    showlegend=j == 0,
+                    line=dict(color=colour),
+                    marker=dict(size=4),
+                    xaxis=f"x{n}",
+                    yaxis=f"y{n}",
+                )
             )
-        _shade_faults(fig, r, 1, j)
-        fig.update_xaxes(title_text="time (ms)", row=1, col=j, range=[0, r.params["duration_ms"]])
-    share = "share of the bin's ops (%)"
-    fig.update_yaxes(range=[-0.02, 1.05], tickformat=".0%", row=1, col=1, title_text=share)
+    fig.add_traces(traces)
     return fig
 
 
@@ -565,8 +661,8 @@ def divergence(results: Mapping[str, SimResult] | SimResult) -> go.Figure:
     runs = {results.protocol: results} if isinstance(results, SimResult) else dict(results)
     fig = theme.figure(
         title="Do the replicas agree? (copies behind the newest version of their key)",
-        xaxis=dict(title="time (ms)"),
-        yaxis=dict(title="replica copies behind", range=[-0.02, 1.05], tickformat=".0%"),
+        xaxis=figures.axis("time", "ms"),
+        yaxis=figures.axis("replica copies behind", "%", range=[-0.02, 1.05], tickformat=".0%"),
     )
     for i, (name, r) in enumerate(runs.items()):
         fig.add_scatter(
@@ -578,9 +674,18 @@ def divergence(results: Mapping[str, SimResult] | SimResult) -> go.Figure:
         )
     first = next(iter(runs.values()), None)
     if first is not None:
-        _shade_faults(fig, first)
         end = first.params["duration_ms"]
-        fig.add_vline(x=end, line=dict(color=theme.GREY, dash="dot"))
+        clients_stop = dict(
+            type="line",
+            x0=end,
+            x1=end,
+            xref="x",
+            y0=0,
+            y1=1,
+            yref="y domain",
+            line=dict(color=theme.GREY, dash="dot"),
+        )
+        fig.layout.shapes = [*_fault_shapes(first), clients_stop]
         fig.add_annotation(x=end, y=1.0, text="clients stop", showarrow=False, xanchor="left", yanchor="top")
     return fig
 
@@ -609,13 +714,13 @@ def failover(result: SimResult, bin_ms: float | None = None) -> go.Figure:
     T = result.params["election_timeout_ms"]
     fig = theme.figure(
         title="Failover: the majority elects a new leader; service stops for about an election timeout",
-        xaxis=dict(title="time (ms)", range=[0, result.params["duration_ms"]]),
-        yaxis=dict(title="operations answered ok", range=[-0.02, 1.05], tickformat=".0%"),
+        xaxis=figures.axis("time", "ms", range=[0, result.params["duration_ms"]]),
+        yaxis=figures.axis("operations answered ok", "%", range=[-0.02, 1.05], tickformat=".0%"),
     )
     fig.add_scatter(
         x=tl.t_ms, y=tl.availability, mode="lines+markers", name="availability", line=dict(color=theme.BLUE)
     )
-    _shade_faults(fig, result)
+    fig.layout.shapes = _fault_shapes(result)
     for row in result.leaders.itertuples():
         if row.t_ms > 0:
             fig.add_vline(x=row.t_ms, line=dict(color=theme.GREEN, dash="dot"))

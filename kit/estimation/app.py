@@ -1,60 +1,73 @@
 """The estimation app: every assumption a control, the one-page estimate beside its figures."""
 
-import ipywidgets as w
 import numpy as np
 
 from .. import config
+from ..ui import controls
 from ..ui.app import App
 from . import api, plots
 
-
-def _slider(value, lo, hi, step, description, fmt=None):
-    kwargs = {"readout_format": fmt} if fmt else {}
-    return w.FloatSlider(value=value, min=lo, max=hi, step=step, description=description, **kwargs)
+_SLIDERS = (  # control, label, kit.config default (x scale), low, high, step, readout, why the range ends
+    ("actions_per_user", "requests per user per day", "ESTIMATION_ACTIONS_PER_USER", 1, 1, 100, 1, ".0f",
+     "An active user of a busy app makes about a hundred requests a day"),
+    ("read_fraction", "read fraction", "ESTIMATION_READ_FRACTION", 1, 0.5, 1.0, 0.01, ".2f",
+     "A photo service is read-heavy; below half it is a write-heavy service"),
+    ("peak_factor", "peak / average", "ESTIMATION_PEAK_FACTOR", 1, 1.0, 10.0, 0.5, ".1f",
+     "The busiest hour is at least the average and rarely ten times it"),
+    ("item_kb", "upload size (KB)", "ESTIMATION_ITEM_BYTES", 1e-3, 10, 5000, 10, ".0f",
+     "From a thumbnail to a full-resolution photo"),
+    ("response_kb", "read response (KB)", "ESTIMATION_RESPONSE_BYTES", 1e-3, 1, 1000, 1, ".0f",
+     "From a page of text to a full-size photo"),
+    ("retention_years", "retention (years)", "ESTIMATION_RETENTION_DAYS", 1 / 365, 0.1, 10, 0.1, ".1f",
+     "From a month to a decade"),
+    ("service_ms", "service time (ms)", "ESTIMATION_SERVICE_MS", 1, 1, 200, 1, ".0f",
+     "A request takes a worker between a millisecond and a fifth of a second here"),
+    ("slo_ms", "SLO (ms)", "ESTIMATION_SLO_MS", 1, 10, 2000, 10, ".0f", "Objectives between 10 ms and 2 s"),
+    ("utilisation", "naive utilisation", "ESTIMATION_UTILISATION", 1, 0.1, 0.95, 0.05, ".2f",
+     "The naive rule's target: no one plans a fleet to run above 95% busy"),
+    ("monthly_growth", "growth per month", "ESTIMATION_MONTHLY_GROWTH", 1, 0.0, 0.3, 0.01, ".0%",
+     "30% a month is a startup's best year"),
+    ("buy_ahead_months", "buy for (months ahead)", "ESTIMATION_BUY_AHEAD_MONTHS", 1, 0.0, 36.0, 1.0, ".0f",
+     "Fleets are bought for up to three years of growth here"),
+    ("lead_time_days", "lead time (days)", "ESTIMATION_LEAD_TIME_DAYS", 1, 0.0, 730.0, 10.0, ".0f",
+     "From cloud capacity at once to two years for a new data centre"),
+    ("cache_hot_fraction", "cached share of reads", "ESTIMATION_CACHE_HOT_FRACTION", 1, 0.0, 1.0, 0.05, ".0%",
+     "A share of a day's reads"),
+)  # fmt: skip
 
 
 class EstimationApp(App):
-    """Size a photo-sharing service on one page: traffic, storage, servers and bill."""
+    """Size a photo-sharing service on one page: traffic, storage, servers, bill and runway."""
 
     title = "One-page estimate: move any assumption and the page, the fleet and the bill follow"
+    cache_results = True
 
     def make_controls(self):
-        c = config
-        return {
-            "dau": w.FloatLogSlider(
-                value=c.ESTIMATION_DAU,
-                base=10,
-                min=4,
-                max=8,
-                step=0.1,
-                readout_format=".3s",
-                description="daily active users",
-            ),
-            "actions_per_user": _slider(
-                c.ESTIMATION_ACTIONS_PER_USER, 1, 100, 1, "requests per user per day"
-            ),
-            "read_fraction": _slider(c.ESTIMATION_READ_FRACTION, 0.5, 1.0, 0.01, "read fraction"),
-            "peak_factor": _slider(c.ESTIMATION_PEAK_FACTOR, 1.0, 10.0, 0.5, "peak / average"),
-            "item_kb": _slider(c.ESTIMATION_ITEM_BYTES / 1e3, 10, 5000, 10, "upload size (KB)"),
-            "response_kb": _slider(c.ESTIMATION_RESPONSE_BYTES / 1e3, 1, 1000, 1, "read response (KB)"),
-            "retention_years": _slider(c.ESTIMATION_RETENTION_DAYS / 365, 0.1, 10, 0.1, "retention (years)"),
-            "replication": w.IntSlider(value=c.ESTIMATION_REPLICATION, min=1, max=5, description="replicas"),
-            "service_ms": _slider(c.ESTIMATION_SERVICE_MS, 1, 200, 1, "service time (ms)"),
-            "slo_ms": _slider(c.ESTIMATION_SLO_MS, 10, 2000, 10, "SLO (ms)"),
-            "percentile": w.Dropdown(
-                options=[50.0, 90.0, 99.0, 99.9], value=c.ESTIMATION_PERCENTILE, description="at percentile"
-            ),
-            "utilisation": _slider(c.ESTIMATION_UTILISATION, 0.1, 0.95, 0.05, "naive utilisation"),
-            "monthly_growth": _slider(c.ESTIMATION_MONTHLY_GROWTH, 0.0, 0.3, 0.01, "growth per month"),
-            "cache_hot_fraction": _slider(
-                c.ESTIMATION_CACHE_HOT_FRACTION, 0.0, 1.0, 0.05, "cached share of reads"
-            ),
-            "instance": w.Dropdown(
-                options=sorted(set(api.prices().query("kind == 'compute'")["item"])),
-                value=c.ESTIMATION_INSTANCE,
-                description="instance",
-            ),
+        found = {
+            "dau": controls.log_slider(
+                "daily active users",
+                config.ESTIMATION_DAU,
+                1e4,
+                1e8,
+                steps_per_decade=10,
+                fmt=".3s",
+                why="From a side project to a large social network; estimation.Design takes up to 1e11",
+            )
         }
+        for name, label, setting, scale, lo, hi, step, fmt, why in _SLIDERS:
+            value = getattr(config, setting) * scale
+            found[name] = controls.float_slider(label, value, lo, hi, step, fmt=fmt, why=why)
+        found["replication"] = controls.int_slider(
+            "replicas", config.ESTIMATION_REPLICATION, 1, 5, why="Stores keep one to five copies of each byte"
+        )
+        found["percentile"] = controls.dropdown(
+            "at percentile",
+            {"p50": 50.0, "p90": 90.0, "p99": 99.0, "p99.9": 99.9},
+            config.ESTIMATION_PERCENTILE,
+        )
+        instances = sorted(set(api.prices().query("kind == 'compute'")["item"]))
+        found["instance"] = controls.dropdown("instance", instances, config.ESTIMATION_INSTANCE)
+        return found
 
     def compute(self, item_kb, response_kb, retention_years, **values):
         design = api.Design(

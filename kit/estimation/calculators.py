@@ -448,7 +448,7 @@ class Runway:
 
     def __str__(self):
         when = "never" if self.order_by is None else self.order_by.isoformat()
-        late = " (late: order now)" if self.late else ""
+        late = " (past: order now, the lead time exceeds the runway)" if self.late else ""
         return (
             f"Runway\n  full in            {self.months_to_full:.1f} months\n"
             f"  headroom gone in   {self.months_to_headroom:.1f} months\n  order by           {when}{late}"

@@ -26,6 +26,7 @@ _UNITS = {
     "item_bytes": "B",
     "request_bytes": "B",
     "response_bytes": "B",
+    "cache_value_bytes": "B",
     "retention_days": "day",
     "hot_days": "day",
     "lead_time_days": "day",
@@ -44,6 +45,7 @@ _RANGES = (  # (field, low, high) of the plain numbers
     ("utilisation", 0.0, 1.0),
     ("monthly_growth", -0.99, 10.0),
     ("headroom", 0.0, 0.99),
+    ("buy_ahead_months", 0.0, config.ESTIMATION_MAX_HORIZON_MONTHS),
 )
 
 
@@ -77,6 +79,9 @@ class Design:
         Newest uploads kept on the hot storage tier.
     cache_hot_fraction : float
         Share of a day's reads held in the cache.
+    cache_value_bytes : float
+        Bytes of one cached value: a photo's record, not its bytes (those come from
+        object storage behind a CDN).
     cache_overhead : float
         Cache memory per byte beyond the value.
     service_ms : float
@@ -93,6 +98,9 @@ class Design:
         From ordering capacity to having it in service.
     headroom : float
         Share of capacity kept free.
+    buy_ahead_months : float
+        The fleet in service is bought for the peak this many months ahead, with ``headroom``
+        free: the runway it buys, of which the lead time is spent waiting for the next order.
     horizon_months : int
         Months the storage projection spans.
     instance : str
@@ -119,6 +127,7 @@ class Design:
     index_overhead: float | None = None
     hot_days: float | None = None
     cache_hot_fraction: float | None = None
+    cache_value_bytes: float | None = None
     cache_overhead: float | None = None
     service_ms: float | None = None
     slo_ms: float | None = None
@@ -127,6 +136,7 @@ class Design:
     monthly_growth: float | None = None
     lead_time_days: float | None = None
     headroom: float | None = None
+    buy_ahead_months: float | None = None
     horizon_months: int | None = None
     instance: str | None = None
     purchase: str | None = None
@@ -183,10 +193,13 @@ class Estimate:
         Instances for the queueing-aware fleet (servers / vCPUs).
     naive_instances : int
         Instances for the naive fleet.
+    fleet_instances : int
+        Instances bought: the queueing-aware fleet for the peak ``buy_ahead_months`` ahead,
+        with ``headroom`` free.
     capacity_qps : float
-        Requests per second the queueing-aware fleet carries within the SLO.
+        Requests per second the fleet bought carries within the SLO.
     runway : Runway
-        When that capacity runs out at ``monthly_growth``, and when to order.
+        When that capacity's headroom is gone at ``monthly_growth``, and when to order more.
     bill : pandas.DataFrame
         The monthly bill in month ``bill_month``, by line (see :func:`monthly_bill`).
     """
@@ -199,6 +212,7 @@ class Estimate:
     sizing: servers.Sizing
     instances: int
     naive_instances: int
+    fleet_instances: int
     capacity_qps: float
     runway: calculators.Runway
     bill: pd.DataFrame
@@ -251,7 +265,8 @@ class Estimate:
                 "cache",
                 "memory",
                 show(self.cache_bytes),
-                f"{d.cache_hot_fraction:.0%} of a day's reads x response size x (1 + {d.cache_overhead:g})",
+                f"{d.cache_hot_fraction:.0%} of a day's reads x {show(quantity(d.cache_value_bytes, 'B'))} "
+                f"record x (1 + {d.cache_overhead:g})",
             ),
             (
                 "servers",
@@ -268,6 +283,12 @@ class Estimate:
             ("servers", "verdict", s.verdict, ""),
             (
                 "runway",
+                "fleet bought",
+                f"{self.fleet_instances:,} x {d.instance}",
+                f"meets the SLO at the peak {d.buy_ahead_months:g} months ahead with {d.headroom:.0%} free",
+            ),
+            (
+                "runway",
                 "capacity of that fleet",
                 show(quantity(self.capacity_qps, "req/s")),
                 f"p{s.percentile:g} reaches {d.slo_ms:g} ms",
@@ -278,12 +299,7 @@ class Estimate:
                 f"{self.runway.months_to_headroom:.1f}",
                 f"{d.headroom:.0%} headroom, {d.monthly_growth:.1%}/month",
             ),
-            (
-                "runway",
-                "order more capacity by",
-                "never" if self.runway.order_by is None else self.runway.order_by.isoformat(),
-                f"lead time {d.lead_time_days:g} days" + (" (late)" if self.runway.late else ""),
-            ),
+            ("runway", "order more capacity", *self._order()),
             (
                 "cost",
                 f"monthly bill in month {d.bill_month}",
@@ -299,12 +315,33 @@ class Estimate:
         ]
         return pd.DataFrame(rows, columns=["section", "quantity", "value", "how"])
 
+    def _order(self) -> tuple[str, str]:
+        """The page's ordering row: a date, "never", or "now" with why."""
+        r, lead = self.runway, self.design.lead_time_days
+        if r.order_by is None:
+            return "never", "the load does not grow past the headroom"
+        if r.late:
+            return (
+                "now",
+                f"the lead time, {lead:g} days, exceeds the runway ({r.months_to_headroom:.1f} months)",
+            )
+        return f"by {r.order_by.isoformat()}", f"runway minus the lead time, {lead:g} days"
+
     def __str__(self):
         return self.table().to_string(index=False)
 
 
 def _ms(x: float) -> str:
     return "unstable" if math.isinf(x) else f"{x:,.0f} ms"
+
+
+def fleet_workers(peak_qps: float, design: Design) -> int:
+    """Workers meeting the SLO at ``peak_qps`` with the design's headroom free (0 without load)."""
+    if peak_qps <= 0:
+        return 0
+    return servers.servers_needed(
+        peak_qps / (1.0 - design.headroom), design.service_ms, design.slo_ms, design.percentile
+    )
 
 
 def _traffic(design: Design) -> calculators.Traffic:
@@ -341,9 +378,8 @@ def _lines(design: Design, book: dict) -> list[tuple]:
     per_day = d.dau * d.actions_per_user * grow
     reads_day, writes_day = per_day * d.read_fraction, per_day * (1.0 - d.read_fraction)
     peak = per_day / DAY_S * d.peak_factor
-    workers = servers.servers_needed(peak, d.service_ms, d.slo_ms, d.percentile) if peak > 0 else 0
-    app = math.ceil(workers / book["vcpus"])
-    cache_gib = reads_day * d.cache_hot_fraction * d.response_bytes * (1.0 + d.cache_overhead) / 2**30
+    app = math.ceil(fleet_workers(peak, d) / book["vcpus"])
+    cache_gib = reads_day * d.cache_hot_fraction * d.cache_value_bytes * (1.0 + d.cache_overhead) / 2**30
     cache_nodes = math.ceil(cache_gib / (book["memory_gib"] * d.cache_usable))
     r0 = writes_day / grow * d.item_bytes * d.replication * (1.0 + d.index_overhead)
     k = math.log1p(d.monthly_growth) / calculators.DAYS_PER_MONTH
@@ -428,7 +464,9 @@ def monthly_bill(design: Design | None = None, sheet: pd.DataFrame | None = None
     -----
     Traffic, uploads and the cache grow by ``(1 + monthly_growth) ** bill_month``;
     storage is what the projection holds at that month; app servers are the
-    queueing-aware fleet for the grown peak. Left out: load balancers, block
+    queueing-aware fleet for the grown peak with ``headroom`` free; the cache
+    holds records of ``cache_value_bytes``. Left out: a CDN in front of the photos,
+    object-storage reads, load balancers, block
     storage, monitoring, support plans, free tiers, people.
 
     Examples
@@ -448,7 +486,7 @@ def monthly_bill(design: Design | None = None, sheet: pd.DataFrame | None = None
 def _cache(design: Design, load: calculators.Traffic):
     reads = float((load.read_average * registry().day).to("req").magnitude)
     return calculators.cache_memory(
-        reads, design.response_bytes, design.cache_hot_fraction, design.cache_overhead
+        reads, design.cache_value_bytes, design.cache_hot_fraction, design.cache_overhead
     )
 
 
@@ -497,7 +535,11 @@ def estimate(
         peak, design.service_ms, design.slo_ms, design.percentile, design.utilisation
     )
     vcpus = _book(sheet, design)["vcpus"]
-    capacity = servers.max_qps(sizing.needed, design.service_ms, design.slo_ms, design.percentile)
+    ahead = peak * (1.0 + design.monthly_growth) ** design.buy_ahead_months
+    fleet = math.ceil(fleet_workers(ahead, design) / vcpus)
+    capacity = (
+        servers.max_qps(fleet * vcpus, design.service_ms, design.slo_ms, design.percentile) if fleet else 0.0
+    )
     return Estimate(
         design=design,
         traffic=load,
@@ -507,6 +549,7 @@ def estimate(
         sizing=sizing,
         instances=math.ceil(sizing.needed / vcpus),
         naive_instances=math.ceil(sizing.naive / vcpus),
+        fleet_instances=fleet,
         capacity_qps=capacity,
         runway=calculators.runway(
             capacity, peak, design.monthly_growth, design.lead_time_days, design.headroom, today
@@ -591,6 +634,8 @@ SENSITIVE = (  # assumptions the tornado moves, with the bounds they must stay i
     ("slo_ms", 0.001, math.inf),
     ("monthly_growth", 0.0, 10.0),
     ("cache_hot_fraction", 0.0, 1.0),
+    ("cache_value_bytes", 0.0, math.inf),
+    ("headroom", 0.0, 0.99),
 )
 PRICE_KINDS = ("compute", "storage", "transfer")
 

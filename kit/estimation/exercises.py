@@ -178,22 +178,49 @@ register(
     )
 )
 
+_SMALL = (5.0, 100.0, 800.0)  # req/s, mean service ms, p99 SLO ms
+_SMALL_NAIVE = api.naive_servers(_SMALL[0], 1e3 / _SMALL[1], 0.7)
+
+
+def _small_p99(servers: int) -> float:
+    return api.response_time_quantile(_SMALL[0], _SMALL[1], servers, 99.0)
+
+
 register(
     Numeric(
         NOTEBOOK,
         "naive-misses",
-        prompt="5 requests per second, each taking 100 ms on average (exponential), SLO: p99 under 800 ms. "
-        "The naive rule at 70% utilisation gives ceil(5 x 0.1 / 0.7) = 1 server. What is the p99 response "
+        prompt=f"{_SMALL[0]:g} requests per second, each taking {_SMALL[1]:g} ms on average (exponential), "
+        f"SLO: p99 under {_SMALL[2]:g} ms. The naive rule at 70% utilisation gives "
+        f"ceil({_SMALL[0]:g} x {_SMALL[1] / 1e3:g} / 0.7) = {_SMALL_NAIVE} server. What is the p99 response "
         "time with that one server, in ms?",
-        answer=lambda: api.response_time_quantile(5.0, 100.0, 1, 99.0),
+        answer=lambda: _small_p99(_SMALL_NAIVE),
         rel_tol=0.05,
         unit="ms",
-        solution="One server is M/M/1: response time is exponential with rate mu - lambda = 10 - 5 = 5 "
-        "per second, "
-        "so p99 = ln(100) / 5 s = 921 ms, above the 800 ms SLO. Two servers give 477 ms: "
-        "<code>estimation.compare_sizing(5, 100, 800)</code>.",
+        mistakes=[
+            (
+                lambda: _SMALL[1] * math.log(100.0),
+                "That is the service time's own p99, as if requests never waited: at 50% utilisation "
+                "one server makes half of them queue.",
+            ),
+            (
+                lambda: 1e3 / (1e3 / _SMALL[1] - _SMALL[0]),
+                "That is the mean response time 1 / (mu - lambda); the p99 of an exponential is ln(100) "
+                "times its mean.",
+            ),
+            (lambda: _small_p99(_SMALL_NAIVE) / 1e3, "That is the answer in seconds; give it in ms."),
+        ],
+        hint="One server is M/M/1: the response time is exponential with rate mu - lambda "
+        "(section 3's formula with c = 1), and an exponential's p99 is ln(100) times its mean.",
+        solution=f"One server is M/M/1: response time is exponential with rate mu - lambda = "
+        f"{1e3 / _SMALL[1]:g} - {_SMALL[0]:g} = {1e3 / _SMALL[1] - _SMALL[0]:g} per second, "
+        f"so p99 = ln(100) / {1e3 / _SMALL[1] - _SMALL[0]:g} s = {_small_p99(_SMALL_NAIVE):.0f} ms, "
+        f"above the {_SMALL[2]:g} ms SLO. "
+        f"Two servers give {_small_p99(2):.0f} ms: <code>estimation.compare_sizing(5, 100, 800)</code>.",
     )
 )
+
+_BIG = api.compare_sizing(1e4, 20.0, 200.0, 99.0, 0.7)
 
 register(
     MultipleChoice(
@@ -214,15 +241,16 @@ register(
         ),
         why=[
             "With 200 busy servers' worth of load, waits are rare at 70% utilisation.",
-            "A large fleet pools its randomness: Erlang C is tiny well below 100% utilisation, so far fewer "
-            "servers than the naive 286 meet the SLO.",
+            "A large fleet pools its randomness: Erlang C is tiny well below 100% utilisation, so "
+            f"{_BIG.needed} servers meet the SLO where the naive rule buys {_BIG.naive}.",
             "The queueing answer runs the servers hotter than 70% here.",
-            "The service time's own p99 is ln(100) x 20 = 92 ms, below 200 ms: reachable.",
+            f"The service time's own p99 is ln(100) x 20 = {_BIG.service_quantile_ms:.0f} ms, below 200 ms: "
+            "reachable.",
         ],
-        solution="<code>estimation.compare_sizing(1e4, 20, 200)</code>: the naive rule asks for 286 servers; "
-        "the smallest M/M/c fleet whose p99 stays under 200 ms is much smaller. Large fleets "
-        "over-provision under "
-        "the naive rule; small fleets with tight SLOs under-provision.",
+        solution="<code>estimation.compare_sizing(1e4, 20, 200)</code>: the naive rule asks for "
+        f"{_BIG.naive} servers; the smallest M/M/c fleet whose p99 stays under 200 ms has "
+        f"{_BIG.needed}. Large fleets over-provision under the naive rule; small fleets with tight SLOs "
+        "under-provision.",
     )
 )
 
@@ -235,8 +263,57 @@ register(
         answer=lambda: api.runway_months(2.0, 1.0, 0.05),
         rel_tol=0.05,
         unit="months",
+        mistakes=[(20.0, "That is 100% / 5%: linear growth. Growth compounds, so the load doubles sooner.")],
+        hint="Solve (1 + g)^m = 2 for m: section 6's formula with capacity / load = 2.",
         solution="Solve 1.05<sup>m</sup> = 2: m = ln 2 / ln 1.05 = 14.2 months "
         "(the rule of 70: 70 / 5 = 14). "
         "<code>estimation.runway_months(2, 1, 0.05)</code>.",
+    )
+)
+
+
+_ORDER = dict(capacity=10_000.0, load=5_000.0, monthly_growth=0.05, lead_time_days=90.0, headroom=0.2)
+_MONTH_DAYS = 365.25 / 12
+
+
+def _order_months(**changes) -> float:
+    o = {**_ORDER, **changes}
+    r = api.runway(o["capacity"], o["load"], o["monthly_growth"], o["lead_time_days"], o["headroom"])
+    return r.months_to_headroom - o["lead_time_days"] / _MONTH_DAYS
+
+
+register(
+    Numeric(
+        NOTEBOOK,
+        "order-by",
+        prompt=f"A fleet carries {_ORDER['capacity']:,.0f} req/s within its SLO; today's peak is "
+        f"{_ORDER['load']:,.0f} req/s and grows {_ORDER['monthly_growth']:.0%} a month. You keep "
+        f"{_ORDER['headroom']:.0%} of the capacity free, and new servers take "
+        f"{_ORDER['lead_time_days']:g} days to arrive. In how many months from today must you order them?",
+        answer=_order_months,
+        rel_tol=0.05,
+        unit="months",
+        mistakes=[
+            (
+                lambda: _order_months(headroom=0.0),
+                "That orders when the fleet runs full: the new servers must be in service when the "
+                "load reaches (1 - headroom) x capacity.",
+            ),
+            (
+                lambda: _order_months(lead_time_days=0.0),
+                "That is when the headroom is gone: the order must go out a lead time earlier.",
+            ),
+            (
+                lambda: api.runway_months(1.0, 0.5, _ORDER["monthly_growth"]),
+                "That is the doubling time, when the fleet is full, without headroom or lead time.",
+            ),
+        ],
+        hint="Section 6: months until load reaches (1 - headroom) x capacity, ln(0.8 x 10,000 / 5,000) / "
+        "ln(1.05), minus the lead time in months (90 days is about 3 months).",
+        solution="The headroom is gone when the load reaches 0.8 x 10,000 = 8,000 req/s: after "
+        f"ln(1.6) / ln(1.05) = {_order_months(lead_time_days=0.0):.1f} months. "
+        f"Take away the lead time, 90 days = {90 / _MONTH_DAYS:.1f} months: "
+        f"order in {_order_months():.1f} months. "
+        "<code>estimation.runway(10_000, 5_000, 0.05, lead_time_days=90, headroom=0.2)</code>.",
     )
 )

@@ -40,60 +40,120 @@ def next_arrival(t, seg_t, seg_rate):
         j += 1
 
 
+# the parameter record one run reads (float64, built once by buffers.simulate_buffer)
+(P_BURST, P_CONSUMERS, P_CAPACITY, P_POLICY, P_RTT, P_GRANT, P_MESSAGES, P_SAMPLE_DT, P_SAMPLES,
+ P_SPIKE_END, P_MAX_EVENTS, P_SEED, N_PARAMS) = range(13)  # fmt: skip
+# the run's counters (int64): the waiting queue's ends, blocked producers, consumers, credits
+(Q_HEAD, Q_TAIL, UPSTREAM, UP_HEAD, GENERATED, IN_BROKER, IDLE, CREDITS, FREED,
+ N_STATE) = range(10)  # fmt: skip
+
+
+@njit(inline="always")
+def _enqueue(st, queue, times, i, now):
+    """Message ``i`` enters the broker's waiting queue now."""
+    times[i, ENTER] = now
+    st[IN_BROKER] += 1
+    queue[st[Q_TAIL]] = i
+    st[Q_TAIL] += 1
+
+
+@njit(inline="always")
+def _generate(st, queue, times, fate, now, policy, capacity):
+    """The next message: it waits upstream, enters, pushes the oldest out, or is dropped."""
+    i = st[GENERATED]
+    st[GENERATED] += 1
+    times[i, GEN] = now
+    if policy == BLOCK or policy == CREDIT:
+        st[UPSTREAM] += 1  # admitted by _dispatch, in order, while credits last
+    elif policy == UNBOUNDED or st[IN_BROKER] < capacity:
+        _enqueue(st, queue, times, i, now)
+    elif policy == DROP_OLDEST and st[Q_TAIL] > st[Q_HEAD]:
+        old = queue[st[Q_HEAD]]
+        st[Q_HEAD] += 1
+        fate[old] = DROPPED_OLDEST
+        times[old, END] = now
+        times[i, ENTER] = now  # takes the place of the one pushed out: the count is unchanged
+        queue[st[Q_TAIL]] = i
+        st[Q_TAIL] += 1
+    else:
+        fate[i] = DROPPED_NEWEST
+
+
+@njit(inline="always")
+def _depart(h, st, times, fate, i, now, policy, rtt, grant):
+    """Message ``i`` is done: its consumer is free, and the producers get their credit back (or later)."""
+    fate[i] = DELIVERED
+    times[i, END] = now
+    st[IN_BROKER] -= 1
+    st[IDLE] += 1
+    if policy == BLOCK:
+        st[CREDITS] += 1
+    elif policy == CREDIT:
+        st[FREED] += 1
+        if st[FREED] >= grant:
+            h = heap_push(h, now + rtt, GRANT, st[FREED])
+            st[FREED] = 0
+    return h
+
+
+@njit(inline="always")
+def _dispatch(h, st, queue, times, now, service):
+    """Blocked producers send while they hold credits; idle consumers take the oldest waiting messages."""
+    while st[UPSTREAM] > 0 and st[CREDITS] > 0:
+        i = st[UP_HEAD]
+        st[UP_HEAD] += 1
+        st[UPSTREAM] -= 1
+        st[CREDITS] -= 1
+        _enqueue(st, queue, times, i, now)
+    while st[IDLE] > 0 and st[Q_TAIL] > st[Q_HEAD]:
+        i = queue[st[Q_HEAD]]
+        st[Q_HEAD] += 1
+        st[IDLE] -= 1
+        times[i, START] = now
+        h = heap_push(h, now + draw(service), DEPARTURE, i)
+    return h
+
+
+@njit(inline="always")
+def _sample(samples, taken, t, st, sample_dt):
+    """Record the broker's and the producers' backlog at every sample time up to ``t``; the new count."""
+    while taken < samples.shape[0] and taken * sample_dt <= t:
+        samples[taken, S_BROKER] = st[IN_BROKER]
+        samples[taken, S_UPSTREAM] = st[UPSTREAM]
+        taken += 1
+    return taken
+
+
 @njit
-def buffer_run(
-    seg_t,
-    seg_rate,
-    burst,
-    service,
-    c,
-    capacity,
-    policy,
-    rtt,
-    grant,
-    n,
-    sample_dt,
-    n_samples,
-    spike_end,
-    max_events,
-    seed,
-):
-    """One run until ``n`` messages have been generated and every one has left.
+def buffer_run(seg_t, seg_rate, service, params):
+    """One run until ``params[P_MESSAGES]`` messages have been generated and every one has left.
 
     ``seg_rate`` is in messages per second; arrivals come in batches of
-    geometric size with mean ``burst`` (1: single messages), so batches arrive
-    at ``rate / burst``. ``capacity`` < 0 means unbounded. Block is credit flow
-    with an instant grant per freed slot (``rtt`` 0, ``grant`` 1).
+    geometric size with mean ``params[P_BURST]`` (1: single messages), so
+    batches arrive at ``rate / burst``. A capacity < 0 means unbounded. Block
+    is credit flow with an instant grant per freed slot (rtt 0, grant 1).
 
     Returns ``(times[n, 4], fate[n], samples[n_samples, 2], stats)`` with
     stats = (end time, events, truncated, broker area = integral of messages in the
-    broker over time, drain time after ``spike_end`` or nan).
+    broker over time, drain time after the spike's end or nan, time of the last message).
     """
-    np.random.seed(seed)
+    np.random.seed(int(params[P_SEED]))
+    n, burst, policy = int(params[P_MESSAGES]), params[P_BURST], int(params[P_POLICY])
+    capacity, spike_end, sample_dt = int(params[P_CAPACITY]), params[P_SPIKE_END], params[P_SAMPLE_DT]
+    rtt, grant, max_events = params[P_RTT], int(params[P_GRANT]), int(params[P_MAX_EVENTS])
     times = np.full((n, 4), np.nan)
     fate = np.zeros(n, np.int8)
-    samples = np.zeros((n_samples, 2))
+    samples = np.zeros((int(params[P_SAMPLES]), 2))
     queue = np.empty(n, np.int64)  # waiting messages in the broker, FIFO: each enters at most once
-    q_head = 0
-    q_tail = 0
-    upstream = 0  # generated, waiting in blocked producers: ids enter in order from up_head
-    up_head = 0
-    generated = 0
-    in_broker = 0  # waiting + in service
-    idle = c
-    credits = capacity if (policy == BLOCK or policy == CREDIT) else 0
-    freed = 0
+    st = np.zeros(N_STATE, np.int64)
+    st[IDLE] = int(params[P_CONSUMERS])
+    st[CREDITS] = capacity if (policy == BLOCK or policy == CREDIT) else 0
     batch_rate = seg_rate / burst
     h = heap_new(64)
     t0 = next_arrival(0.0, seg_t, batch_rate)
     if t0 < np.inf:
         h = heap_push(h, t0, ARRIVAL, 0)
-    now = 0.0
-    area = 0.0
-    events = 0
-    next_sample = 0
-    drain = np.nan
-    last_gen = 0.0
+    now, area, events, taken, drain, last_gen = 0.0, 0.0, 0, 0, np.nan, 0.0
     truncated = False
     while heap_size(h) > 0:
         if events >= max_events:
@@ -101,78 +161,26 @@ def buffer_run(
             break
         t, kind, data = heap_pop(h)
         events += 1
-        while next_sample < n_samples and next_sample * sample_dt <= t:
-            samples[next_sample, S_BROKER] = in_broker
-            samples[next_sample, S_UPSTREAM] = upstream
-            next_sample += 1
-        area += in_broker * (t - now)
+        taken = _sample(samples, taken, t, st, sample_dt)
+        area += st[IN_BROKER] * (t - now)
         now = t
         if kind == ARRIVAL:
             size = 1 if burst <= 1.0 else np.random.geometric(1.0 / burst)
-            for _ in range(size):
-                if generated == n:
-                    break
-                i = generated
-                generated += 1
-                times[i, GEN] = now
+            for _ in range(min(size, n - st[GENERATED])):
+                _generate(st, queue, times, fate, now, policy, capacity)
                 last_gen = now
-                if policy == BLOCK or policy == CREDIT:
-                    upstream += 1  # admitted below, in order, while credits last
-                elif policy == UNBOUNDED or in_broker < capacity:
-                    times[i, ENTER] = now
-                    in_broker += 1
-                    queue[q_tail] = i
-                    q_tail += 1
-                elif policy == DROP_OLDEST and q_tail > q_head:
-                    old = queue[q_head]
-                    q_head += 1
-                    fate[old] = DROPPED_OLDEST
-                    times[old, END] = now
-                    times[i, ENTER] = now
-                    queue[q_tail] = i
-                    q_tail += 1
-                else:
-                    fate[i] = DROPPED_NEWEST
-            if generated < n:
+            if st[GENERATED] < n:
                 t_next = next_arrival(now, seg_t, batch_rate)
                 if t_next < np.inf:
                     h = heap_push(h, t_next, ARRIVAL, 0)
         elif kind == DEPARTURE:
-            fate[data] = DELIVERED
-            times[data, END] = now
-            in_broker -= 1
-            idle += 1
-            if policy == BLOCK:
-                credits += 1
-            elif policy == CREDIT:
-                freed += 1
-                if freed >= grant:
-                    h = heap_push(h, now + rtt, GRANT, freed)
-                    freed = 0
+            h = _depart(h, st, times, fate, data, now, policy, rtt, grant)
         else:  # GRANT: credits reach the producer
-            credits += data
-        # blocked producers send while they hold credits
-        while upstream > 0 and credits > 0:
-            i = up_head
-            up_head += 1
-            upstream -= 1
-            credits -= 1
-            times[i, ENTER] = now
-            in_broker += 1
-            queue[q_tail] = i
-            q_tail += 1
-        # idle consumers take the oldest waiting messages
-        while idle > 0 and q_tail > q_head:
-            i = queue[q_head]
-            q_head += 1
-            idle -= 1
-            times[i, START] = now
-            h = heap_push(h, now + draw(service), DEPARTURE, i)
-        if np.isnan(drain) and now >= spike_end and q_tail == q_head and upstream == 0 and generated < n:
+            st[CREDITS] += data
+        h = _dispatch(h, st, queue, times, now, service)
+        idle_broker = st[Q_TAIL] == st[Q_HEAD] and st[UPSTREAM] == 0
+        if np.isnan(drain) and now >= spike_end and idle_broker and st[GENERATED] < n:
             drain = now - spike_end
-    while next_sample < n_samples and next_sample * sample_dt <= now:
-        samples[next_sample, S_BROKER] = in_broker
-        samples[next_sample, S_UPSTREAM] = upstream
-        next_sample += 1
+    taken = _sample(samples, taken, now, st, sample_dt)
     stats = np.array([now, events, 1.0 if truncated else 0.0, area, drain, last_gen])
-    return times, fate, samples[:next_sample], stats
+    return times, fate, samples[:taken], stats

@@ -47,90 +47,105 @@ def murmur2(data, starts):
     return out
 
 
+# the parameter record of a group run (float64, built once by partitions.consumer_group)
+P_CONSUMERS, P_SAMPLE_DT, P_SAMPLES, P_MAX_EVENTS, P_SEED, N_PARAMS = range(6)
+SEG_START, SEG_END, SEG_OWNER = range(3)  # columns of an ownership segment (owner -1: a rebalance pause)
+HEAD, LOCKED, SEG = range(3)  # per partition: next message to process, one in progress, current segment
+RR, BUSY, WORKING_ON = range(3)  # per consumer: where its round robin resumes, busy, the partition it serves
+
+
 @njit
-def group_run(
-    arrive,
-    log_start,
-    seg_start,
-    seg_end,
-    seg_owner,
-    seg_first,
-    consumers,
-    service,
-    wakes,
-    sample_dt,
-    n_samples,
-    max_events,
-    seed,
-):
+def _sample_lag(lag, taken, t, sample_dt, arrive, log_start, part):
+    """Messages arrived and not yet processed, per partition, at every sample time up to ``t``."""
+    while taken < lag.shape[0] and taken * sample_dt <= t:
+        ts = taken * sample_dt
+        for p in range(lag.shape[1]):
+            lag[taken, p] = np.searchsorted(arrive[log_start[p] : log_start[p + 1]], ts, "right") - (
+                part[p, HEAD] - log_start[p]
+            )
+        taken += 1
+    return taken
+
+
+@njit
+def _finish(c, now, cons, part, done_t):
+    """Consumer ``c`` is done with the head message of the partition it serves."""
+    p = cons[c, WORKING_ON]
+    done_t[part[p, HEAD]] = now
+    part[p, HEAD] += 1
+    part[p, LOCKED] = 0
+    cons[c, BUSY] = 0
+    cons[c, WORKING_ON] = -1
+
+
+@njit
+def _owns(p, c, now, part, segments, seg_first):
+    """Whether consumer ``c`` may read partition ``p`` now (moving ``p`` to its current segment)."""
+    while part[p, SEG] < seg_first[p + 1] - 1 and segments[part[p, SEG], SEG_END] <= now:
+        part[p, SEG] += 1
+    here = segments[part[p, SEG]]
+    return here[SEG_OWNER] == c and here[SEG_START] <= now
+
+
+@njit
+def _take_next(h, c, now, cons, part, arrive, log_start, segments, seg_first, service):
+    """Consumer ``c`` takes the next waiting message of its partitions (round robin), or waits for one."""
+    P = part.shape[0]
+    soonest = np.inf
+    for step in range(P):
+        p = (cons[c, RR] + step) % P
+        if not _owns(p, c, now, part, segments, seg_first):
+            continue
+        if part[p, LOCKED] == 0 and part[p, HEAD] < log_start[p + 1]:
+            if arrive[part[p, HEAD]] <= now:
+                part[p, LOCKED] = 1
+                cons[c, BUSY] = 1
+                cons[c, WORKING_ON] = p
+                cons[c, RR] = (p + 1) % P
+                return heap_push(h, now + draw(service), DONE, c)
+            soonest = min(soonest, arrive[part[p, HEAD]])
+    if soonest < np.inf:
+        h = heap_push(h, soonest, WAKE, c)
+    return h
+
+
+@njit
+def group_run(arrive, log_start, segments, seg_first, wakes, service, params):
     """Consumers draining partitions whose owners change over time.
 
     ``arrive[log_start[p]:log_start[p + 1]]`` are partition p's arrival times,
     sorted. Ownership is a list of segments per partition,
-    ``seg_first[p]:seg_first[p + 1]``, each ``[seg_start, seg_end)`` with owner
-    ``seg_owner`` (-1: nobody may read it, a rebalance pause). A consumer takes
-    one message at a time from the partitions it owns (round robin), finishes
-    what it started, and wakes at every time in ``wakes`` (ownership changes).
+    ``segments[seg_first[p]:seg_first[p + 1]]``, each row ``[start, end)`` and
+    owner (-1: nobody may read it, a rebalance pause). A consumer takes one
+    message at a time from the partitions it owns (round robin), finishes what
+    it started, and wakes at every time in ``wakes`` (ownership changes).
     Returns ``(done_t per message, lag samples[n_samples, P], counters)``.
     """
-    np.random.seed(seed)
-    P = log_start.size - 1
+    np.random.seed(int(params[P_SEED]))
+    P, consumers = log_start.size - 1, int(params[P_CONSUMERS])
     done_t = np.full(arrive.size, np.nan)
-    head = log_start[:-1].copy()  # next message to process, per partition
-    locked = np.zeros(P, np.int8)  # a message of it is being processed
-    seg = seg_first[:-1].copy()
-    rr = np.zeros(consumers, np.int64)
-    busy = np.zeros(consumers, np.int8)
-    working_on = np.full(consumers, -1, np.int64)
-    lag = np.zeros((n_samples, P))
+    part = np.zeros((P, 3), np.int64)
+    part[:, HEAD] = log_start[:-1]
+    part[:, SEG] = seg_first[:-1]
+    cons = np.zeros((consumers, 3), np.int64)
+    cons[:, WORKING_ON] = -1
+    lag = np.zeros((int(params[P_SAMPLES]), P))
     h = heap_new(2 * consumers + wakes.size + 8)
     for c in range(consumers):
         h = heap_push(h, 0.0, WAKE, c)
         for w in range(wakes.size):
             h = heap_push(h, wakes[w], WAKE, c)
-    events = 0
-    truncated = 0.0
-    next_sample = 0
-    now = 0.0
+    events, truncated, taken, now = 0, 0.0, 0, 0.0
     while heap_size(h) > 0:
-        if events >= max_events:
+        if events >= params[P_MAX_EVENTS]:
             truncated = 1.0
             break
         t, kind, c = heap_pop(h)
         events += 1
-        while next_sample < n_samples and next_sample * sample_dt <= t:
-            ts = next_sample * sample_dt
-            for p in range(P):  # lag: arrived and not yet processed
-                lag[next_sample, p] = np.searchsorted(
-                    arrive[log_start[p] : log_start[p + 1]], ts, "right"
-                ) - (head[p] - log_start[p])
-            next_sample += 1
+        taken = _sample_lag(lag, taken, t, params[P_SAMPLE_DT], arrive, log_start, part)
         now = t
         if kind == DONE:
-            p = working_on[c]
-            done_t[head[p]] = now
-            head[p] += 1
-            locked[p] = 0
-            busy[c] = 0
-            working_on[c] = -1
-        if busy[c] == 1:
-            continue
-        soonest = np.inf
-        for step in range(P):
-            p = (rr[c] + step) % P
-            while seg[p] < seg_first[p + 1] - 1 and seg_end[seg[p]] <= now:
-                seg[p] += 1
-            if seg_owner[seg[p]] != c or seg_start[seg[p]] > now:
-                continue
-            if locked[p] == 0 and head[p] < log_start[p + 1]:
-                if arrive[head[p]] <= now:
-                    locked[p] = 1
-                    busy[c] = 1
-                    working_on[c] = p
-                    rr[c] = (p + 1) % P
-                    h = heap_push(h, now + draw(service), DONE, c)
-                    break
-                soonest = min(soonest, arrive[head[p]])
-        if busy[c] == 0 and soonest < np.inf:
-            h = heap_push(h, soonest, WAKE, c)
-    return done_t, lag[:next_sample], np.array([now, events, truncated])
+            _finish(c, now, cons, part, done_t)
+        if cons[c, BUSY] == 0:
+            h = _take_next(h, c, now, cons, part, arrive, log_start, segments, seg_first, service)
+    return done_t, lag[:taken], np.array([now, events, truncated])

@@ -1,10 +1,19 @@
 """The queues-and-events apps: one per section of the lab, each drawing what :mod:`kit.messaging` computes."""
 
-import ipywidgets as w
-
 from .. import config
+from ..ui import controls
 from ..ui.app import App
 from . import api, plots
+
+CHANGES = {"joins": "join", "leaves cleanly": "leave", "crashes": "crash"}  # what the group app's menu reads
+CHANGE_AT_S = 20.0  # when the group app's member joins, leaves or crashes
+DELIVERY_RUN = dict(messages=4_000, partitions=4, consumers=2, keys=20)  # the delivery app's workload
+COMPARED = {  # the delivery runs drawn beside the learner's choice: (semantics, idempotent)
+    "at-most-once": ("at_most_once", False),
+    "at-least-once": ("at_least_once", False),
+    "at-least-once, idempotent": ("at_least_once", True),
+}
+LIVE_RUN = dict(messages=200, consumers=2, kill_after=25)  # the live app's run on Redis
 
 
 class BufferApp(App):
@@ -22,44 +31,84 @@ class BufferApp(App):
     """
 
     title = "Buffers and spikes: drop, block, hold everything, or hand out credits?"
+    cache_results = True
 
     def make_controls(self):
         _, duration, rate = config.MESSAGING_SPIKE
         return {
-            "arrival_rate": w.FloatSlider(
-                value=config.MESSAGING_ARRIVAL_RATE,
-                min=10.0,
-                max=190.0,
-                step=5.0,
-                description="producers (msg/s)",
+            "arrival_rate": controls.float_slider(
+                "producers (msg/s)",
+                config.MESSAGING_ARRIVAL_RATE,
+                10.0,
+                190.0,
+                5.0,
+                fmt=".0f",
+                why="Up to 190 msg/s, within what two consumers at 100 msg/s drain",
             ),
-            "service_rate": w.FloatSlider(
-                value=config.MESSAGING_SERVICE_RATE,
-                min=20.0,
-                max=200.0,
-                step=5.0,
-                description="per consumer (msg/s)",
+            "service_rate": controls.float_slider(
+                "per consumer (msg/s)",
+                config.MESSAGING_SERVICE_RATE,
+                20.0,
+                200.0,
+                5.0,
+                fmt=".0f",
+                why="From 20 to 200 msg/s a consumer, exponential work",
             ),
-            "consumers": w.IntSlider(value=1, min=1, max=4, description="consumers"),
-            "capacity": w.IntSlider(
-                value=config.MESSAGING_CAPACITY, min=4, max=500, description="broker capacity K"
+            "consumers": controls.int_slider(
+                "consumers",
+                1,
+                1,
+                4,
+                why="Up to 4 consumers here; messaging.simulate_buffer takes "
+                f"up to {config.MESSAGING_MAX_CONSUMERS:,}",
             ),
-            "spike_rate": w.FloatSlider(
-                value=rate, min=0.0, max=500.0, step=10.0, description="spike (msg/s)"
+            "capacity": controls.int_slider(
+                "broker capacity K",
+                config.MESSAGING_CAPACITY,
+                4,
+                500,
+                why="Beyond 500 places no policy drops or blocks during these spikes",
             ),
-            "spike_s": w.FloatSlider(
-                value=duration, min=1.0, max=60.0, step=1.0, description="spike length (s)"
+            "spike_rate": controls.float_slider(
+                "spike (msg/s)",
+                rate,
+                0.0,
+                500.0,
+                10.0,
+                fmt=".0f",
+                why="Up to 500 msg/s, five times one consumer's rate",
+            ),
+            "spike_s": controls.float_slider(
+                "spike length (s)",
+                duration,
+                1.0,
+                60.0,
+                1.0,
+                fmt=".0f",
+                why="A spike of 1 s to 1 min, starting at 60 s",
             ),
         }
 
     def compute(self, arrival_rate, service_rate, consumers, capacity, spike_rate, spike_s):
         start = config.MESSAGING_SPIKE[0]
-        messages = int(arrival_rate * start * 3 + spike_rate * spike_s)
+        wanted = int(arrival_rate * start * 3 + spike_rate * spike_s)
+        messages = min(wanted, config.MESSAGING_MESSAGES)
+        if messages < wanted:
+            self.note(
+                "arrival_rate",
+                f"The run stops after {messages:,} messages, about {messages / arrival_rate:.0f} s at "
+                f"{arrival_rate:g} msg/s: the figures end there, the drain may not be over",
+            )
+        if capacity < consumers:
+            self.note(
+                "capacity",
+                f"K raised to {consumers}: the broker holds at least the message each consumer is working on",
+            )
         return api.compare_backpressure(
             arrival_rate,
             service_rate,
             max(capacity, consumers),
-            min(messages, config.MESSAGING_MESSAGES),
+            messages,
             consumers,
             seed=config.SEED,
             spikes=[(start, spike_s, spike_rate)],
@@ -84,35 +133,69 @@ class GroupApp(App):
     """
 
     title = "Partitions and consumer groups: who reads what, and what a rebalance stops"
+    cache_results = True
 
     def make_controls(self):
         return {
-            "partitions": w.IntSlider(value=12, min=1, max=48, description="partitions"),
-            "consumers": w.IntSlider(value=3, min=2, max=16, description="consumers"),
-            "strategy": w.Dropdown(options=list(api.ASSIGNORS), value="range", description="assignor"),
-            "change": w.Dropdown(
-                options=["join", "leave", "crash"], value="join", description="at 20 s, a member"
+            "partitions": controls.int_slider(
+                "partitions",
+                12,
+                1,
+                48,
+                why="Up to 48 partitions here; messaging.consumer_group takes up to "
+                f"{config.MESSAGING_MAX_PARTITIONS:,}",
             ),
-            "alpha": w.FloatSlider(
-                value=config.MESSAGING_KEY_ALPHA, min=0.0, max=1.5, step=0.05, description="key skew (Zipf)"
+            "consumers": controls.int_slider(
+                "consumers",
+                3,
+                2,
+                16,
+                why="From 2 members (one may leave) to 16; members beyond the partitions sit idle",
             ),
-            "rebalance_s": w.FloatSlider(
-                value=config.MESSAGING_REBALANCE_S,
-                min=0.5,
-                max=15.0,
-                step=0.5,
-                description="rebalance round (s)",
+            "strategy": controls.dropdown("assignor", list(api.ASSIGNORS), value="range"),
+            "change": controls.dropdown(f"at {CHANGE_AT_S:g} s, a member", CHANGES, value="join"),
+            "alpha": controls.float_slider(
+                "key skew (Zipf)",
+                config.MESSAGING_KEY_ALPHA,
+                0.0,
+                1.5,
+                0.05,
+                why="From uniform keys (0) to a very hot key (1.5)",
+            ),
+            "rebalance_s": controls.float_slider(
+                "rebalance round (s)",
+                config.MESSAGING_REBALANCE_S,
+                0.5,
+                15.0,
+                0.5,
+                fmt=".1f",
+                why="A round takes from half a second to 15 s (slow members, large groups)",
             ),
         }
 
     def compute(self, partitions, consumers, strategy, change, alpha, rebalance_s):
-        changes = [(20.0, change)]
-        return {
-            s: api.consumer_group(
-                partitions, consumers, s, changes, seed=config.SEED, alpha=alpha, rebalance_s=rebalance_s
+        if consumers > partitions:
+            idle = consumers - partitions
+            self.note(
+                "consumers",
+                f"{idle} of {consumers} members get no partition: a partition has one reader in a group",
             )
-            for s in api.ASSIGNORS
-        }, strategy
+        results = self.memo(  # the assignor menu only picks which run the lag figure shows
+            ("runs", partitions, consumers, change, alpha, rebalance_s),
+            lambda: {
+                s: api.consumer_group(
+                    partitions,
+                    consumers,
+                    s,
+                    [(CHANGE_AT_S, change)],
+                    seed=config.SEED,
+                    alpha=alpha,
+                    rebalance_s=rebalance_s,
+                )
+                for s in api.ASSIGNORS
+            },
+        )
+        return results, strategy
 
     def figures(self, computed):
         results, strategy = computed
@@ -134,41 +217,54 @@ class DeliveryApp(App):
     """
 
     title = "Delivery semantics: what a crash does to your side effects"
+    cache_results = True
 
     def make_controls(self):
         return {
-            "crash_p": w.FloatSlider(
-                value=0.01,
-                min=0.0,
-                max=0.1,
-                step=0.002,
-                readout_format=".3f",
-                description="P(crash) per message",
+            "crash_p": controls.float_slider(
+                "P(crash) per message",
+                0.01,
+                0.0,
+                0.1,
+                0.002,
+                fmt=".3f",
+                why="Up to one crash in 10 messages: beyond, a consumer rarely finishes a batch",
             ),
-            "semantics": w.Dropdown(
-                options=list(api.SEMANTICS), value="at_least_once", description="semantics"
-            ),
-            "idempotent": w.Checkbox(value=False, description="idempotent consumer"),
-            "keyed": w.Checkbox(value=True, description="partition by key"),
-            "group": w.Dropdown(options=list(api.GROUPS), value="partitioned", description="consumers"),
-            "retry_mode": w.Dropdown(options=list(api.RETRY_MODES), value="in_place", description="retries"),
-            "fail_p": w.FloatSlider(
-                value=0.0, min=0.0, max=0.2, step=0.01, description="P(transient failure)"
+            "semantics": controls.dropdown("semantics", list(api.SEMANTICS), value="at_least_once"),
+            "idempotent": controls.dropdown("consumer", {"not idempotent": False, "idempotent": True}),
+            "keyed": controls.dropdown("partition by", {"key": True, "round robin": False}),
+            "group": controls.dropdown("consumers", list(api.GROUPS), value="partitioned"),
+            "retry_mode": controls.dropdown("retries", list(api.RETRY_MODES), value="in_place"),
+            "fail_p": controls.float_slider(
+                "P(transient failure)",
+                0.0,
+                0.0,
+                0.2,
+                0.01,
+                why="Up to one transient failure in 5 attempts",
             ),
         }
 
     def compute(self, crash_p, semantics, idempotent, keyed, group, retry_mode, fail_p):
-        common = dict(keys=20, seed=config.SEED, group=group, retry_mode=retry_mode, fail_p=fail_p)
-        chosen = api.deliver(4_000, 4, 2, crash_p, semantics, idempotent, keyed, **common)
-        runs = {
-            "at-most-once": api.deliver(4_000, 4, 2, crash_p, "at_most_once", False, keyed, **common),
-            "at-least-once": api.deliver(4_000, 4, 2, crash_p, "at_least_once", False, keyed, **common),
-            "at-least-once, idempotent": api.deliver(
-                4_000, 4, 2, crash_p, "at_least_once", True, keyed, **common
-            ),
-            "your choice": chosen,
-        }
-        return runs, chosen
+        def run(semantics, idempotent):
+            return self.memo(
+                ("deliver", crash_p, semantics, idempotent, keyed, group, retry_mode, fail_p),
+                lambda: api.deliver(
+                    crash_p=crash_p,
+                    semantics=semantics,
+                    idempotent=idempotent,
+                    keyed=keyed,
+                    seed=config.SEED,
+                    group=group,
+                    retry_mode=retry_mode,
+                    fail_p=fail_p,
+                    **DELIVERY_RUN,
+                ),
+            )
+
+        chosen = run(semantics, idempotent)
+        runs = {name: run(*how) for name, how in COMPARED.items()}
+        return {**runs, "your choice": chosen}, chosen
 
     def figures(self, computed):
         runs, chosen = computed
@@ -191,17 +287,13 @@ class LiveApp(App):
 
     def make_controls(self):
         return {
-            "semantics": w.Dropdown(
-                options=list(api.SEMANTICS), value="at_least_once", description="semantics"
-            ),
-            "crash_point": w.Dropdown(
-                options=list(api.CRASH_POINTS), value="after_effect", description="killed"
-            ),
-            "idempotent": w.Checkbox(value=False, description="dedup set"),
+            "semantics": controls.dropdown("semantics", list(api.SEMANTICS), value="at_least_once"),
+            "crash_point": controls.dropdown("killed", list(api.CRASH_POINTS), value="after_effect"),
+            "idempotent": controls.dropdown("dedup set", {"off": False, "on": True}),
         }
 
     def compute(self, semantics, crash_point, idempotent):
-        return api.live_run(200, 2, 25, crash_point, semantics, idempotent)
+        return api.live_run(crash_point=crash_point, semantics=semantics, idempotent=idempotent, **LIVE_RUN)
 
     def figures(self, result):
         return [plots.live(result)]

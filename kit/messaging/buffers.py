@@ -499,11 +499,15 @@ def simulate_buffer(
     spike_end = max((s[0] + s[1] for s in arrivals.spikes), default=math.inf)
     grant = max(1, math.ceil(config.MESSAGING_CREDIT_BATCH * k))
     seg_t = arrivals.breakpoints()
+    params = np.empty(kk.N_PARAMS)
+    params[[kk.P_BURST, kk.P_CONSUMERS, kk.P_CAPACITY, kk.P_POLICY]] = burst, c, k, POLICIES[policy]
+    params[kk.P_RTT] = 0.0 if policy == "block" else config.MESSAGING_CREDIT_RTT_S
+    params[kk.P_GRANT] = 1 if policy == "block" else grant
+    params[[kk.P_MESSAGES, kk.P_SAMPLE_DT, kk.P_SAMPLES]] = n, horizon / bins, n_samples
+    params[[kk.P_SPIKE_END, kk.P_MAX_EVENTS, kk.P_SEED]] = spike_end, config.MESSAGING_MAX_EVENTS, seed
     times, fate, samples, stats = kk.buffer_run(
-        seg_t, arrivals.rate_at(seg_t), burst, Exponential(1.0 / mu).spec, c, k, POLICIES[policy],
-        0.0 if policy == "block" else config.MESSAGING_CREDIT_RTT_S, 1 if policy == "block" else grant,
-        n, horizon / bins, n_samples, spike_end, config.MESSAGING_MAX_EVENTS, seed,
-    )  # fmt: skip
+        seg_t, arrivals.rate_at(seg_t), Exponential(1.0 / mu).spec, params
+    )
     end, events, truncated, area, drain, _ = stats
     return BufferResult(
         arrival_rate=lam,

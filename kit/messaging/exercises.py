@@ -4,6 +4,7 @@ from ..exercises import MultipleChoice, Numeric, PickConfig, register
 from . import api
 
 NOTEBOOK = "08_queues_and_events"
+_MM1K_LOSS = api.loss_probability(90.0, 100.0, 20)  # closed form: cheap at import
 
 register(
     Numeric(
@@ -12,10 +13,17 @@ register(
         prompt="Producers send 90 messages/s to one consumer that handles 100/s, through a broker that "
         "holds K = 20 messages (the one being processed included). What fraction of messages is lost? "
         "(a number between 0 and 1)",
-        answer=lambda: api.loss_probability(90.0, 100.0, 20),
+        answer=lambda: _MM1K_LOSS,
         rel_tol=0.05,
+        mistakes=[
+            (0.9**20, "That is rho^K alone: multiply by (1 − rho) and divide by (1 − rho^(K+1))."),
+            (0.1, "That is 1 − rho, the share of time the consumer is idle, not the share of messages lost."),
+            (1 / 21, "That is 1/(K+1), the loss at rho = 1 exactly; here rho = 0.9."),
+        ],
+        hint="Use p_K = (1 − rho) rho^K / (1 − rho^(K+1)) from section 1, with rho = 90/100 and K = 20.",
         solution="rho = 0.9; (1 − rho) rho<sup>K</sup> / (1 − rho<sup>K+1</sup>) = 0.1 × 0.9<sup>20</sup> / "
-        "(1 − 0.9<sup>21</sup>) ≈ 0.0136: about 1.4% (<code>messaging.loss_probability(90, 100, 20)</code>).",
+        f"(1 − 0.9<sup>21</sup>) ≈ {_MM1K_LOSS:.4f}: about {_MM1K_LOSS:.1%} "
+        "(<code>messaging.loss_probability(90, 100, 20)</code>).",
     )
 )
 
@@ -28,6 +36,14 @@ register(
         answer=lambda: 2000.0 / (100.0 - 80.0),
         rel_tol=0.05,
         unit="s",
+        mistakes=[
+            (
+                2000.0 / 100.0,
+                "That divides by the consumers' whole rate, but the producers keep sending 80/s.",
+            ),
+            (2000.0 / 80.0, "That divides by the producers' rate; the backlog shrinks by what is left over."),
+        ],
+        hint="Only the spare capacity, consumers' rate minus producers' rate, eats into the backlog.",
         solution="The backlog shrinks only by the spare capacity, 100 − 80 = 20 messages/s: "
         "2,000 / 20 = 100 s. The spike lasted seconds; its shadow lasts minutes.",
     )
@@ -102,6 +118,13 @@ register(
         ],
         rel_tol=0.0,
         abs_tol=0.5,
+        integer=True,
+        mistakes=[
+            (1, "Only the killed message? The rest of its batch was fetched and never acknowledged either."),
+            (5, "The 5 after it, yes, but the 25th itself was never acknowledged: it comes back too."),
+            (10, "The whole batch? Its first 4 messages were acknowledged before the kill."),
+        ],
+        hint="Find the batch of 10 that holds the 25th message and count what is still pending in it.",
         solution="Its 25th message is the 5th of its third batch of 10: it and the 5 after it were delivered "
         "and never acknowledged, so 6 entries come back (and the 25th's effect happens twice without dedup).",
     )

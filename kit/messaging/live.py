@@ -14,6 +14,7 @@ pattern in the simulator.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import shutil
@@ -39,6 +40,9 @@ INSTALL = (
     "redis-server was not found on PATH. Install it from your system's packages: "
     "`sudo apt-get install redis-server` (Debian, Ubuntu), `brew install redis` (macOS); "
     "Binder installs it from binder/apt.txt."
+)
+CLIENT = (
+    "the redis Python client is not installed: `pip install redis` (a dependency of the kit), then run again"
 )
 
 
@@ -300,6 +304,8 @@ def live_run(
     keys = validate.integer("keys", keys, 1, n)
     if find_redis_server() is None:
         raise ValueError(INSTALL)
+    if importlib.util.find_spec("redis") is None:
+        raise ValueError(CLIENT)
     started = time.monotonic()
     deadline = started + config.MESSAGING_LIVE_TIMEOUT_S
     common = ["--batch", str(b), "--work-s", str(config.MESSAGING_LIVE_WORK_S),

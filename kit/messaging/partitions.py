@@ -529,10 +529,17 @@ def consumer_group(
     seg_owner = np.array([f[2] for f in flat], np.int64)
     wakes = np.unique(seg_start[seg_start > 0])
     bins = config.MESSAGING_TIMELINE_BINS
+    segments = np.column_stack([seg_start, seg_end, seg_owner])
+    params = np.empty(kk.N_PARAMS)
+    params[[kk.P_CONSUMERS, kk.P_SAMPLE_DT, kk.P_SAMPLES]] = (
+        max([*members, C - 1]) + 1,
+        s.horizon_s / bins,
+        bins + 1,
+    )
+    params[[kk.P_MAX_EVENTS, kk.P_SEED]] = config.MESSAGING_MAX_EVENTS, seed
     done_t, lag, stats = kk.group_run(
-        arrive[order], log_start, seg_start, seg_end, seg_owner, seg_first, max([*members, C - 1]) + 1,
-        Exponential(s.service_s).spec, wakes, s.horizon_s / bins, bins + 1, config.MESSAGING_MAX_EVENTS, seed,
-    )  # fmt: skip
+        arrive[order], log_start, segments, seg_first, wakes, Exponential(s.service_s).spec, params
+    )
     finished = ~np.isnan(done_t)
     return GroupResult(
         strategy=strategy,

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..ui import theme
+from ..ui import figures, theme
 from . import api, theory
 
 
@@ -51,7 +51,9 @@ def over_time(
         fig.add_scatter(
             x=state.t_s,
             y=growth_per_s * state.t_s,
-            name=f"fluid limit: the queue grows {growth_per_s:.3g} per second",
+            name=f"fluid limit: the queue grows {growth_per_s:,.3g} per second"
+            if growth_per_s < 1000
+            else f"fluid limit: the queue grows {growth_per_s:,.0f} per second",
             line=dict(color=theme.THEORY, dash="dash"),
             row=1,
             col=1,
@@ -65,9 +67,9 @@ def over_time(
         row=2,
         col=1,
     )
-    fig.update_yaxes(title_text="requests", row=1, col=1)
-    fig.update_yaxes(title_text="latency (s)", rangemode="tozero", row=2, col=1)
-    fig.update_xaxes(title_text="time (s)", row=2, col=1)
+    fig.update_yaxes(**figures.axis("in the station", "requests"), row=1, col=1)
+    fig.update_yaxes(**figures.axis("latency", "s", rangemode="tozero"), row=2, col=1)
+    fig.update_xaxes(**figures.axis("time", "s"), row=2, col=1)
     return fig
 
 
@@ -101,17 +103,17 @@ def wait_tail(
         title += ": no steady state, waits grow as long as the run lasts"
     fig = theme.figure(
         title=title,
-        xaxis=dict(title="wait t (s)"),
-        yaxis=dict(title="fraction of customers", type="log", exponentformat="power"),
+        xaxis=figures.axis("wait t", "s"),
+        yaxis=figures.log_axis("customers waiting longer", "fraction", 1.0 / max(n, 1), 1.0),
     )
     if n:
-        keep = np.unique(np.linspace(0, n - 1, min(n, 400)).astype(int))
-        unserved = f"; {left:,} still waiting at the end, not shown" if left else ""
+        ranks = np.unique(np.round(np.geomspace(1, n, min(n, 400))).astype(int))  # even steps on the log axis
+        unserved = f", {left:,} still waiting" if left else ""
         fig.add_scatter(
-            x=wait[keep],
-            y=1.0 - (keep + 1) / n + 1.0 / n,  # P(W >= w_(i)): never 0, so log axes work
+            x=wait[n - ranks][::-1],
+            y=(ranks / n)[::-1],  # P(W >= w_(i)) = (n - i) / n: never 0, so log axes work
             mode="lines",
-            name=f"simulated{label}, {n:,} customers served{unserved}",
+            name=f"simulated{label}: {n:,} served{unserved}",
             line=dict(color=theme.BLUE, shape="hv"),
         )
     if reference is not None:
@@ -120,7 +122,7 @@ def wait_tail(
             x=t,
             y=reference.p_wait_longer(t),
             mode="lines",
-            name=f"M/M/{reference.c} theory: C e^(-(c mu - lam) t), C = {reference.p_wait:.3f}",
+            name=f"M/M/{reference.c} theory, C = {reference.p_wait:.3f}",
             line=dict(color=theme.THEORY, dash="dash"),
         )
     return fig
@@ -142,7 +144,7 @@ def mmc_check(results: list[api.MMcResult]) -> go.Figure:
     fig = theme.figure(
         title="Simulation vs Erlang C: mean wait in the queue",
         xaxis=dict(title=""),
-        yaxis=dict(title="mean wait Wq (s)", type="log"),
+        yaxis=figures.log_axis("mean wait Wq", "s", *_positive_span(results)),
     )
     fig.add_scatter(
         x=labels,
@@ -160,3 +162,9 @@ def mmc_check(results: list[api.MMcResult]) -> go.Figure:
         marker=dict(color=theme.BLUE, size=9),
     )
     return fig
+
+
+def _positive_span(results) -> tuple[float, float]:
+    """The smallest and largest positive mean wait, simulated or theory (the figure's log range)."""
+    values = [v for r in results for v in (r.mean_wait, r.theory.Wq if r.theory else 0.0) if v > 0]
+    return (min(values), max(values)) if values else (1e-3, 1.0)

@@ -743,41 +743,22 @@ def _size_parameter(customers, horizon_s, expected) -> tuple[str, object]:
     return "arrivals", "a trace"
 
 
-def simulate(
-    arrivals,
-    service,
-    c: int = 1,
-    *,
-    discipline: str = "fifo",
-    queue_capacity: int | None = None,
-    timeout_s: float | None = None,
-    cancel: str = "none",
-    retry: policies.Retry | None = None,
-    breaker: policies.Breaker | None = None,
-    degradations: Sequence[Degradation] = (),
-    customers: int | None = None,
-    horizon_s: float | None = None,
-    sample_s: float | None = None,
-    max_events: int | None = None,
-    seed: int | None = None,
-) -> StationResult:
-    """Run the station until ``customers`` requests have come and gone, or until ``horizon_s``.
+@dataclass(frozen=True)
+class StationSettings:
+    """Everything :func:`simulate` takes besides the workload and the servers; None means the default.
 
     Parameters
     ----------
-    arrivals : Poisson, Trace or ClosedLoop, or a list of them (one per class)
-    service : Dist or list of Dist
-        Service time per class, in seconds (e.g. ``Exponential(0.01)``: 100/s).
-    c : int
-        Servers.
-    discipline : {"fifo", "lifo", "priority"}
-        Queue order; "priority" serves class 0 first, FIFO within a class.
+    discipline : {"fifo", "lifo", "priority"}, optional
+        Queue order; "priority" serves class 0 first, FIFO within a class
+        (default ``config.QUEUEING_DISCIPLINE``).
     queue_capacity : int, optional
         Waiting room; an arrival that finds it full is rejected. None: unlimited.
     timeout_s : float, optional
         The client gives up on an attempt after this many seconds.
-    cancel : {"none", "queued", "all"}
-        Whether the server drops work whose client gave up (see ``CANCEL``).
+    cancel : {"none", "queued", "all"}, optional
+        Whether the server drops work whose client gave up (see ``CANCEL``; default
+        ``config.QUEUEING_CANCEL``).
     retry : Retry, optional
         Retries with backoff and a budget (``kit.core.policies.Retry``); None: no retries.
     breaker : Breaker, optional
@@ -796,6 +777,112 @@ def simulate(
         you ask for); at most and by default ``config.QUEUEING_MAX_EVENTS``.
     seed : int, optional
         Random seed (default ``config.SEED``).
+    """
+
+    discipline: str | None = None
+    queue_capacity: int | None = None
+    timeout_s: float | None = None
+    cancel: str | None = None
+    retry: policies.Retry | None = None
+    breaker: policies.Breaker | None = None
+    degradations: Sequence[Degradation] = ()
+    customers: int | None = None
+    horizon_s: float | None = None
+    sample_s: float | None = None
+    max_events: int | None = None
+    seed: int | None = None
+
+    def __post_init__(self):
+        for name, check in _SETTING_CHECKS.items():
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, check(name, value))
+        _check_policies(self.retry, self.breaker, self.degradations)
+
+
+_SETTING_CHECKS = {
+    "discipline": lambda n, v: validate.choice(n, v, DISCIPLINES),
+    "queue_capacity": lambda n, v: validate.integer(n, v, 0, kk.UNLIMITED),
+    "timeout_s": validate.positive,
+    "cancel": lambda n, v: validate.choice(n, v, CANCEL),
+    "customers": lambda n, v: validate.integer(n, v, 1, kk.UNLIMITED),
+    "horizon_s": validate.positive,
+    "sample_s": validate.positive,
+    "max_events": lambda n, v: validate.integer(n, v, 1, config.QUEUEING_MAX_EVENTS),
+    "seed": lambda n, v: resolve_seed(v),
+}
+
+
+def _settings(settings, overrides: dict) -> StationSettings:
+    """``settings`` (None: every default) with ``overrides`` applied; an unknown name is refused."""
+    if settings is None:
+        settings = StationSettings()
+    elif not isinstance(settings, StationSettings):
+        raise ValueError(f"settings must be a StationSettings (got settings={settings!r})")
+    names = [f.name for f in dataclasses.fields(StationSettings)]
+    for name in overrides:
+        if name not in names:
+            raise ValueError(f"{name} is not a setting of simulate; the settings are {', '.join(names)}")
+    return dataclasses.replace(settings, **overrides)
+
+
+def _workload(arrivals, service) -> tuple[list, list]:
+    """The classes of arrivals and one service distribution per class."""
+    arrivals = _classes("arrivals", arrivals, (Poisson, Trace, ClosedLoop))
+    services = _classes("service", service, (Dist,))
+    if len(services) == 1 and len(arrivals) > 1:
+        services = services * len(arrivals)
+    if len(services) != len(arrivals):
+        raise ValueError(
+            f"service must give one distribution per class (got {len(services)} for {len(arrivals)} classes)"
+        )
+    return arrivals, services
+
+
+def _size(arrivals, services, s: StationSettings, horizon: float, timeout: float) -> tuple[float, float]:
+    """Expected requests and the state samples' spacing; refuses a run beyond the limits of ``kit.config``."""
+    open_loop = any(isinstance(a, Poisson | ClosedLoop) for a in arrivals)
+    if open_loop and s.customers is None and s.horizon_s is None:
+        raise ValueError("customers or horizon_s must be given: Poisson and closed-loop clients never stop")
+    if s.sample_s is None:
+        sample_dt = horizon / config.QUEUEING_SAMPLES if math.isfinite(horizon) else 0.0
+    else:
+        sample_dt = s.sample_s
+    expected = _expected_requests(arrivals, services, horizon)
+    if not math.isfinite(expected) and s.customers is None:
+        raise ValueError(
+            "customers must be given: closed-loop clients with no think time and no service time "
+            "send requests without end"
+        )
+    expected = min(expected, kk.UNLIMITED if s.customers is None else s.customers)
+    n_samples = int(horizon / sample_dt) + 1 if sample_dt > 0 and math.isfinite(horizon) else 0
+    if n_samples > config.QUEUEING_MAX_POINTS:
+        raise ValueError(
+            f"sample_s={sample_dt:g} makes {n_samples:,} samples: more than "
+            f"config.QUEUEING_MAX_POINTS = {config.QUEUEING_MAX_POINTS:,}"
+        )
+    name, value = _size_parameter(s.customers, s.horizon_s, expected)
+    check_size(expected * (2.0 + math.isfinite(timeout)), expected, **{name: value})
+    return expected, sample_dt
+
+
+def simulate(
+    arrivals, service, c: int = 1, *, settings: StationSettings | None = None, **overrides
+) -> StationResult:
+    """Run the station until ``customers`` requests have come and gone, or until ``horizon_s``.
+
+    Parameters
+    ----------
+    arrivals : Poisson, Trace or ClosedLoop, or a list of them (one per class)
+    service : Dist or list of Dist
+        Service time per class, in seconds (e.g. ``Exponential(0.01)``: 100/s).
+    c : int
+        Servers.
+    settings : StationSettings, optional
+        Queue order, clients' policies, faults, size and seed; unset fields take their defaults.
+    **overrides
+        Any field of :class:`StationSettings` by name, e.g. ``customers=20_000``,
+        ``timeout_s=0.5``, ``seed=1``.
 
     Returns
     -------
@@ -829,57 +916,20 @@ def simulate(
     >>> bool(abs(np.nanmean(r.wait_s) - theory.mm1(80, 100).Wq) < 0.01)
     True
     """
-    arrivals = _classes("arrivals", arrivals, (Poisson, Trace, ClosedLoop))
-    services = _classes("service", service, (Dist,))
-    if len(services) == 1 and len(arrivals) > 1:
-        services = services * len(arrivals)
-    if len(services) != len(arrivals):
-        raise ValueError(
-            f"service must give one distribution per class (got {len(services)} for {len(arrivals)} classes)"
-        )
+    s = _settings(settings, overrides)
+    arrivals, services = _workload(arrivals, service)
     c = validate.integer("c", c, 1, 1_000_000)
-    validate.choice("discipline", discipline, DISCIPLINES)
-    validate.choice("cancel", cancel, CANCEL)
-    cap = (
-        -1 if queue_capacity is None else validate.integer("queue_capacity", queue_capacity, 0, kk.UNLIMITED)
-    )
-    timeout = math.inf if timeout_s is None else validate.positive("timeout_s", timeout_s)
-    retry = _check_policies(retry, breaker, degradations)
-    n_customers = (
-        kk.UNLIMITED if customers is None else validate.integer("customers", customers, 1, kk.UNLIMITED)
-    )
-    horizon = math.inf if horizon_s is None else validate.positive("horizon_s", horizon_s)
-    if any(isinstance(a, Poisson | ClosedLoop) for a in arrivals) and customers is None and horizon_s is None:
-        raise ValueError("customers or horizon_s must be given: Poisson and closed-loop clients never stop")
-    if sample_s is None:
-        sample_dt = horizon / config.QUEUEING_SAMPLES if math.isfinite(horizon) else 0.0
-    else:
-        sample_dt = validate.positive("sample_s", sample_s)
-    limit = config.QUEUEING_MAX_EVENTS
-    events = validate.integer("max_events", limit if max_events is None else max_events, 1, limit)
-    seed = resolve_seed(seed)
-
-    expected = _expected_requests(arrivals, services, horizon)
-    if not math.isfinite(expected) and customers is None:
-        raise ValueError(
-            "customers must be given: closed-loop clients with no think time and no service time "
-            "send requests without end"
-        )
-    expected = min(expected, n_customers)
-    n_samples = int(horizon / sample_dt) + 1 if sample_dt > 0 and math.isfinite(horizon) else 0
-    if n_samples > config.QUEUEING_MAX_POINTS:
-        raise ValueError(
-            f"sample_s={sample_dt:g} makes {n_samples:,} samples: more than "
-            f"config.QUEUEING_MAX_POINTS = {config.QUEUEING_MAX_POINTS:,}"
-        )
-    name, value = _size_parameter(customers, horizon_s, expected)
-    check_size(expected * (2.0 + math.isfinite(timeout)), expected, **{name: value})
-
+    timeout = math.inf if s.timeout_s is None else s.timeout_s
+    horizon = math.inf if s.horizon_s is None else s.horizon_s
+    expected, sample_dt = _size(arrivals, services, s, horizon, timeout)
+    seed = resolve_seed(s.seed)
+    capacity = -1 if s.queue_capacity is None else s.queue_capacity
+    retry = _check_policies(s.retry, s.breaker, s.degradations)
     tm, info, samples, end, n_events, truncated = kk.station(
-        _sources(arrivals, n_customers),
-        _servers(c, discipline, cap, services, degradations),
-        _policy(timeout, cancel, retry, breaker),
-        _bounds(horizon, events, 1.1 * expected + 64, sample_dt),
+        _sources(arrivals, kk.UNLIMITED if s.customers is None else s.customers),
+        _servers(c, s.discipline or config.QUEUEING_DISCIPLINE, capacity, services, s.degradations),
+        _policy(timeout, s.cancel or config.QUEUEING_CANCEL, retry, s.breaker),
+        _bounds(horizon, s.max_events or config.QUEUEING_MAX_EVENTS, 1.1 * expected + 64, sample_dt),
         seed,
     )
     return StationResult(

@@ -1,11 +1,12 @@
 """The reliability apps: controls -> api -> figures, no logic of their own."""
 
-import ipywidgets as w
-
 from .. import config, queueing
+from ..ui import controls
 from ..ui.app import App
 from . import availability as avail
 from . import backoff, plots, resilience, storms
+
+SLOS = {"99%": 0.99, "99.5%": 0.995, "99.9%": 0.999, "99.95%": 0.9995, "99.99%": 0.9999}
 
 
 class BackoffApp(App):
@@ -15,30 +16,41 @@ class BackoffApp(App):
     """
 
     title = "Backoff and jitter: how many calls, how long, for N clients racing for one row?"
+    cache_results = True
 
     def make_controls(self):
         return {
-            "clients": w.IntSlider(
-                value=config.RELIABILITY_BACKOFF_APP_CLIENTS, min=10, max=190, step=10, description="clients"
+            "clients": controls.int_slider(
+                "clients",
+                config.RELIABILITY_BACKOFF_APP_CLIENTS,
+                10,
+                190,
+                10,
+                why="Brooker's post races 10 to 190 clients; reliability.backoff_experiment takes more",
             ),
-            "base_ms": w.FloatLogSlider(
-                value=config.RELIABILITY_BACKOFF_BASE_MS,
-                base=10,
-                min=0,
-                max=2,
-                step=0.1,
-                description="base (ms)",
+            "base_ms": controls.log_slider(
+                "base (ms)",
+                config.RELIABILITY_BACKOFF_BASE_MS,
+                1,
+                100,
+                10,
+                why="From 1 ms, a tenth of a message's 10 ms, to 100 ms",
             ),
-            "cap_ms": w.FloatLogSlider(
-                value=config.RELIABILITY_BACKOFF_CAP_MS,
-                base=10,
-                min=2,
-                max=4,
-                step=0.1,
-                description="cap (ms)",
+            "cap_ms": controls.log_slider(
+                "cap (ms)",
+                config.RELIABILITY_BACKOFF_CAP_MS,
+                100,
+                10_000,
+                10,
+                why="From 100 ms to 10 s, beyond which a client would rather give up",
             ),
-            "runs": w.IntSlider(
-                value=config.RELIABILITY_BACKOFF_APP_RUNS, min=5, max=100, step=5, description="runs"
+            "runs": controls.int_slider(
+                "runs",
+                config.RELIABILITY_BACKOFF_APP_RUNS,
+                5,
+                100,
+                5,
+                why="Up to the post's 100 runs per strategy (slower: about a second an update)",
             ),
         }
 
@@ -47,11 +59,14 @@ class BackoffApp(App):
             backoff.backoff_experiment(s, clients, runs, config.SEED, base_ms, cap_ms)
             for s in backoff.STRATEGIES
         ]
-        schedules = {
-            s: backoff.sleeps(s, 10, 500, config.SEED, base_ms, cap_ms)
-            for s in backoff.STRATEGIES
-            if s != "none"
-        }
+        schedules = self.memo(  # clients and runs do not change what a strategy sleeps
+            ("sleeps", base_ms, cap_ms),
+            lambda: {
+                s: backoff.sleeps(s, 10, 500, config.SEED, base_ms, cap_ms)
+                for s in backoff.STRATEGIES
+                if s != "none"
+            },
+        )
         return results, schedules
 
     def figures(self, computed):
@@ -67,41 +82,47 @@ class StormApp(App):
     """
 
     title = "Retry storms: does the system recover after the trigger?"
+    cache_results = True
 
     def make_controls(self):
+        capacity = config.RELIABILITY_STORM_CAPACITY
         return {
-            "policy": w.Dropdown(
-                options=list(storms.RETRY_POLICIES), value="3 immediate retries", description="retries"
+            "policy": controls.dropdown("retries", list(storms.RETRY_POLICIES), value="3 immediate retries"),
+            "trigger_rate": controls.float_slider(
+                "trigger load (req/s)",
+                config.RELIABILITY_STORM_TRIGGER_RATE,
+                capacity,
+                3 * capacity,
+                10,
+                fmt=".0f",
+                why=f"From the server's capacity, {capacity:g} req/s, to three times it",
             ),
-            "trigger_rate": w.FloatSlider(
-                value=config.RELIABILITY_STORM_TRIGGER_RATE,
-                min=100,
-                max=300,
-                step=10,
-                description="trigger load (req/s)",
+            "trigger_s": controls.float_slider(
+                "trigger length (s)",
+                config.RELIABILITY_STORM_TRIGGER_S,
+                1,
+                30,
+                1,
+                fmt=".0f",
+                why=f"Up to 30 s, so the {config.RELIABILITY_STORM_HORIZON_S:g} s run shows what follows",
             ),
-            "trigger_s": w.FloatSlider(
-                value=config.RELIABILITY_STORM_TRIGGER_S,
-                min=1,
-                max=30,
-                step=1,
-                description="trigger length (s)",
+            "timeout_s": controls.log_slider(
+                "client timeout (s)",
+                config.RELIABILITY_STORM_TIMEOUT_S,
+                0.1,
+                10,
+                10,
+                why="From 0.1 s, ten service times, to 10 s, longer than a person waits",
             ),
-            "timeout_s": w.FloatLogSlider(
-                value=config.RELIABILITY_STORM_TIMEOUT_S,
-                base=10,
-                min=-1,
-                max=1,
-                step=0.1,
-                description="client timeout (s)",
-            ),
-            "cancel": w.Dropdown(options=list(queueing.CANCEL), description="server drops abandoned work"),
-            "base_rate": w.FloatSlider(
-                value=config.RELIABILITY_STORM_BASE_RATE,
-                min=50,
-                max=95,
-                step=5,
-                description="base load (req/s)",
+            "cancel": controls.dropdown("server drops abandoned work", list(queueing.CANCEL)),
+            "base_rate": controls.float_slider(
+                "base load (req/s)",
+                config.RELIABILITY_STORM_BASE_RATE,
+                50,
+                0.95 * capacity,
+                5,
+                fmt=".0f",
+                why=f"Below the capacity, {capacity:g} req/s: a base load above it is an outage, not a storm",
             ),
         }
 
@@ -127,39 +148,53 @@ class BreakerApp(App):
     """
 
     title = "Circuit breakers: a dependency degrades. Fail fast, fall back, recover?"
+    cache_results = True
 
     def make_controls(self):
         return {
-            "breaker": w.Dropdown(
-                options=list(resilience.BREAKER_CHOICES), value="resilience4j", description="breaker"
+            "breaker": controls.dropdown("breaker", list(resilience.BREAKER_CHOICES), value="resilience4j"),
+            "slowdown": controls.log_slider(
+                "slowdown (×)",
+                config.RELIABILITY_BREAKER_SLOWDOWN,
+                1,
+                100,
+                10,
+                why="From healthy (1×) to 100× slower, where every call outlasts the timeout",
             ),
-            "slowdown": w.FloatLogSlider(
-                value=config.RELIABILITY_BREAKER_SLOWDOWN,
-                base=10,
-                min=0,
-                max=2,
-                step=0.1,
-                description="slowdown (x)",
+            "error_p": controls.float_slider(
+                "P(error)",
+                config.RELIABILITY_BREAKER_ERROR_P,
+                0.0,
+                1.0,
+                0.05,
+                why="A probability: from no errors to every call failing",
             ),
-            "error_p": w.FloatSlider(
-                value=config.RELIABILITY_BREAKER_ERROR_P, min=0.0, max=1.0, step=0.05, description="P(error)"
-            ),
-            "fallback_hit": w.FloatSlider(
-                value=config.RELIABILITY_BREAKER_FALLBACK_HIT,
-                min=0.0,
-                max=1.0,
-                step=0.05,
-                description="fallback available",
+            "fallback_hit": controls.float_slider(
+                "fallback available",
+                config.RELIABILITY_BREAKER_FALLBACK_HIT,
+                0.0,
+                1.0,
+                0.05,
+                why="A share of the failed calls: from none to all",
             ),
         }
 
     def compute(self, breaker, slowdown, error_p, fallback_hit):
-        return resilience.breaker_demo(
-            breaker, slowdown=slowdown, error_p=error_p, fallback_hit=fallback_hit, seed=config.SEED
-        )
+        def run(choice):
+            return self.memo(
+                (choice, slowdown, error_p, fallback_hit),
+                lambda: resilience.breaker_demo(
+                    choice, slowdown=slowdown, error_p=error_p, fallback_hit=fallback_hit, seed=config.SEED
+                ),
+            )
 
-    def figures(self, result):
-        return [plots.breaker_timeline(result), plots.breaker_summary(result)]
+        if slowdown == 1 and error_p == 0:
+            self.note("slowdown", "The dependency stays healthy: no breaker has anything to do.")
+        return run(breaker), run("none")
+
+    def figures(self, computed):
+        result, without = computed
+        return [plots.breaker_timeline(result), plots.breaker_summary(result, without)]
 
 
 class AvailabilityApp(App):
@@ -169,39 +204,66 @@ class AvailabilityApp(App):
     """
 
     title = "Availability calculator: tiers in series, replicas in parallel, zones; and the SLO's budget"
+    cache_results = True
 
     def make_controls(self):
         return {
-            "nines": w.FloatSlider(
-                value=config.RELIABILITY_AVAIL_APP_NINES,
-                min=1.0,
-                max=5.0,
-                step=0.1,
-                description="each component (nines)",
+            "nines": controls.float_slider(
+                "each component (nines)",
+                config.RELIABILITY_AVAIL_APP_NINES,
+                1.0,
+                5.0,
+                0.1,
+                fmt=".1f",
+                why="From 90% to 99.999% per component",
             ),
-            "tiers": w.IntSlider(
-                value=config.RELIABILITY_AVAIL_APP_TIERS, min=1, max=8, description="tiers in series"
+            "tiers": controls.int_slider(
+                "tiers in series",
+                config.RELIABILITY_AVAIL_APP_TIERS,
+                1,
+                8,
+                why="Up to 8 tiers; reliability.designs takes up to 100",
             ),
-            "replicas": w.IntSlider(
-                value=config.RELIABILITY_AVAIL_APP_REPLICAS, min=1, max=5, description="replicas per tier"
+            "replicas": controls.int_slider(
+                "replicas per tier",
+                config.RELIABILITY_AVAIL_APP_REPLICAS,
+                1,
+                5,
+                why="Up to 5 replicas; reliability.designs takes up to 100",
             ),
-            "zones": w.IntSlider(
-                value=config.RELIABILITY_AVAIL_APP_ZONES, min=1, max=3, description="zones (need 1)"
+            "zones": controls.int_slider(
+                "zones (need 1)",
+                config.RELIABILITY_AVAIL_APP_ZONES,
+                1,
+                3,
+                why="Up to 3 zones, as most cloud regions offer; reliability.designs takes up to 10",
             ),
-            "slo": w.Dropdown(options=[0.99, 0.995, 0.999, 0.9995, 0.9999], value=0.999, description="SLO"),
-            "incident": w.FloatLogSlider(
-                value=config.RELIABILITY_AVAIL_APP_INCIDENT,
-                base=10,
-                min=-3,
-                max=0,
-                step=0.1,
-                description="incident error rate",
+            "slo": controls.dropdown("SLO", SLOS, value=0.999),
+            "incident": controls.log_slider(
+                "incident error rate",
+                config.RELIABILITY_AVAIL_APP_INCIDENT,
+                0.001,
+                1.0,
+                10,
+                fmt=".3g",
+                why="From 0.1% of requests failing to all of them",
             ),
         }
 
     def compute(self, nines, tiers, replicas, zones, slo, incident):
+        if replicas == 1:
+            self.note(
+                "replicas", "With 1 replica per tier, 'replicated' is the single design: add a replica."
+            )
+        if zones == 1:
+            self.note("zones", "With 1 zone, 'multi-zone' is the replicated stack in one zone: add a zone.")
         designs = avail.designs(1.0 - 10.0**-nines, tiers, replicas, zones)
-        alerts = avail.evaluate_alerts(avail.incident(incident), config.RELIABILITY_AVAIL_ALERT_STEP_MIN, slo)
+        alerts = self.memo(  # the alerts need only the SLO and the incident
+            ("alerts", slo, incident),
+            lambda: avail.evaluate_alerts(
+                avail.incident(incident), config.RELIABILITY_AVAIL_ALERT_STEP_MIN, slo
+            ),
+        )
         return designs, alerts, slo
 
     def figures(self, computed):

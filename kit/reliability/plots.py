@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -10,14 +11,14 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..core.policies import STATES
-from ..ui import theme
+from ..ui import figures, theme
 from . import availability as avail
 from .backoff import BROOKER_2015, STRATEGIES
 from .resilience import BreakerResult, BulkheadResult
 from .storms import StormResult
 
 STRATEGY_COLOURS = dict(
-    zip(STRATEGIES, [theme.VERMILLION, theme.BLACK, theme.BLUE, theme.ORANGE, theme.GREEN], strict=True)
+    zip(STRATEGIES, [theme.VERMILLION, theme.PURPLE, theme.BLUE, theme.ORANGE, theme.GREEN], strict=True)
 )
 STATE_COLOURS = {"CLOSED": theme.GREEN, "OPEN": theme.VERMILLION, "HALF_OPEN": theme.ORANGE}
 WORKBOOK_THRESHOLDS = {r.name: r.burn_rate for r in avail.WORKBOOK_RULES}
@@ -97,9 +98,10 @@ def backoff_race(table: pd.DataFrame) -> go.Figure:
                 row=1,
                 col=col,
             )
-    fig.update_xaxes(title_text="clients")
-    fig.update_yaxes(title_text="write calls", row=1, col=1)
-    fig.update_yaxes(title_text="completion (s)", type="log", row=1, col=2)
+    seconds = table.completion_ms.to_numpy() / 1000.0
+    fig.update_xaxes(figures.axis("clients", "racing for one row"))
+    fig.update_yaxes(figures.axis("write calls", "per race"), row=1, col=1)
+    fig.update_yaxes(figures.log_axis("completion", "s", seconds.min(), seconds.max()), row=1, col=2)
     return fig
 
 
@@ -126,8 +128,10 @@ def backoff_runs(results: list) -> go.Figure:
         fig.add_box(
             y=r.completion_per_run / 1000.0, name=r.strategy, marker_color=colour, boxmean=True, row=1, col=2
         )
-    fig.update_yaxes(title="write calls", row=1, col=1)
-    fig.update_yaxes(title="completion (s)", type="log", row=1, col=2)
+    seconds = np.concatenate([r.completion_per_run for r in results]) / 1000.0 if results else np.ones(1)
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(figures.axis("write calls", "per run"), row=1, col=1)
+    fig.update_yaxes(figures.log_axis("completion", "s", seconds.min(), seconds.max()), row=1, col=2)
     return fig
 
 
@@ -143,14 +147,17 @@ def sleep_schedules(schedules: dict) -> go.Figure:
     -------
     plotly.graph_objects.Figure
     """
+    bands = {name: np.percentile(s, [5, 50, 95], axis=0) for name, s in schedules.items()}
+    every = np.concatenate([b.ravel() for b in bands.values()]) if bands else np.ones(1)
+    positive = every[every > 0] if (every > 0).any() else np.ones(1)
     fig = theme.figure(
-        title="How long does each strategy sleep before retry k?",
-        xaxis=dict(title="retry k", dtick=1),
-        yaxis=dict(title="sleep (ms)", type="log"),
+        title="How long does each strategy sleep before retry k? (median, 5-95% range)",
+        xaxis=figures.axis("retry", "k-th", dtick=1),
+        yaxis=figures.log_axis("sleep before it", "ms", positive.min(), positive.max()),
     )
     for strategy, s in schedules.items():
         k = np.arange(1, s.shape[1] + 1)
-        lo, mid, hi = np.percentile(s, [5, 50, 95], axis=0)
+        lo, mid, hi = bands[strategy]
         colour = STRATEGY_COLOURS.get(strategy, theme.GREY)
         fig.add_scatter(
             x=k,
@@ -215,9 +222,9 @@ def storm_timeline(result: StormResult, bin_s: float | None = None) -> go.Figure
             row=row,
             col=1,
         )
-    fig.update_yaxes(title_text="requests/s", rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(title_text="requests", rangemode="tozero", row=2, col=1)
-    fig.update_xaxes(title_text="time (s); shaded: the trigger", row=2, col=1)
+    fig.update_yaxes(figures.axis("load", "requests/s", rangemode="tozero"), row=1, col=1)
+    fig.update_yaxes(figures.axis("queued", "requests", rangemode="tozero"), row=2, col=1)
+    fig.update_xaxes(figures.axis("time", "s; shaded: the trigger"), row=2, col=1)
     return fig
 
 
@@ -267,6 +274,37 @@ def phase(table: pd.DataFrame) -> go.Figure:
 # --- breakers and bulkheads ------------------------------------------------------------------
 
 
+def _state_strip(fig: go.Figure, t_s: np.ndarray, states: pd.Series, bin_s: float) -> None:
+    """The breaker's state as one coloured strip, each stretch labelled where it has room (no legend)."""
+    colours = [STATE_COLOURS.get(s, theme.MUTED) for s in states]
+    fig.add_bar(
+        x=t_s,
+        y=np.ones(len(t_s)),
+        marker=dict(color=colours, line_width=0),
+        width=bin_s,
+        offset=0,
+        hovertext=list(states),
+        hoverinfo="text+x",
+        showlegend=False,
+        row=1,
+        col=1,
+    )
+    change = np.flatnonzero(np.r_[True, states.to_numpy()[1:] != states.to_numpy()[:-1], True])
+    span = (t_s[-1] - t_s[0] + bin_s) if len(t_s) else 1.0
+    for a, b in pairwise(change):
+        width = (b - a) * bin_s
+        if width >= 0.08 * span:  # room for the word
+            fig.add_annotation(
+                x=t_s[a] + width / 2,
+                y=0.5,
+                text=str(states.iloc[a]).replace("_", " "),
+                showarrow=False,
+                font=dict(color="white", size=12),
+                row=1,
+                col=1,
+            )
+
+
 def breaker_timeline(result: BreakerResult, bin_s: float = 5.0) -> go.Figure:
     """Breaker state, what callers got, and how long they waited, over time; the fault shaded.
 
@@ -280,36 +318,28 @@ def breaker_timeline(result: BreakerResult, bin_s: float = 5.0) -> go.Figure:
     Returns
     -------
     plotly.graph_objects.Figure
+        Three rows: the breaker's state (a strip labelled CLOSED, OPEN,
+        HALF OPEN), calls per second by outcome, and the callers' mean wait.
     """
     tl = result.run.timeline(bin_s)
-    fig = _stacked(f"Breaker: {result.breaker}", rows=3, height=200)
-    states = tl.breaker.fillna(0).astype(int).map(STATES)
-    for state, colour in STATE_COLOURS.items():
-        fig.add_bar(
-            x=tl.t_s,
-            y=(states == state).astype(float),
-            name=state,
-            marker_color=colour,
-            width=bin_s,
-            offset=0,
-            row=1,
-            col=1,
-        )
-    for name, column, colour in (
-        ("answered", "goodput", theme.GREEN),
-        ("failed fast (breaker open)", "short_circuited", theme.ORANGE),
-        ("timed out", "timeouts", theme.VERMILLION),
-        ("errors", "errors", theme.PURPLE),
-    ):
-        fig.add_scatter(x=tl.t_s, y=tl[column], name=name, line=dict(color=colour), row=2, col=1)
-    fig.add_scatter(
-        x=tl.t_s,
-        y=tl.throughput,
-        name="dependency's work",
-        line=dict(color=theme.GREY, dash="dash"),
-        row=2,
-        col=1,
+    fig = _stacked(
+        f"Breaker: {result.breaker}",
+        rows=3,
+        height=200,
+        titles=("the breaker's state", "what callers got", "how long callers waited"),
     )
+    states = tl.breaker.fillna(0).astype(int).map(STATES)
+    if result.breaker == "none":
+        states = pd.Series(["no breaker"] * len(tl))
+    _state_strip(fig, tl.t_s.to_numpy(), states, bin_s)
+    for name, column, colour, dash in (
+        ("answered", "goodput", theme.BLUE, "solid"),
+        ("failed fast (breaker open)", "short_circuited", theme.ORANGE, "solid"),
+        ("timed out", "timeouts", theme.VERMILLION, "solid"),
+        ("errors", "errors", theme.PURPLE, "solid"),
+        ("dependency's work", "throughput", theme.GREY, "dash"),
+    ):
+        fig.add_scatter(x=tl.t_s, y=tl[column], name=name, line=dict(color=colour, dash=dash), row=2, col=1)
     latency = result.run.response_s
     edges = np.arange(0.0, result.horizon_s + bin_s, bin_s)
     sums = np.histogram(result.run.arrive_s, edges, weights=np.nan_to_num(latency))[0]
@@ -317,27 +347,35 @@ def breaker_timeline(result: BreakerResult, bin_s: float = 5.0) -> go.Figure:
     fig.add_scatter(
         x=edges[:-1],
         y=np.where(counts > 0, sums / np.maximum(counts, 1), np.nan),
-        name="mean wait of callers (s)",
-        line=dict(color=theme.BLUE),
+        name="mean wait of callers",
+        line=dict(color=theme.SKY),
+        showlegend=False,
         row=3,
         col=1,
     )
-    for row in (1, 2, 3):
-        fig.add_vrect(
-            x0=result.degrade_start_s,
-            x1=result.degrade_end_s,
-            fillcolor=theme.YELLOW,
-            opacity=0.25,
-            line_width=0,
-            layer="below",
-            row=row,
-            col=1,
-        )
-    fig.update_layout(barmode="stack", bargap=0)
-    fig.update_yaxes(title_text="state", showticklabels=False, range=[0, 1], row=1, col=1)
-    fig.update_yaxes(title_text="calls/s", rangemode="tozero", row=2, col=1)
-    fig.update_yaxes(title_text="wait (s)", rangemode="tozero", row=3, col=1)
-    fig.update_xaxes(title_text="time (s); shaded: the dependency is degraded", row=3, col=1)
+    fig.update_layout(  # plain shapes: add_vrect's subplot bookkeeping costs more than the figure
+        shapes=[
+            dict(
+                type="rect",
+                x0=result.degrade_start_s,
+                x1=result.degrade_end_s,
+                xref="x",
+                y0=0,
+                y1=1,
+                yref=f"y{row} domain" if row > 1 else "y domain",
+                fillcolor=theme.YELLOW,
+                opacity=0.25,
+                line_width=0,
+                layer="below",
+            )
+            for row in (1, 2, 3)
+        ],
+        bargap=0,
+    )
+    fig.update_yaxes(showticklabels=False, range=[0, 1], row=1, col=1)
+    fig.update_yaxes(figures.axis("calls", "per s", rangemode="tozero"), row=2, col=1)
+    fig.update_yaxes(figures.axis("mean wait", "s", rangemode="tozero"), row=3, col=1)
+    fig.update_xaxes(figures.axis("time", "s; shaded: the dependency is degraded"), row=3, col=1)
     return fig
 
 
@@ -385,48 +423,63 @@ def breaker_outcomes(table: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def breaker_summary(result: BreakerResult) -> go.Figure:
-    """What callers got during the fault and after the repair: answers, fallbacks, fast failures, waits.
+def breaker_summary(result: BreakerResult, baseline: BreakerResult | None = None) -> go.Figure:
+    """What callers got during the fault and after the repair, with this breaker and without one.
+
+    A fallback stands in for any failed call, so the shares answered are
+    alike with and without a breaker; the wait, and how soon answers return
+    after the repair, tell them apart. Hover gives the shares failed fast
+    and timed out.
 
     Parameters
     ----------
     result : BreakerResult
         From :func:`kit.reliability.breaker_demo`.
+    baseline : BreakerResult, optional
+        The same scenario without a breaker (``breaker="none"``), drawn beside it.
 
     Returns
     -------
     plotly.graph_objects.Figure
+        Two panels: the share of calls answered (by the dependency or a
+        fallback), and the callers' mean wait (s), per phase.
     """
-    phases = {
-        "during the fault": result.outcomes(result.degrade_start_s, result.degrade_end_s),
-        "after the repair": result.outcomes(result.degrade_end_s, result.horizon_s),
-    }
-    fig = _side_by_side(f"Callers' view, breaker: {result.breaker}", ("share of calls", "mean wait (s)"), 340)
-    for key, name, colour in (
-        ("success", "answered", theme.BLUE),
-        (
-            "with_fallback",
-            f"answered or fallback (a stale value for {result.fallback_hit:.0%} of failures)",
-            theme.GREEN,
-        ),
-        ("fast_failed", "failed fast", theme.ORANGE),
-        ("timed_out", "timed out", theme.VERMILLION),
-    ):
-        fig.add_bar(
-            x=list(phases), y=[p[key] for p in phases.values()], name=name, marker_color=colour, row=1, col=1
-        )
-    fig.add_bar(
-        x=list(phases),
-        y=[p["mean_latency_s"] for p in phases.values()],
-        name="mean wait",
-        marker_color=theme.GREY,
-        showlegend=False,
-        row=1,
-        col=2,
+    runs = [r for r in (baseline, result) if r is not None]
+    if baseline is not None and baseline.breaker == result.breaker:
+        runs = [result]
+    names = [("no breaker" if r.breaker == "none" else f"breaker: {r.breaker}") for r in runs]
+    fig = _side_by_side(
+        f"Callers' view: {' against '.join(reversed(names))}",
+        ("answered, by the dependency or a fallback", "mean wait of callers"),
+        340,
     )
+    phases = ("during the fault", "after the repair")
+    for run, name in zip(runs, names, strict=True):
+        seen = [
+            run.outcomes(run.degrade_start_s, run.degrade_end_s),
+            run.outcomes(run.degrade_end_s, run.horizon_s),
+        ]
+        colour = theme.GREY if run.breaker == "none" else theme.BLUE
+        hover = [
+            f"{p['success']:.0%} by the dependency, {p['fast_failed']:.0%} failed fast, "
+            f"{p['timed_out']:.0%} timed out"
+            for p in seen
+        ]
+        for col, key in ((1, "with_fallback"), (2, "mean_latency_s")):
+            fig.add_bar(
+                x=phases,
+                y=[p[key] for p in seen],
+                name=name,
+                marker_color=colour,
+                hovertext=hover,
+                legendgroup=name,
+                showlegend=col == 1,
+                row=1,
+                col=col,
+            )
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title="share of calls", tickformat=".0%", range=[0, 1.05], row=1, col=1)
-    fig.update_yaxes(title="wait (s)", row=1, col=2)
+    fig.update_yaxes(figures.axis("calls", "%", tickformat=".0%", range=[0, 1.05]), row=1, col=1)
+    fig.update_yaxes(figures.axis("wait", "s"), row=1, col=2)
     return fig
 
 
@@ -551,18 +604,29 @@ def architectures(blocks: dict, days: float = 30.0, slo: float | None = None) ->
     """
     names = list(blocks)
     a = np.array([avail.availability(b) for b in blocks.values()])
+    shown = avail.nines(a)
+    top = max(float(np.max(shown)), float(avail.nines(slo)) if slo is not None else 0.0)
     fig = theme.figure(
         title=f"Availability and downtime per {days:g} days",
-        xaxis=dict(title="nines: -log10(1 - availability)"),
+        xaxis=figures.axis("availability", "nines: −log10(1 − availability)", range=[0, top * 1.08]),
         yaxis=dict(title="", autorange="reversed"),
         height=140 + 40 * len(names),
         margin=dict(l=190),
     )
     if slo is not None:
-        fig.add_vline(
-            x=float(avail.nines(slo)),
-            line=dict(color=theme.VERMILLION, dash="dash"),
-            annotation_text=f"SLO {slo:.4g}: {float(avail.downtime_min(slo, days)):.1f} min",
+        x = float(avail.nines(slo))
+        right = x > 0.6 * top  # the label points into the plot, never past its edge
+        fig.add_shape(_line("x", "paper", x=(x, x), color=theme.VERMILLION, dash="dash"))
+        fig.add_annotation(
+            x=x,
+            y=1.0,
+            xref="x",
+            yref="paper",
+            yanchor="bottom",
+            xanchor="right" if right else "left",
+            showarrow=False,
+            text=f"SLO {slo:.4g}: {float(avail.downtime_min(slo, days)):.1f} min",
+            font=dict(color=theme.VERMILLION),
         )
     fig.add_bar(
         y=names,
@@ -583,6 +647,32 @@ def _percent_format(top: float) -> str:
     return f".{decimals}~%"
 
 
+def _line(xref: str, yref: str, x=(0, 1), y=(0, 1), **line) -> dict:
+    """A straight line shape from (x0, y0) to (x1, y1) in the given references."""
+    return dict(type="line", x0=x[0], x1=x[1], y0=y[0], y1=y[1], xref=xref, yref=yref, line=line)
+
+
+def _burn_curve(fig: go.Figure, x, burn, fires, rule: str, colour: str, lo: float) -> None:
+    """One rule's burn rate, its first firing starred, the minutes to it in the legend."""
+    first = int(np.argmax(fires)) if fires.any() else None
+    when = f"fires after {x[first] * 60:,.0f} min" if first is not None else "does not fire"
+    name = f"{rule}: {when}"
+    curve = dict(name=name, legendgroup=rule, row=2, col=1)
+    fig.add_scatter(x=x, y=np.where(burn > 0, burn, np.nan), line=dict(color=colour), **curve)
+    if first is not None:
+        star = dict(color=colour, size=11, symbol="star")
+        hover = f"{when}<extra>{rule}</extra>"
+        fig.add_scatter(
+            x=[x[first]],
+            y=[max(burn[first], lo)],
+            mode="markers",
+            marker=star,
+            showlegend=False,
+            hovertemplate=hover,
+            **curve,
+        )
+
+
 def burn_alerts(table: pd.DataFrame, slo: float) -> go.Figure:
     """Error rate, the burn rate of each rule's long window with its threshold, and when each first fires.
 
@@ -596,71 +686,63 @@ def burn_alerts(table: pd.DataFrame, slo: float) -> go.Figure:
     Returns
     -------
     plotly.graph_objects.Figure
-        The start of the errors is marked; each rule's first firing is
-        labelled with the minutes since then (the rules are evaluated once
-        per step, so a rule fires at the first step after its detection time).
+        Time runs from the start of the errors (dashed); each rule's first
+        firing is a star, and its legend entry says how many minutes after
+        the start it came (the rules are evaluated once per step, so a rule
+        fires at the first step after its detection time).
     """
     rules = [c.removeprefix("burn ") for c in table.columns if c.startswith("burn ")]
-    hours = table.t_min / 60.0
-    step_h = float(hours.iloc[1] - hours.iloc[0]) if len(table) > 1 else float(hours.iloc[0])
+    hours = table.t_min.to_numpy() / 60.0
+    step_h = float(hours[1] - hours[0]) if len(table) > 1 else float(hours[0])
     erring = np.flatnonzero(table.error_rate.to_numpy() > 0)
-    start_h = float(hours.iloc[erring[0]]) - step_h if erring.size else None
+    start_h = float(hours[erring[0]]) - step_h if erring.size else 0.0
+    x = hours - start_h  # the clock starts with the errors: "fires after 44 min" reads off the axis
     peak = float(table.error_rate.max())
     title = f"Burn-rate alerts for a {slo:.3%} SLO"
-    if start_h is not None:
-        title += f": {peak * 100:.3g}% of requests fail from hour {start_h:g}"
-    fig = _stacked(title)
-    fig.add_scatter(
-        x=hours, y=table.error_rate, name="error rate", line=dict(color=theme.VERMILLION), row=1, col=1
-    )
-    fig.add_hline(y=1.0 - slo, line=dict(color=theme.BLACK, dash="dot"), row=1, col=1)
-    if start_h is not None:
-        for row in (1, 2):
-            fig.add_vline(x=start_h, line=dict(color=theme.GREY, dash="dash", width=1), row=row, col=1)
-    colours = [theme.BLUE, theme.ORANGE, theme.GREEN, theme.PURPLE]
-    top = 1.0
-    for rule, colour in zip(rules, colours, strict=False):
-        burn = table[f"burn {rule}"]
-        top = max(top, float(burn.max()))
-        fig.add_scatter(x=hours, y=burn, name=f"burn rate, {rule}", line=dict(color=colour), row=2, col=1)
-        threshold = WORKBOOK_THRESHOLDS.get(rule)
-        if threshold is not None:
-            fig.add_hline(y=threshold, line=dict(color=colour, dash="dot", width=1), row=2, col=1)
-        fires = table[f"fires {rule}"].to_numpy()
-        if fires.any():
-            first = int(np.argmax(fires))
-            at_h = float(hours.iloc[first])
-            after = f"{(at_h - start_h) * 60:.0f} min after the errors start" if start_h is not None else ""
-            fig.add_annotation(
-                x=at_h,
-                y=float(
-                    np.log10(max(burn.iloc[first], 1e-3))
-                ),  # a log axis places annotations in log10 units
-                text=f"fires {after} (hour {at_h:.2f})",
-                showarrow=True,
-                arrowhead=2,
-                ax=40,
-                ay=-25,
-                font=dict(color=colour),
-                row=2,
-                col=1,
-            )
+    if erring.size:
+        title += f": {peak * 100:.3g}% of requests fail for {erring.size * step_h:g} h from time 0"
+    burns = table[[f"burn {rule}" for rule in rules]].to_numpy()
     if not table[[f"fires {rule}" for rule in rules]].to_numpy().any():  # say why the figure has no page
-        peak_burn = float(table[[f"burn {rule}" for rule in rules]].to_numpy().max())
-        fig.update_layout(title_text=f"{title}: no rule fires (burn rates peak at {peak_burn:.3g}x)")
+        title += f": no rule fires (burn rates peak at {float(burns.max()):.3g}x)"
+    fig = _stacked(
+        title + "<br><sup>dotted: the SLO's error budget (top), each rule's threshold (bottom); "
+        "★ where a rule first fires</sup>"
+    )
+    fig.update_layout(margin=dict(t=90))
+    fig.add_scatter(
+        x=x, y=table.error_rate, name="error rate", line=dict(color=theme.VERMILLION), row=1, col=1
+    )
+    colours = [theme.BLUE, theme.ORANGE, theme.GREEN, theme.PURPLE]
+    positive = burns[burns > 0]
+    thresholds = [WORKBOOK_THRESHOLDS[r] for r in rules if r in WORKBOOK_THRESHOLDS]
+    lo = min(0.1, max(1e-3, float(positive.min()))) if positive.size else 0.1
+    hi = max([1.0, *thresholds, float(burns.max()) if burns.size else 1.0])
+    # plain shapes: add_hline's subplot bookkeeping costs more than the figure
+    shapes = [_line("x domain", "y", y=(1.0 - slo,) * 2, color=theme.BLACK, dash="dot")]
+    if erring.size:
+        shapes += [
+            _line("x", ref, x=(0, 0), color=theme.GREY, dash="dash", width=1)
+            for ref in ("y domain", "y2 domain")
+        ]
+    for rule, colour in zip(rules, colours, strict=False):
+        _burn_curve(
+            fig, x, table[f"burn {rule}"].to_numpy(), table[f"fires {rule}"].to_numpy(), rule, colour, lo
+        )
+        if rule in WORKBOOK_THRESHOLDS:
+            y = (WORKBOOK_THRESHOLDS[rule],) * 2
+            shapes.append(_line("x2 domain", "y2", y=y, color=colour, dash="dot", width=1))
+    fig.update_layout(shapes=shapes)
     fig.update_yaxes(
-        title_text="error rate",
-        tickformat=_percent_format(max(peak, 1.0 - slo)),
-        rangemode="tozero",
+        figures.axis(
+            "error rate",
+            "%",
+            tickformat=_percent_format(max(peak, 1.0 - slo)),
+            range=[0, 1.1 * max(peak, 1.0 - slo)],
+        ),
         row=1,
         col=1,
     )
-    fig.update_yaxes(
-        title_text="burn rate (x budget); dotted: thresholds",
-        type="log",
-        range=[-1, np.log10(top) + 0.3],
-        row=2,
-        col=1,
-    )
-    fig.update_xaxes(title_text="hours; dashed: the errors start", row=2, col=1)
+    fig.update_yaxes(figures.log_axis("burn rate", "× budget", lo, hi * 1.5), row=2, col=1)
+    clock = "since the errors start" if erring.size else "time"
+    fig.update_xaxes(figures.axis(clock, "h"), row=2, col=1)
     return fig

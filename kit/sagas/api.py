@@ -587,6 +587,20 @@ def anomalies(
     (True, 0.0)
     """
     faults = check(saga, faults)
+    rate, keys, chosen = _stream(sagas_per_s, keys, countermeasures)
+    n = len(saga.steps)
+    runs = _bounded_runs(runs, config.SAGAS_ISOLATION_RUNS, n, kk.OUT_COLS + n * (kk.W_COLS + 6))
+    seed = resolve_seed(seed)
+    _, steps, _, _ = _kernel(saga, faults, runs, seed, MODES[saga.mode], steps=True)
+    writes, late, horizon = _writes(saga, steps, rate, keys, seed)
+    _bound_conflicts(writes, horizon, rate, keys, len(saga.services))
+    df = _countermeasure_table(writes, late, chosen) * (1000.0 / runs)
+    df.attrs.update(runs=runs, sagas_per_s=rate, keys=keys, seed=seed)
+    return df
+
+
+def _stream(sagas_per_s, keys, countermeasures) -> tuple[float, int, list]:
+    """anomalies()'s stream settings, checked, with their defaults from config."""
     rate = validate.positive(
         "sagas_per_s", config.SAGAS_ISOLATION_RATE if sagas_per_s is None else sagas_per_s
     )
@@ -598,16 +612,15 @@ def anomalies(
         raise TypeError(f"countermeasures must be a non-empty list of names (got countermeasures={chosen!r})")
     for name in chosen:
         validate.choice("countermeasures", name, COUNTERMEASURES)
-    n = len(saga.steps)
-    runs = _bounded_runs(runs, config.SAGAS_ISOLATION_RUNS, n, kk.OUT_COLS + n * (kk.W_COLS + 6))
-    seed = resolve_seed(seed)
-    _, steps, _, _ = _kernel(saga, faults, runs, seed, MODES[saga.mode], steps=True)
-    writes, late, horizon = _writes(saga, steps, rate, keys, seed)
-    _bound_conflicts(writes, horizon, rate, keys, len(saga.services))
+    return rate, keys, list(chosen)
+
+
+def _countermeasure_table(writes, late: float, chosen: list) -> pd.DataFrame:
+    """Counts per countermeasure: what each leaves of (dirty, lost, out of order) and what it costs."""
     plain = kk.anomalies(*writes, False).sum(axis=0)
     rejected = kk.anomalies(*writes, True)[:, kk.A_REJECTED].sum()
     dirty, lost = plain[kk.A_DIRTY], plain[kk.A_LOST]
-    table = {  # what each countermeasure leaves of (dirty, lost, out of order) and what it costs
+    table = {
         "none": (dirty, lost, late, 0, 0),
         "semantic_lock": (0, 0, late, rejected, 0),
         "commutative_updates": (dirty, 0, late, 0, 0),
@@ -615,12 +628,8 @@ def anomalies(
         "version_file": (dirty, lost, 0, 0, 0),
     }
     cols = ["dirty_reads", "lost_updates", "out_of_order", "rejected_writes", "reread_conflicts"]
-    df = pd.DataFrame(
-        [table[c] for c in chosen], index=pd.Index(list(chosen), name="countermeasure"), columns=cols
-    )
-    df = df.astype(float) * (1000.0 / runs)
-    df.attrs.update(runs=runs, sagas_per_s=rate, keys=keys, seed=seed)
-    return df
+    index = pd.Index(chosen, name="countermeasure")
+    return pd.DataFrame([table[c] for c in chosen], index=index, columns=cols).astype(float)
 
 
 def outcome_shares(runs: pd.DataFrame) -> pd.Series:

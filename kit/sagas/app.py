@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import ipywidgets as w
-
 from .. import config
+from ..ui import controls
 from ..ui.app import App
 from . import api, examples, plots
 from .model import Faults, Saga, SagaDefinitionError
 
-ATTEMPT_CHOICES = [("as defined", 0), ("1 (no retry)", 1), ("2", 2), ("3", 3), ("5", 5), ("8", 8)]
+ATTEMPTS = {"as defined": 0, "1 (no retry)": 1, "2": 2, "3": 3, "5": 5, "8": 8}
+FAULTS = {  # control -> (label, why its slider ends where it does)
+    "comp_fail_p": ("P(compensation fails)", "beyond it nearly every compensated saga needs a person"),
+    "dup_p": ("P(message duplicated)", "beyond it most messages arrive twice"),
+    "loss_p": ("P(message lost)", "beyond it most runs are dominated by resends"),
+    "crash_p": ("P(crash) per attempt", "beyond it a run of a dozen attempts nearly always crashes"),
+}
 
 
 class SagaApp(App):
@@ -25,42 +30,57 @@ class SagaApp(App):
     Returns
     -------
     SagaApp
-        Display it in a notebook cell: a Gantt of one run, the outcomes, the
-        CDFs of latency and inconsistency window, and their numbers in a table.
+        Display it in a notebook cell: a Gantt of one run, the outcomes, how
+        far the medians moved from the starting settings, the numbers in a
+        table, and the CDFs of latency and inconsistency window.
     """
 
     title = "Sagas: what does a failure cost, and who cleans up?"
+    cache_results = True  # compute reads the controls and the saga, fixed per app
 
     def __init__(self, saga: Saga | None = None, **initial):
         self.saga = examples.travel_booking() if saga is None else saga
-        self._compared = None  # (saga and faults, their comparison), reused while only `run` moves
         if not isinstance(self.saga, Saga):
             raise SagaDefinitionError(f"saga must be a kit.sagas.Saga (got {type(saga).__name__})")
+        self._start = None  # the (saga, faults) of the first update: what "moved" compares with
         super().__init__(**initial)
 
     def make_controls(self):
         names = [s.name for s in self.saga.steps]
-        idem = [("as defined", "as defined"), ("no step", "none"), ("every step", "all")]
-        idem += [(f"every step but {n}", n) for n in names]
+        idem = {"as defined": "as defined", "no step": "none", "every step": "all"}
+        idem |= {f"every step but {n}": n for n in names}
+        faults = {
+            name: controls.float_slider(
+                label,
+                config.SAGAS_APP_FAULTS[name],
+                0.0,
+                config.SAGAS_APP_FAULT_MAX[name],
+                0.01,
+                why=f"The slider stops at {config.SAGAS_APP_FAULT_MAX[name]:g}: {why}; "
+                "sagas.Faults takes any probability below 1",
+            )
+            for name, (label, why) in FAULTS.items()
+        }
         return {
-            "mode": w.Dropdown(options=list(api.PROTOCOLS[:2]), value=self.saga.mode, description="timeline"),
-            "idempotent": w.Dropdown(options=idem, value="as defined", description="idempotent"),
-            "attempts": w.Dropdown(options=ATTEMPT_CHOICES, value=0, description="attempts per step"),
-            "comp_fail_p": w.FloatSlider(
-                value=0.05, min=0.0, max=0.5, step=0.01, description="P(compensation fails)"
+            "mode": controls.dropdown("timeline", list(api.PROTOCOLS[:2]), value=self.saga.mode),
+            "idempotent": controls.dropdown("idempotent", idem),
+            "attempts": controls.dropdown("attempts per step", ATTEMPTS),
+            **faults,
+            "fail_scale": controls.float_slider(
+                "step failure rates ×",
+                1.0,
+                0.0,
+                config.SAGAS_APP_FAIL_SCALE_MAX,
+                0.1,
+                why=f"Up to {config.SAGAS_APP_FAIL_SCALE_MAX:g} times the saga's own rates; "
+                "Saga.scaled takes up to 100",
             ),
-            "dup_p": w.FloatSlider(
-                value=0.02, min=0.0, max=0.3, step=0.01, description="P(message duplicated)"
-            ),
-            "loss_p": w.FloatSlider(value=0.01, min=0.0, max=0.3, step=0.01, description="P(message lost)"),
-            "crash_p": w.FloatSlider(
-                value=0.02, min=0.0, max=0.3, step=0.01, description="P(crash) per attempt"
-            ),
-            "fail_scale": w.FloatSlider(
-                value=1.0, min=0.0, max=5.0, step=0.1, description="step failure rates ×"
-            ),
-            "run": w.IntSlider(
-                value=0, min=0, max=config.SAGAS_TRACE_RUNS - 1, description="timeline of run #"
+            "run": controls.int_slider(
+                "timeline of run #",
+                0,
+                0,
+                config.SAGAS_TRACE_RUNS - 1,
+                why=f"A simulation keeps the timelines of its first {config.SAGAS_TRACE_RUNS} runs",
             ),
         }
 
@@ -80,22 +100,42 @@ class SagaApp(App):
             comp_fail_p=comp_fail_p * (1.0 - share),
             comp_permanent_p=comp_fail_p * share,
         )
-        key = (saga, faults)
-        if self._compared is None or self._compared[0] != key:  # the run slider needs no new runs
-            compared = api.compare(saga, config.SAGAS_APP_RUNS, config.SEED, faults)
-            self._compared = (key, compared, api.summary(compared))
-        _, compared, table = self._compared
+        if comp_fail_p:
+            self.note(
+                "comp_fail_p",
+                f"{1 - share:.0%} of these failures are transient (retried), {share:.0%} for good (stuck).",
+            )
+        self._start = self._start or (saga, faults)
         events = api.trace(saga, run + 1, config.SEED, faults, mode=mode)
-        outcome = str(compared.outcome[(compared.protocol == mode)].iloc[run])
-        return compared, table, events, run, outcome
+        return (saga, faults), events, run, mode
+
+    def _compared(self, saga, faults):
+        """The three protocols' runs and their summary, kept while only `mode` and `run` move."""
+
+        def make():
+            compared = api.compare(saga, config.SAGAS_APP_RUNS, config.SEED, faults)
+            return compared, api.summary(compared)
+
+        return self.memo(("compare", saga, faults), make)
+
+    def _statistics(self, setting):
+        """The figures of all runs (outcomes, medians moved, table, CDFs): they ignore `mode` and `run`."""
+
+        def make():
+            compared, table = self._compared(*setting)
+            by_protocol = {p: compared[compared.protocol == p] for p in api.PROTOCOLS}
+            return [
+                plots.outcomes(by_protocol),
+                plots.moved(table, self._compared(*self._start)[1]),
+                plots.summary(table),
+                plots.cdf(compared, "latency_ms"),
+                plots.cdf(compared, "inconsistency_ms"),
+            ]
+
+        return self.memo(("figures", *setting), make)
 
     def figures(self, computed):
-        compared, table, events, run, outcome = computed
-        by_protocol = {p: compared[compared.protocol == p] for p in api.PROTOCOLS}
-        return [
-            plots.gantt(events, run, outcome),
-            plots.outcomes(by_protocol),
-            plots.summary(table),
-            plots.cdf(compared, "latency_ms"),
-            plots.cdf(compared, "inconsistency_ms"),
-        ]
+        setting, events, run, mode = computed
+        compared = self._compared(*setting)[0]
+        outcome = str(compared.outcome[compared.protocol == mode].iloc[run])
+        return [plots.gantt(events, run, outcome), *self._statistics(setting)]

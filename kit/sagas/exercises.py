@@ -1,15 +1,11 @@
-"""Exercises of the sagas lab; every answer is computed by the kit.
+"""Exercises of the sagas lab; every answer, and every number a prompt quotes, is computed by the kit.
 
 Numeric questions recognise the common wrong answers (a step multiplied in
 that should not be, a formula that forgets the retries) and say which
 reasoning went wrong; any other wrong answer is told how far it is.
 """
 
-import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-
-from ..exercises import Feedback, MultipleChoice, Numeric, register
+from ..exercises import MultipleChoice, Numeric, register
 from . import api, examples
 from .model import Faults, Saga, Step
 
@@ -45,53 +41,6 @@ def worst_non_idempotent() -> int:
     return dups.index(max(dups))
 
 
-@dataclass(frozen=True)
-class Diagnosed(Numeric):
-    """A numeric question whose feedback names the mistake behind a common wrong answer.
-
-    Parameters
-    ----------
-    mistakes : sequence of (callable, str)
-        The value a wrong reasoning gives (computed by the kit) and what to
-        tell whoever gives it.
-
-    Returns
-    -------
-    Diagnosed
-        A question to ``register``.
-    """
-
-    mistakes: Sequence[tuple[Callable[[], float], str]] = ()
-
-    def check(self, answer) -> Feedback:
-        """Right, a known mistake with its explanation, or how far the answer is and in which direction.
-
-        Parameters
-        ----------
-        answer : float
-
-        Returns
-        -------
-        Feedback
-        """
-        feedback = super().check(answer)
-        if feedback.correct:
-            return feedback
-        truth = float(self.answer())
-        for value, why in self.mistakes:
-            if math.isclose(answer, float(value()), rel_tol=self.rel_tol / 2, abs_tol=self.abs_tol):
-                return Feedback(False, f"{answer:g} is what you get if {why}")
-        if 0 < truth <= 1 < answer <= 100 and math.isclose(answer / 100, truth, rel_tol=self.rel_tol):
-            return Feedback(
-                False, f"{answer:g} looks like a percentage: give it as a fraction ({answer / 100:g})."
-            )
-        off = (answer - truth) / truth if truth else math.inf
-        direction = "high" if answer > truth else "low"
-        return Feedback(
-            False, f"{answer:g} is {abs(off):.0%} too {direction}. Retrace the formula, or open the solution."
-        )
-
-
 def _p_commit(
     saga: Saga, skip_retriable: bool = True, p_fail: bool = True, p_permanent: bool = True
 ) -> float:
@@ -105,10 +54,18 @@ def _p_commit(
 
 
 ONE_SHOT = examples.travel_booking(attempts=1)
+CONFIRM = ONE_SHOT.steps[-1]  # the retriable step after the pivot
+RETRIED = dict(p_fail=0.2, attempts=3)  # the expected-attempts question's step
 BLOCKING = dict(crash_p=0.01, downtime=5_000.0)
+PARTICIPANTS = len(ONE_SHOT.steps)  # 2PC's participants, and choreography's events: one per step
+
+
+def _attempts(p_fail: float = RETRIED["p_fail"], attempts: int = RETRIED["attempts"]) -> float:
+    return api.theory_expected_attempts(Saga([Step("x", p_fail=p_fail, retry=attempts)]))
+
 
 register(
-    Diagnosed(
+    Numeric(
         NOTEBOOK,
         "p-commit",
         prompt="The travel saga with <b>one attempt per step</b> and no timeouts: each attempt succeeds "
@@ -116,55 +73,67 @@ register(
         "confirmation is still retried until it succeeds (after the pivot a saga only goes forward). "
         "What fraction of runs commits? (a number between 0 and 1)",
         answer=lambda: api.theory_p_committed(ONE_SHOT),
-        rel_tol=0.005,
+        rel_tol=0.002,
+        abs_tol=0.005,  # two decimals are enough
         mistakes=[
             (
                 lambda: _p_commit(ONE_SHOT, skip_retriable=False),
-                "the confirmation's one attempt is multiplied in too. It is retriable: retried until it "
-                "succeeds, so it contributes 1, not 1 − 0.05.",
+                "That multiplies in the confirmation's one attempt too. It is retriable, retried until it "
+                f"succeeds, so it contributes 1, not 1 − {CONFIRM.p_fail:g}.",
             ),
             (
                 lambda: _p_commit(ONE_SHOT, p_permanent=False),
-                "only p_fail counts. With one attempt a transient failure ends the step too, and so "
+                "That counts only p_fail. With one attempt a transient failure ends the step, and so "
                 "does a permanent one: use 1 − p_fail − p_permanent.",
             ),
             (
                 lambda: _p_commit(ONE_SHOT, p_fail=False),
-                "only p_permanent counts. With one attempt there is no retry, so a transient failure "
+                "That counts only p_permanent. With one attempt there is no retry, so a transient failure "
                 "ends the step as surely as a permanent one.",
             ),
             (
                 lambda: 1.0 - sum(s.p_fail + s.p_permanent for s in ONE_SHOT.steps if s.kind != "retriable"),
-                "the failure probabilities are added. They are independent: multiply the success "
-                "probabilities instead (adding overcounts runs where two steps fail).",
+                "That adds the failure probabilities. They are independent: multiply the success "
+                "probabilities instead (adding counts twice the runs where two steps fail).",
             ),
         ],
+        hint="Multiply 1 − p_fail − p_permanent over the steps in the table printed by trip.to_frame(), "
+        "up to and including the pivot.",
         solution="A run commits only if every step succeeds, independently: multiply the success "
         "probabilities 1 − p_fail − p_permanent of the four steps up to the pivot (from the table); the "
-        "confirmation contributes 1. The kit computes it with "
+        f"confirmation contributes 1: {api.theory_p_committed(ONE_SHOT):.4f}. The kit computes it with "
         "<code>sagas.theory_p_committed(examples.travel_booking(attempts=1))</code>, and the simulation "
         "with a long timeout lands on the same number within its error bar.",
     )
 )
 
+_P, _A = RETRIED["p_fail"], RETRIED["attempts"]
 register(
-    Diagnosed(
+    Numeric(
         NOTEBOOK,
         "expected-attempts",
-        prompt="A step fails transiently with p_fail = 0.2 per attempt and is tried at most 3 times. "
+        prompt=f"A step fails transiently with p_fail = {_P:g} per attempt and is tried at most {_A} times. "
         "How many attempts does it take on average?",
-        answer=lambda: api.theory_expected_attempts(Saga([Step("x", p_fail=0.2, retry=3)])),
-        rel_tol=0.01,
+        answer=_attempts,
+        rel_tol=0.005,
+        abs_tol=0.005,
         mistakes=[
-            (lambda: 1 / (1 - 0.2), "the retries never stop: 1/(1 − p) is the untruncated geometric mean."),
             (
-                lambda: 1 + 2 * 0.2,
-                "each retry happens with probability 0.2; the second needs two failures: 0.2².",
+                1 / (1 - _P),
+                "That is 1/(1 − p), the mean of a geometric series that never stops: here the tries do, "
+                f"after {_A}.",
             ),
-            (lambda: 3.0, "every attempt is used; one that succeeds ends the step."),
+            (
+                1 + (_A - 1) * _P,
+                f"That gives each retry probability {_P:g}, but a later one needs every earlier try to fail: "
+                f"the third try happens with probability {_P:g}².",
+            ),
+            (float(_A), "That uses every attempt; the first one that succeeds ends the step."),
         ],
-        solution="Attempt k happens only if the k−1 before it failed: 1 + 0.2 + 0.2² = 1.24. "
-        "In general (1 − p<sup>A</sup>)/(1 − p), a truncated geometric series.",
+        hint="Attempt k happens only if the k − 1 before it failed: add up P(attempt k happens).",
+        solution="Attempt k happens only if the k−1 before it failed: "
+        + " + ".join(["1", f"{_P:g}", *[f"{_P:g}<sup>{k}</sup>" for k in range(2, _A)]])
+        + f" = {_attempts():.4g}. In general (1 − p<sup>A</sup>)/(1 − p), a truncated geometric series.",
     )
 )
 
@@ -215,57 +184,73 @@ register(
     )
 )
 
+_C, _DOWN, _N = BLOCKING["crash_p"], BLOCKING["downtime"], PARTICIPANTS
+
+
+def _blocked() -> float:
+    return api.theory_2pc_blocked_ms(examples.travel_booking(), Faults(**BLOCKING))
+
+
+def _half_done() -> float:
+    return api.theory_dual_write_half_done(examples.travel_booking(), Faults(crash_p=_C))
+
+
 register(
-    Diagnosed(
+    Numeric(
         NOTEBOOK,
         "2pc-blocking",
-        prompt="Under 2PC the travel saga's 5 participants each get a PREPARE. When a YES vote comes back, "
-        "the coordinator crashes before handling it with probability 0.01, takes 5,000 ms on average to "
-        "come back, and then resends that PREPARE (which can end in a crash again). No message is lost. "
-        "On average per transaction, how long is a participant left in doubt while the coordinator is down "
-        "(summed over participants, ms)?",
-        answer=lambda: api.theory_2pc_blocked_ms(examples.travel_booking(), Faults(**BLOCKING)),
+        prompt=f"Under 2PC the travel saga's {_N} participants each get a PREPARE. When a YES vote comes "
+        "back, "
+        f"the coordinator crashes before handling it with probability {_C:g}, takes {_DOWN:,.0f} ms on "
+        "average to come back, and then resends that PREPARE (which can end in a crash again). No message is "
+        "lost. On average per transaction, how long is a participant left in doubt while the coordinator is "
+        "down (summed over participants, ms)?",
+        answer=_blocked,
         rel_tol=0.004,
         unit="ms",
         mistakes=[
             (
-                lambda: 0.01 * 5_000.0,
-                "the coordinator could crash once per transaction. It can crash on "
-                "each participant's vote: 5 chances.",
+                _C * _DOWN,
+                "That lets the coordinator crash once per transaction. It can crash on "
+                f"each participant's vote: {_N} chances.",
             ),
             (
-                lambda: 5 * 0.01 * 5_000.0,
-                "a resend never crashes again. Each one can: crash_p/(1 − crash_p) "
+                _N * _C * _DOWN,
+                "That never lets a resend crash again. Each one can: crash_p/(1 − crash_p) "
                 "crashes per participant on average, not crash_p.",
             ),
         ],
-        solution="Each participant's PREPARE round trip ends in a crash with probability c = 0.01, and so "
+        hint="Count the crashes one participant's vote sees, c + c² + ..., then multiply by the participants "
+        "and the mean downtime.",
+        solution=f"Each participant's PREPARE round trip ends in a crash with probability c = {_C:g}, and so "
         "does each resend, so it sees c + c² + ... = c/(1 − c) crashes on average, each leaving it in doubt "
-        "for a whole downtime: 5 × 0.01/0.99 × 5,000 ≈ 252.5 ms per transaction, concentrated in the few "
-        "transactions that crash, which hold their locks for seconds "
+        f"for a whole downtime: {_N} × {_C:g}/{1 - _C:g} × {_DOWN:,.0f} ≈ {_blocked():,.1f} ms per "
+        "transaction, "
+        "concentrated in the few transactions that crash, which hold their locks for seconds "
         "(<code>sagas.theory_2pc_blocked_ms</code>; Bernstein et al. 1987, section 7.4).",
     )
 )
 
 register(
-    Diagnosed(
+    Numeric(
         NOTEBOOK,
         "dual-write",
-        prompt="Without an outbox each of the 5 steps commits, then publishes its event; a crash in "
-        "between (probability 0.01) loses the event and the saga stops there. What fraction of sagas is "
+        prompt=f"Without an outbox each of the {_N} steps commits, then publishes its event; a crash in "
+        f"between (probability {_C:g}) loses the event and the saga stops there. What fraction of sagas is "
         "left silently half-done?",
-        answer=lambda: api.theory_dual_write_half_done(examples.travel_booking(), Faults(crash_p=0.01)),
+        answer=_half_done,
         rel_tol=0.005,
         mistakes=[
             (
-                lambda: 5 * 0.01,
-                "the chances add up: 5 × 0.01 counts twice the sagas that would lose two "
-                "events. The exact answer is 1 − (1 − 0.01)^5.",
+                _N * _C,
+                f"That adds the chances: {_N} × {_C:g} counts twice the sagas that would lose two events. "
+                f"The exact answer is 1 − (1 − {_C:g})^{_N}.",
             ),
-            (lambda: 0.01, "one crash chance is counted: each of the 5 steps has its own."),
+            (_C, f"That counts one crash chance: each of the {_N} steps has its own."),
         ],
-        solution="A saga survives only if none of its 5 events is lost: 1 − 0.99<sup>5</sup> ≈ 0.049. "
-        "With a transactional outbox the event is written in the same local transaction as the data, "
-        "so it is late after a crash, never lost.",
+        hint="A saga is whole only if none of its events is lost: 1 − P(every event survives).",
+        solution=f"A saga survives only if none of its {_N} events is lost: 1 − {1 - _C:g}<sup>{_N}</sup> ≈ "
+        f"{_half_done():.3f}. With a transactional outbox the event is written in the same local transaction "
+        "as the data, so it is late after a crash, never lost.",
     )
 )

@@ -111,14 +111,17 @@ class BalancerApp(App):
             )
         }
         exponential = service == "exponential" and slow_speed == 1.0
-        return table, at, exponential, servers
+        return table, at, exponential, servers, slow_speed < 1.0
 
     def figures(self, computed):
-        table, at, exponential, servers = computed
+        table, at, exponential, servers, unequal = computed
         theory = dict(service_ms=1.0, servers=servers) if exponential else {}
+        featured = [  # with a slower server, the weighted variant is the one to watch
+            "weighted_round_robin" if unequal and p == "round_robin" else p for p in plots.FEATURED
+        ]
         return [
-            plots.policies(table, "mean_ms", **theory),
-            plots.policies(table, "p99_ms"),
+            plots.policies(table, "mean_ms", featured=featured, **theory),
+            plots.policies(table, "p99_ms", featured=featured),
             plots.queue_lengths(at),
         ]
 

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..ui import theme
+from ..ui import figures, theme
 from . import balancing
 from .autoscaling import AutoscaleResult
 from .balancing import BalanceResult
@@ -16,7 +16,7 @@ from .usl import USLFit, usl
 POLICY_COLOURS = dict(
     zip(
         balancing.POLICIES,
-        [theme.VERMILLION, theme.ORANGE, theme.GREEN, theme.BLUE, theme.PURPLE, theme.SKY, theme.BLACK],
+        theme.colours(len(balancing.POLICIES)),
         strict=True,
     )
 )
@@ -39,6 +39,13 @@ def _subplots(title: str, titles, rows: int = 1, cols: int = 2, height: int = 46
     return _legend_below(fig, height)
 
 
+def _span(values) -> tuple[float, float]:
+    """The smallest and largest positive finite value: a log axis' range."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    return (float(v.min()), float(v.max())) if v.size else (1.0, 10.0)
+
+
 # --- the Universal Scalability Law ------------------------------------------------------------
 
 
@@ -52,8 +59,8 @@ def usl_fit(fit: USLFit, title: str | None = None, n_max: float | None = None) -
     band = fit.band(n)
     fig = theme.figure(
         title=title or f"USL fit: sigma={fit.sigma:.3g}, kappa={fit.kappa:.3g}, peak at n*={fit.peak_n:.3g}",
-        xaxis=dict(title="concurrency n (workers, processes, clients)"),
-        yaxis=dict(title="throughput", rangemode="tozero"),
+        xaxis=figures.axis("concurrency n", "workers, processes or clients"),
+        yaxis=figures.axis("throughput", "operations/s, as measured", rangemode="tozero"),
     )
     fig.add_scatter(
         x=n,
@@ -99,20 +106,30 @@ def _theory_ms(policy: str, utilisations, servers: int, service_ms: float, d: in
     return np.array([balancing.theory_mean(policy, float(u), servers, d) * service_ms for u in utilisations])
 
 
+FEATURED = ("random", "round_robin", "least_connections", "power_of_d", "stale_least_outstanding")
+"""The policies drawn in colour when all of them do not fit the legend; the rest are grey, named on hover."""
+
+
 def policies(
-    table: pd.DataFrame, measure: str = "mean_ms", service_ms: float | None = None, servers=None
+    table: pd.DataFrame,
+    measure: str = "mean_ms",
+    service_ms: float | None = None,
+    servers=None,
+    featured=FEATURED,
 ) -> go.Figure:
     """Response time (``measure``: "mean_ms" or "p99_ms") against utilisation, one line per policy.
 
     ``table`` is :func:`~kit.scaling.compare`'s. With ``service_ms`` and ``servers``
     (identical exponential servers) the mean-response theory is drawn thin and black:
     M/M/1 for random, GI/M/1 for round robin, the supermarket model for power of d.
+    Beyond ``config.UI_LEGEND_MAX`` policies, those not in ``featured`` are grey.
     """
     label = "mean" if measure == "mean_ms" else "p99"
+    theory = measure == "mean_ms" and service_ms is not None and isinstance(servers, int | np.integer)
     fig = theme.figure(
-        title=f"{label} response time as the servers fill up",
-        xaxis=dict(title="utilisation (offered load / capacity)", tickformat=".0%"),
-        yaxis=dict(title=f"{label} response (ms)", type="log"),
+        title=f"{label} response time as the servers fill up" + (" (dotted black: theory)" if theory else ""),
+        xaxis=figures.axis("utilisation", "offered load / capacity", tickformat=".0%"),
+        yaxis=figures.log_axis(f"{label} response", "ms", *_span(table[measure])),
     )
     _legend_below(fig, 520)
     for name in [p for p in balancing.POLICIES if p in set(table.policy)]:
@@ -125,27 +142,26 @@ def policies(
             line=dict(color=POLICY_COLOURS[name]),
             marker=dict(size=6),
         )
-        if measure == "mean_ms" and service_ms is not None and isinstance(servers, int | np.integer):
-            theory = _theory_ms(name, part.utilisation, int(servers), service_ms)
-            if np.all(np.isfinite(theory)):
+        if theory:
+            expected = _theory_ms(name, part.utilisation, int(servers), service_ms)
+            if np.all(np.isfinite(expected)):
                 fig.add_scatter(
                     x=part.utilisation,
-                    y=theory,
+                    y=expected,
                     mode="lines",
                     name=f"{name}: theory",
                     line=dict(color=theme.THEORY, width=1, dash="dot"),
-                    showlegend=name == "random",
-                    legendgroup="theory",
+                    showlegend=False,  # named in the title: the legend keeps one entry per policy
                 )
-    return fig
+    return figures.highlight(fig, featured, others="other policies")
 
 
 def queue_lengths(results: dict[str, BalanceResult], k_max: int = 20) -> go.Figure:
     """Time-average distribution of requests at a server, one bar series per policy."""
     fig = theme.figure(
         title="How many requests does a server hold? (share of server-time)",
-        xaxis=dict(title="requests at the server (in service + waiting)"),
-        yaxis=dict(title="share of time", tickformat=".0%"),
+        xaxis=figures.axis("requests at the server", "in service + waiting"),
+        yaxis=figures.axis("share of server-time", "%", tickformat=".0%"),
         barmode="group",
     )
     for name, r in results.items():
@@ -166,9 +182,9 @@ def servers(result: BalanceResult) -> go.Figure:
     colours = [theme.VERMILLION if s < 1 else theme.BLUE for s in table.speed]
     fig.add_bar(x=table.server, y=table.utilisation, marker_color=colours, name="utilisation", row=1, col=1)
     fig.add_bar(x=table.server, y=table.p99_ms, marker_color=colours, name="p99", row=1, col=2)
-    fig.update_xaxes(title="server (red: slower)")
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%", row=1, col=1)
-    fig.update_yaxes(type="log", row=1, col=2)
+    fig.update_xaxes(**figures.axis("server (red: slower)", "index"))
+    fig.update_yaxes(**figures.axis("utilisation", "%", range=[0, 1.02], tickformat=".0%"), row=1, col=1)
+    fig.update_yaxes(**figures.log_axis("p99 response", "ms", *_span(table.p99_ms)), row=1, col=2)
     fig.update_layout(showlegend=False)
     return fig
 
@@ -190,8 +206,9 @@ def herd(table: pd.DataFrame) -> go.Figure:
                 row=1,
                 col=col,
             )
-    fig.update_xaxes(title="view refreshed every (ms)")
-    fig.update_yaxes(type="log")
+    fig.update_xaxes(**figures.axis("view refreshed every", "ms"))
+    fig.update_yaxes(**figures.log_axis("mean response", "ms", *_span(table.mean_ms)), row=1, col=1)
+    fig.update_yaxes(**figures.log_axis("p99 response", "ms", *_span(table.p99_ms)), row=1, col=2)
     return fig
 
 
@@ -203,7 +220,7 @@ def day(result: AutoscaleResult, baseline: AutoscaleResult | None = None) -> go.
     tl = result.timeline
     fig = _subplots(
         "A day of traffic against target tracking",
-        ("requests per second", "instances"),
+        ("traffic and capacity", "instances: in service (solid), paid incl. warming up (dotted)"),
         rows=2,
         cols=1,
         height=660,
@@ -211,7 +228,7 @@ def day(result: AutoscaleResult, baseline: AutoscaleResult | None = None) -> go.
         vertical_spacing=0.1,
     )
     fig.add_scatter(
-        x=tl.t_h, y=tl.rate, mode="lines", name="traffic", line=dict(color=theme.BLACK), row=1, col=1
+        x=tl.t_h, y=tl.rate, mode="lines", name="traffic", line=dict(color=theme.PURPLE), row=1, col=1
     )
     fig.add_scatter(
         x=tl.t_h, y=tl.capacity_rps, mode="lines", name="capacity in service (100% CPU)",
@@ -227,12 +244,12 @@ def day(result: AutoscaleResult, baseline: AutoscaleResult | None = None) -> go.
         marker=dict(color=theme.VERMILLION, size=5), row=1, col=1,
     )  # fmt: skip
     fig.add_scatter(
-        x=tl.t_h, y=tl.in_service, mode="lines", name="in service", line=dict(color=theme.BLUE, shape="hv"),
-        row=2, col=1,
+        x=tl.t_h, y=tl.in_service, mode="lines", name="in service", line=dict(color=theme.SKY, shape="hv"),
+        showlegend=False, row=2, col=1,
     )  # fmt: skip
     fig.add_scatter(
         x=tl.t_h, y=tl.in_service + tl.warming, mode="lines", name="paid (in service + warming up)",
-        line=dict(color=theme.ORANGE, shape="hv", dash="dot"), row=2, col=1,
+        line=dict(color=theme.ORANGE, shape="hv", dash="dot"), showlegend=False, row=2, col=1,
     )  # fmt: skip
     if baseline is not None:
         fig.add_scatter(
@@ -245,7 +262,9 @@ def day(result: AutoscaleResult, baseline: AutoscaleResult | None = None) -> go.
         title=f"A day against target tracking: {s['slo_minutes_missed']:.0f} minutes missed the SLO, "
         f"{s['instance_hours']:.0f} instance-hours"
     )
-    fig.update_xaxes(title="hour of the day", row=2, col=1)
+    fig.update_xaxes(**figures.axis("time of day", "h"), row=2, col=1)
+    fig.update_yaxes(**figures.axis("rate", "req/s"), row=1, col=1)
+    fig.update_yaxes(**figures.axis("fleet", "instances"), row=2, col=1)
     return fig
 
 
@@ -269,7 +288,9 @@ def tradeoff(table: pd.DataFrame) -> go.Figure:
                 row=1,
                 col=col,
             )
-    fig.update_xaxes(title="instance warm-up (minutes)")
+    fig.update_xaxes(**figures.axis("instance warm-up", "minutes"))
+    fig.update_yaxes(**figures.axis("SLO missed", "minutes"), row=1, col=1)
+    fig.update_yaxes(**figures.axis("cost", "instance-hours"), row=1, col=2)
     return fig
 
 
@@ -296,11 +317,11 @@ def replicas(table: pd.DataFrame) -> go.Figure:
     first = table[table.window_ms == table.window_ms.min()].sort_values("replicas")
     fig.add_scatter(
         x=first.replicas, y=first.stale, mode="lines+markers", name="any read is stale",
-        line=dict(color=theme.BLACK), row=1, col=2,
+        line=dict(color=theme.VERMILLION, dash="dot"), row=1, col=2,
     )  # fmt: skip
-    fig.update_xaxes(title="replicas k")
-    fig.update_yaxes(rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(range=[0, 1], tickformat=".0%", row=1, col=2)
+    fig.update_xaxes(**figures.axis("read replicas k", "nodes"))
+    fig.update_yaxes(**figures.axis("read capacity", "reads/s", rangemode="tozero"), row=1, col=1)
+    fig.update_yaxes(**figures.axis("reads", "%", range=[0, 1], tickformat=".0%"), row=1, col=2)
     return fig
 
 
@@ -309,7 +330,7 @@ def sessions(table: pd.DataFrame) -> go.Figure:
     fig = theme.figure(
         title="One web node fails: who is logged out?",
         xaxis=dict(title="where sessions live"),
-        yaxis=dict(title="share of sessions lost", range=[0, 1], tickformat=".0%"),
+        yaxis=figures.axis("sessions lost", "%", range=[0, 1], tickformat=".0%"),
     )
     names = table.placement.tolist()
     fig.add_bar(x=names, y=table.lost, name="simulated", marker_color=theme.BLUE)

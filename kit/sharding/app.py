@@ -1,8 +1,7 @@
 """The sharding app: pick a scheme, size the cluster, skew the traffic, add and remove nodes."""
 
-import ipywidgets as w
-
 from .. import config
+from ..ui import controls
 from ..ui.app import App
 from . import api, plots
 
@@ -31,36 +30,51 @@ class ShardingApp(App):
         super().__init__(**initial)
 
     def make_controls(self):
+        keys_max = config.SHARDING_APP_MAX_KEYS
         return {
-            "scheme": w.Dropdown(
-                options=[(s.label, name) for name, s in api.STRATEGIES.items()],
-                value="ring",
-                description="scheme",
+            "scheme": controls.dropdown(
+                "scheme", {s.label: name for name, s in api.STRATEGIES.items()}, value="ring"
             ),
-            "nodes": w.IntSlider(
-                value=config.SHARDING_NODES, min=1, max=config.SHARDING_APP_MAX_NODES, description="nodes n"
+            "nodes": controls.int_slider(
+                "nodes n",
+                config.SHARDING_NODES,
+                1,
+                config.SHARDING_APP_MAX_NODES,
+                why=f"The app draws up to {config.SHARDING_APP_MAX_NODES} nodes; "
+                f"kit.sharding takes up to {config.SHARDING_MAX_NODES:,}",
             ),
-            "vnodes": w.IntSlider(
-                value=config.SHARDING_VNODES, min=1, max=1000, description="vnodes per node"
+            "vnodes": controls.int_slider(
+                "vnodes per node",
+                config.SHARDING_VNODES,
+                1,
+                config.SHARDING_APP_MAX_VNODES,
+                why=f"Beyond {config.SHARDING_APP_MAX_VNODES:,} tokens per node the spread of arcs "
+                "(about 1/sqrt(vnodes)) is already near 3%",
             ),
-            "keys": w.FloatLogSlider(
-                value=config.SHARDING_KEYS,
-                base=10,
-                min=3,
-                max=6,
-                step=0.25,
-                readout_format=",.0f",
-                description="keys",
+            "keys": controls.log_slider(
+                "keys",
+                config.SHARDING_KEYS,
+                1_000,
+                keys_max,
+                steps_per_decade=4,
+                why=f"The app places up to {keys_max:,} keys per update; "
+                f"kit.sharding takes up to {config.SHARDING_MAX_KEYS:,}",
             ),
-            "alpha": w.FloatSlider(
-                value=config.SHARDING_ZIPF_ALPHA,
-                min=0.0,
-                max=1.5,
-                step=0.01,
-                description="Zipf alpha",
+            "alpha": controls.float_slider(
+                "Zipf alpha",
+                config.SHARDING_ZIPF_ALPHA,
+                0.0,
+                1.5,
+                0.01,
+                why="0 is uniform traffic; at 1.5 one key already takes most of the requests",
             ),
-            "eps": w.FloatSlider(
-                value=config.SHARDING_EPS, min=0.05, max=1.0, step=0.05, description="bounded eps"
+            "eps": controls.float_slider(
+                "bounded eps",
+                config.SHARDING_EPS,
+                0.05,
+                1.0,
+                0.05,
+                why="Bounded loads caps a node at (1 + eps) times the mean; beyond 1 the bound rarely binds",
             ),
         }
 
@@ -82,13 +96,27 @@ class ShardingApp(App):
     def compute(self, scheme, nodes, vnodes, keys, alpha, eps):
         result = api.explore(scheme, nodes, vnodes, round(keys), alpha, eps, from_nodes=self.shown_nodes)
         self.shown_nodes = nodes
-        return result
+        used = api.STRATEGIES[result.strategy].params  # the timeline depends on these only
+        timeline_key = (
+            scheme,
+            result.timeline_keys,
+            vnodes if "vnodes" in used else 0,
+            eps if "eps" in used else 0,
+        )
+        return result, (scheme, vnodes, eps), timeline_key
 
-    def figures(self, result):
+    def figures(self, computed):
+        result, curve_inputs, timeline_key = computed
+        # the two resharding figures depend on few controls: drawn once per setting of those
+        curve = self.memo(("curve", *curve_inputs), lambda: plots.moved_curve(result.curve, result.strategy))
+        timeline = self.memo(
+            ("timeline", *timeline_key),
+            lambda: plots.timeline(result.timeline, result.strategy, result.timeline_keys),
+        )
         return [
             plots.ring(result.view),
             plots.loads(result.loads, result.change),
             plots.traffic(result.traffic),
-            plots.moved_curve(result.curve),
-            plots.timeline(result.timeline, result.strategy),
+            curve,
+            timeline,
         ]

@@ -21,6 +21,13 @@ register(
         "eleventh. What fraction of the keys now map to a different node? (a number between 0 and 1)",
         answer=lambda: api.moved_fraction(KEYS, "mod", 10, 11),
         rel_tol=0.03,
+        mistakes=[
+            (
+                1 / 11,
+                "Consistent schemes move that, 1/(n+1); mod-N keeps a key only if h mod 10 = h mod 11",
+            ),
+        ],
+        hint="Section 1: a key stays only if h mod a = h mod b; the cell prints mod-N for 10 -> 11 nodes.",
         solution="A key stays only if h mod 10 = h mod 11, i.e. h mod 110 &lt; 10: 10 of every 110 "
         "hashes, 1/11. So 10/11 ≈ 91% move: nearly a cold cache. In general mod-N moves "
         "1 − gcd(a, b)/max(a, b) of the keys going from a to b nodes; consistent schemes move only "
@@ -37,6 +44,13 @@ register(
         "variation (standard deviation / mean) as a fraction, e.g. 0.5 for 50%.",
         answer=lambda: RING_SPREAD,
         rel_tol=0.25,
+        mistakes=[
+            (
+                0.01,
+                "That is 1/V. A node's share is a sum of V random arcs: its spread shrinks as 1/√V, not 1/V.",
+            ),
+        ],
+        hint="Section 2: the formula √((n − 1)/(nV + 1)) and the table measured on rings of 200 nodes.",
         solution="A node's share is the sum of V random arcs, Beta(V, (n−1)V) distributed: its "
         f"coefficient of variation is √((n−1)/(nV+1)) = √(49/5001) = {RING_SPREAD:.4g}, close to "
         "1/√V = 1/√100 = 0.1. Ten times more tokens only buys √10 ≈ 3.2 times less spread: "
@@ -118,6 +132,12 @@ register(
         "customer's 10 orders. On average, how many shards does one page view query?",
         answer=lambda: api.shards_touched_theory(16, 10),
         rel_tol=0.05,
+        mistakes=[
+            (10, "That assumes the 10 orders land on 10 different shards; some share a shard."),
+            (16, "That is a query with no shard key at all; with 10 orders some shards hold none."),
+            (1, "That is sharding by customer_id; these orders are sharded by order_id."),
+        ],
+        hint="Section 7: a shard holds none of c orders with probability (1 − 1/n)^c.",
         solution="Each order lands on a shard at random, so a given shard holds none of the 10 with "
         "probability (15/16)<sup>10</sup>. The expected number of shards touched is "
         "16 (1 − (15/16)<sup>10</sup>) ≈ 7.6. Shard by <code>customer_id</code> and the page visits one "
@@ -134,6 +154,13 @@ register(
         answer=lambda: api.bounded_capacity(1000, 8, 0.25),
         rel_tol=0.0,
         abs_tol=0.5,
+        unit="keys",
+        integer=True,
+        mistakes=[
+            (125, "That is the mean m/n; the cap lets a node go (1 + eps) times above it."),
+            (156, "Rounded down: a node may hold the next whole key, ⌈(1 + eps) m / n⌉."),
+        ],
+        hint="Section 5: the capacity ⌈(1 + eps) m / n⌉.",
         solution="The capacity is ⌈(1 + eps) m / n⌉ = ⌈1.25 × 125⌉ = ⌈156.25⌉ = 157. A key whose node "
         "is full moves clockwise to the next node with room (Mirrokni, Thorup &amp; Zadimoghaddam).",
     )

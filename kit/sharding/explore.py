@@ -145,7 +145,10 @@ class Exploration:
         ``config.SHARDING_CURVE_NODES`` on ``config.SHARDING_CURVE_KEYS`` keys.
     timeline : pandas.DataFrame
         :func:`kit.sharding.reshard_timeline` of this scheme over
-        ``config.SHARDING_TIMELINE``.
+        ``config.SHARDING_TIMELINE``, on the first ``timeline_keys`` keys.
+    timeline_keys : int
+        Keys behind ``timeline``: all of them up to ``config.SHARDING_TIMELINE_KEYS``
+        (fractions moved need no more; a larger data set would only slow the app).
     """
 
     strategy: str
@@ -155,6 +158,7 @@ class Exploration:
     traffic: skew.Traffic
     curve: pd.DataFrame
     timeline: pd.DataFrame
+    timeline_keys: int
 
 
 @lru_cache(maxsize=32)
@@ -221,7 +225,8 @@ def explore(
         change = Change(move.n_before, nodes, move.fraction, expected, move.arrived)
     both = schemes.check_params("bounded", nodes, {"vnodes": vnodes, "eps": eps})
     curve = _curve(both["vnodes"], both["eps"], *config.SHARDING_CURVE_NODES, config.SHARDING_CURVE_KEYS)
-    timeline = _timeline(strategy, n_keys, *config.SHARDING_TIMELINE, tuple(sorted(p.items())))
+    timeline_keys = min(n_keys, config.SHARDING_TIMELINE_KEYS)
+    timeline = _timeline(strategy, timeline_keys, *config.SHARDING_TIMELINE, tuple(sorted(p.items())))
     return Exploration(
         strategy,
         ring_view(ids, strategy, nodes, **p),
@@ -230,4 +235,5 @@ def explore(
         skew.read_traffic(ids, strategy, nodes, alpha=alpha, seed=config.SEED, **p),
         curve.copy(),
         timeline.copy(),
+        timeline_keys,
     )

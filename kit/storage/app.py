@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from .. import config
+from ..ui import controls
 from ..ui.app import App
 from . import amplification, decision, plots
 
@@ -25,36 +26,38 @@ class AmplificationApp(App):
     """
 
     title = "LSM trees: what does the size ratio buy and cost?"
+    cache_results = True
     RATIOS = (2, 3, 4, 6, 8, 10, 15, 20)
-
-    def __init__(self, **initial):
-        self._sweeps = {}  # (distribution, keys) -> sweep, reused while only policy or T move
-        super().__init__(**initial)
 
     def make_controls(self):
         return {
-            "policy": w.Dropdown(options=list(amplification.POLICIES), value="leveled", description="policy"),
+            "policy": controls.dropdown("policy", list(amplification.POLICIES), value="leveled"),
             "size_ratio": w.SelectionSlider(options=list(self.RATIOS), value=10, description="size ratio T"),
-            "distribution": w.Dropdown(
-                options=list(amplification.DISTRIBUTIONS), value="uniform", description="keys written"
+            "distribution": controls.dropdown(
+                "keys written", list(amplification.DISTRIBUTIONS), value="uniform"
             ),
-            "key_share": w.FloatSlider(
-                value=0.5, min=0.05, max=1.0, step=0.05, description="distinct keys / writes"
+            "key_share": controls.float_slider(
+                "distinct keys / writes",
+                0.5,
+                0.05,
+                1.0,
+                0.05,
+                why="From 1 key in 20 writes (mostly overwrites) to every write a new key",
             ),
         }
 
     def compute(self, policy, size_ratio, distribution, key_share):
-        n = config.STORAGE_APP_WRITES
-        keys = amplification.write_keys(n, max(1, int(n * key_share)), distribution, seed=config.SEED)
-        key = (distribution, key_share)
-        if key not in self._sweeps:
-            self._sweeps[key] = amplification.size_ratio_sweep(
-                keys, self.RATIOS, memtable_mb=config.STORAGE_APP_MEMTABLE_MB
-            )
-        shape = amplification.lsm(
-            keys, size_ratio=size_ratio, policy=policy, memtable_mb=config.STORAGE_APP_MEMTABLE_MB
+        n, memtable_mb = config.STORAGE_APP_WRITES, config.STORAGE_APP_MEMTABLE_MB
+        keys = self.memo(
+            ("keys", distribution, key_share),
+            lambda: amplification.write_keys(n, max(1, int(n * key_share)), distribution, seed=config.SEED),
         )
-        return self._sweeps[key], shape, (policy, size_ratio)
+        sweep = self.memo(  # policy and T only pick a point of it
+            ("sweep", distribution, key_share),
+            lambda: amplification.size_ratio_sweep(keys, self.RATIOS, memtable_mb=memtable_mb),
+        )
+        shape = amplification.lsm(keys, size_ratio=size_ratio, policy=policy, memtable_mb=memtable_mb)
+        return sweep, shape, (policy, size_ratio)
 
     def figures(self, computed):
         sweep, shape, chosen = computed
@@ -79,6 +82,7 @@ class ChooserApp(App):
     """
 
     title = "Which store? Answer the questions"
+    cache_results = True  # the measurements are fixed for the app's life
 
     def __init__(self, measurements=None, **initial):
         self.measurements = measurements
@@ -86,22 +90,46 @@ class ChooserApp(App):
 
     def make_controls(self):
         needs = decision.Needs()
-        slider = dict(min=0.0, max=1.0, step=0.05)
+        share = "A share of the operations, from none to all"
+        weight = "A weight against the other two kinds of read, 0 to 1"
         return {
-            "read_fraction": w.FloatSlider(
-                value=needs.read_fraction, description="reads / operations", **slider
+            "read_fraction": controls.float_slider(
+                "reads / operations", needs.read_fraction, 0.0, 1.0, 0.05, why=share
             ),
             # at least some reads by key: the three weights can never all be 0 (an invalid split)
-            "point": w.FloatSlider(value=needs.point, description="reads by key", **{**slider, "min": 0.05}),
-            "range": w.FloatSlider(value=needs.range, description="range reads", **slider),
-            "aggregate": w.FloatSlider(value=needs.aggregate, description="aggregates", **slider),
-            "consistency": w.Dropdown(
-                options=list(decision.CONSISTENCY), value=needs.consistency, description="consistency"
+            "point": controls.float_slider(
+                "reads by key",
+                needs.point,
+                0.05,
+                1.0,
+                0.05,
+                why="At least 0.05: the three weights must not all be 0",
             ),
-            "data_gb": w.FloatLogSlider(value=needs.data_gb, min=-1, max=6, description="data (GB)"),
-            "writes_per_s": w.FloatLogSlider(value=needs.writes_per_s, min=0, max=7, description="writes/s"),
-            "joins": w.Checkbox(value=needs.joins, description="queries join entities"),
-            "schema": w.Dropdown(options=list(decision.SCHEMA), value=needs.schema, description="schema"),
+            "range": controls.float_slider("range reads", needs.range, 0.0, 1.0, 0.05, why=weight),
+            "aggregate": controls.float_slider("aggregates", needs.aggregate, 0.0, 1.0, 0.05, why=weight),
+            "consistency": controls.dropdown(
+                "consistency", list(decision.CONSISTENCY), value=needs.consistency
+            ),
+            "data_gb": controls.log_slider(
+                "data (GB)",
+                needs.data_gb,
+                0.1,
+                1e6,
+                fmt=",.3g",
+                why="From 100 MB to a petabyte",
+            ),
+            "writes_per_s": controls.log_slider(
+                "writes/s",
+                needs.writes_per_s,
+                1.0,
+                1e7,
+                fmt=",.3g",
+                why="From one write a second to ten million",
+            ),
+            "joins": controls.dropdown(
+                "queries join entities", {"no": False, "yes": True}, value=needs.joins
+            ),
+            "schema": controls.dropdown("schema", list(decision.SCHEMA), value=needs.schema),
         }
 
     def compute(self, **answers):

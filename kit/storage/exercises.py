@@ -1,5 +1,7 @@
 """Exercises of the storage lab; every answer is computed by the kit when checked."""
 
+import math
+
 from ..exercises import MultipleChoice, Numeric, register
 from . import amplification, decision, models
 
@@ -62,6 +64,16 @@ register(
         "times per deeper level. What write amplification does the model measure?",
         answer=lambda: _steady("leveled").write_amp,
         rel_tol=0.2,
+        mistakes=[
+            (
+                1 + 2 + 10 + 10,
+                "That counts T rewrites per deeper level, the RocksDB guide's upper estimate: "
+                "an entry is merged into a level that is on average half full, about (T-1)/2 times.",
+            ),
+            (1.0, "That is the flush alone; compactions rewrite each entry again at every level."),
+            (3.0, "That stops at L1; L2 and L3 rewrite each entry about (T-1)/2 times each."),
+        ],
+        hint="Add the rewrites level by level: 1 flush, about 2 into L1, then (T-1)/2 per deeper level.",
         solution="About 1 (flush) + 2 (L0 to L1) + 4.5 for L2 + 4.5 for L3 = 12: <code>storage.lsm("
         "storage.write_keys(400_000, 40_000, seed=7), size_ratio=10, memtable_mb=100 * 128 / 2**20)"
         ".write_amp</code>; its <code>levels_table</code> shows where the writes go. The RocksDB guide's "
@@ -103,6 +115,15 @@ register(
         "in half when full). Space amplification: leaf bytes over data bytes?",
         answer=lambda: amplification.btree(50_000, page_bytes=4096, entry_bytes=128, seed=SEED).space_amp,
         rel_tol=0.05,
+        mistakes=[
+            (math.log(2), "That is how full the leaves are (ln 2); space amplification is its inverse."),
+            (
+                1.0,
+                "Full pages come only from sequential inserts with an append split; these keys are random.",
+            ),
+            (2.0, "Half full is a page just after its split; on average leaves are fuller than that."),
+        ],
+        hint="Space amplification = leaf bytes / data bytes = 1 / (how full a leaf is on average).",
         solution="Random inserts leave leaves about ln 2 = 69% full (Yao 1978), so 1 / 0.69, about 1.44: "
         "<code>storage.btree(50_000, seed=7).space_amp</code>. Sequential inserts with SQLite's append "
         "split fill pages completely (1.0).",

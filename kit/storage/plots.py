@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from ..ui import theme
+from .. import config
+from ..ui import figures, theme
 from .amplification import LSMResult
 from .decision import Recommendation
 from .engines import ENGINES
@@ -88,21 +88,36 @@ def amplification(sweep: pd.DataFrame, highlight: tuple[str, int] | None = None)
         the average, and the RocksDB guide's upper estimate dotted).
     """
     panels = [
-        ("write_amp", "write amplification"),
-        ("read_amp", "read amplification (runs)"),
-        ("space_amp", "space amplification"),
+        ("write_amp", figures.axis("write amplification", "× bytes written")),
+        ("read_amp", figures.axis("read amplification", "runs per lookup")),
+        ("space_amp", figures.axis("space amplification", "× live data")),
     ]
-    fig = make_subplots(rows=1, cols=3, subplot_titles=[p[1] for p in panels], horizontal_spacing=0.08)
-    fig.update_layout(
-        template=theme.TEMPLATE,
+    ratios = sweep.size_ratio.to_numpy()
+    x_axis = figures.log_axis("size ratio T", "× the level above", ratios.min(), ratios.max())
+    width, gap = (
+        0.26,
+        0.11,
+    )  # three panels side by side (plain axes: make_subplots costs more than the figure)
+    axes = {}
+    for col, (_, y_axis) in enumerate(panels):
+        suffix = str(col + 1) if col else ""
+        axes[f"xaxis{suffix}"] = dict(
+            x_axis, domain=[col * (width + gap), col * (width + gap) + width], anchor=f"y{suffix}"
+        )
+        axes[f"yaxis{suffix}"] = dict(y_axis, rangemode="tozero", anchor=f"x{suffix}")
+    fig = theme.figure(
         title="LSM amplification against the size ratio T",
         hovermode="closest",
-        height=380,
+        height=config.UI_FIGURE_HEIGHT + 60,  # the legend below: three panels need the width
+        legend=dict(orientation="h", x=0.0, xanchor="left", y=-0.3, yanchor="top"),
+        margin=dict(b=150),
+        **axes,
     )
-    for col, (column, _) in enumerate(panels, start=1):
+    for col, (column, _) in enumerate(panels):
+        on = dict(xaxis=f"x{col + 1 if col else ''}", yaxis=f"y{col + 1 if col else ''}")
         for policy, part in sweep.groupby("policy", sort=False):
             colour = _POLICY_COLOURS[policy]
-            first = col == 1
+            first = col == 0
             fig.add_scatter(
                 x=part.size_ratio,
                 y=part[column],
@@ -111,8 +126,7 @@ def amplification(sweep: pd.DataFrame, highlight: tuple[str, int] | None = None)
                 line=dict(color=colour),
                 legendgroup=policy,
                 showlegend=first,
-                row=1,
-                col=col,
+                **on,
             )
             fig.add_scatter(
                 x=part.size_ratio,
@@ -122,8 +136,7 @@ def amplification(sweep: pd.DataFrame, highlight: tuple[str, int] | None = None)
                 line=dict(color=colour, dash="dash"),
                 legendgroup=policy,
                 showlegend=first,
-                row=1,
-                col=col,
+                **on,
             )
             if column == "write_amp" and policy == "leveled":
                 fig.add_scatter(
@@ -133,9 +146,7 @@ def amplification(sweep: pd.DataFrame, highlight: tuple[str, int] | None = None)
                     name="leveled: RocksDB guide (upper)",
                     line=dict(color=colour, dash="dot"),
                     legendgroup=policy,
-                    showlegend=True,
-                    row=1,
-                    col=col,
+                    **on,
                 )
             if highlight and highlight[0] == policy:
                 at = part[part.size_ratio == highlight[1]]
@@ -146,11 +157,8 @@ def amplification(sweep: pd.DataFrame, highlight: tuple[str, int] | None = None)
                     name="chosen",
                     marker=dict(size=14, color=colour, line=dict(color=theme.BLACK, width=2)),
                     showlegend=False,
-                    row=1,
-                    col=col,
+                    **on,
                 )
-        fig.update_xaxes(title_text="size ratio T", type="log", row=1, col=col)
-    fig.update_yaxes(rangemode="tozero")
     return fig
 
 
@@ -170,21 +178,24 @@ def lsm_shape(result: LSMResult, title: str | None = None) -> go.Figure:
     """
     t = result.levels_table
     labels = [f"{name}<br>writes x{wa:.2f}" for name, wa in zip(t.index, t.write_amp, strict=True)]
+    entries = np.maximum(t.entries.to_numpy(dtype=float), 0.5)  # an empty level: a stub on the log axis
+    targets = t.target.to_numpy(dtype=float)
+    finite = np.isfinite(targets)
+    shown = np.concatenate([entries, targets[finite]])
     fig = theme.figure(
         title=title
         or f"{result.policy}, T={result.size_ratio}: write amp {result.write_amp:.1f}, read amp "
         f"{result.read_amp:.1f} runs, space amp {result.space_amp:.2f}",
         xaxis=dict(title=""),
-        yaxis=dict(title="entries (log)", type="log"),
+        yaxis=figures.log_axis("held", "entries", shown.min(), shown.max()),
         hovermode="closest",
         barmode="overlay",
     )
-    fig.add_bar(x=labels, y=np.maximum(t.entries, 0.5), name="entries at the end", marker_color=theme.BLUE)
-    finite = np.isfinite(t.target.to_numpy(dtype=float))
+    fig.add_bar(x=labels, y=entries, name="entries at the end", marker_color=theme.BLUE)
     if finite.any():
         fig.add_scatter(
             x=np.asarray(labels)[finite],
-            y=t.target[finite],
+            y=targets[finite],
             mode="markers",
             name="target size",
             marker=dict(symbol="line-ew-open", size=40, color=theme.BLACK, line=dict(width=3)),
@@ -270,12 +281,13 @@ def scores(rec: Recommendation) -> go.Figure:
     n = rec.needs
     asked = (
         f"{n.read_fraction:.0%} reads (key {n.point:g} : range {n.range:g} : aggregate {n.aggregate:g}), "
-        f"{n.consistency}, {n.data_gb:,.3g} GB, {n.writes_per_s:,.3g} writes/s, "
+        f"{n.consistency}, {figures.number_label(n.data_gb)} GB, "
+        f"{figures.number_label(n.writes_per_s)} writes/s, "
         f"{'joins' if n.joins else 'no joins'}, {n.schema} schema"
     )
     fig = theme.figure(
         title=f"Choice: {rec.choice}<br><sup>{asked}</sup>",
-        xaxis=dict(title="points", zeroline=True, zerolinecolor="#888"),
+        xaxis=figures.axis("score", "points", zeroline=True, zerolinecolor="#888"),
         yaxis=dict(title=""),
         barmode="relative",
         hovermode="closest",
@@ -283,13 +295,17 @@ def scores(rec: Recommendation) -> go.Figure:
         margin=dict(l=120),
     )
     families = table.index.tolist()  # lists, not arrays: figures compare by value
-    for i, column in enumerate(c for c in table.columns if c != "total"):
+    questions = [
+        c for c in table.columns if c != "total" and table[c].any()
+    ]  # a question scoring 0 adds no bar
+    colours = theme.colours(len(questions))
+    for colour, column in zip(colours, questions, strict=True):
         fig.add_bar(
             y=families,
             x=table[column].tolist(),
             orientation="h",
             name=column.replace("_", " "),
-            marker_color=theme.PALETTE[i % len(theme.PALETTE)],
+            marker_color=colour,
         )
     fig.add_scatter(
         y=families,
@@ -298,4 +314,13 @@ def scores(rec: Recommendation) -> go.Figure:
         name="total",
         marker=dict(color=theme.BLACK, size=10),
     )
-    return fig
+    return figures.highlight(fig, ["total", *_deciding(rec, questions)], others="other questions")
+
+
+def _deciding(rec: Recommendation, questions: list[str]) -> list[str]:
+    """The questions that most separate the choice from the runner-up (names as the legend reads them)."""
+    table = rec.scores
+    runner_up = table.total.drop(rec.choice).idxmax()
+    gap = (table.loc[rec.choice, questions] - table.loc[runner_up, questions]).abs()
+    most = config.UI_LEGEND_MAX - 2  # room for "total" and the grey entry
+    return [c.replace("_", " ") for c in gap.sort_values(ascending=False, kind="stable").index[:most]]

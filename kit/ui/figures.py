@@ -5,6 +5,7 @@ these, and the rules hold at every setting, not only at the defaults:
 
 - :func:`axis` and :func:`log_axis`: every axis titled with its unit; log
   axes labelled in full (1, 10, 100, 1k), never "2, 5" meaning 2000;
+  :func:`right_axis`: a second y axis with ticks of its own;
 - :func:`highlight`: beyond ``config.UI_LEGEND_MAX`` series, the learner's
   choice keeps its colour and legend entry, the rest turn grey with their
   name on hover;
@@ -77,6 +78,32 @@ def log_axis(title: str, unit: str, lo: float, hi: float, pad: float = 0.05, **p
         ticktext=text,
         **props,
     )
+
+
+def right_axis(title: str, unit: str, log_range: tuple[float, float] | None = None, **props) -> dict:
+    """A second y axis on the right, over the first: its own ticks and no grid of its own.
+
+    Plotly syncs an overlaying axis's ticks to the first axis's grid by default,
+    which labels it 8.99, 7.7, 6.42...; this axis picks its own round ticks.
+
+    Parameters
+    ----------
+    title, unit : str
+        As for :func:`axis`.
+    log_range : (float, float), optional
+        The data range of a log axis (as for :func:`log_axis`); linear from 0 when omitted.
+    **props
+        Further plotly axis properties.
+
+    Returns
+    -------
+    dict
+        Plotly axis properties, for ``yaxis2=``; traces on it take ``yaxis="y2"``.
+    """
+    props = dict(overlaying="y", side="right", showgrid=False, **props)
+    if log_range is not None:
+        return log_axis(title, unit, *log_range, **props)
+    return axis(title, unit, tickmode="auto", rangemode="tozero", **props)
 
 
 def _positive_range(lo: float, hi: float) -> tuple[float, float]:
@@ -196,11 +223,13 @@ def highlight(fig: go.Figure, chosen: str | Iterable[str], others: str = "others
     for trace in shown:
         if trace.name in keep:
             continue
-        trace.update(showlegend=False, hovertemplate=f"{trace.name}: %{{y}}<extra></extra>", opacity=0.9)
+        grey = dict(marker=dict(color=theme.MUTED))
         if trace.type == "scatter":
-            trace.update(line=dict(color=theme.MUTED, width=1), marker=dict(color=theme.MUTED))
-        else:
-            trace.update(marker=dict(color=theme.MUTED))
+            grey["line"] = dict(color=theme.MUTED, width=1)
+        # one update per trace: each costs a validation pass, the bulk of a figure's build time
+        trace.update(
+            showlegend=False, hovertemplate=f"{trace.name}: %{{y}}<extra></extra>", opacity=0.9, **grey
+        )
         greyed += 1
     if greyed:
         fig.add_scatter(

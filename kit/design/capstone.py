@@ -99,6 +99,29 @@ def _primary(design: Design) -> int:
     raise ValueError("design: the capstone needs a data store held by a database component")
 
 
+def _cache_fraction(r, share: float, items: float) -> float:
+    """Step 5 sizes the cache as a share of all items; the estimate wants a share of a day's reads."""
+    reads_day = r.dau * r.actions_per_user * r.read_fraction
+    return min(1.0, share * items / reads_day) if reads_day > 0 else 0.0
+
+
+def _recommend(read_fraction: float, n: dict, consistency: str):
+    """Step 3: lab 10's questionnaire answered from the estimate (reads by key, no joins)."""
+    from .. import storage
+
+    return storage.recommend(
+        read_fraction=read_fraction,
+        point=1.0,
+        range=0.0,
+        aggregate=0.0,
+        consistency="strong" if consistency == "strong" else "eventual",
+        data_gb=n["stored_bytes"] / 1e9,
+        writes_per_s=n["write_peak_rps"],
+        joins=False,
+        schema="stable",
+    )
+
+
 def capstone(
     traffic: float = 1.0,
     regions: int = 1,
@@ -138,7 +161,7 @@ def capstone(
     >>> c.shards >= capstone().shards
     True
     """
-    from .. import sharding, storage
+    from .. import sharding
     from .api import example
 
     if spec is not None and not isinstance(spec, Design):
@@ -150,26 +173,12 @@ def capstone(
     validate.choice("consistency", consistency, CONSISTENCY)
     d = what_if(base, traffic=traffic, objective=objective, threshold_ms=threshold_ms, regions=regions)
     r = d.requirements
-    # 5 (caching) decides the cache's memory: a share of all stored items, as a share of a day's reads
-    writes_day = r.dau * r.actions_per_user * (1.0 - r.read_fraction)
-    reads_day = r.dau * r.actions_per_user * r.read_fraction
-    items = writes_day * r.retention_days
-    hot = min(1.0, share * items / reads_day) if reads_day > 0 else 0.0
-    d = d.replace(requirements={"cache_hot_fraction": hot})
+    items = r.dau * r.actions_per_user * (1.0 - r.read_fraction) * r.retention_days
+    d = d.replace(requirements={"cache_hot_fraction": _cache_fraction(r, share, items)})
     # 2 estimate, 3 storage, 4 sharding
     n = numbers(d)
     i = _primary(d)
-    store = storage.recommend(
-        read_fraction=r.read_fraction,
-        point=1.0,
-        range=0.0,
-        aggregate=0.0,
-        consistency="strong" if consistency == "strong" else "eventual",
-        data_gb=n["stored_bytes"] / 1e9,
-        writes_per_s=n["write_peak_rps"],
-        joins=False,
-        schema="stable",
-    )
+    store = _recommend(r.read_fraction, n, consistency)
     needed = int(derive.shards_needed(d)["needed"].iloc[i])
     was = d.stores[i].shards
     shards = max(was, 2 ** math.ceil(math.log2(needed)))

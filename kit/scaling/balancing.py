@@ -478,7 +478,7 @@ def compare(
         Default: ``config.SCALING_APP_POINTS`` values from 0.3 to 0.9 (closer to 1, runs of
         the app's length start too far from steady state: they underestimate the queues).
     requests : int, optional
-        Per run (default ``config.SCALING_APP_REQUESTS``).
+        Per run (default ``config.SCALING_SWEEP_REQUESTS``).
     service_ms : float or Dist
         As in :func:`balance`.
     seed : int, optional
@@ -507,7 +507,7 @@ def compare(
     reqs = _sweep_budget(
         "policies x utilisations",
         runs,
-        config.SCALING_APP_REQUESTS if requests is None else requests,
+        config.SCALING_SWEEP_REQUESTS if requests is None else requests,
         options,
     )
     rows = []
@@ -543,7 +543,7 @@ def herd(
     utilisation : float, optional
         Default ``config.SCALING_UTILISATION``.
     requests : int, optional
-        Per run (default ``config.SCALING_APP_REQUESTS``).
+        Per run (default ``config.SCALING_SWEEP_REQUESTS``).
     seed : int, optional
 
     Returns
@@ -561,7 +561,7 @@ def herd(
     policies = _inputs.choices("policies", policies, POLICIES)
     servers = config.SCALING_SERVERS if servers is None else servers
     u = config.SCALING_UTILISATION if utilisation is None else utilisation
-    reqs = config.SCALING_APP_REQUESTS if requests is None else requests
+    reqs = config.SCALING_SWEEP_REQUESTS if requests is None else requests
     reqs = _sweep_budget("policies x refresh_ms", len(policies) * ts.size, reqs, {})
     rows = []
     for name in policies:

@@ -31,6 +31,7 @@ class USLApp(App):
     """Fit the USL to measurements drawn from parameters you choose, or to a published data set."""
 
     title = "The Universal Scalability Law: contention, coherency, and where throughput peaks"
+    cache_results = True  # compute reads the controls alone (and config.SEED)
 
     def make_controls(self):
         return {
@@ -64,6 +65,7 @@ class BalancerApp(App):
     """Every balancing policy over a range of utilisations, and the queue lengths they leave."""
 
     title = "Load balancing: random, round robin, least connections, two choices, stale views, hashing"
+    cache_results = True  # compute reads the controls alone (and config.SEED)
 
     def make_controls(self):
         return {
@@ -119,6 +121,7 @@ class AutoscaleApp(App):
     """A day of traffic with a spike, against target tracking: SLO minutes and instance-hours."""
 
     title = "Autoscaling: target, warm-up and limits against a day with a spike"
+    cache_results = True  # compute reads the controls alone (and config.SEED)
 
     def make_controls(self):
         return {
@@ -165,6 +168,7 @@ class ReplicaApp(App):
     """Read replicas (capacity against staleness, read-your-writes) and where sessions live."""
 
     title = "Read replicas and sessions: what scaling out reads and web nodes costs"
+    cache_results = True  # compute reads the controls alone (and config.SEED)
 
     def make_controls(self):
         return {

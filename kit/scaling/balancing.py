@@ -414,10 +414,8 @@ def balance(
         key_cdf = np.cumsum(zipf_pmf(config.SCALING_KEYS, alpha))
     else:
         owner, key_cdf = np.zeros(1, np.int64), np.ones(1)
-    args = (
-        p.code, speeds, service.spec, 1.0 / MS, lam, reqs, warmup, d, refresh_s,
-        np.asarray(owner, np.int64), key_cdf, config.SCALING_QUEUE_BINS,
-    )  # fmt: skip
+    run = kk.Run(p.code, 1.0 / MS, lam, reqs, warmup, d, refresh_s, config.SCALING_QUEUE_BINS)
+    args = (run, speeds, service.spec, np.asarray(owner, np.int64), key_cdf)
     if reps == 1:
         response, server, tis, out = kk.run_one(*args, int(stream_seeds(seed, 1)[0]))
         tis, out = tis[None], out[None]

@@ -251,22 +251,21 @@ def day(result: AutoscaleResult, baseline: AutoscaleResult | None = None) -> go.
     )
     t_h = tl.t_h.to_numpy()
     missed = tl[tl.missed]
+
+    def line(y, name, colour, legend=True, **style):  # one of the day's series
+        return go.Scatter(
+            x=t_h,
+            y=np.asarray(y),
+            mode="lines",
+            name=name,
+            showlegend=legend,
+            line=dict(color=colour, **style),
+        )
+
     top = [  # row 1: rates; row 2: instances
-        go.Scatter(x=t_h, y=tl.rate.to_numpy(), mode="lines", name="traffic", line=dict(color=theme.PURPLE)),
-        go.Scatter(
-            x=t_h,
-            y=tl.capacity_rps.to_numpy(),
-            mode="lines",
-            name="capacity in service (100% CPU)",
-            line=dict(color=theme.BLUE, shape="hv"),
-        ),
-        go.Scatter(
-            x=t_h,
-            y=(tl.in_service * result.slo_rate).to_numpy(),
-            mode="lines",
-            name="rate meeting the SLO",
-            line=dict(color=theme.GREEN, dash="dash", shape="hv"),
-        ),
+        line(tl.rate, "traffic", theme.PURPLE),
+        line(tl.capacity_rps, "capacity in service (100% CPU)", theme.BLUE, shape="hv"),
+        line(tl.in_service * result.slo_rate, "rate meeting the SLO", theme.GREEN, dash="dash", shape="hv"),
         go.Scatter(  # lists: plotly sends an empty numpy array as an array, not as typed bytes
             x=missed.t_h.tolist(),
             y=missed.rate.tolist(),
@@ -276,21 +275,14 @@ def day(result: AutoscaleResult, baseline: AutoscaleResult | None = None) -> go.
         ),
     ]
     bottom = [
-        go.Scatter(
-            x=t_h,
-            y=tl.in_service.to_numpy(),
-            mode="lines",
-            name="in service",
-            line=dict(color=theme.SKY, shape="hv"),
-            showlegend=False,
-        ),
-        go.Scatter(
-            x=t_h,
-            y=(tl.in_service + tl.warming).to_numpy(),
-            mode="lines",
-            name="paid (in service + warming up)",
-            line=dict(color=theme.ORANGE, shape="hv", dash="dot"),
-            showlegend=False,
+        line(tl.in_service, "in service", theme.SKY, legend=False, shape="hv"),
+        line(
+            tl.in_service + tl.warming,
+            "paid (in service + warming up)",
+            theme.ORANGE,
+            legend=False,
+            shape="hv",
+            dash="dot",
         ),
     ]
     if baseline is not None:

@@ -14,12 +14,24 @@ SERVICES = {
     "log-normal (sigma 1)": lambda: LogNormal.from_median(np.exp(-0.5), 1.0),  # mean 1 ms
     "bimodal (a slow mode)": lambda: api.bimodal(1.0),
 }
+QUEUE_POLICIES = ("random", "round_robin", "power_of_d", "least_connections", "stale_least_outstanding")
+"""The policies whose queue lengths the app draws, at ``config.SCALING_UTILISATION``."""
+
+
+def _runs(name: str, fleet, dist, option: dict):
+    """One policy's curve over the utilisations and, if the app draws them, its queue lengths."""
+    curve = api.compare([name], fleet, None, config.SCALING_APP_REQUESTS, dist, config.SEED, **option)
+    if name not in QUEUE_POLICIES:
+        return curve, None
+    at = config.SCALING_UTILISATION
+    return curve, api.balance(name, fleet, at, config.SCALING_APP_REQUESTS, dist, seed=config.SEED, **option)
 
 
 class USLApp(App):
     """Fit the USL to measurements drawn from parameters you choose, or to a published data set."""
 
     title = "The Universal Scalability Law: contention, coherency, and where throughput peaks"
+    cache_results = True  # compute reads the controls alone (and config.SEED)
 
     def make_controls(self):
         return {
@@ -53,6 +65,7 @@ class BalancerApp(App):
     """Every balancing policy over a range of utilisations, and the queue lengths they leave."""
 
     title = "Load balancing: random, round robin, least connections, two choices, stale views, hashing"
+    cache_results = True  # compute reads the controls alone (and config.SEED)
 
     def make_controls(self):
         return {
@@ -77,39 +90,17 @@ class BalancerApp(App):
         speeds[0] = slow_speed
         fleet = servers if slow_speed == 1.0 else speeds
         dist = SERVICES[service]()
-        fresh = [p for p in api.POLICIES if p != "stale_least_outstanding"]
-        table = pd.concat(
-            [
-                api.compare(fresh, fleet, service_ms=dist, d=d, seed=config.SEED),
-                api.compare(
-                    ["stale_least_outstanding"],
-                    fleet,
-                    service_ms=dist,
-                    refresh_ms=refresh_ms,
-                    seed=config.SEED,
-                ),
-            ],
-            ignore_index=True,
-        )
-        at = {
-            name: api.balance(
-                name,
-                fleet,
-                config.SCALING_UTILISATION,
-                config.SCALING_APP_REQUESTS,
-                dist,
-                d=d,
-                seed=config.SEED,
-                refresh_ms=refresh_ms if name == "stale_least_outstanding" else None,
+
+        options = {"power_of_d": {"d": d}, "stale_least_outstanding": {"refresh_ms": refresh_ms}}
+        every = {  # d and the view's age redo only the policy they change
+            name: self.memo(
+                (name, servers, service, slow_speed, *options.get(name, {}).values()),
+                lambda name=name: _runs(name, fleet, dist, options.get(name, {})),
             )
-            for name in (
-                "random",
-                "round_robin",
-                "power_of_d",
-                "least_connections",
-                "stale_least_outstanding",
-            )
+            for name in api.POLICIES
         }
+        table = pd.concat([curve for curve, _ in every.values()], ignore_index=True)
+        at = {name: every[name][1] for name in QUEUE_POLICIES}
         exponential = service == "exponential" and slow_speed == 1.0
         return table, at, exponential, servers, slow_speed < 1.0
 
@@ -130,6 +121,7 @@ class AutoscaleApp(App):
     """A day of traffic with a spike, against target tracking: SLO minutes and instance-hours."""
 
     title = "Autoscaling: target, warm-up and limits against a day with a spike"
+    cache_results = True  # compute reads the controls alone (and config.SEED)
 
     def make_controls(self):
         return {
@@ -155,7 +147,16 @@ class AutoscaleApp(App):
         )
         result = api.autoscale(traffic, scaler)
         baseline = api.fixed(traffic)
-        grid = api.sweep(np.arange(0, 16, 3) * 60.0, sorted({0.3, 0.5, 0.7, target}), traffic, scaler)
+        grid = pd.concat(  # one line per target, kept: the warm-up and a new target redo none or one
+            [
+                self.memo(
+                    ("sweep", t, spike_factor, max_instances, protect),
+                    lambda t=t: api.sweep(np.arange(0, 16, 3) * 60.0, [t], traffic, scaler),
+                )
+                for t in sorted({0.3, 0.5, 0.7, target})
+            ],
+            ignore_index=True,
+        )
         return result, baseline, grid
 
     def figures(self, computed):
@@ -167,6 +168,7 @@ class ReplicaApp(App):
     """Read replicas (capacity against staleness, read-your-writes) and where sessions live."""
 
     title = "Read replicas and sessions: what scaling out reads and web nodes costs"
+    cache_results = True  # compute reads the controls alone (and config.SEED)
 
     def make_controls(self):
         return {
@@ -194,15 +196,27 @@ class ReplicaApp(App):
         }
 
     def compute(self, replicas, lag_median_ms, lag_sigma, window_ms, write_rate, nodes):
-        table = api.replica_sweep(
-            np.arange(0, replicas + 1),
-            sorted({0.0, window_ms}),
-            seed=config.SEED,
-            lag_ms=LogNormal.from_median(lag_median_ms, lag_sigma),
-            write_rate=write_rate,
-            duration_s=config.SCALING_APP_REPLICA_SECONDS,
+        lag = LogNormal.from_median(lag_median_ms, lag_sigma)
+
+        def run(k, window):  # one point, kept: a new count or window runs only the points it adds
+            return self.memo(
+                ("replicas", k, window, lag_median_ms, lag_sigma, write_rate),
+                lambda: api.replica_sweep(
+                    [k],
+                    [window],
+                    seed=config.SEED,
+                    lag_ms=lag,
+                    write_rate=write_rate,
+                    duration_s=config.SCALING_APP_REPLICA_SECONDS,
+                ),
+            )
+
+        windows = sorted({0.0, window_ms})
+        table = pd.concat([run(k, w) for k in range(replicas + 1) for w in windows], ignore_index=True)
+        sessions = self.memo(
+            ("sessions", nodes), lambda: api.session_failover(nodes, 20_000, seed=config.SEED)
         )
-        return table, api.session_failover(nodes, 20_000, seed=config.SEED)
+        return table, sessions
 
     def figures(self, computed):
         table, sessions = computed

@@ -6,6 +6,7 @@ import pandas as pd
 
 from .. import config
 from ..core.rng import LogNormal
+from ..ui import controls
 from ..ui.app import App
 from . import api, plots
 
@@ -35,15 +36,32 @@ class USLApp(App):
 
     def make_controls(self):
         return {
-            "sigma": w.FloatSlider(value=0.05, min=0.0, max=0.5, step=0.01, description="true sigma"),
-            "kappa": w.FloatLogSlider(
-                value=1e-3, base=10, min=-5, max=-1, step=0.1, readout_format=".1e", description="true kappa"
+            "sigma": controls.float_slider(
+                "true sigma",
+                0.05,
+                0.0,
+                0.5,
+                0.01,
+                why="At sigma 0.5 half of every added worker's time is lost to contention already",
             ),
-            "noise": w.FloatSlider(value=0.05, min=0.0, max=0.3, step=0.01, description="noise (log sd)"),
-            "n_max": w.IntSlider(value=32, min=4, max=128, description="largest n measured"),
-            "weights": w.Dropdown(options=["relative", "none"], value="relative", description="weights"),
+            "kappa": controls.log_slider(
+                "true kappa",
+                1e-3,
+                1e-5,
+                1e-1,
+                10,
+                fmt=".1e",
+                why="From a peak beyond 300 workers (1e-5) to a peak at about 3 (0.1)",
+            ),
+            "noise": controls.float_slider(
+                "noise (log sd)", 0.05, 0.0, 0.3, 0.01, why="Up to about ±35% per measurement"
+            ),
+            "n_max": controls.int_slider(
+                "largest n measured", 32, 4, 128, why="Ten levels from 1 up to 128 workers"
+            ),
+            "weights": controls.dropdown("weights", ["relative", "none"]),
             # last: a published data set ignores the controls above
-            "data": w.Dropdown(options=["synthetic", *api.PUBLISHED], value="synthetic", description="data"),
+            "data": controls.dropdown("data", ["synthetic", *api.PUBLISHED]),
         }
 
     def compute(self, sigma, kappa, noise, n_max, weights, data):
@@ -69,19 +87,36 @@ class BalancerApp(App):
 
     def make_controls(self):
         return {
-            "servers": w.IntSlider(value=config.SCALING_SERVERS, min=2, max=100, description="servers"),
-            "service": w.Dropdown(options=list(SERVICES), value="exponential", description="service time"),
-            "slow_speed": w.FloatSlider(
-                value=1.0, min=0.1, max=1.0, step=0.05, description="speed of server 0 (1: all equal)"
+            "servers": controls.int_slider(
+                "servers",
+                config.SCALING_SERVERS,
+                2,
+                100,
+                why="The app runs every policy at every load on up to 100 servers; balance() takes more",
             ),
-            "d": w.IntSlider(value=2, min=1, max=5, description="d (power of d)"),
-            "refresh_ms": w.FloatLogSlider(
-                value=config.SCALING_REFRESH_MS,
-                base=10,
-                min=0,
-                max=3,
-                step=0.1,
-                description="stale view (ms)",
+            "service": controls.dropdown("service time", list(SERVICES)),
+            "slow_speed": controls.float_slider(
+                "speed of server 0 (1: all equal)",
+                1.0,
+                0.1,
+                1.0,
+                0.05,
+                why="From a server at a tenth of the others' speed to all equal",
+            ),
+            "d": controls.int_slider(
+                "d (power of d)",
+                2,
+                1,
+                5,
+                why="d = 1 is random; beyond 2 each extra choice gains little (Mitzenmacher 2001)",
+            ),
+            "refresh_ms": controls.log_slider(
+                "stale view (ms)",
+                config.SCALING_REFRESH_MS,
+                1,
+                1000,
+                10,
+                why="From a view almost fresh (1 ms) to one a second old",
             ),
         }
 
@@ -125,17 +160,38 @@ class AutoscaleApp(App):
 
     def make_controls(self):
         return {
-            "target": w.FloatSlider(
-                value=config.SCALING_TARGET, min=0.2, max=0.9, step=0.05, description="target CPU"
+            "target": controls.float_slider(
+                "target CPU",
+                config.SCALING_TARGET,
+                0.2,
+                0.9,
+                0.05,
+                why="Above 90% no headroom is left for the minutes a new instance needs",
             ),
-            "warmup_min": w.FloatSlider(
-                value=config.SCALING_WARMUP_S / 60, min=0, max=15, step=1, description="warm-up (min)"
+            "warmup_min": controls.float_slider(
+                "warm-up (min)",
+                config.SCALING_WARMUP_S / 60,
+                0,
+                15,
+                1,
+                fmt=".0f",
+                why="From instant to a quarter of an hour from launch to in service",
             ),
-            "max_instances": w.IntSlider(
-                value=config.SCALING_MAX_INSTANCES, min=5, max=100, step=5, description="max instances"
+            "max_instances": controls.int_slider(
+                "max instances",
+                config.SCALING_MAX_INSTANCES,
+                5,
+                100,
+                5,
+                why="The day's peak with the spike needs at most about 100 instances",
             ),
-            "spike_factor": w.FloatSlider(
-                value=config.SCALING_SPIKE_FACTOR, min=1.0, max=4.0, step=0.25, description="spike x"
+            "spike_factor": controls.float_slider(
+                "spike x",
+                config.SCALING_SPIKE_FACTOR,
+                1.0,
+                4.0,
+                0.25,
+                why="From no spike to four times the peak",
             ),
             "protect": w.Checkbox(value=False, description="scale-in protection"),
         }
@@ -172,27 +228,44 @@ class ReplicaApp(App):
 
     def make_controls(self):
         return {
-            "replicas": w.IntSlider(
-                value=config.SCALING_REPLICAS, min=1, max=10, description="replicas (max)"
+            "replicas": controls.int_slider(
+                "replicas (max)", config.SCALING_REPLICAS, 1, 10, why="The sweep runs 1 to 10 read replicas"
             ),
-            "lag_median_ms": w.FloatLogSlider(
-                value=config.SCALING_LAG_MEDIAN_MS,
-                base=10,
-                min=0,
-                max=3,
-                step=0.1,
-                description="lag median (ms)",
+            "lag_median_ms": controls.log_slider(
+                "lag median (ms)",
+                config.SCALING_LAG_MEDIAN_MS,
+                1,
+                1000,
+                10,
+                why="From a local network (1 ms) to a lagging cross-region replica (1 s)",
             ),
-            "lag_sigma": w.FloatSlider(
-                value=config.SCALING_LAG_SIGMA, min=0.1, max=2.0, step=0.1, description="lag spread (log sd)"
+            "lag_sigma": controls.float_slider(
+                "lag spread (log sd)",
+                config.SCALING_LAG_SIGMA,
+                0.1,
+                2.0,
+                0.1,
+                fmt=".1f",
+                why="From a narrow lag to one whose 99th percentile is 100 times its median",
             ),
-            "window_ms": w.FloatSlider(
-                value=1000.0, min=0.0, max=3000.0, step=100.0, description="RYW window (ms)"
+            "window_ms": controls.float_slider(
+                "RYW window (ms)",
+                1000.0,
+                0.0,
+                3000.0,
+                100.0,
+                fmt=".0f",
+                why="Up to three seconds of a writer's reads sent to the primary",
             ),
-            "write_rate": w.FloatLogSlider(
-                value=config.SCALING_WRITE_RATE, base=10, min=1, max=3.3, step=0.1, description="writes per s"
+            "write_rate": controls.log_slider(
+                "writes per s",
+                config.SCALING_WRITE_RATE,
+                10,
+                2000,
+                10,
+                why="From 10 to 2,000 writes a second against the primary's 10,000 operations",
             ),
-            "nodes": w.IntSlider(value=4, min=2, max=32, description="web nodes"),
+            "nodes": controls.int_slider("web nodes", 4, 2, 32, why="From a pair to 32 web nodes"),
         }
 
     def compute(self, replicas, lag_median_ms, lag_sigma, window_ms, write_rate, nodes):

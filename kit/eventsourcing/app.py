@@ -76,7 +76,7 @@ class EventStoreApp(App):
         note += (
             f" · owner: {html.escape(str(self.lab.owner(account)))} · state at v{at}: balance {state.balance}"
         )
-        streams = self.controls["account"].options
+        streams = [value for _, value in self.controls["account"].options]  # (label, value) pairs
         write = {s: self.lab.state(s).balance for s in streams}
         read = dict(self.lab.read.table("balances")[["stream", "balance"]].itertuples(index=False))
         return {

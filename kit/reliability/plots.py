@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .. import config
 from ..core.policies import STATES
 from ..ui import figures, theme
 from . import availability as avail
@@ -171,6 +172,17 @@ def backoff_runs(results: list) -> go.Figure:
     )
 
 
+@functools.lru_cache(maxsize=4)
+def _sleeps_frame(height: int) -> dict:
+    """:func:`sleep_schedules`' title and retry axis, built once per figure height."""
+    fig = theme.figure(
+        title="How long does each strategy sleep before retry k? (median, 5-95% range)",
+        xaxis=figures.axis("retry", "k-th", dtick=1),
+        height=height,
+    )
+    return fig.layout.to_plotly_json()
+
+
 def sleep_schedules(schedules: dict) -> go.Figure:
     """Median and 5-95% range of the sleep before each retry, per strategy (name -> ``sleeps()``).
 
@@ -186,11 +198,6 @@ def sleep_schedules(schedules: dict) -> go.Figure:
     bands = {name: np.percentile(s, [5, 50, 95], axis=0) for name, s in schedules.items()}
     every = np.concatenate([b.ravel() for b in bands.values()]) if bands else np.ones(1)
     positive = every[every > 0] if (every > 0).any() else np.ones(1)
-    fig = theme.figure(
-        title="How long does each strategy sleep before retry k? (median, 5-95% range)",
-        xaxis=figures.axis("retry", "k-th", dtick=1),
-        yaxis=figures.log_axis("sleep before it", "ms", positive.min(), positive.max()),
-    )
     traces = []
     for strategy, s in schedules.items():
         lo, mid, hi = bands[strategy]
@@ -205,7 +212,11 @@ def sleep_schedules(schedules: dict) -> go.Figure:
                 error_y=dict(type="data", symmetric=False, array=hi - mid, arrayminus=mid - lo, thickness=1),
             )
         )
-    return fig.add_traces(traces)
+    return _on(
+        _sleeps_frame(config.UI_FIGURE_HEIGHT),
+        traces,
+        yaxis=figures.log_axis("sleep before it", "ms", positive.min(), positive.max()),
+    )
 
 
 # --- retry storms -----------------------------------------------------------------------

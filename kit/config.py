@@ -529,6 +529,8 @@ STORAGE_MAX_LEVELS = 12  # LSM levels (beyond that a size ratio of 2 holds 4096 
 STORAGE_MAX_BYTES = 1_000_000_000  # memory one model run may take
 # --- 11 architecture evolution: service graphs, monolith vs microservices, the strangler fig ---
 ARCHITECTURE_REQUESTS = 20_000  # requests per simulation of a service graph
+ARCHITECTURE_APP_REQUESTS = 4_000  # requests per chain or shop style in the apps (~100 ms an update)
+ARCHITECTURE_APP_FANOUT_CALLS = 40_000  # ... fewer at a wide fan-out: requests x fan-out at most this
 ARCHITECTURE_PERCENTILES = (50.0, 90.0, 99.0, 99.9)  # rows of ServiceGraph.latency()
 ARCHITECTURE_LATENCY_MS = 5.0  # median own work of a service given none (log-normal, sigma 0.5)
 ARCHITECTURE_AVAILABILITY = 0.999  # availability of one instance of a unit whose availability is not given

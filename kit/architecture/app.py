@@ -52,11 +52,19 @@ class GraphApp(App):
         }
 
     def compute(self, max_hops, availability, replicas, fanout):
+        requests = config.ARCHITECTURE_APP_REQUESTS
+        if fanout * requests > config.ARCHITECTURE_APP_FANOUT_CALLS:
+            requests = config.ARCHITECTURE_APP_FANOUT_CALLS // fanout
+            self.note(
+                "fanout",
+                f"Each request makes {fanout} calls at its last hop: {requests:,} requests per chain "
+                f"here, not {config.ARCHITECTURE_APP_REQUESTS:,} (api.hops_table takes any number)",
+            )
         rows = [  # a chain's row depends on its length, not on the longest: kept while hops move
             self.memo(
                 (h, availability, replicas, fanout),
                 lambda h=h: api.hops_table(
-                    h, availability, replicas, fanout, requests=4_000, seed=config.SEED, min_hops=h
+                    h, availability, replicas, fanout, requests=requests, seed=config.SEED, min_hops=h
                 ),
             )
             for h in range(max_hops + 1)
@@ -115,7 +123,8 @@ class MonolithApp(App):
     @staticmethod
     def _style(label, style, extracted, network_ms, availability):
         g = api.shop(style, extract=list(extracted), availability=availability, network_ms=network_ms)
-        return api.compare({label: g}, requests=4_000, seed=config.SEED), api.coupling(g)
+        table = api.compare({label: g}, requests=config.ARCHITECTURE_APP_REQUESTS, seed=config.SEED)
+        return table, api.coupling(g)
 
     def figures(self, computed):
         table, coupling = computed

@@ -297,7 +297,8 @@ RELIABILITY_BACKOFF_CAP_MS = 2000.0
 RELIABILITY_BACKOFF_NET_MEAN_MS = 10.0  # each message takes |Normal(10, 2)| ms
 RELIABILITY_BACKOFF_NET_SD_MS = 2.0
 RELIABILITY_BACKOFF_APP_CLIENTS = 100  # the app opens on the post's 100 clients
-RELIABILITY_BACKOFF_APP_RUNS = 10  # runs per strategy in the app (the post uses 100): ~150 ms an update
+RELIABILITY_BACKOFF_APP_RUNS = 10  # runs per strategy in the app (the post uses 100): ~70 ms an update
+RELIABILITY_PARALLEL_MIN_MESSAGES = 300_000  # races on all cores from this many messages up (~25 ms)
 RELIABILITY_MAX_RACE_MESSAGES = 150_000_000  # one call's races: runs x (clients^2 + 4 clients), ~20 s
 # (Brooker's whole figure, backoff_sweep() with its defaults, is 1.3e8)
 RELIABILITY_MAX_SLEEPS = 10_000_000  # values one sleeps() call returns (80 MB)

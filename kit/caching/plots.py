@@ -50,7 +50,9 @@ def _plain(fig: go.Figure) -> go.Figure:
             values = np.asarray(value)
             if values.dtype.kind == "f" and not np.isnan(values).any():
                 continue
-            if values.dtype.kind in "iub":
+            if values.dtype.kind in "iubUS":
+                continue
+            if values.dtype.kind == "O" and not any(map(_is_nan, values.flat)):  # names, say
                 continue
             setattr(trace, axis, None)  # else plotly keeps a numpy array's type for the new value
             setattr(trace, axis, [None if _is_nan(v) else v for v in values.tolist()])

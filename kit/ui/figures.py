@@ -80,6 +80,31 @@ def log_axis(title: str, unit: str, lo: float, hi: float, pad: float = 0.05, **p
     )
 
 
+def log_bar_axis(title: str, unit: str, lo: float, hi: float, **props) -> dict:
+    """A log axis for bars over [lo, hi]: it starts at the power of ten below ``lo``.
+
+    A bar on a log axis rises from the axis' bottom; starting there, the
+    smallest bar is at least a decade tall, not a stub whatever it holds.
+
+    Parameters
+    ----------
+    title, unit : str
+        As for :func:`axis`.
+    lo, hi : float
+        The smallest and largest bar, both > 0, in the axis' unit.
+    **props
+        Further plotly axis properties.
+
+    Returns
+    -------
+    dict
+        As :func:`log_axis` gives.
+    """
+    lo, hi = _positive_range(lo, hi)
+    bottom = 10.0 ** math.floor(math.log10(lo) - 1e-9)
+    return log_axis(title, unit, bottom, hi * 10**0.05, pad=0.0, **props)
+
+
 def right_axis(title: str, unit: str, log_range: tuple[float, float] | None = None, **props) -> dict:
     """A second y axis on the right, over the first: its own ticks and no grid of its own.
 

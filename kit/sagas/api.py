@@ -649,7 +649,7 @@ def outcome_shares(runs: pd.DataFrame) -> pd.Series:
     if "outcome" not in getattr(runs, "columns", ()):
         raise TypeError("runs must be a DataFrame with an 'outcome' column")
     outcomes = runs.outcome.astype(str)
-    order = OUTCOMES if set(outcomes) <= set(OUTCOMES) else OUTCOMES_2PC
+    order = OUTCOMES if set(outcomes.unique()) <= set(OUTCOMES) else OUTCOMES_2PC
     return outcomes.value_counts(normalize=True).reindex(order, fill_value=0.0)
 
 

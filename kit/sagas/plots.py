@@ -160,17 +160,19 @@ def _arrows(ev: pd.DataFrame, at) -> list[dict]:
     """The messages (at most ``MAX_ARROWS``) as arrows from sender to receiver, red when lost."""
     messages = ev[ev.kind == "message"].head(MAX_ARROWS)
     arrow = dict(xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2, arrowwidth=1, text="")
+    x, ax = at(messages.t1_ms).tolist(), at(messages.t0_ms).tolist()
+    lost = (messages.result == "lost").to_numpy()
     return [
         dict(
             arrow,
-            x=float(at(m.t1_ms)),
-            y=m.dst,
-            ax=float(at(m.t0_ms)),
-            ay=m.src,
-            arrowcolor=theme.VERMILLION if m.result == "lost" else theme.GREY,
+            x=x[i],
+            y=dst,
+            ax=ax[i],
+            ay=src,
+            arrowcolor=theme.VERMILLION if lost[i] else theme.GREY,
             opacity=0.8,
         )
-        for m in messages.itertuples()
+        for i, (src, dst) in enumerate(zip(messages.src.tolist(), messages.dst.tolist(), strict=True))
     ]
 
 

@@ -182,12 +182,15 @@ def lsm_shape(result: LSMResult, title: str | None = None) -> go.Figure:
     targets = t.target.to_numpy(dtype=float)
     finite = np.isfinite(targets)
     shown = np.concatenate([entries, targets[finite]])
+    # a bar on a log axis rises from the axis' bottom: start at the power of ten below the smallest,
+    # or the smallest bar is a stub whatever it holds
+    bottom = 10.0 ** np.floor(np.log10(shown.min()) - 1e-9)
     fig = theme.figure(
         title=title
         or f"{result.policy}, T={result.size_ratio}: write amp {result.write_amp:.1f}, read amp "
         f"{result.read_amp:.1f} runs, space amp {result.space_amp:.2f}",
         xaxis=dict(title=""),
-        yaxis=figures.log_axis("held", "entries", shown.min(), shown.max()),
+        yaxis=figures.log_axis("held", "entries", bottom, shown.max() * 10**0.05, pad=0.0),
         hovermode="closest",
         barmode="overlay",
     )

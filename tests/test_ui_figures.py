@@ -257,3 +257,14 @@ def test_a_right_axis_has_its_own_ticks_and_follows_the_rules():
     untitled = good().update_layout(yaxis2=dict(overlaying="y", side="right"))
     untitled.add_scatter(x=[1, 2], y=[1.0, 2.0], yaxis="y2", mode="markers", name="on the right")
     assert any("yaxis2 has no title" in p for p in rules.problems(untitled))
+
+
+def test_a_table_cut_off_by_its_figure_is_flagged_and_table_height_fits_it():
+    long = "a result that takes a whole sentence to say, and wraps in a narrow column"
+    columns = [[f"{i}. step" for i in range(9)], [long] * 9]
+    table = dict(type="table", columnwidth=[3, 1], cells=dict(values=columns))  # the long text narrow
+    cut = theme.figure(data=[table], title="steps")
+    assert any("table of 9 rows" in p for p in rules.problems(cut))
+    fits = theme.figure(data=[table], title="steps", height=figures.table_height(columns, [3, 1]))
+    assert not [p for p in rules.problems(fits) if "table" in p]
+    assert figures.table_height([["x"] * 9, ["y"] * 9], [3, 1]) < figures.table_height(columns, [3, 1])

@@ -119,12 +119,17 @@ def steps(table: pd.DataFrame, title: str = "") -> go.Figure:
     -------
     plotly.graph_objects.Figure
     """
+    widths = [1.1, 2.2, 4.6, 1.6]
+    columns = [table[c].to_numpy() for c in table.columns]
     rows = dict(
         type="table",
-        columnwidth=[1.1, 2.2, 4.6, 1.6],
+        columnwidth=widths,
         header=dict(values=[f"<b>{c}</b>" for c in table.columns], align="left", fill_color="#EEEEEE"),
-        cells=dict(values=[table[c].to_numpy() for c in table.columns], align="left", height=26),
+        cells=dict(values=columns, align="left", height=26),
     )
     return theme.figure(
-        data=[rows], title=title or "The design, step by step", margin=dict(l=10, r=10, t=50, b=10)
+        data=[rows],
+        title=title or "The design, step by step",
+        margin=dict(l=10, r=10, t=50, b=10),
+        height=figures.table_height(columns, widths),
     )

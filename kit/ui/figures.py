@@ -17,12 +17,16 @@ these, and the rules hold at every setting, not only at the defaults:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 
 import plotly.graph_objects as go
 
 from .. import config
 from . import theme
+
+_TAG = re.compile(r"<[^>]+>")
+_CHAR_PX = 7.0  # a character of the template's 13 px font, on average
 
 
 def axis(title: str, unit: str, **props) -> dict:
@@ -353,6 +357,39 @@ def thin_labels(fig: go.Figure, width_px: float | None = None) -> go.Figure:
                 kept.append(box)
         trace.update(text=texts, hovertext=hover)
     return fig
+
+
+def table_height(columns: list, widths: list[float], width_px: float | None = None) -> int:
+    """The height in pixels a plotly table needs to show every row, wrapped lines included.
+
+    Plotly cuts a table off at the figure's height. Each cell's lines are
+    estimated from its text length at the template's font (about 7 px a
+    character) and its column's share of ``width_px``.
+
+    Parameters
+    ----------
+    columns : list of sequences
+        The cells, one sequence per column (header excluded).
+    widths : list of float
+        The columns' relative widths (as plotly's ``columnwidth``).
+    width_px : float, optional
+        The width the figure will be drawn at (default ``config.UI_CHECK_WIDTH_PX``).
+
+    Returns
+    -------
+    int
+        Title band, header, every row and the bottom margin.
+    """
+    width_px = config.UI_CHECK_WIDTH_PX if width_px is None else width_px
+    share = [w / sum(widths) for w in widths]
+    rows = 0
+    for cells in zip(*columns, strict=True):
+        lines = max(
+            math.ceil(len(_TAG.sub("", str(c))) * _CHAR_PX / max(f * width_px - 16, _CHAR_PX))
+            for c, f in zip(cells, share, strict=True)
+        )
+        rows += 10 + 20 * max(lines, 1)  # generous: a row cut off is worse than white space
+    return 50 + 40 + rows + 20
 
 
 def explain_empty(fig: go.Figure, why: str) -> go.Figure:

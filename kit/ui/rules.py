@@ -28,7 +28,8 @@ labels
 data
     a figure with no data at all carries an annotation saying why.
 size
-    no fixed width (the figure takes the cell's width); a height is set.
+    no fixed width (the figure takes the cell's width); a height is set; a
+    table's height holds all its rows (:func:`kit.ui.figures.table_height`).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from .. import config
-from .figures import in_legend
+from .figures import in_legend, table_height
 
 _UNIT = re.compile(r"\([^()]+\)|\[[^\[\]]+\]")
 _TAG = re.compile(r"<[^>]+>")
@@ -70,7 +71,7 @@ def problems(fig: go.Figure, width_px: float | None = None) -> list[str]:
         Empty when the figure follows every rule.
     """
     found: list[str] = []
-    for rule in (_legend, _axes, _styles, _data, _size):
+    for rule in (_legend, _axes, _styles, _data, _tables, _size):
         found += rule(fig)
     found += _labels(fig, width_px) + _clipped(fig, width_px)
     title = _text(fig.layout.title.text) or "untitled figure"
@@ -289,6 +290,24 @@ def _data(fig: go.Figure) -> list[str]:
     if drawn or any(_text(a.text) for a in fig.layout.annotations):
         return []
     return ["nothing is drawn and no annotation says why (kit.ui.figures.explain_empty)"]
+
+
+def _tables(fig: go.Figure) -> list[str]:
+    """A table fits its figure: plotly cuts the rows below the figure's height off."""
+    found = []
+    for trace in fig.data:
+        if trace.type != "table" or trace.cells.values is None:
+            continue
+        columns = [list(c) for c in trace.cells.values]
+        widths = list(trace.columnwidth) if trace.columnwidth is not None else [1.0] * len(columns)
+        need = table_height(columns, widths)
+        height = fig.layout.height or config.UI_FIGURE_HEIGHT
+        if height < 0.85 * need:  # the estimate is generous by design
+            found.append(
+                f"a table of {len(columns[0])} rows needs about {need} px and the figure is {height}: "
+                "set height=kit.ui.figures.table_height(...)"
+            )
+    return found
 
 
 def _size(fig: go.Figure) -> list[str]:

@@ -17,7 +17,6 @@ from .conftest import ROOT
 MAX_LINES = 100
 MAX_PARAMS = 10
 PENDING = {  # "module:function": (code lines, parameters) today
-    "kit/messaging/_delivery_kernels.py:deliver_run": (206, 30),
     "kit/reliability/resilience.py:breaker_demo": (37, 11),
     "kit/scaling/_balance_kernels.py:run_one": (89, 13),
     "kit/scaling/_balance_kernels.py:run_many": (16, 13),

@@ -450,20 +450,28 @@ def deliver(
     log = np.argsort(part, kind="stable").astype(np.int64)
     log_start = np.searchsorted(part[log], np.arange(P + 1)).astype(np.int64)
     if competing:
-        owner = np.full(P, -1, np.int64)
         own, own_start = np.empty(0, np.int64), np.zeros(C + 1, np.int64)
     else:
         owner = parts.assign(P, C, s.assignor)
         own = np.argsort(owner, kind="stable").astype(np.int64)
         own_start = np.searchsorted(owner[own], np.arange(C + 1)).astype(np.int64)
+    msgs = np.empty((n, 4), np.int64)  # a row per message, columns kk.M_*
+    msgs[:, kk.M_KEY], msgs[:, kk.M_VERSION] = key, version
+    msgs[:, kk.M_PART], msgs[:, kk.M_POISON] = part, poison
     r = s.retry
+    idem = DEDUP[s.dedup] if idempotent else kk.NONE
+    params = np.empty(kk.N_PARAMS)
+    params[[kk.P_KEYS, kk.P_CONSUMERS, kk.P_BATCH, kk.P_IDEM]] = n_keys, C, s.batch, idem
+    params[[kk.P_AMO, kk.P_ACK_BATCH]] = semantics == "at_most_once", s.ack == "batch"
+    params[[kk.P_RETRY_TOPIC, kk.P_FAIL_P]] = s.retry_mode == "retry_topic", s.fail_p
+    params[[kk.P_CRASH_P, kk.P_CRASH_BEFORE]] = crash_p, s.crash_before_effect
+    params[kk.P_VT] = s.visibility_timeout_s
+    params[[kk.P_MAX_ATTEMPTS, kk.P_BACKOFF]] = r.max_retries + 1, policies.backoff_code(r.backoff)
+    params[[kk.P_BASE, kk.P_CAP, kk.P_MULTIPLIER]] = r.base_s, r.cap_s, r.multiplier
+    params[[kk.P_MAX_EVENTS, kk.P_SEED]] = config.MESSAGING_MAX_EVENTS, seed
     out = kk.deliver_run(
-        key, version, part.astype(np.int64), produced, poison, log, log_start, owner, own, own_start, n_keys,
-        C, s.batch, semantics == "at_most_once", s.ack == "batch", DEDUP[s.dedup] if idempotent else kk.NONE,
-        s.retry_mode == "retry_topic", s.fail_p, crash_p, s.crash_before_effect, plan,
-        Exponential(s.service_s).spec, s.visibility_timeout_s, r.max_retries + 1,
-        policies.backoff_code(r.backoff), r.base_s, r.cap_s, r.multiplier, config.MESSAGING_MAX_EVENTS, seed,
-    )  # fmt: skip
+        msgs, produced, log, log_start, own, own_start, plan, Exponential(s.service_s).spec, params
+    )
     deliveries, attempts, applied, dead, superseded, first_t, eff_t, eff_m, counters = out
     return DeliveryResult(
         semantics=semantics,

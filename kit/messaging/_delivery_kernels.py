@@ -65,7 +65,7 @@ def _grow(a, n):
     return b
 
 
-@njit(inline="always")
+@njit
 def _give_back(h, i, now, msgs, track, part, cons):
     """Message ``i`` joins the end of its partition's queue of returned messages; idle readers wake.
 
@@ -121,7 +121,7 @@ def _apply(i, msgs, track, keys, counters, idem):
     return True
 
 
-@njit(inline="always")
+@njit
 def _crash(h, c, now, vt, cons, held):
     """Consumer ``c`` goes down: what it fetched and did not acknowledge returns after ``vt``, and it too."""
     cons[c, ALIVE] = 0
@@ -132,7 +132,7 @@ def _crash(h, c, now, vt, cons, held):
     return heap_push(h, now + vt, RESTART, c)
 
 
-@njit(inline="always")
+@njit
 def _fail(h, c, i, now, track, prev_sleep, cons, held, params):
     """Message ``i`` failed: dead-letter it or retry it after a backoff; False if ``c`` waits to retry it."""
     if track[i, ATTEMPTS] >= params[P_MAX_ATTEMPTS]:
@@ -162,28 +162,6 @@ def _next_in_batch(c, cons, ack_batch):
 
 
 @njit(inline="always")
-def _ready(p, now, part, log, produce_t):
-    """Whether partition ``p`` has a message to hand out now: a returned one, or a produced one."""
-    if part[p, RET_HEAD] >= 0:
-        return True
-    return part[p, CURSOR] < part[p, END] and produce_t[log[part[p, CURSOR]]] <= now
-
-
-@njit(inline="always")
-def _take(p, part, track, log):
-    """The next message of partition ``p``: a returned one first, else the next offset of its log."""
-    i = part[p, RET_HEAD]
-    if i >= 0:
-        part[p, RET_HEAD] = track[i, RET_NEXT]
-        if part[p, RET_HEAD] < 0:
-            part[p, RET_TAIL] = -1
-        return i
-    i = log[part[p, CURSOR]]
-    part[p, CURSOR] += 1
-    return i
-
-
-@njit(inline="always")
 def _fetch(c, now, part, cons, held, track, log, produce_t, own, params):
     """Consumer ``c`` fetches a batch from the first of its partitions (round robin) that has messages.
 
@@ -195,8 +173,17 @@ def _fetch(c, now, part, cons, held, track, log, produce_t, own, params):
     for step in range(m):
         j = (cons[c, RR] + step) % m
         p = j if competing else own[cons[c, OWN_FIRST] + j]
-        while got < held.shape[1] and _ready(p, now, part, log, produce_t):
-            i = _take(p, part, track, log)
+        while got < held.shape[1]:
+            i = part[p, RET_HEAD]  # a returned message first, else the next offset of the log if produced
+            if i >= 0:
+                part[p, RET_HEAD] = track[i, RET_NEXT]
+                if part[p, RET_HEAD] < 0:
+                    part[p, RET_TAIL] = -1
+            elif part[p, CURSOR] < part[p, END] and produce_t[log[part[p, CURSOR]]] <= now:
+                i = log[part[p, CURSOR]]
+                part[p, CURSOR] += 1
+            else:
+                break
             track[i, DELIVERIES] += 1
             if track[i, ATTEMPTS] >= params[P_MAX_ATTEMPTS]:  # received too often (crashes): to the DLQ
                 track[i, DEAD] = 1

@@ -7,6 +7,8 @@
     python3 dev.py test    set up, run the whole test suite (extra arguments go to pytest)
     python3 dev.py present 04   set up, show lab 04's apps without code for a projector (Voila)
     python3 dev.py bench   set up, run the benchmarks against their peers
+    python3 dev.py site    set up, build the labs (executed) and the instructor guide as a static
+                           site in build/site/ (labs executed since the last change are reused)
 
 "Set up" means: a virtual environment in .venv with the kit installed in
 editable mode; it is (re)installed only when pyproject.toml changes.
@@ -22,9 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-# One set of extras for every everyday command, so switching between them never reinstalls.
-EVERYDAY = "test,scale,present"
-EXTRAS = {"lab": EVERYDAY, "test": EVERYDAY, "present": EVERYDAY, "bench": EVERYDAY + ",bench"}
+# One set of extras for every everyday command, so switching between them never reinstalls
+# (site: the test suite builds the site).
+EVERYDAY = "test,scale,present,site"
+EXTRAS = {name: EVERYDAY for name in ("lab", "test", "present", "site")} | {"bench": EVERYDAY + ",bench"}
 
 
 def run(*cmd: str, **kwargs) -> None:
@@ -78,6 +81,8 @@ def main(argv: list[str]) -> None:
         os.execv(python, [python, "-m", "jupyter", "lab", "notebooks/00_start_here.ipynb", *argv[1:]])
     elif command == "present":
         os.execv(python, [python, "-m", "kit.present", *argv[1:]])
+    elif command == "site":
+        os.execv(python, [python, "-m", "kit.site", *argv[1:]])
     elif command == "test":
         os.execv(python, [python, "-m", "pytest", *parallel(argv[1:]), *argv[1:]])
     else:

@@ -14,6 +14,7 @@ from . import (
     caching,
     config,
     consistency,
+    design,
     estimation,
     eventsourcing,
     exercises,
@@ -46,6 +47,8 @@ TOPICS = {  # notebook -> topic package, in curriculum order
     "09_event_sourcing_cqrs": eventsourcing,
     "10_storage_choices": storage,
     "11_architecture_evolution": architecture,
+    "12_communicating_designs": design,
+    "13_capstone": design,
 }
 
 __all__ = [
@@ -55,6 +58,7 @@ __all__ = [
     "caching",
     "config",
     "consistency",
+    "design",
     "estimation",
     "eventsourcing",
     "exercises",

@@ -563,6 +563,25 @@ ARCHITECTURE_MAX_RUN_STEPS = (
 )
 
 
+# --- 12 communicating designs and 13 the capstone: a design spec, its diagram and its document ---
+DESIGN_SLO_DAYS = 30.0  # the period of an SLO that does not give one (the SRE Workbook's 30 days)
+DESIGN_REQUESTS = 5_000  # requests simulated through the design's service graph for its latency
+DESIGN_NODE_BYTES = 2e12  # data one database node holds before the design must shard (2 TB of disk)
+DESIGN_REGION_KM = 5_600.0  # distance between two regions (New York - London, great circle)
+DESIGN_FIBRE_KM_PER_MS = 200.0  # light in optical fibre: about two thirds of c, 200 km per ms
+DESIGN_ZIPF_ALPHA = 0.8  # popularity of links: Zipf-like, alpha 0.64-0.83 in web traces (Breslau et al. 1999)
+DESIGN_CACHE_MODEL_OBJECTS = 10_000  # objects of the Che approximation (0.3 s per cache size)
+DESIGN_CACHE_SHARE = 0.01  # the capstone's cache holds this share of all links
+DESIGN_SHARD_STRATEGY = "jump"  # the capstone shards by jump consistent hash (lab 03)
+DESIGN_APP_TRAFFIC_MAX = 100.0  # the design app's traffic multiplier goes up to 100x
+DESIGN_APP_REGIONS_MAX = 5  # regions the design app offers
+# limits: a spec beyond these is refused with a message naming the field
+DESIGN_MAX_COMPONENTS = 100  # components of one design (the diagram stays readable well below)
+DESIGN_MAX_ITEMS = 200  # flows, stores, SLOs, alternatives or risks of one design
+DESIGN_MAX_REGIONS = 20  # regions of one design
+DESIGN_MAX_SPEC_BYTES = 1_000_000  # bytes of one YAML spec
+
+
 _DEFAULTS = {name: copy.deepcopy(value) for name, value in globals().items() if name.isupper()}
 
 

@@ -25,7 +25,7 @@ import kit
 def resolve(names: list[str]) -> list[str]:
     """Topic package names for ``names`` (package or notebook number); all topics when empty."""
     by_notebook = {nb: module.__name__.split(".")[1] for nb, module in kit.TOPICS.items()}
-    topics = list(by_notebook.values())
+    topics = list(dict.fromkeys(by_notebook.values()))  # a topic may serve several labs
     if not names:
         return topics
     chosen = []

@@ -78,6 +78,7 @@ BREAKER = Lazy("queueing.Breaker")
 POISSON = Lazy("queueing.Poisson", (50.0,))
 EST_DESIGN = Lazy("estimation.Design", kwargs={"dau": 1e6, "slo_ms": 300.0})
 SHOP = Lazy("architecture.shop", ("microservices",))
+SPEC = Lazy("design.example", ("url_shortener",))
 EST_TRAFFIC = Lazy("estimation.traffic", (1e6, 10.0, 0.9, 2.0))
 SCALER = Lazy("scaling.Autoscaler", kwargs={"target": 0.5})
 EVENT_STORE = Lazy("eventsourcing.EventStore")  # a new store in a temporary folder
@@ -471,6 +472,49 @@ CALLS: dict[str, Call | str] = {
     "architecture.shop": call("monolith", extract=["payments"], network_ms=1.0),
     "architecture.strangler": call(runs=50, seed=1),
     "architecture.warm": call(),
+    # --- 12 communicating designs, 13 the capstone ---------------------------------------------
+    "design.Alternative": call("one SQL primary", "outgrows one disk", free={"option", "rejected_because"}),
+    "design.Component": call("web", kind="service", replicas=2, free={"name", "note"}),
+    "design.DataStore": call(
+        "urls",
+        "db",
+        consistency="eventual",
+        shard_key="code",
+        shards=4,
+        free={"name", "component", "shard_key", "note"},
+    ),
+    "design.Design": call("tiny", components=[{"name": "web"}], free={"name", "problem"}),
+    "design.Flow": call("web", "db", mode="async", free={"source", "target", "label"}),
+    "design.Operations": call(rollout="canary", free={"rollout", "monitoring", "on_call"}),
+    "design.Requirements": call(dau=1e6, regions=2),
+    "design.Risk": call("hot key", "cache", free={"risk", "mitigation"}),
+    "design.SLO": call("fast", kind="latency", objective=0.99, threshold_ms=100.0, free={"name"}),
+    "design.alerts": call(SPEC),
+    "design.availability": call(SPEC, regions=2),
+    "design.bill": call(SPEC),
+    "design.Capstone": OUTPUT,
+    "design.budgets": call(SPEC),
+    "design.capstone": call(traffic=2.0, regions=2, objective=0.9995, threshold_ms=150.0, cache_share=0.02),
+    "design.hit_ratio": call(0.01, alpha=0.9),
+    "design.cross_region_ms": call(SPEC),
+    "design.dumps": call(SPEC),
+    "design.estimate": call(SPEC),
+    "design.estimation_design": call(SPEC),
+    "design.example": call("url_shortener_poor"),
+    "design.example_path": call("url_shortener"),
+    "design.graph": call(SPEC),
+    "design.latency_ms": call(SPEC, 99.0),
+    "design.load": call(Lazy("design.example_path", ("url_shortener",)), free={"path"}),
+    "design.loads": call("name: tiny\ncomponents: [{name: web}]", free={"text"}),
+    "design.monthly_usd": call(SPEC),
+    "design.numbers": call(SPEC),
+    "design.path_availability": call(SPEC),
+    "design.review": call(SPEC),
+    "design.shards_needed": call(SPEC),
+    "design.side_by_side": call(SPEC, Lazy("design.example", ("url_shortener_poor",))),
+    "design.warm": call(),
+    "design.what_if": call(SPEC, traffic=2.0, objective=0.9995, threshold_ms=150.0, regions=2),
+    "design.write": call(SPEC, "/tmp/kit_design_public_call.md", free={"path"}),
     # --- queueing (the discrete-event core's topic) -------------------------------------------
     "queueing.Breaker": call(),
     "queueing.ClosedLoop": call(10, EXPONENTIAL),

@@ -280,6 +280,18 @@ def test_start_notebook_runs_and_slider_moves_figure(browser, lab):
     close(page, lab)
 
 
+MERMAID = {"12_communicating_designs", "13_capstone"}  # labs that show a design's Mermaid diagram
+
+
+def assert_mermaid_drawn(page) -> None:
+    """JupyterLab drew the Mermaid diagrams as SVG (an <img> of one), none as its error box (bad syntax)."""
+    page.locator(".jp-RenderedMermaid").first.scroll_into_view_if_needed()
+    drawn = ".jp-RenderedMermaid svg, .jp-RenderedMermaid img[src^='data:image/svg+xml']"
+    page.locator(drawn).first.wait_for(timeout=60_000)
+    failed = page.locator(".jp-RenderedMermaid.jp-mod-warning")
+    assert failed.count() == 0, failed.first.inner_text()
+
+
 @pytest.mark.parametrize(
     "path", [nb for nb in NOTEBOOKS if nb.name != Path(NOTEBOOK).name], ids=lambda p: p.stem
 )
@@ -287,5 +299,7 @@ def test_every_lab_runs_in_the_browser(browser, lab, path):
     page = run_all(browser, lab, f"notebooks/{path.name}")
     assert page.locator(".js-plotly-plot").count() > 0, "no figure rendered"
     assert_no_errors(page)
+    if path.stem in MERMAID:
+        assert_mermaid_drawn(page)
     photograph_apps(page, path.name)
     close(page, lab)

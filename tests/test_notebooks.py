@@ -1,26 +1,20 @@
 """Every notebook: stored clean, imports only the public API, runs headless."""
 
 import ast
+import os
 import re
+import uuid
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
+from kit import run_all
 from tests.conftest import NOTEBOOKS
 
 PEAK_RSS_LIMIT_MB = 800  # Binder gives 1-2 GB per user
-CELL_TIMEOUT_S = 60
-# The kernel's own peak: Linux's VmHWM starts afresh at exec, whereas ru_maxrss would
-# carry over the peak of the process that launched the kernel (this test runner).
-PEAK_RSS_MB = """
-import resource, sys
-try:
-    with open("/proc/self/status") as f:
-        print(next(int(l.split()[1]) for l in f if l.startswith("VmHWM:")) / 1024)
-except OSError:  # macOS: ru_maxrss in bytes
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20)
-"""
+# Each lab is executed once per test run and its copy kept in build/executed/, where the
+# site test (tests/test_site.py) reads it: the id of this run (shared by xdist's workers).
+RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
 ids = [nb.stem for nb in NOTEBOOKS]
 
 
@@ -69,16 +63,12 @@ def test_markdown_links_point_to_existing_notebooks(path):
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_executes_headless_without_errors(path):
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(PEAK_RSS_MB))
-    client = NotebookClient(
-        nb, timeout=CELL_TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    )
-    client.execute()  # raises CellExecutionError on any error output, TimeoutError on a slow cell
+    """A cell's error or a cell over 60 s fails in run_all (CellExecutionError, TimeoutError)."""
+    nb = run_all.executed(path, run=RUN)
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             assert out.output_type != "error"
             if out.output_type == "stream" and out.name == "stderr":
                 assert "Traceback" not in out.text and "Error" not in out.text, out.text
-    peak_mb = float(nb.cells[-1].outputs[0].text)
+    peak_mb = run_all.peak_rss_mb(nb)
     assert peak_mb < PEAK_RSS_LIMIT_MB, f"{path.name} peaked at {peak_mb:.0f} MB"

@@ -41,6 +41,7 @@ from kit import run_all
 ROOT = run_all.ROOT
 SOURCE = ROOT / "build" / "site-src"
 SITE = ROOT / "build" / "site"
+BUILT = ROOT / "build" / "site.json"  # which run built build/site/, and what mkdocs said
 GUIDE = ROOT / "docs" / "instructor"
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 BUILD_CELL_TIMEOUT_S = 600  # a lab executed for the site may compile every kernel it calls on a busy machine
@@ -254,20 +255,29 @@ def build(run: str | None = None, timeout_s: float = BUILD_CELL_TIMEOUT_S) -> su
     """Stage and build the site into ``build/site/``; mkdocs's output is returned, a failure raised.
 
     ``run`` and ``timeout_s`` go to :func:`kit.run_all.executed`: the tests take only the
-    copies their own run made, under their own limit per cell.
+    copies their own run made, under their own limit per cell. A run names its build too:
+    a second call with the same ``run`` returns the first build's output and builds nothing.
     """
     SOURCE.parent.mkdir(parents=True, exist_ok=True)
     with open(SOURCE.parent / "site.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time (two test workers, or a test and a person)
+        # A run's site is built once: a second build would empty build/site/ under another reader.
+        kept = json.loads(BUILT.read_text()) if BUILT.exists() else {}
+        if run is not None and kept.get("run") == run:
+            return subprocess.CompletedProcess(kept["args"], 0, kept["stdout"], kept["stderr"])
+        BUILT.unlink(missing_ok=True)
         stage(run_all.labs(), run, timeout_s)
         shutil.rmtree(SITE, ignore_errors=True)
-        return subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(SOURCE / "mkdocs.yml")],
             check=True,
             capture_output=True,
             text=True,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},  # mkdocs-material's notice of its successor
         )
+        record = {"run": run, "args": done.args, "stdout": done.stdout, "stderr": done.stderr}
+        BUILT.write_text(json.dumps(record))
+        return done
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -18,6 +18,18 @@ def test_every_topic_has_an_app():
 
 
 @pytest.mark.parametrize("cls", APPS, ids=lambda c: c.__name__)
+def test_every_slider_says_why_its_range_ends_there(cls):
+    """A typed value outside a slider's range is clamped with a note; the note needs the reason."""
+    app = cls()
+    bare = [
+        name
+        for name, c in app.controls.items()
+        if isinstance(c, controls.SLIDERS) and not getattr(c, "limits_why", "").strip()
+    ]
+    assert not bare, f"sliders without a reason for their range (controls.*(..., why=...)): {bare}"
+
+
+@pytest.mark.parametrize("cls", APPS, ids=lambda c: c.__name__)
 def test_controls_across_their_ranges(cls):
     app = cls()
     assert app.last_error is None, app.last_error

@@ -4,6 +4,7 @@ availability against enumeration and simulation, fan-out and queueing against th
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -154,6 +155,28 @@ def test_chain_loses_availability_per_hop_and_hops_table_agrees():
     assert np.allclose(table["availability"], 0.99 ** (table["hops"] + 1))
     assert np.all(np.abs(table["simulated"] - table["availability"]) < 4.5 * table["se"] + 1e-9)
     assert np.all(np.diff(table["p50_ms"]) > 0)
+
+
+def test_hops_table_rows_do_not_depend_on_the_longest_chain():
+    """The app keeps each chain's row while the hops slider moves: min_hops must give the same rows."""
+    full = architecture.hops_table(5, availability=0.99, replicas=2, fanout=3, requests=3_000, seed=4)
+    for h in (0, 3, 5):
+        row = architecture.hops_table(
+            h, availability=0.99, replicas=2, fanout=3, requests=3_000, seed=4, min_hops=h
+        )
+        pd.testing.assert_frame_equal(row, full.iloc[[h]].reset_index(drop=True))
+    with pytest.raises(ValueError, match="min_hops"):
+        architecture.hops_table(2, min_hops=3)
+
+
+def test_parallel_and_one_core_kernels_give_the_same_run(monkeypatch):
+    """Small runs take the one-core kernel, large ones the parallel one: same seed, same requests."""
+    g = architecture.shop("microservices", availability=0.99)
+    one_core = g.simulate(3_000, seed=2)
+    monkeypatch.setattr(config, "ARCHITECTURE_PARALLEL_MIN_CALLS", 1)
+    parallel = g.simulate(3_000, seed=2)
+    for field in ("latency_ms", "completion_ms", "outcome", "deferred"):
+        assert np.array_equal(getattr(one_core, field), getattr(parallel, field)), field
 
 
 def test_same_seed_same_result_and_percentiles_shape():

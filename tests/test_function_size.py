@@ -18,9 +18,6 @@ MAX_LINES = 100
 MAX_PARAMS = 10
 PENDING = {  # "module:function": (code lines, parameters) today
     "kit/reliability/resilience.py:breaker_demo": (37, 11),
-    "kit/scaling/_balance_kernels.py:run_one": (89, 13),
-    "kit/scaling/_balance_kernels.py:run_many": (16, 13),
-    "kit/scaling/_replica_kernels.py:replicate": (56, 11),
 }
 
 

@@ -374,6 +374,15 @@ def test_runs_do_not_depend_on_how_many_are_asked_or_on_threads():
     pd.testing.assert_frame_equal(a, c)
 
 
+def test_parallel_and_one_core_kernels_give_the_same_runs(monkeypatch):
+    """Runs below SAGAS_PARALLEL_MIN_RUNS take the one-core kernel: same seed, same runs on all cores."""
+    saga = examples.travel_booking()
+    faults = Faults(crash_p=0.05, loss_p=0.05, dup_p=0.05, comp_fail_p=0.1)
+    one_core = sagas.compare(saga, 1_500, 3, faults)  # orchestration, choreography and 2PC
+    monkeypatch.setattr(config, "SAGAS_PARALLEL_MIN_RUNS", 1)
+    pd.testing.assert_frame_equal(one_core, sagas.compare(saga, 1_500, 3, faults))
+
+
 # --- the kernel against the plain-Python reference -------------------------------------
 
 

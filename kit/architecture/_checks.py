@@ -26,6 +26,8 @@ def dist_ms(label: str, value, default_median_ms: float) -> Dist:
     if isinstance(value, Dist):
         if isinstance(value, Constant):
             validate.number(label, value.value, 0.0)
+        elif isinstance(value, LogNormal):
+            pass  # positive by construction (its quantile is a bisection costing milliseconds)
         elif float(value.quantile(1e-9)) < 0:  # e.g. a Normal close to zero: negative times
             raise ValueError(f"{label} must be a distribution of non-negative times (got {label}={value!r})")
         return value

@@ -113,7 +113,35 @@ def _enter(frames, times, d, s, first, table, own_at, wait_at):
     times[d, 5] = 0.0
 
 
-@njit(parallel=True)
+@njit
+def _request_chunk(c, g, table, p_up, entry, depth, requests, seeds, out):
+    """Chunk ``c`` of :func:`simulate_requests`: its requests, written into ``out``."""
+    resp, fin, outcome, deferred = out
+    np.random.seed(seeds[c])
+    frames = np.zeros((depth, 4), dtype=np.int64)
+    times = np.zeros((depth, 6))
+    up = np.empty(p_up.size, dtype=np.bool_)
+    for r in range(c * CHUNK, min(requests, (c + 1) * CHUNK)):
+        for u in range(p_up.size):
+            up[u] = np.random.random() < p_up[u]
+        a, b, o, x = _one_request(g, table, up, frames, times, entry)
+        resp[r] = a
+        fin[r] = b
+        outcome[r] = o
+        deferred[r] = x
+
+
+@njit
+def _request_outputs(requests):
+    return (
+        np.empty(requests),
+        np.empty(requests),
+        np.empty(requests, dtype=np.int8),
+        np.empty(requests, dtype=np.bool_),
+    )
+
+
+@njit
 def simulate_requests(g, table, p_up, entry, depth, requests, seeds):
     """Response and completion times (s), outcomes and deferrals of ``requests`` requests.
 
@@ -121,26 +149,22 @@ def simulate_requests(g, table, p_up, entry, depth, requests, seeds):
     ``p_up[u]``, independently): a request arrives at a random moment, and
     every call it makes sees that moment's state. Chunk c of ``CHUNK``
     requests is seeded with ``seeds[c]``. The outcome bits: TIMED_OUT (1),
-    DOWN (2), both (3: reported as DOWN by the api).
+    DOWN (2), both (3: reported as DOWN by the api). One core: waking
+    threads costs milliseconds, more than a small run takes.
     """
-    resp = np.empty(requests)
-    fin = np.empty(requests)
-    outcome = np.empty(requests, dtype=np.int8)
-    deferred = np.empty(requests, dtype=np.bool_)
+    out = _request_outputs(requests)
+    for c in range(seeds.size):
+        _request_chunk(c, g, table, p_up, entry, depth, requests, seeds, out)
+    return out
+
+
+@njit(parallel=True)
+def simulate_requests_parallel(g, table, p_up, entry, depth, requests, seeds):
+    """As :func:`simulate_requests`, the chunks spread over the cores (same result)."""
+    out = _request_outputs(requests)
     for c in prange(seeds.size):
-        np.random.seed(seeds[c])
-        frames = np.zeros((depth, 4), dtype=np.int64)
-        times = np.zeros((depth, 6))
-        up = np.empty(p_up.size, dtype=np.bool_)
-        for r in range(c * CHUNK, min(requests, (c + 1) * CHUNK)):
-            for u in range(p_up.size):
-                up[u] = np.random.random() < p_up[u]
-            a, b, o, x = _one_request(g, table, up, frames, times, entry)
-            resp[r] = a
-            fin[r] = b
-            outcome[r] = o
-            deferred[r] = x
-    return resp, fin, outcome, deferred
+        _request_chunk(c, g, table, p_up, entry, depth, requests, seeds, out)
+    return out
 
 
 # --- the strangler fig ------------------------------------------------------------------------

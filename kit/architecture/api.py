@@ -10,6 +10,7 @@
   steps gated by the error budget, rollbacks, and the cost of dual running.
 """
 
+from . import graph
 from .evolution import SHOP_CALLS, SHOP_ENTRIES, SHOP_MODULES, STYLES, compare, coupling, shop
 from .graph import OUTCOMES, GraphRun, ServiceGraph, chain, hops_table
 from .strangler import DECISIONS, Migration, MigrationResult, strangler
@@ -37,7 +38,5 @@ __all__ = [
 
 def warm() -> None:
     """Compile (or load from cache) every kernel of this topic with its real argument types."""
-    ServiceGraph().add_service("a", 1.0).add_service("b", 1.0).call("a", "b", timeout_ms=5.0).simulate(
-        2, seed=0
-    )
+    graph.warm()
     strangler(runs=2, seed=0)

@@ -52,7 +52,16 @@ class GraphApp(App):
         }
 
     def compute(self, max_hops, availability, replicas, fanout):
-        return api.hops_table(max_hops, availability, replicas, fanout, requests=4_000, seed=config.SEED)
+        rows = [  # a chain's row depends on its length, not on the longest: kept while hops move
+            self.memo(
+                (h, availability, replicas, fanout),
+                lambda h=h: api.hops_table(
+                    h, availability, replicas, fanout, requests=4_000, seed=config.SEED, min_hops=h
+                ),
+            )
+            for h in range(max_hops + 1)
+        ]
+        return pd.concat(rows, ignore_index=True)
 
     def figures(self, table):
         return [plots.hops(table), plots.hop_latency(table)]

@@ -711,7 +711,9 @@ class ServiceGraph:
         )
         seed = resolve_seed(seed)
         g, table, p_up, depth, _ = self._compile(entry, seed)
-        resp, fin, outcome, deferred = kk.simulate_requests(
+        parallel = requests * per_request >= config.ARCHITECTURE_PARALLEL_MIN_CALLS
+        kernel = kk.simulate_requests_parallel if parallel else kk.simulate_requests
+        resp, fin, outcome, deferred = kernel(
             g, table, p_up, 0, depth, requests, stream_seeds(seed, -(-requests // kk.CHUNK))
         )
         outcome = np.where(outcome == 3, kk.DOWN, outcome).astype(np.int8)
@@ -746,6 +748,14 @@ class ServiceGraph:
             ``latency_ms`` and ``completion_ms`` (see :meth:`GraphRun.percentiles`).
         """
         return self.simulate(requests, seed, entry).percentiles()
+
+
+def warm() -> None:
+    """Compile the request kernels: the one-core one small runs take and the parallel one of large runs."""
+    g = ServiceGraph().add_service("a", 1.0).add_service("b", 1.0).call("a", "b", timeout_ms=5.0)
+    g.simulate(2, seed=0)
+    arrays, table, p_up, depth, _ = g._compile("a", 0)
+    kk.simulate_requests_parallel(arrays, table, p_up, 0, depth, 2, stream_seeds(0, 1))
 
 
 def chain(
@@ -798,8 +808,9 @@ def hops_table(
     fanout: int = 1,
     requests: int | None = None,
     seed: int | None = None,
+    min_hops: int = 0,
 ) -> pd.DataFrame:
-    """Availability and latency of :func:`chain` for 0..``max_hops`` hops: closed form beside simulation.
+    """Availability and latency of :func:`chain`, ``min_hops`` to ``max_hops`` hops: theory and simulation.
 
     Parameters
     ----------
@@ -814,7 +825,10 @@ def hops_table(
     requests : int, optional
         Requests per chain (default ``config.ARCHITECTURE_REQUESTS``).
     seed : int, optional
-        Same seed, same table.
+        Same seed, same table; each chain's row depends on its own length only
+        (a table's row for 3 hops is the same in any table that has it).
+    min_hops : int
+        The shortest chain (default 0: one service alone).
 
     Returns
     -------
@@ -823,10 +837,12 @@ def hops_table(
         (share of requests ok) and its ``se``, ``p50_ms`` and ``p99_ms``.
     """
     max_hops = validate.integer("max_hops", max_hops, 0, config.ARCHITECTURE_MAX_SERVICES - 1)
+    min_hops = validate.integer("min_hops", min_hops, 0, max_hops)
     requests = validate.integer("requests", config.ARCHITECTURE_REQUESTS if requests is None else requests, 1)
-    limit("requests x chains", requests * (max_hops + 1), config.ARCHITECTURE_MAX_REQUESTS, name="requests")
+    chains = max_hops - min_hops + 1
+    limit("requests x chains", requests * chains, config.ARCHITECTURE_MAX_REQUESTS, name="requests")
     rows = []
-    for h in range(max_hops + 1):
+    for h in range(min_hops, max_hops + 1):
         g = chain(h, availability, replicas, fanout if h else 1)
         run = g.simulate(requests, seed)
         ok, se = run.share("ok")

@@ -220,7 +220,12 @@ def capstone(
             "4. sharding",
             f"{shards} shards by {stores[i].shard_key or 'key'} ({strategy} hash)",
             f"at least {needed} needed at {config.DESIGN_NODE_BYTES / 1e12:g} TB a node; keys per shard: "
-            f"CV {cv:.1g}; growing from {was} moves {moved:.0%} of keys",
+            f"CV {cv:.1g}; "
+            + (
+                f"growing from {was} moves {moved:.0%} of keys"
+                if shards != was
+                else f"the spec's {was} suffice"
+            ),
             "03 sharding",
         ),
         (

@@ -2,9 +2,8 @@
 
 import html
 
-import ipywidgets as w
-
 from .. import config
+from ..ui import controls
 from ..ui.app import App
 from . import api, plots
 
@@ -31,10 +30,14 @@ class EventStoreApp(App):
     def make_controls(self):
         streams = [f"account-{i}" for i in range(ACCOUNTS)]
         return {
-            "account": w.Dropdown(options=streams, value=streams[0], description="account"),
-            "command": w.Dropdown(options=list(api.COMMANDS), value="deposit", description="command"),
-            "amount": w.IntSlider(value=2_500, min=1, max=20_000, step=1, description="amount (cents)"),
-            "back": w.IntSlider(value=0, min=0, max=30, description="versions back"),
+            "account": controls.dropdown("account", streams),
+            "command": controls.dropdown("command", list(api.COMMANDS), value="deposit"),
+            "amount": controls.int_slider(
+                "amount (cents)", 2_500, 1, 20_000, why="Up to 200.00 in one command"
+            ),
+            "back": controls.int_slider(
+                "versions back", 0, 0, 30, why="Up to 30 events back in the account's stream"
+            ),
         }
 
     def make_actions(self):
@@ -73,7 +76,7 @@ class EventStoreApp(App):
         note += (
             f" · owner: {html.escape(str(self.lab.owner(account)))} · state at v{at}: balance {state.balance}"
         )
-        streams = self.controls["account"].options
+        streams = [value for _, value in self.controls["account"].options]  # (label, value) pairs
         write = {s: self.lab.state(s).balance for s in streams}
         read = dict(self.lab.read.table("balances")[["stream", "balance"]].itertuples(index=False))
         return {

@@ -2,10 +2,9 @@
 
 import math
 
-import ipywidgets as w
-
 from .. import config
 from ..core.rng import Constant, Exponential, LogNormal
+from ..ui import controls
 from ..ui.app import App
 from . import api, plots
 
@@ -39,16 +38,19 @@ class QueueApp(App):
 
     def make_controls(self):
         return {
-            "rho": w.FloatSlider(
-                value=config.QUEUEING_APP_RHO,
-                min=0.1,
-                max=config.QUEUEING_APP_MAX_RHO,
-                step=0.01,
-                description="utilization rho",
+            "rho": controls.float_slider(
+                "utilization rho",
+                config.QUEUEING_APP_RHO,
+                0.1,
+                config.QUEUEING_APP_MAX_RHO,
+                0.01,
+                why="Above 1 the queue grows without end; 1.5 shows how fast",
             ),
-            "c": w.IntSlider(value=1, min=1, max=20, description="servers c"),
-            "service": w.Dropdown(options=list(_services()), description="service time"),
-            "discipline": w.Dropdown(options=["fifo", "lifo"], description="queue order"),
+            "c": controls.int_slider(
+                "servers c", 1, 1, 20, why="From one server to a pool of 20 sharing one queue"
+            ),
+            "service": controls.dropdown("service time", list(_services())),
+            "discipline": controls.dropdown("queue order", ["fifo", "lifo"]),
         }
 
     def compute(self, rho, c, service, discipline):

@@ -611,33 +611,58 @@ def _summarise(P, st, outcome, t_end, out, r, steps):
     _visibility(P, st, outcome, t_end, out, r, steps)
 
 
-@njit(parallel=True)
+@njit
+def _simulate_chunk(c, P, runs, seeds, n_trace, result):
+    """Chunk ``c`` of :func:`simulate`: its runs, written into ``result``."""
+    out, steps, trace, trace_len = result
+    n = P.SI.shape[0]
+    np.random.seed(seeds[c])
+    x = np.empty((X_ROWS, n))
+    cnt = np.zeros(C_SIZE)
+    untraced = State(x, cnt, np.zeros((0, TRACE_COLS)), np.zeros(2, np.int64))
+    for r in range(c * CHUNK, min(runs, (c + 1) * CHUNK)):
+        st = State(x, cnt, trace[r], trace_len[r]) if r < n_trace else untraced
+        _reset(st)
+        if P.mode == TWO_PC:
+            outcome, t_end = _run_2pc(P, st)
+        else:
+            outcome, t_end = _run_saga(P, st)
+        _summarise(P, st, outcome, t_end, out, r, steps)
+
+
+@njit
+def _simulate_result(P, runs, n_trace, trace_cap, keep_steps):
+    n = P.SI.shape[0]
+    return (
+        np.empty((runs, OUT_COLS)),
+        np.empty((runs if keep_steps else 0, n, W_COLS)),
+        np.zeros((n_trace, trace_cap, TRACE_COLS)),
+        np.zeros((n_trace, 2), np.int64),
+    )
+
+
+@njit
 def simulate(P, runs, seeds, n_trace, trace_cap, keep_steps):
-    """``runs`` executions of one saga under ``P.mode``.
+    """``runs`` executions of one saga under ``P.mode``, on one core.
 
     Returns ``(out[runs, OUT_COLS], steps, trace, trace_len)``: ``steps`` is
     ``[runs, n, W_COLS]`` when ``keep_steps`` (else empty), ``trace[i]`` the
     rows of run i for i < n_trace, ``trace_len[i]`` ``[rows, truncated]``.
+    Chunk c of ``CHUNK`` runs is seeded with ``seeds[c]``.
     """
-    n = P.SI.shape[0]
-    out = np.empty((runs, OUT_COLS))
-    steps = np.empty((runs if keep_steps else 0, n, W_COLS))
-    trace = np.zeros((n_trace, trace_cap, TRACE_COLS))
-    trace_len = np.zeros((n_trace, 2), np.int64)
+    result = _simulate_result(P, runs, n_trace, trace_cap, keep_steps)
+    for c in range(seeds.size):
+        _simulate_chunk(c, P, runs, seeds, n_trace, result)
+    return result
+
+
+@njit(parallel=True)
+def simulate_parallel(P, runs, seeds, n_trace, trace_cap, keep_steps):
+    """As :func:`simulate`, the chunks spread over the cores (same result; waking threads costs ms)."""
+    result = _simulate_result(P, runs, n_trace, trace_cap, keep_steps)
     for c in prange(seeds.size):
-        np.random.seed(seeds[c])
-        x = np.empty((X_ROWS, n))
-        cnt = np.zeros(C_SIZE)
-        untraced = State(x, cnt, np.zeros((0, TRACE_COLS)), np.zeros(2, np.int64))
-        for r in range(c * CHUNK, min(runs, (c + 1) * CHUNK)):
-            st = State(x, cnt, trace[r], trace_len[r]) if r < n_trace else untraced
-            _reset(st)
-            if P.mode == TWO_PC:
-                outcome, t_end = _run_2pc(P, st)
-            else:
-                outcome, t_end = _run_saga(P, st)
-            _summarise(P, st, outcome, t_end, out, r, steps)
-    return out, steps, trace, trace_len
+        _simulate_chunk(c, P, runs, seeds, n_trace, result)
+    return result
 
 
 @njit(parallel=True)

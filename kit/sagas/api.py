@@ -94,7 +94,8 @@ def _kernel(
 ):
     p = pack(saga, faults, mode)
     seeds = stream_seeds(seed, -(-runs // kk.CHUNK))
-    return kk.simulate(p, runs, seeds, n_trace, config.SAGAS_TRACE_ROWS, steps)
+    kernel = kk.simulate_parallel if runs >= config.SAGAS_PARALLEL_MIN_RUNS else kk.simulate
+    return kernel(p, runs, seeds, n_trace, config.SAGAS_TRACE_ROWS, steps)
 
 
 def _frame(out: np.ndarray, columns: dict[str, int], outcomes, attrs: dict) -> pd.DataFrame:
@@ -795,5 +796,9 @@ def warm() -> None:
     trace(saga, runs=1, seed=0)
     simulate(saga, runs=2, seed=0)
     simulate_2pc(saga, runs=2, seed=0)
+    # the parallel kernel, which only runs of config.SAGAS_PARALLEL_MIN_RUNS and more take
+    kk.simulate_parallel(
+        pack(saga, Faults(), kk.TWO_PC), 2, stream_seeds(0, 1), 0, config.SAGAS_TRACE_ROWS, False
+    )
     simulate_outbox(saga, runs=2, seed=0)
     anomalies(saga, runs=2, seed=0)

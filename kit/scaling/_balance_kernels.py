@@ -14,6 +14,8 @@ Events at equal times: departures first, then the balancer's refresh of its
 view, then the arrival.
 """
 
+from collections import namedtuple
+
 import numpy as np
 
 from ..core.events import heap_new, heap_peek_time, heap_pop, heap_push
@@ -113,9 +115,15 @@ def _power_of_d(view, n, d):
     return best
 
 
+#: Scalars of a run, built once by the api: the policy's code, the factor that turns ``spec``'s
+#: draws into seconds, the arrival rate (1/s), requests and the first ``warmup`` left out, d (power
+#: of d), the view's refresh period (s; 0: live) and the queue-length bins.
+Run = namedtuple("Run", "policy to_s lam requests warmup d refresh nbins")
+
+
 @njit
-def run_one(policy, speeds, spec, to_s, lam, requests, warmup, d, refresh, owner, key_cdf, nbins, seed):
-    """One run; see the module docstring. ``spec`` draws service times, ``to_s`` turns them into seconds.
+def run_one(run, speeds, spec, owner, key_cdf, seed):
+    """One run (``run``: a :data:`Run`); see the module docstring. ``spec`` draws service times.
 
     Returns ``(response_s, server, time_in_state, out)``: the response time and
     server of each measured request (after ``warmup``), in arrival order;
@@ -123,6 +131,7 @@ def run_one(policy, speeds, spec, to_s, lam, requests, warmup, d, refresh, owner
     k or more) during the measured window; ``out`` = (window start, window end,
     events handled).
     """
+    policy, to_s, lam, requests, warmup, d, refresh, nbins = run
     np.random.seed(seed)
     n = speeds.size
     measured = requests - warmup
@@ -215,19 +224,17 @@ def run_one(policy, speeds, spec, to_s, lam, requests, warmup, d, refresh, owner
 
 
 @njit(parallel=True)
-def run_many(policy, speeds, spec, to_s, lam, requests, warmup, d, refresh, owner, key_cdf, nbins, seeds):
+def run_many(run, speeds, spec, owner, key_cdf, seeds):
     """Independent replications of :func:`run_one`, one per seed, in parallel; results stacked."""
     reps = seeds.size
     n = speeds.size
-    measured = requests - warmup
+    measured = run.requests - run.warmup
     response = np.empty(reps * measured, np.float32)
     server = np.empty(reps * measured, np.int32)
-    tis = np.empty((reps, n, nbins))
+    tis = np.empty((reps, n, run.nbins))
     out = np.empty((reps, N_OUT))
     for r in prange(reps):
-        rs, sv, ts, o = run_one(
-            policy, speeds, spec, to_s, lam, requests, warmup, d, refresh, owner, key_cdf, nbins, seeds[r]
-        )
+        rs, sv, ts, o = run_one(run, speeds, spec, owner, key_cdf, seeds[r])
         response[r * measured : (r + 1) * measured] = rs
         server[r * measured : (r + 1) * measured] = sv
         tis[r] = ts

@@ -7,6 +7,8 @@ applied in commit order (as MySQL's and PostgreSQL's replicas replay it), so
 a write can wait behind a slower earlier one. Clock in seconds.
 """
 
+from collections import namedtuple
+
 import numpy as np
 
 from ..core.jit import njit
@@ -16,11 +18,15 @@ from ..core.rng import draw
 ANY_READS, ANY_STALE, OWN_READS, OWN_MISSED, OWN_PRIMARY, N_COUNTS = range(6)
 
 
+#: Scalars of a run, built once by the api: replicas, writes and popular reads per second, the
+#: factor that turns the specs' draws into seconds, the read-your-writes window, the run's length
+#: and the start of its measured part (s).
+Run = namedtuple("Run", "k write_rate read_rate to_s window_s duration_s warmup_s")
+
+
 @njit
-def replicate(
-    k, write_rate, read_rate, key_cdf, lag_spec, gap_spec, to_s, window_s, duration_s, warmup_s, seed
-):  # fmt: skip
-    """Simulate ``duration_s`` seconds; count reads from ``warmup_s`` on.
+def replicate(run, key_cdf, lag_spec, gap_spec, seed):
+    """Simulate ``run.duration_s`` seconds (``run``: a :data:`Run`); count reads from ``warmup_s`` on.
 
     Popular reads arrive at ``read_rate`` (keys by ``key_cdf``) and go to a
     replica chosen uniformly (the primary when k = 0); a read is stale when the
@@ -31,6 +37,7 @@ def replicate(
     write when the replica has not applied it. ``lag_spec`` and ``gap_spec``
     draw in the unit ``to_s`` converts to seconds. Returns int64[N_COUNTS].
     """
+    k, write_rate, read_rate, to_s, window_s, duration_s, warmup_s = run
     np.random.seed(seed)
     n_keys = key_cdf.size
     # writes: commit times and keys

@@ -414,10 +414,8 @@ def balance(
         key_cdf = np.cumsum(zipf_pmf(config.SCALING_KEYS, alpha))
     else:
         owner, key_cdf = np.zeros(1, np.int64), np.ones(1)
-    args = (
-        p.code, speeds, service.spec, 1.0 / MS, lam, reqs, warmup, d, refresh_s,
-        np.asarray(owner, np.int64), key_cdf, config.SCALING_QUEUE_BINS,
-    )  # fmt: skip
+    run = kk.Run(p.code, 1.0 / MS, lam, reqs, warmup, d, refresh_s, config.SCALING_QUEUE_BINS)
+    args = (run, speeds, service.spec, np.asarray(owner, np.int64), key_cdf)
     if reps == 1:
         response, server, tis, out = kk.run_one(*args, int(stream_seeds(seed, 1)[0]))
         tis, out = tis[None], out[None]
@@ -478,7 +476,7 @@ def compare(
         Default: ``config.SCALING_APP_POINTS`` values from 0.3 to 0.9 (closer to 1, runs of
         the app's length start too far from steady state: they underestimate the queues).
     requests : int, optional
-        Per run (default ``config.SCALING_APP_REQUESTS``).
+        Per run (default ``config.SCALING_SWEEP_REQUESTS``).
     service_ms : float or Dist
         As in :func:`balance`.
     seed : int, optional
@@ -507,7 +505,7 @@ def compare(
     reqs = _sweep_budget(
         "policies x utilisations",
         runs,
-        config.SCALING_APP_REQUESTS if requests is None else requests,
+        config.SCALING_SWEEP_REQUESTS if requests is None else requests,
         options,
     )
     rows = []
@@ -543,7 +541,7 @@ def herd(
     utilisation : float, optional
         Default ``config.SCALING_UTILISATION``.
     requests : int, optional
-        Per run (default ``config.SCALING_APP_REQUESTS``).
+        Per run (default ``config.SCALING_SWEEP_REQUESTS``).
     seed : int, optional
 
     Returns
@@ -561,7 +559,7 @@ def herd(
     policies = _inputs.choices("policies", policies, POLICIES)
     servers = config.SCALING_SERVERS if servers is None else servers
     u = config.SCALING_UTILISATION if utilisation is None else utilisation
-    reqs = config.SCALING_APP_REQUESTS if requests is None else requests
+    reqs = config.SCALING_SWEEP_REQUESTS if requests is None else requests
     reqs = _sweep_budget("policies x refresh_ms", len(policies) * ts.size, reqs, {})
     rows = []
     for name in policies:

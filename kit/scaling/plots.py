@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,21 +24,26 @@ POLICY_COLOURS = dict(
 )
 
 
-def _legend_below(fig: go.Figure, height: int) -> go.Figure:
+def _legend_below(height: int) -> dict:
     """Many traces: the legend goes under the x-axis title, where it has room (not over the title)."""
     plot_px = height - 80 - 140  # the template's top margin, and the bottom margin set here
-    fig.update_layout(
+    return dict(
         height=height,
         legend=dict(orientation="h", yanchor="top", y=-70 / plot_px, x=0.0, xanchor="left"),
         margin=dict(b=140),
     )
-    return fig
+
+
+@functools.lru_cache(maxsize=16)
+def _grid(titles: tuple, rows: int, cols: int, height: int, options: tuple) -> go.Figure:
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, **dict(options))
+    return fig.update_layout(template=theme.TEMPLATE, **_legend_below(height))
 
 
 def _subplots(title: str, titles, rows: int = 1, cols: int = 2, height: int = 460, **kwargs) -> go.Figure:
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, **kwargs)
-    fig.update_layout(template=theme.TEMPLATE, title=title)
-    return _legend_below(fig, height)
+    """A copy of the grid, built once per layout: make_subplots is most of a small figure's build time."""
+    fig = go.Figure(_grid(tuple(titles), rows, cols, height, tuple(sorted(kwargs.items()))))
+    return fig.update_layout(title=title)
 
 
 def _span(values) -> tuple[float, float]:
@@ -130,29 +137,41 @@ def policies(
         title=f"{label} response time as the servers fill up" + (" (dotted black: theory)" if theory else ""),
         xaxis=figures.axis("utilisation", "offered load / capacity", tickformat=".0%"),
         yaxis=figures.log_axis(f"{label} response", "ms", *_span(table[measure])),
+        **_legend_below(520),
     )
-    _legend_below(fig, 520)
+    traces, theory_x, theory_y, theory_of = [], [], [], []  # one theory trace, NaN between policies
     for name in [p for p in balancing.POLICIES if p in set(table.policy)]:
         part = table[table.policy == name].sort_values("utilisation")
-        fig.add_scatter(
-            x=part.utilisation,
-            y=part[measure],
-            mode="lines+markers",
-            name=name,
-            line=dict(color=POLICY_COLOURS[name]),
-            marker=dict(size=6),
+        u = part.utilisation.to_numpy()
+        traces.append(
+            go.Scatter(
+                x=u,
+                y=part[measure].to_numpy(),
+                mode="lines+markers",
+                name=name,
+                line=dict(color=POLICY_COLOURS[name]),
+                marker=dict(size=6),
+            )
         )
-        if theory:
-            expected = _theory_ms(name, part.utilisation, int(servers), service_ms)
-            if np.all(np.isfinite(expected)):
-                fig.add_scatter(
-                    x=part.utilisation,
-                    y=expected,
-                    mode="lines",
-                    name=f"{name}: theory",
-                    line=dict(color=theme.THEORY, width=1, dash="dot"),
-                    showlegend=False,  # named in the title: the legend keeps one entry per policy
-                )
+        expected = _theory_ms(name, u, int(servers), service_ms) if theory else np.array([np.nan])
+        if np.all(np.isfinite(expected)):
+            theory_x += [*u, np.nan]
+            theory_y += [*expected, np.nan]
+            theory_of += [name] * len(u) + [""]
+    if theory_x:
+        traces.append(
+            go.Scatter(
+                x=theory_x,
+                y=theory_y,
+                mode="lines",
+                name="theory",
+                text=theory_of,
+                hovertemplate="%{text}: theory %{y:.3g} ms<extra></extra>",
+                line=dict(color=theme.THEORY, width=1, dash="dot"),
+                showlegend=False,  # named in the title: the legend keeps one entry per policy
+            )
+        )
+    fig.add_traces(traces)  # at once: each add_trace re-runs plotly's checks of the whole figure
     return figures.highlight(fig, featured, others="other policies")
 
 
@@ -164,10 +183,13 @@ def queue_lengths(results: dict[str, BalanceResult], k_max: int = 20) -> go.Figu
         yaxis=figures.axis("share of server-time", "%", tickformat=".0%"),
         barmode="group",
     )
+    bars = []
     for name, r in results.items():
         q = r.queue_lengths()
         q = q[q.k <= k_max]
-        fig.add_bar(x=q.k, y=q.fraction, name=name, marker_color=POLICY_COLOURS.get(name, theme.GREY))
+        colour = POLICY_COLOURS.get(name, theme.GREY)
+        bars.append(go.Bar(x=q.k.to_numpy(), y=q.fraction.to_numpy(), name=name, marker_color=colour))
+    fig.add_traces(bars)  # at once: each add_trace re-runs plotly's checks of the whole figure
     return fig
 
 
@@ -227,36 +249,56 @@ def day(result: AutoscaleResult, baseline: AutoscaleResult | None = None) -> go.
         shared_xaxes=True,
         vertical_spacing=0.1,
     )
-    fig.add_scatter(
-        x=tl.t_h, y=tl.rate, mode="lines", name="traffic", line=dict(color=theme.PURPLE), row=1, col=1
-    )
-    fig.add_scatter(
-        x=tl.t_h, y=tl.capacity_rps, mode="lines", name="capacity in service (100% CPU)",
-        line=dict(color=theme.BLUE, shape="hv"), row=1, col=1,
-    )  # fmt: skip
-    fig.add_scatter(
-        x=tl.t_h, y=tl.in_service * result.slo_rate, mode="lines", name="rate meeting the SLO",
-        line=dict(color=theme.GREEN, dash="dash", shape="hv"), row=1, col=1,
-    )  # fmt: skip
+    t_h = tl.t_h.to_numpy()
     missed = tl[tl.missed]
-    fig.add_scatter(  # lists: plotly sends an empty numpy array as an array, not as typed bytes
-        x=missed.t_h.tolist(), y=missed.rate.tolist(), mode="markers", name="minute missed the SLO",
-        marker=dict(color=theme.VERMILLION, size=5), row=1, col=1,
-    )  # fmt: skip
-    fig.add_scatter(
-        x=tl.t_h, y=tl.in_service, mode="lines", name="in service", line=dict(color=theme.SKY, shape="hv"),
-        showlegend=False, row=2, col=1,
-    )  # fmt: skip
-    fig.add_scatter(
-        x=tl.t_h, y=tl.in_service + tl.warming, mode="lines", name="paid (in service + warming up)",
-        line=dict(color=theme.ORANGE, shape="hv", dash="dot"), showlegend=False, row=2, col=1,
-    )  # fmt: skip
+
+    def line(y, name, colour, legend=True, **style):  # one of the day's series
+        return go.Scatter(
+            x=t_h,
+            y=np.asarray(y),
+            mode="lines",
+            name=name,
+            showlegend=legend,
+            line=dict(color=colour, **style),
+        )
+
+    top = [  # row 1: rates; row 2: instances
+        line(tl.rate, "traffic", theme.PURPLE),
+        line(tl.capacity_rps, "capacity in service (100% CPU)", theme.BLUE, shape="hv"),
+        line(tl.in_service * result.slo_rate, "rate meeting the SLO", theme.GREEN, dash="dash", shape="hv"),
+        go.Scatter(  # lists: plotly sends an empty numpy array as an array, not as typed bytes
+            x=missed.t_h.tolist(),
+            y=missed.rate.tolist(),
+            mode="markers",
+            name="minute missed the SLO",
+            marker=dict(color=theme.VERMILLION, size=5),
+        ),
+    ]
+    bottom = [
+        line(tl.in_service, "in service", theme.SKY, legend=False, shape="hv"),
+        line(
+            tl.in_service + tl.warming,
+            "paid (in service + warming up)",
+            theme.ORANGE,
+            legend=False,
+            shape="hv",
+            dash="dot",
+        ),
+    ]
     if baseline is not None:
-        fig.add_scatter(
-            x=baseline.timeline.t_h, y=baseline.timeline.in_service, mode="lines",
-            name=f"fixed fleet ({baseline.instance_hours:.0f} instance-hours)",
-            line=dict(color=theme.GREY, shape="hv"), row=2, col=1,
-        )  # fmt: skip
+        bottom.append(
+            go.Scatter(
+                x=baseline.timeline.t_h.to_numpy(),
+                y=baseline.timeline.in_service.to_numpy(),
+                mode="lines",
+                name=f"fixed fleet ({baseline.instance_hours:.0f} instance-hours)",
+                line=dict(color=theme.GREY, shape="hv"),
+            )
+        )
+    rows = [1] * len(top) + [2] * len(bottom)
+    fig.add_traces(
+        top + bottom, rows=rows, cols=[1] * len(rows)
+    )  # at once: plotly checks the figure per call
     s = result.summary()
     fig.update_layout(
         title=f"A day against target tracking: {s['slo_minutes_missed']:.0f} minutes missed the SLO, "
@@ -273,21 +315,23 @@ def tradeoff(table: pd.DataFrame) -> go.Figure:
     fig = _subplots(
         "Headroom and warm-up: what misses the SLO, what it costs", ("SLO minutes missed", "instance-hours")
     )
+    traces = []
     for i, target in enumerate(sorted(set(table.target))):
         part = table[table.target == target].sort_values("warmup_s")
         colour = theme.PALETTE[i % len(theme.PALETTE)]
         for col, y in ((1, part.slo_minutes_missed), (2, part.instance_hours)):
-            fig.add_scatter(
-                x=part.warmup_s / 60.0,
-                y=y,
-                mode="lines+markers",
-                name=f"target {target:.0%}",
-                legendgroup=str(target),
-                showlegend=col == 1,
-                line=dict(color=colour),
-                row=1,
-                col=col,
+            traces.append(
+                go.Scatter(
+                    x=part.warmup_s.to_numpy() / 60.0,
+                    y=y.to_numpy(),
+                    mode="lines+markers",
+                    name=f"target {target:.0%}",
+                    legendgroup=str(target),
+                    showlegend=col == 1,
+                    line=dict(color=colour),
+                )
             )
+    fig.add_traces(traces, rows=[1] * len(traces), cols=[1, 2] * (len(traces) // 2))
     fig.update_xaxes(**figures.axis("instance warm-up", "minutes"))
     fig.update_yaxes(**figures.axis("SLO missed", "minutes"), row=1, col=1)
     fig.update_yaxes(**figures.axis("cost", "instance-hours"), row=1, col=2)

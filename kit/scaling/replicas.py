@@ -205,19 +205,8 @@ def read_replicas(
             f"SCALING_MAX_REPLICA_OPS={config.SCALING_MAX_REPLICA_OPS:,} (got duration_s={duration:g})"
         )
     key_cdf = np.cumsum(zipf_pmf(config.SCALING_KEYS, alpha))
-    c = kk.replicate(
-        k,
-        w,
-        r,
-        key_cdf,
-        lag.spec,
-        gap.spec,
-        1.0 / MS,
-        window / MS,
-        duration,
-        0.1 * duration,
-        resolve_seed(seed),
-    )
+    run = kk.Run(k, w, r, 1.0 / MS, window / MS, duration, 0.1 * duration)
+    c = kk.replicate(run, key_cdf, lag.spec, gap.spec, resolve_seed(seed))
     reads, own = int(c[kk.ANY_READS]), int(c[kk.OWN_READS])
     share = c[kk.OWN_PRIMARY] / (reads + own) if reads + own else 0.0
     if k == 0:

@@ -19,6 +19,8 @@ Clock in seconds; ``kit.core.events`` heap; retries sleep per the kit's
 shared backoff (``kit.core.policy_kernels.backoff_sleep``).
 """
 
+from collections import namedtuple
+
 import numpy as np
 
 from ..core.events import heap_new, heap_pop, heap_push, heap_size
@@ -40,14 +42,19 @@ WAKE, DONE, RETRY, REDO, RESTART = range(5)
     C_END,
     C_SIZE,
 ) = range(9)
-# the parameter record of a run (float64, built once by delivery.deliver)
-(P_KEYS, P_CONSUMERS, P_BATCH, P_AMO, P_ACK_BATCH, P_IDEM, P_RETRY_TOPIC, P_FAIL_P, P_CRASH_P,
- P_CRASH_BEFORE, P_VT, P_MAX_ATTEMPTS, P_BACKOFF, P_BASE, P_CAP, P_MULTIPLIER, P_MAX_EVENTS, P_SEED,
- N_PARAMS) = range(19)  # fmt: skip
-M_KEY, M_VERSION, M_PART, M_POISON = range(4)  # columns of a message (built once by delivery.deliver)
-# per message: what happened to it, and the next message in the return queue it waits in
+# the settings of a run, typed (int, bool, float seconds), built once by delivery.deliver
+Run = namedtuple(
+    "Run",
+    "keys consumers batch amo ack_batch idem retry_topic fail_p crash_p crash_before vt "
+    "max_attempts backoff base cap multiplier max_events seed",
+)
+# Per-message tables keep a row per field and a column per message (message i is [FIELD, i]): each
+# field is contiguous, as separate arrays would be, so a run over many messages streams through memory.
+M_KEY, M_VERSION, M_PART, M_POISON = range(4)  # the messages (built once by delivery.deliver)
+# what happened to each message, and the next message in the return queue it waits in
 DELIVERIES, ATTEMPTS, APPLIED, DEAD, SUPERSEDED, RET_NEXT = range(6)
-# per partition: next offset of its log, the log's end, its queue of returned messages, its reader (-1: any)
+# per partition (a row each): next offset of its log, the log's end, its queue of returned messages,
+# its reader (-1: any)
 CURSOR, END, RET_HEAD, RET_TAIL, OWNER = range(5)
 # per consumer: up, busy, its partitions (own[OWN_FIRST:OWN_END]) and where its round robin resumes,
 # its batch (length, slot in hand, first slot not acknowledged), attempts started, its next row of plan
@@ -69,13 +76,13 @@ def _grow(a, n):
 def _give_back(h, i, now, msgs, track, part, cons):
     """Message ``i`` joins the end of its partition's queue of returned messages; idle readers wake.
 
-    The queue links message ids (``track[:, RET_NEXT]``): a message is in one
+    The queue links message ids (``track[RET_NEXT]``): a message is in one
     place at a time (its log, a consumer's batch, the event heap or one queue).
     """
-    p = msgs[i, M_PART]
-    track[i, RET_NEXT] = -1
+    p = msgs[M_PART, i]
+    track[RET_NEXT, i] = -1
     if part[p, RET_TAIL] >= 0:
-        track[part[p, RET_TAIL], RET_NEXT] = i
+        track[RET_NEXT, part[p, RET_TAIL]] = i
     else:
         part[p, RET_HEAD] = i
     part[p, RET_TAIL] = i
@@ -85,40 +92,39 @@ def _give_back(h, i, now, msgs, track, part, cons):
     return h
 
 
-@njit(inline="always")
-def _crash_point(c, cons, plan, params):
+@njit
+def _crash_point(c, cons, plan, run):
     """Whether consumer ``c`` crashes as its attempt ends, and whether before the side effect."""
     r = cons[c, NEXT_PLAN]
     if r < plan.shape[0] and plan[r, 0] == c and plan[r, 1] == cons[c, TRIES]:
         cons[c, NEXT_PLAN] += 1
         return True, plan[r, 2] == 1
-    if params[P_CRASH_P] > 0.0 and np.random.random() < params[P_CRASH_P]:
-        return True, np.random.random() < params[P_CRASH_BEFORE]
+    if run.crash_p > 0.0 and np.random.random() < run.crash_p:
+        return True, np.random.random() < run.crash_before
     return False, True
 
 
-@njit(inline="always")
+@njit
 def _apply(i, msgs, track, keys, counters, idem):
-    """The side effect of message ``i``, unless an idempotent consumer recognises it; True if applied."""
-    k, v = msgs[i, M_KEY], msgs[i, M_VERSION]
-    if idem == IDS and track[i, APPLIED] > 0:
-        counters[C_DEDUP_HITS] += 1
-        return False
-    if idem == VERSION and v <= keys[k, CUR]:
-        if track[i, APPLIED] > 0:
-            counters[C_DEDUP_HITS] += 1
-        else:
-            track[i, SUPERSEDED] = 1
-        return False
-    if track[i, APPLIED] > 0:
-        counters[C_DUPLICATES] += 1
-    if v < keys[k, TOP]:
-        counters[C_VIOLATIONS] += 1
-    track[i, APPLIED] += 1
-    counters[C_EFFECTS] += 1
-    keys[k, CUR] = v
-    keys[k, TOP] = max(keys[k, TOP], v)
-    return True
+    """The side effect of message ``i``, unless an idempotent consumer recognises it; True if applied.
+
+    Written without branches on purpose: every array is used on every path, so
+    numba keeps no reference counting in the caller's hot loop.
+    """
+    k, v = msgs[M_KEY, i], msgs[M_VERSION, i]
+    seen = track[APPLIED, i] > 0
+    cur, top = keys[k, CUR], keys[k, TOP]
+    known = (idem == IDS and seen) or (idem == VERSION and v <= cur)  # recognised: not applied
+    fresh = not known
+    counters[C_DEDUP_HITS] += known and seen
+    track[SUPERSEDED, i] |= known and not seen  # a newer version was applied before this one's first try
+    counters[C_DUPLICATES] += fresh and seen
+    counters[C_VIOLATIONS] += fresh and v < top
+    counters[C_EFFECTS] += fresh
+    track[APPLIED, i] += fresh
+    keys[k, CUR] = v if fresh else cur
+    keys[k, TOP] = max(top, v) if fresh else top
+    return fresh
 
 
 @njit
@@ -133,22 +139,21 @@ def _crash(h, c, now, vt, cons, held):
 
 
 @njit
-def _fail(h, c, i, now, track, prev_sleep, cons, held, params):
+def _fail(h, c, i, now, track, prev_sleep, cons, held, run):
     """Message ``i`` failed: dead-letter it or retry it after a backoff; False if ``c`` waits to retry it."""
-    if track[i, ATTEMPTS] >= params[P_MAX_ATTEMPTS]:
-        track[i, DEAD] = 1
+    if track[ATTEMPTS, i] >= run.max_attempts:
+        track[DEAD, i] = 1
         held[c, cons[c, B_POS]] = HANDED
         return h, True
-    base, cap, multiplier = params[P_BASE], params[P_CAP], params[P_MULTIPLIER]
-    sleep = backoff_sleep(int(params[P_BACKOFF]), track[i, ATTEMPTS], base, cap, multiplier, prev_sleep[i])
+    sleep = backoff_sleep(run.backoff, track[ATTEMPTS, i], run.base, run.cap, run.multiplier, prev_sleep[i])
     prev_sleep[i] = sleep
-    if params[P_RETRY_TOPIC] > 0.0:  # hand it to the retry topic and move on: later messages overtake it
+    if run.retry_topic:  # hand it to the retry topic and move on: later messages overtake it
         held[c, cons[c, B_POS]] = HANDED
         return heap_push(h, now + sleep, REDO, i), True
     return heap_push(h, now + sleep, RETRY, c), False  # retry in place: the partition waits
 
 
-@njit(inline="always")
+@njit
 def _next_in_batch(c, cons, ack_batch):
     """Consumer ``c`` moves past the message in hand; True if its batch has another."""
     if not ack_batch and cons[c, B_ACK] == cons[c, B_POS]:
@@ -161,22 +166,24 @@ def _next_in_batch(c, cons, ack_batch):
     return False
 
 
-@njit(inline="always")
-def _fetch(c, now, part, cons, held, track, log, produce_t, own, params):
+@njit
+def _fetch(c, now, part, cons, held, track, log, produce_t, own, max_attempts):
     """Consumer ``c`` fetches a batch from the first of its partitions (round robin) that has messages.
 
     Returns the batch's length and, when it is empty, when the next message is produced (inf: never).
+    One exit, after the loops: an early return would leave reference counting in the caller's loop.
     """
     got, soonest = 0, np.inf
     competing = part[0, OWNER] < 0
     m = part.shape[0] if competing else cons[c, OWN_END] - cons[c, OWN_FIRST]
-    for step in range(m):
+    step = 0
+    while step < m and got == 0:
         j = (cons[c, RR] + step) % m
         p = j if competing else own[cons[c, OWN_FIRST] + j]
         while got < held.shape[1]:
             i = part[p, RET_HEAD]  # a returned message first, else the next offset of the log if produced
             if i >= 0:
-                part[p, RET_HEAD] = track[i, RET_NEXT]
+                part[p, RET_HEAD] = track[RET_NEXT, i]
                 if part[p, RET_HEAD] < 0:
                     part[p, RET_TAIL] = -1
             elif part[p, CURSOR] < part[p, END] and produce_t[log[part[p, CURSOR]]] <= now:
@@ -184,40 +191,39 @@ def _fetch(c, now, part, cons, held, track, log, produce_t, own, params):
                 part[p, CURSOR] += 1
             else:
                 break
-            track[i, DELIVERIES] += 1
-            if track[i, ATTEMPTS] >= params[P_MAX_ATTEMPTS]:  # received too often (crashes): to the DLQ
-                track[i, DEAD] = 1
+            track[DELIVERIES, i] += 1
+            if track[ATTEMPTS, i] >= max_attempts:  # received too often (crashes): to the DLQ
+                track[DEAD, i] = 1
                 continue
             held[c, got] = i
             got += 1
         if got > 0:
             cons[c, RR] = (j + 1) % m
-            return got, soonest
-        if part[p, CURSOR] < part[p, END]:
+        elif part[p, CURSOR] < part[p, END]:
             soonest = min(soonest, produce_t[log[part[p, CURSOR]]])
+        step += 1
     return got, soonest
 
 
 @njit
-def deliver_run(msgs, produce_t, log, log_start, own, own_start, plan, service, params):
+def deliver_run(msgs, produce_t, log, log_start, own, own_start, plan, service, run):
     """Run until every message is applied, dead-lettered or lost.
 
-    ``msgs`` rows are messages ``(M_KEY, M_VERSION, M_PART, M_POISON)``;
+    ``msgs[M_KEY, i]``, ``msgs[M_VERSION, i]``... describe message i;
     ``log[log_start[p]:log_start[p + 1]]`` are partition p's message ids in
     offset order; consumer c reads partitions ``own[own_start[c]:own_start[c + 1]]``,
     or every consumer competes for every partition when ``own`` is empty.
     ``plan`` rows are planned crashes ``(consumer, its n-th attempt, 1 if
-    before the side effect)``, sorted; ``params[P_CRASH_P]`` adds random ones.
+    before the side effect)``, sorted; ``run.crash_p`` adds random ones.
     Returns per-message ``(deliveries, attempts, applied, dead, superseded,
     first_effect_t)``, the effects log ``(t, message)`` and the counters ``C_*``.
     """
-    np.random.seed(int(params[P_SEED]))
-    n, P, consumers = msgs.shape[0], log_start.size - 1, int(params[P_CONSUMERS])
-    idem, ack_batch, vt = int(params[P_IDEM]), params[P_ACK_BATCH] > 0.0, params[P_VT]
-    track = np.zeros((n, 6), np.int64)
+    np.random.seed(run.seed)
+    n, P, consumers = msgs.shape[1], log_start.size - 1, run.consumers
+    track = np.zeros((6, n), np.int64)
     first_t = np.full(n, np.nan)
-    prev_sleep = np.full(n, params[P_BASE])
-    keys = np.full((int(params[P_KEYS]), 2), -1, np.int64)
+    prev_sleep = np.full(n, run.base)
+    keys = np.full((run.keys, 2), -1, np.int64)
     eff_t, eff_m, n_eff = np.empty(n + 16), np.empty(n + 16, np.int64), 0
     counters = np.zeros(C_SIZE)
     part = np.full((P, 5), -1, np.int64)
@@ -229,13 +235,13 @@ def deliver_run(msgs, produce_t, log, log_start, own, own_start, plan, service, 
         cons[plan[r, 0], NEXT_PLAN] = r
     for c in range(consumers):
         part[own[own_start[c] : own_start[c + 1]], OWNER] = c
-    held = np.empty((consumers, int(params[P_BATCH])), np.int64)
+    held = np.empty((consumers, run.batch), np.int64)
     h = heap_new(4 * consumers + 16)
     for c in range(consumers):
         h = heap_push(h, 0.0, WAKE, c)
     events, now = 0, 0.0
     while heap_size(h) > 0:
-        if events >= params[P_MAX_EVENTS]:
+        if events >= run.max_events:
             counters[C_TRUNCATED] = 1.0
             break
         now, kind, c = heap_pop(h)
@@ -250,9 +256,9 @@ def deliver_run(msgs, produce_t, log, log_start, own, own_start, plan, service, 
             h = _give_back(h, c, now, msgs, track, part, cons)
         elif kind == DONE:  # the attempt at the message in hand ends
             i = held[c, cons[c, B_POS]]
-            failing = msgs[i, M_POISON] == 1 or np.random.random() < params[P_FAIL_P]
-            crash, before = _crash_point(c, cons, plan, params)
-            if not failing and not (crash and before) and _apply(i, msgs, track, keys, counters, idem):
+            failing = msgs[M_POISON, i] == 1 or np.random.random() < run.fail_p
+            crash, before = _crash_point(c, cons, plan, run)
+            if not failing and not (crash and before) and _apply(i, msgs, track, keys, counters, run.idem):
                 if np.isnan(first_t[i]):
                     first_t[i] = now
                 eff_t, eff_m = _grow(eff_t, n_eff), _grow(eff_m, n_eff)
@@ -260,29 +266,28 @@ def deliver_run(msgs, produce_t, log, log_start, own, own_start, plan, service, 
                 n_eff += 1
             if crash:
                 counters[C_CRASHES] += 1
-                h = _crash(h, c, now, vt, cons, held)
+                h = _crash(h, c, now, run.vt, cons, held)
                 continue
             advance = True
             if failing:
-                h, advance = _fail(h, c, i, now, track, prev_sleep, cons, held, params)
+                h, advance = _fail(h, c, i, now, track, prev_sleep, cons, held, run)
             if advance:
-                start = _next_in_batch(c, cons, ack_batch)
+                start = _next_in_batch(c, cons, run.ack_batch)
                 fetch = not start
         if fetch:
-            got, soonest = _fetch(c, now, part, cons, held, track, log, produce_t, own, params)
+            got, soonest = _fetch(c, now, part, cons, held, track, log, produce_t, own, run.max_attempts)
             if got > 0:
                 cons[c, BUSY], cons[c, B_LEN], cons[c, B_POS] = 1, got, 0
-                cons[c, B_ACK] = got if params[P_AMO] > 0.0 else 0
+                cons[c, B_ACK] = got if run.amo else 0
                 start = True
             elif soonest < np.inf:
                 h = heap_push(h, soonest, WAKE, c)
         if start:
             i = held[c, cons[c, B_POS]]
-            track[i, ATTEMPTS] += 1
+            track[ATTEMPTS, i] += 1
             cons[c, TRIES] += 1
             h = heap_push(h, now + draw(service), DONE, c)
     counters[C_EVENTS], counters[C_END] = events, now
-    deliveries, attempts = track[:, DELIVERIES].copy(), track[:, ATTEMPTS].copy()
-    applied, dead = track[:, APPLIED].copy(), track[:, DEAD].astype(np.int8)
-    superseded = track[:, SUPERSEDED].astype(np.int8)
+    deliveries, attempts, applied = track[DELIVERIES], track[ATTEMPTS], track[APPLIED]
+    dead, superseded = track[DEAD].astype(np.int8), track[SUPERSEDED].astype(np.int8)
     return deliveries, attempts, applied, dead, superseded, first_t, eff_t[:n_eff], eff_m[:n_eff], counters

@@ -455,22 +455,32 @@ def deliver(
         owner = parts.assign(P, C, s.assignor)
         own = np.argsort(owner, kind="stable").astype(np.int64)
         own_start = np.searchsorted(owner[own], np.arange(C + 1)).astype(np.int64)
-    msgs = np.empty((n, 4), np.int64)  # a row per message, columns kk.M_*
-    msgs[:, kk.M_KEY], msgs[:, kk.M_VERSION] = key, version
-    msgs[:, kk.M_PART], msgs[:, kk.M_POISON] = part, poison
+    msgs = np.empty((4, n), np.int64)  # rows kk.M_*, a column per message
+    msgs[kk.M_KEY], msgs[kk.M_VERSION], msgs[kk.M_PART], msgs[kk.M_POISON] = key, version, part, poison
     r = s.retry
     idem = DEDUP[s.dedup] if idempotent else kk.NONE
-    params = np.empty(kk.N_PARAMS)
-    params[[kk.P_KEYS, kk.P_CONSUMERS, kk.P_BATCH, kk.P_IDEM]] = n_keys, C, s.batch, idem
-    params[[kk.P_AMO, kk.P_ACK_BATCH]] = semantics == "at_most_once", s.ack == "batch"
-    params[[kk.P_RETRY_TOPIC, kk.P_FAIL_P]] = s.retry_mode == "retry_topic", s.fail_p
-    params[[kk.P_CRASH_P, kk.P_CRASH_BEFORE]] = crash_p, s.crash_before_effect
-    params[kk.P_VT] = s.visibility_timeout_s
-    params[[kk.P_MAX_ATTEMPTS, kk.P_BACKOFF]] = r.max_retries + 1, policies.backoff_code(r.backoff)
-    params[[kk.P_BASE, kk.P_CAP, kk.P_MULTIPLIER]] = r.base_s, r.cap_s, r.multiplier
-    params[[kk.P_MAX_EVENTS, kk.P_SEED]] = config.MESSAGING_MAX_EVENTS, seed
+    run = kk.Run(
+        keys=n_keys,
+        consumers=C,
+        batch=s.batch,
+        amo=semantics == "at_most_once",
+        ack_batch=s.ack == "batch",
+        idem=idem,
+        retry_topic=s.retry_mode == "retry_topic",
+        fail_p=float(s.fail_p),
+        crash_p=float(crash_p),
+        crash_before=float(s.crash_before_effect),
+        vt=float(s.visibility_timeout_s),
+        max_attempts=r.max_retries + 1,
+        backoff=policies.backoff_code(r.backoff),
+        base=float(r.base_s),
+        cap=float(r.cap_s),
+        multiplier=float(r.multiplier),
+        max_events=int(config.MESSAGING_MAX_EVENTS),
+        seed=seed,
+    )
     out = kk.deliver_run(
-        msgs, produced, log, log_start, own, own_start, plan, Exponential(s.service_s).spec, params
+        msgs, produced, log, log_start, own, own_start, plan, Exponential(s.service_s).spec, run
     )
     deliveries, attempts, applied, dead, superseded, first_t, eff_t, eff_m, counters = out
     return DeliveryResult(

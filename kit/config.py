@@ -297,7 +297,8 @@ RELIABILITY_BACKOFF_CAP_MS = 2000.0
 RELIABILITY_BACKOFF_NET_MEAN_MS = 10.0  # each message takes |Normal(10, 2)| ms
 RELIABILITY_BACKOFF_NET_SD_MS = 2.0
 RELIABILITY_BACKOFF_APP_CLIENTS = 100  # the app opens on the post's 100 clients
-RELIABILITY_BACKOFF_APP_RUNS = 10  # runs per strategy in the app (the post uses 100): ~150 ms an update
+RELIABILITY_BACKOFF_APP_RUNS = 10  # runs per strategy in the app (the post uses 100): ~70 ms an update
+RELIABILITY_PARALLEL_MIN_MESSAGES = 300_000  # races on all cores from this many messages up (~25 ms)
 RELIABILITY_MAX_RACE_MESSAGES = 150_000_000  # one call's races: runs x (clients^2 + 4 clients), ~20 s
 # (Brooker's whole figure, backoff_sweep() with its defaults, is 1.3e8)
 RELIABILITY_MAX_SLEEPS = 10_000_000  # values one sleeps() call returns (80 MB)
@@ -528,6 +529,8 @@ STORAGE_MAX_LEVELS = 12  # LSM levels (beyond that a size ratio of 2 holds 4096 
 STORAGE_MAX_BYTES = 1_000_000_000  # memory one model run may take
 # --- 11 architecture evolution: service graphs, monolith vs microservices, the strangler fig ---
 ARCHITECTURE_REQUESTS = 20_000  # requests per simulation of a service graph
+ARCHITECTURE_APP_REQUESTS = 4_000  # requests per chain or shop style in the apps (~100 ms an update)
+ARCHITECTURE_APP_FANOUT_CALLS = 40_000  # ... fewer at a wide fan-out: requests x fan-out at most this
 ARCHITECTURE_PERCENTILES = (50.0, 90.0, 99.0, 99.9)  # rows of ServiceGraph.latency()
 ARCHITECTURE_LATENCY_MS = 5.0  # median own work of a service given none (log-normal, sigma 0.5)
 ARCHITECTURE_AVAILABILITY = 0.999  # availability of one instance of a unit whose availability is not given

@@ -9,15 +9,21 @@ made it, and a later caller with the same stamp reads it instead of executing
 again. A lock file per lab makes a second caller (another pytest-xdist worker)
 wait for the first one's copy rather than execute the lab beside it.
 
-Every run appends one cell that prints the kernel's peak resident memory
-(:data:`PEAK_RSS_MB`), read back by :func:`peak_rss_mb`; the site drops it.
+A run adds hidden cells, tagged, which the site drops: after each Markdown cell
+that quotes computed numbers (``63%<!--= fanout.p_slow(100, 0.01) -->``), one
+that evaluates the quoted expressions in the lab's namespace as it stands there,
+read back by :func:`quoted_values` (``tests/test_notebook_numbers.py`` compares
+them with the numbers as written); and at the end one that prints the kernel's
+peak resident memory (:data:`PEAK_RSS_MB`), read back by :func:`peak_rss_mb`.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -29,6 +35,8 @@ NOTEBOOKS = ROOT / "notebooks"
 EXECUTED = ROOT / "build" / "executed"
 CELL_TIMEOUT_S = 60  # the notebook tests' limit: a lab runs top to bottom in well under a minute
 PEAK_TAG = "kit-peak-rss"
+QUOTED_TAG = "kit-quoted-values"
+QUOTED = re.compile(r"<!--=\s*(.+?)\s*-->", re.S)  # the expression a quoted number comes from
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
 # The kernel's own peak: Linux's VmHWM starts afresh at exec, whereas ru_maxrss would
@@ -66,13 +74,51 @@ def run_all(path: Path, timeout_s: float = CELL_TIMEOUT_S, env: dict[str, str] |
     on a cell slower than ``timeout_s``.
     """
     nb = nbformat.read(path, as_version=4)
-    peak = nbformat.v4.new_code_cell(PEAK_RSS_MB, metadata={"tags": [PEAK_TAG]})
-    nb.cells.append(peak)
+    cells = []
+    for cell in nb.cells:
+        cells.append(cell)
+        exprs = QUOTED.findall(cell.source) if cell.cell_type == "markdown" else []
+        if exprs:
+            cells.append(_evaluator(cell.id, exprs))
+    cells.append(nbformat.v4.new_code_cell(PEAK_RSS_MB, metadata={"tags": [PEAK_TAG]}))
+    nb.cells = cells
     client = NotebookClient(
         nb, timeout=timeout_s, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
     client.execute(env=env or kernel_env())
     return nb
+
+
+def _evaluator(cell_id: str, exprs: list[str]):
+    """A cell that prints the value of each of ``exprs`` (or its error) as JSON, in the lab's namespace."""
+    source = (
+        "import json as _kit_json\n"
+        "_kit_values = []\n"
+        f"for _kit_expr in {exprs!r}:\n"
+        "    try:\n"
+        "        _kit_values.append(float(eval(_kit_expr)))\n"
+        "    except Exception as _kit_error:\n"
+        "        _kit_values.append(f'{type(_kit_error).__name__}: {_kit_error}')\n"
+        "print(_kit_json.dumps(_kit_values))\n"
+    )
+    return nbformat.v4.new_code_cell(source, metadata={"tags": [QUOTED_TAG], "quotes": cell_id})
+
+
+def added(cell) -> bool:
+    """Whether ``cell`` is one :func:`run_all` added (quoted values, peak memory), not the lab's."""
+    return bool({PEAK_TAG, QUOTED_TAG} & set(cell.metadata.get("tags", [])))
+
+
+def quoted_values(nb) -> dict[str, list[float | str]]:
+    """Per Markdown cell id, the values of the expressions its quoted numbers name, in order.
+
+    A value is a float, or the text of the error its expression raised.
+    """
+    return {
+        cell.metadata["quotes"]: json.loads("".join(o.get("text", "") for o in cell.outputs))
+        for cell in nb.cells
+        if QUOTED_TAG in cell.metadata.get("tags", [])
+    }
 
 
 def peak_rss_mb(nb) -> float:

@@ -184,7 +184,7 @@ def lab_page(path: Path, run: str | None, timeout_s: float):
     page = PurePosixPath("labs", path.name)
     cells = []
     for cell in nb.cells:
-        if run_all.PEAK_TAG in cell.metadata.get("tags", []):
+        if run_all.added(cell):
             continue
         if cell.cell_type == "markdown":
             cell.source = relink_text(cell.source, path, page)

@@ -293,6 +293,7 @@ CALLS: dict[str, Call | str] = {
     "reliability.AvailabilityCheck": OUTPUT,
     "reliability.BackoffResult": OUTPUT,
     "reliability.BreakerResult": OUTPUT,
+    "reliability.BreakerSettings": call(rate=100.0, horizon_s=60.0, degrade=(10.0, 30.0)),
     "reliability.BulkheadResult": OUTPUT,
     "reliability.DetectionResult": OUTPUT,
     "reliability.BurnRule": call("fast", 14.4, 1.0, 1 / 12, "page", free={"name"}),

@@ -4,11 +4,12 @@ A marker right after a quoted number names the expression it comes from::
 
     With p = 1% and k = 100 that is 63%<!--= fanout.p_slow(100, 0.01) --> of requests.
 
-The marker is an HTML comment, so readers never see it. The test executes
-the notebook with, after each Markdown cell that has markers, a hidden cell
-that evaluates them in the notebook's namespace at that point (so they can
-use its imports and variables, as they stand there), and compares each value
-with the number as written, at the precision written: "63%" means a value in
+The marker is an HTML comment, so readers never see it. The lab's one
+execution per test run (:func:`kit.run_all.executed`) evaluates them in a
+hidden cell after each Markdown cell that has markers, in the notebook's
+namespace at that point (so they can use its imports and variables, as they
+stand there); the test compares each value with the number as written, at
+the precision written: "63%" means a value in
 [0.625, 0.635], "0.9931" one in [0.99305, 0.99315]. A ``%`` after the number
 means the expression gives a fraction. Between the number and the marker
 only ``%`` and the closing ``$``, ``*`` or ``)`` of the surrounding Markdown
@@ -17,22 +18,19 @@ may stand; a unit goes after the marker (``74<!--= ... --> ms``).
 Notebooks not converted yet are in ``PENDING`` and skip with the reason shown.
 """
 
-import json
 import re
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
+from kit import run_all
 from tests.conftest import NOTEBOOKS
+from tests.test_notebooks import RUN
 
 PENDING: set[str] = set()  # notebooks whose quoted numbers are not marked yet: skipped, visibly
 MARKER = re.compile(
     r"(?P<number>[-+]?\d[\d,]*(?:\.\d+)?)(?P<percent>\s*\\?%)?[$*)]*<!--=\s*(?P<expr>.+?)\s*-->", re.S
 )
-ANY_MARKER = re.compile(r"<!--=.*?-->", re.S)
-REPORT = "KIT-MARKERS "
-CELL_TIMEOUT_S = 60
 
 
 def markers(text: str) -> list[tuple[str, bool, str]]:
@@ -46,20 +44,6 @@ def agrees(written: str, percent: bool, value: float) -> bool:
     quoted = float(written.replace(",", ""))
     shown = value * 100 if percent else value
     return abs(shown - quoted) <= 0.5 * 10.0 ** -len(digits) * (1 + 1e-9)
-
-
-def evaluator(exprs: list[str]) -> str:
-    """A cell that prints each expression's value (or its error) as JSON, in the notebook's namespace."""
-    return (
-        "import json as _kit_json\n"
-        "_kit_values = []\n"
-        f"for _kit_expr in {exprs!r}:\n"
-        "    try:\n"
-        "        _kit_values.append(float(eval(_kit_expr)))\n"
-        "    except Exception as _kit_error:\n"
-        "        _kit_values.append(f'{type(_kit_error).__name__}: {_kit_error}')\n"
-        f"print({REPORT!r} + _kit_json.dumps(_kit_values))\n"
-    )
 
 
 @pytest.mark.parametrize(
@@ -88,7 +72,7 @@ def test_every_marker_follows_a_number(path):
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            assert len(ANY_MARKER.findall(cell.source)) == len(markers(cell.source)), (
+            assert len(run_all.QUOTED.findall(cell.source)) == len(markers(cell.source)), (
                 f"{path.name}: a marker in cell {cell.id} does not follow a number"
             )
 
@@ -103,24 +87,12 @@ def test_quoted_numbers_equal_what_the_code_computes(path):
     if path.stem in PENDING:
         pytest.skip(f"{path.stem}: Markdown numbers not yet marked with the expression they quote (PENDING)")
     nb = nbformat.read(path, as_version=4)
-    checks, cells = [], []
-    for cell in nb.cells:
-        cells.append(cell)
-        found = markers(cell.source) if cell.cell_type == "markdown" else []
-        if found:
-            cells.append(nbformat.v4.new_code_cell(evaluator([expr for *_, expr in found])))
-            checks.append((cell.id, found, cells[-1]))
+    checks = [(c.id, markers(c.source)) for c in nb.cells if c.cell_type == "markdown" and markers(c.source)]
     assert checks, f"{path.name} marks no quoted number: mark them, or list the notebook in PENDING"
-    nb.cells = cells
-    client = NotebookClient(
-        nb, timeout=CELL_TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    )
-    client.execute()
+    values = run_all.quoted_values(run_all.executed(path, run=RUN))
     wrong = []
-    for cell_id, found, evaluated in checks:
-        text = "".join(o.get("text", "") for o in evaluated.outputs if o.output_type == "stream")
-        values = json.loads(text.split(REPORT, 1)[1])
-        for (written, percent, expr), value in zip(found, values, strict=True):
+    for cell_id, found in checks:
+        for (written, percent, expr), value in zip(found, values[cell_id], strict=True):
             if isinstance(value, str):
                 wrong.append(f"cell {cell_id}: {expr} failed ({value})")
             elif not agrees(written, percent, value):

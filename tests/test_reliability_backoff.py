@@ -78,6 +78,16 @@ def test_runs_and_seeds():
         config.reset()
 
 
+def test_one_core_and_parallel_kernels_give_the_same_runs(monkeypatch):
+    """Races below RELIABILITY_PARALLEL_MIN_MESSAGES run on one core: the same seed gives the same runs."""
+    one_core = backoff_experiment("full_jitter", 40, runs=30, seed=4)
+    monkeypatch.setattr(config, "RELIABILITY_PARALLEL_MIN_MESSAGES", 1)
+    parallel = backoff_experiment("full_jitter", 40, runs=30, seed=4)
+    assert np.array_equal(one_core.calls_per_run, parallel.calls_per_run)
+    assert np.array_equal(one_core.completion_per_run, parallel.completion_per_run)
+    assert len(set(one_core.calls_per_run)) > 1  # the runs differ: each has its own seed
+
+
 def test_sweep_has_every_strategy_and_client_count():
     t = reliability.backoff_sweep(clients=[10, 20], strategies=("none", "full_jitter"), runs=5, seed=1)
     assert set(t.strategy) == {"none", "full_jitter"} and sorted(set(t.clients)) == [10, 20]

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from kit import queueing, reliability
+from kit import config, queueing, reliability
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +61,40 @@ def test_no_fallback_means_no_stale_answers():
     assert not r.fallback.any() and o["with_fallback"] == o["success"]
 
 
+def test_a_settings_record_and_keywords_give_the_same_run_and_keywords_win():
+    scenario = dict(horizon_s=60.0, degrade=(10.0, 30.0), slowdown=20.0)
+    by_keywords = reliability.breaker_demo("polly", seed=5, **scenario)
+    settings = reliability.BreakerSettings(**scenario, error_p=0.9)
+    by_record = reliability.breaker_demo(
+        "polly", settings, seed=5, error_p=config.RELIABILITY_BREAKER_ERROR_P
+    )
+    assert np.array_equal(by_keywords.run.status, by_record.run.status)
+    assert np.array_equal(by_keywords.fallback, by_record.fallback)
+    assert not np.array_equal(
+        by_record.run.status, reliability.breaker_demo("polly", settings, seed=5).run.status
+    )
+
+
+def test_unset_settings_are_read_from_config_when_the_run_starts(monkeypatch):
+    settings = reliability.BreakerSettings(degrade=(5.0, 10.0))
+    monkeypatch.setattr(config, "RELIABILITY_BREAKER_HORIZON_S", 20.0)
+    r = reliability.breaker_demo("none", settings, seed=1)
+    assert r.horizon_s == 20.0 and r.run.arrive_s.max() < 20.0
+    assert settings.resolved().rate == config.RELIABILITY_BREAKER_RATE
+
+
+def test_another_fallback_share_on_the_same_run_is_the_run_with_that_share():
+    """What the app keeps while only the fallback moves: the same result as a fresh run."""
+    scenario = dict(horizon_s=60.0, degrade=(10.0, 30.0))
+    fresh = reliability.breaker_demo("hystrix", seed=6, fallback_hit=0.3, **scenario)
+    redrawn = reliability.breaker_demo("hystrix", seed=6, fallback_hit=0.9, **scenario).with_fallback_hit(0.3)
+    assert redrawn.fallback_hit == 0.3 and redrawn.run is not fresh.run
+    assert np.array_equal(redrawn.fallback, fresh.fallback) and 0 < redrawn.fallback.sum()
+    assert redrawn.outcomes() == fresh.outcomes()
+    with pytest.raises(ValueError, match="fallback_hit must be between 0 and 1"):
+        fresh.with_fallback_hit(2.0)
+
+
 def test_comparison_table_covers_every_choice():
     t = reliability.breaker_comparison(seed=3)
     assert list(t.breaker) == list(reliability.BREAKER_CHOICES)
@@ -88,6 +122,10 @@ def test_bulkheads_keep_the_healthy_dependency_answering():
         (lambda: reliability.breaker_demo(degrade=5), "degrade must be a pair of numbers"),
         (lambda: reliability.breaker_demo(degrade=("a", "b")), "degrade must be a number"),
         (lambda: reliability.breaker_demo(rate=1e9), "rate=1e\\+09, horizon_s=300 mean about"),
+        (lambda: reliability.breaker_demo(slowdwn=2.0), "slowdwn is not a setting of breaker_demo"),
+        (lambda: reliability.breaker_demo("none", {"rate": 10.0}), "settings must be a BreakerSettings"),
+        (lambda: reliability.BreakerSettings(workers=0), "workers must be an integer between 1"),
+        (lambda: reliability.breaker_demo(degrade=(10.0, 400.0)), "degrade must be .* within the run"),
         (lambda: reliability.bulkhead_demo("yes"), "isolated must be True or False"),
         (lambda: reliability.bulkhead_demo(True, rates=(50.0,)), "rates must be a pair of numbers"),
     ],

@@ -47,3 +47,19 @@ def test_the_peak_memory_cell_is_found_by_its_tag_not_its_place(lab):
     nb = run_all.executed(path)
     nb.cells.append(nbformat.v4.new_markdown_cell("after"))
     assert run_all.peak_rss_mb(nb) > 10
+
+
+def test_quoted_numbers_are_evaluated_where_their_cell_stands(tmp_path, monkeypatch):
+    monkeypatch.setattr(run_all, "EXECUTED", tmp_path / "executed")
+    cells = [
+        nbformat.v4.new_code_cell("x = 2"),
+        nbformat.v4.new_markdown_cell("x is 2<!--= x --> and 1/0 is nothing<!--= 1 / 0 -->"),
+        nbformat.v4.new_code_cell("x = 3"),
+        nbformat.v4.new_markdown_cell("now 3<!--= x -->"),
+    ]
+    path = tmp_path / "98_quotes.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    nb = run_all.executed(path)
+    values = run_all.quoted_values(nb)
+    assert values == {cells[1].id: [2.0, "ZeroDivisionError: division by zero"], cells[3].id: [3.0]}
+    assert [c.id for c in nb.cells if not run_all.added(c)] == [c.id for c in cells]

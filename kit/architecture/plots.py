@@ -10,6 +10,8 @@ from ..ui import figures, theme
 from .graph import ServiceGraph
 from .strangler import MigrationResult
 
+MAX_PERCENT_DECIMALS = 6  # "99.999999%": closer to 100%, a chain fails less than once in 10^8 requests
+
 
 def _layers(g: ServiceGraph) -> dict[str, int]:
     """Depth of each service: the longest chain of calls above it."""
@@ -75,11 +77,18 @@ def graph(g: ServiceGraph, title: str = "") -> go.Figure:
 
 
 def hops(table: pd.DataFrame) -> go.Figure:
-    """Availability against hops: the closed form (line) and simulated requests (95% bars)."""
+    """Availability against hops: the closed form (line) and simulated requests (95% bars).
+
+    The axis shows as many decimals as tell its ticks apart (up to
+    ``MAX_PERCENT_DECIMALS``): "99.9999%" where every chain is that close to 100%.
+    """
+    shown = np.concatenate([table["availability"].to_numpy(), table["simulated"].to_numpy()])
+    gap = max(np.nanmax(shown) - np.nanmin(shown), 1.0 - np.nanmax(shown))  # the distance to 100% counts
+    decimals = 2 if gap <= 0 else int(np.clip(np.ceil(-np.log10(gap * 100)) + 1, 2, MAX_PERCENT_DECIMALS))
     fig = theme.figure(
         title="Every unit in series costs availability",
         xaxis=figures.axis("synchronous hops", "units in series − 1"),
-        yaxis=figures.axis("requests that succeed", "%", tickformat=".2%"),
+        yaxis=figures.axis("requests that succeed", "%", tickformat=f".{decimals}%"),
     )
     fig.add_scatter(
         x=table["hops"],

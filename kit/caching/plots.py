@@ -50,7 +50,9 @@ def _plain(fig: go.Figure) -> go.Figure:
             values = np.asarray(value)
             if values.dtype.kind == "f" and not np.isnan(values).any():
                 continue
-            if values.dtype.kind in "iub":
+            if values.dtype.kind in "iubUS":
+                continue
+            if values.dtype.kind == "O" and not any(map(_is_nan, values.flat)):  # names, say
                 continue
             setattr(trace, axis, None)  # else plotly keeps a numpy array's type for the new value
             setattr(trace, axis, [None if _is_nan(v) else v for v in values.tolist()])
@@ -118,8 +120,10 @@ def hit_ratio_curves(
         xaxis=figures.log_axis("cache size", unit, curves.capacity.min(), curves.capacity.max()),
         yaxis=figures.axis("hit ratio", "%", range=[0, 1.02], tickformat=".0%"),
     )
-    for policy, part in curves.groupby("policy", sort=False):
-        fig.add_scatter(
+    # traces as dicts in one call: a third of the cost of one add_scatter each, on every app redraw
+    traces = [
+        dict(
+            type="scatter",
             x=part.capacity.to_numpy(),
             y=1.0 - part.miss_ratio.to_numpy(),
             mode="lines+markers",
@@ -127,15 +131,21 @@ def hit_ratio_curves(
             line=_line(policy, highlight),
             marker=dict(size=5),
         )
+        for policy, part in curves.groupby("policy", sort=False)
+    ]
     if che is not None:
         for name, column, dash in (("Che: LRU", "lru", "dash"), ("Che: FIFO / RANDOM", "fifo", "dot")):
-            fig.add_scatter(
-                x=che.capacity,
-                y=che[column],
-                mode="lines",
-                name=name,
-                line=dict(theme.THEORY_LINE, dash=dash),
+            traces.append(
+                dict(
+                    type="scatter",
+                    x=che.capacity.to_numpy(),
+                    y=che[column].to_numpy(),
+                    mode="lines",
+                    name=name,
+                    line=dict(theme.THEORY_LINE, dash=dash),
+                )
             )
+    fig.add_traces(traces)
     if capacity is not None:
         fig.add_shape(  # a plain shape: add_vline's subplot bookkeeping costs more than a curve
             type="line",
@@ -163,17 +173,21 @@ def race(results: dict, highlight: str | Sequence[str] | None = None) -> go.Figu
         xaxis=figures.axis("time", "requests served"),
         yaxis=figures.axis("hit ratio per window", "%", range=[0, 1.02], tickformat=".0%"),
     )
-    names = {}
+    names, traces = {}, []
     for policy, result in results.items():
         frame = result.over_time()
         names[policy] = f"{_label(policy, result.by)} {result.hit_ratio:.1%}"
-        fig.add_scatter(
-            x=frame.request.to_numpy(),
-            y=frame.hit_ratio.to_numpy(),
-            mode="lines",
-            name=names[policy],
-            line=_line(policy, highlight),
+        traces.append(
+            dict(
+                type="scatter",
+                x=frame.request.to_numpy(),
+                y=frame.hit_ratio.to_numpy(),
+                mode="lines",
+                name=names[policy],
+                line=_line(policy, highlight),
+            )
         )
+    fig.add_traces(traces)
     keep = [names[p] for p in (*_picked(highlight), "belady") if p in names]
     figures.highlight(fig, keep, others="other policies")
     return _plain(fig)

@@ -45,6 +45,7 @@ from .health import PROBES, DetectionResult, Probe, detection, stall_outcome
 from .resilience import (
     BREAKER_CHOICES,
     BreakerResult,
+    BreakerSettings,
     BulkheadResult,
     breaker_comparison,
     breaker_demo,
@@ -76,6 +77,7 @@ __all__ = [
     "AvailabilityCheck",
     "BackoffResult",
     "BreakerResult",
+    "BreakerSettings",
     "BulkheadResult",
     "BurnRule",
     "Component",

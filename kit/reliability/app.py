@@ -181,12 +181,10 @@ class BreakerApp(App):
 
     def compute(self, breaker, slowdown, error_p, fallback_hit):
         def run(choice):
-            return self.memo(
-                (choice, slowdown, error_p, fallback_hit),
-                lambda: resilience.breaker_demo(
-                    choice, slowdown=slowdown, error_p=error_p, fallback_hit=fallback_hit, seed=config.SEED
-                ),
-            )
+            return self.memo(  # the fallback does not change the run: only which failed calls it answers
+                (choice, slowdown, error_p),
+                lambda: resilience.breaker_demo(choice, slowdown=slowdown, error_p=error_p, seed=config.SEED),
+            ).with_fallback_hit(fallback_hit)
 
         if slowdown == 1 and error_p == 0:
             self.note("slowdown", "The dependency stays healthy: no breaker has anything to do.")

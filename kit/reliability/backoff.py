@@ -201,18 +201,20 @@ def backoff_experiment(
     clients = validate.integer("clients", clients, 1, 1_000_000)
     runs = validate.integer("runs", config.RELIABILITY_BACKOFF_RUNS if runs is None else runs, 1, 1_000_000)
     base, cap = _backoff_ms(base_ms, cap_ms)
-    _check_race_work(_race_messages(clients, runs), f"clients={clients} and runs={runs}")
+    messages = _race_messages(clients, runs)
+    _check_race_work(messages, f"clients={clients} and runs={runs}")
     seed = resolve_seed(seed)
+    race = kk.RaceParams(
+        clients,
+        backoff_code(strategy),
+        base / 1000.0,
+        cap / 1000.0,
+        config.RELIABILITY_BACKOFF_NET_MEAN_MS / 1000.0,
+        config.RELIABILITY_BACKOFF_NET_SD_MS / 1000.0,
+    )
+    kernel = kk.occ_races_parallel if messages >= config.RELIABILITY_PARALLEL_MIN_MESSAGES else kk.occ_races
     with one_chunk_at_a_time():  # runs differ in length: let free threads take more of them
-        calls, completion_s = kk.occ_races(
-            clients,
-            backoff_code(strategy),
-            base / 1000.0,
-            cap / 1000.0,
-            config.RELIABILITY_BACKOFF_NET_MEAN_MS / 1000.0,
-            config.RELIABILITY_BACKOFF_NET_SD_MS / 1000.0,
-            stream_seeds(seed, runs),
-        )
+        calls, completion_s = kernel(race, stream_seeds(seed, runs))
     return BackoffResult(
         strategy=strategy,
         clients=clients,
@@ -351,4 +353,8 @@ def sleeps(
 def warm() -> None:
     """Compile (or load) this module's kernels with their real argument types."""
     backoff_experiment("decorrelated", 3, runs=2, seed=0)
+    # the parallel kernel, which only races of config.RELIABILITY_PARALLEL_MIN_MESSAGES and more take
+    kk.occ_races_parallel(
+        kk.RaceParams(3, backoff_code("decorrelated"), 0.005, 2.0, 0.01, 0.002), stream_seeds(0, 2)
+    )
     sleeps("full_jitter", 2, 2, seed=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from itertools import pairwise
 
@@ -10,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .. import config
 from ..core.policies import STATES
 from ..ui import figures, theme
 from . import availability as avail
@@ -35,16 +37,41 @@ def _legend_below(fig: go.Figure, height: int) -> go.Figure:
     return fig
 
 
+@functools.lru_cache(maxsize=16)
+def _grid(rows: int, cols: int, titles: tuple | None, height: int) -> go.Figure:
+    """A grid of subplots, built once per layout (make_subplots costs more than the rest of a figure).
+
+    Shared: start a figure from a copy, ``go.Figure(_grid(...))``.
+    """
+    if cols == 1:
+        fig = make_subplots(
+            rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.09, subplot_titles=titles
+        )
+    else:
+        fig = make_subplots(rows=1, cols=cols, subplot_titles=titles, horizontal_spacing=0.1)
+    fig.update_layout(template=theme.TEMPLATE)
+    return _legend_below(fig, height)
+
+
 def _stacked(title: str, rows: int = 2, height: int = 260, titles=None) -> go.Figure:
-    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.09, subplot_titles=titles)
-    fig.update_layout(template=theme.TEMPLATE, title=title)
-    return _legend_below(fig, rows * height + 130)
+    fig = go.Figure(_grid(rows, 1, None if titles is None else tuple(titles), rows * height + 130))
+    fig.layout.title.text = title
+    return fig
 
 
 def _side_by_side(title: str, titles, height: int = 380) -> go.Figure:
-    fig = make_subplots(rows=1, cols=len(titles), subplot_titles=titles, horizontal_spacing=0.1)
-    fig.update_layout(template=theme.TEMPLATE, title=title)
-    return _legend_below(fig, height + 80)
+    fig = go.Figure(_grid(1, len(titles), tuple(titles), height + 80))
+    fig.layout.title.text = title
+    return fig
+
+
+def _on(frame: dict, data: list[dict], **layout) -> go.Figure:
+    """A figure on a layout built once (``frame``: plain data, from ``layout.to_plotly_json()``).
+
+    An app redraws the same grid and axes at every update: building them is most of a
+    figure's cost, while plain data is validated once, in the constructor.
+    """
+    return go.Figure(data=data, layout={**frame, **layout})
 
 
 # --- backoff ------------------------------------------------------------------------------
@@ -105,6 +132,16 @@ def backoff_race(table: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@functools.lru_cache(maxsize=1)
+def _runs_frame() -> dict:
+    """:func:`backoff_runs`' two panels, built once: only the boxes, the title and the time axis change."""
+    fig = _side_by_side("", ("write calls per run", "completion per run (s)"))
+    fig.update_layout(showlegend=False, height=400, margin=dict(b=50))
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(figures.axis("write calls", "per run"), row=1, col=1)
+    return fig.layout.to_plotly_json()
+
+
 def backoff_runs(results: list) -> go.Figure:
     """Calls and completion time of every run, one box per strategy (``BackoffResult`` list).
 
@@ -118,21 +155,32 @@ def backoff_runs(results: list) -> go.Figure:
     plotly.graph_objects.Figure
     """
     clients = results[0].clients if results else 0
-    fig = _side_by_side(
-        f"{clients} clients: every run, every strategy", ("write calls per run", "completion per run (s)")
-    )
-    fig.update_layout(showlegend=False, height=400, margin=dict(b=50))
+    boxes = []
     for r in results:
-        colour = STRATEGY_COLOURS[r.strategy]
-        fig.add_box(y=r.calls_per_run, name=r.strategy, marker_color=colour, boxmean=True, row=1, col=1)
-        fig.add_box(
-            y=r.completion_per_run / 1000.0, name=r.strategy, marker_color=colour, boxmean=True, row=1, col=2
-        )
+        box = dict(type="box", name=r.strategy, marker=dict(color=STRATEGY_COLOURS[r.strategy]), boxmean=True)
+        boxes += [
+            box | dict(y=r.calls_per_run, xaxis="x", yaxis="y"),
+            box | dict(y=r.completion_per_run / 1000.0, xaxis="x2", yaxis="y2"),
+        ]
     seconds = np.concatenate([r.completion_per_run for r in results]) / 1000.0 if results else np.ones(1)
-    fig.update_xaxes(type="category")
-    fig.update_yaxes(figures.axis("write calls", "per run"), row=1, col=1)
-    fig.update_yaxes(figures.log_axis("completion", "s", seconds.min(), seconds.max()), row=1, col=2)
-    return fig
+    frame = _runs_frame()
+    return _on(
+        frame,
+        boxes,
+        title=dict(text=f"{clients} clients: every run, every strategy"),
+        yaxis2=frame["yaxis2"] | figures.log_axis("completion", "s", seconds.min(), seconds.max()),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _sleeps_frame(height: int) -> dict:
+    """:func:`sleep_schedules`' title and retry axis, built once per figure height."""
+    fig = theme.figure(
+        title="How long does each strategy sleep before retry k? (median, 5-95% range)",
+        xaxis=figures.axis("retry", "k-th", dtick=1),
+        height=height,
+    )
+    return fig.layout.to_plotly_json()
 
 
 def sleep_schedules(schedules: dict) -> go.Figure:
@@ -150,24 +198,25 @@ def sleep_schedules(schedules: dict) -> go.Figure:
     bands = {name: np.percentile(s, [5, 50, 95], axis=0) for name, s in schedules.items()}
     every = np.concatenate([b.ravel() for b in bands.values()]) if bands else np.ones(1)
     positive = every[every > 0] if (every > 0).any() else np.ones(1)
-    fig = theme.figure(
-        title="How long does each strategy sleep before retry k? (median, 5-95% range)",
-        xaxis=figures.axis("retry", "k-th", dtick=1),
+    traces = []
+    for strategy, s in schedules.items():
+        lo, mid, hi = bands[strategy]
+        traces.append(
+            dict(
+                type="scatter",
+                x=np.arange(1, s.shape[1] + 1),
+                y=mid,
+                mode="lines+markers",
+                name=strategy,
+                line=dict(color=STRATEGY_COLOURS.get(strategy, theme.GREY)),
+                error_y=dict(type="data", symmetric=False, array=hi - mid, arrayminus=mid - lo, thickness=1),
+            )
+        )
+    return _on(
+        _sleeps_frame(config.UI_FIGURE_HEIGHT),
+        traces,
         yaxis=figures.log_axis("sleep before it", "ms", positive.min(), positive.max()),
     )
-    for strategy, s in schedules.items():
-        k = np.arange(1, s.shape[1] + 1)
-        lo, mid, hi = bands[strategy]
-        colour = STRATEGY_COLOURS.get(strategy, theme.GREY)
-        fig.add_scatter(
-            x=k,
-            y=mid,
-            mode="lines+markers",
-            name=strategy,
-            line=dict(color=colour),
-            error_y=dict(type="data", symmetric=False, array=hi - mid, arrayminus=mid - lo, thickness=1),
-        )
-    return fig
 
 
 # --- retry storms -----------------------------------------------------------------------
@@ -274,35 +323,51 @@ def phase(table: pd.DataFrame) -> go.Figure:
 # --- breakers and bulkheads ------------------------------------------------------------------
 
 
-def _state_strip(fig: go.Figure, t_s: np.ndarray, states: pd.Series, bin_s: float) -> None:
-    """The breaker's state as one coloured strip, each stretch labelled where it has room (no legend)."""
-    colours = [STATE_COLOURS.get(s, theme.MUTED) for s in states]
-    fig.add_bar(
+def _state_strip(t_s: np.ndarray, states: pd.Series, bin_s: float) -> tuple[dict, list[dict]]:
+    """The breaker's state as one coloured strip (top row), a label on each stretch with room (no legend)."""
+    strip = dict(
+        type="bar",
         x=t_s,
         y=np.ones(len(t_s)),
-        marker=dict(color=colours, line_width=0),
+        marker=dict(color=[STATE_COLOURS.get(s, theme.MUTED) for s in states], line=dict(width=0)),
         width=bin_s,
         offset=0,
         hovertext=list(states),
         hoverinfo="text+x",
         showlegend=False,
-        row=1,
-        col=1,
+        xaxis="x",
+        yaxis="y",
     )
     change = np.flatnonzero(np.r_[True, states.to_numpy()[1:] != states.to_numpy()[:-1], True])
     span = (t_s[-1] - t_s[0] + bin_s) if len(t_s) else 1.0
-    for a, b in pairwise(change):
-        width = (b - a) * bin_s
-        if width >= 0.08 * span:  # room for the word
-            fig.add_annotation(
-                x=t_s[a] + width / 2,
-                y=0.5,
-                text=str(states.iloc[a]).replace("_", " "),
-                showarrow=False,
-                font=dict(color="white", size=12),
-                row=1,
-                col=1,
-            )
+    labels = [
+        dict(
+            x=t_s[a] + (b - a) * bin_s / 2,
+            y=0.5,
+            text=str(states.iloc[a]).replace("_", " "),
+            showarrow=False,
+            font=dict(color="white", size=12),
+            xref="x",
+            yref="y",
+        )
+        for a, b in pairwise(change)
+        if (b - a) * bin_s >= 0.08 * span  # room for the word
+    ]
+    return strip, labels
+
+
+@functools.lru_cache(maxsize=1)
+def _breaker_frame() -> dict:
+    """:func:`breaker_timeline`'s rows and axes, built once: only its data, title and labels change."""
+    fig = _stacked(
+        "", rows=3, height=200, titles=("the breaker's state", "what callers got", "how long callers waited")
+    )
+    fig.update_layout(bargap=0)
+    fig.update_yaxes(showticklabels=False, range=[0, 1], row=1, col=1)
+    fig.update_yaxes(figures.axis("calls", "per s", rangemode="tozero"), row=2, col=1)
+    fig.update_yaxes(figures.axis("mean wait", "s", rangemode="tozero"), row=3, col=1)
+    fig.update_xaxes(figures.axis("time", "s; shaded: the dependency is degraded"), row=3, col=1)
+    return fig.layout.to_plotly_json()
 
 
 def breaker_timeline(result: BreakerResult, bin_s: float = 5.0) -> go.Figure:
@@ -322,61 +387,55 @@ def breaker_timeline(result: BreakerResult, bin_s: float = 5.0) -> go.Figure:
         HALF OPEN), calls per second by outcome, and the callers' mean wait.
     """
     tl = result.run.timeline(bin_s)
-    fig = _stacked(
-        f"Breaker: {result.breaker}",
-        rows=3,
-        height=200,
-        titles=("the breaker's state", "what callers got", "how long callers waited"),
-    )
     states = tl.breaker.fillna(0).astype(int).map(STATES)
     if result.breaker == "none":
         states = pd.Series(["no breaker"] * len(tl))
-    _state_strip(fig, tl.t_s.to_numpy(), states, bin_s)
-    for name, column, colour, dash in (
-        ("answered", "goodput", theme.BLUE, "solid"),
-        ("failed fast (breaker open)", "short_circuited", theme.ORANGE, "solid"),
-        ("timed out", "timeouts", theme.VERMILLION, "solid"),
-        ("errors", "errors", theme.PURPLE, "solid"),
-        ("dependency's work", "throughput", theme.GREY, "dash"),
-    ):
-        fig.add_scatter(x=tl.t_s, y=tl[column], name=name, line=dict(color=colour, dash=dash), row=2, col=1)
-    latency = result.run.response_s
+    t_s = tl.t_s.to_numpy()
+    strip, labels = _state_strip(t_s, states, bin_s)
+    outcomes = [
+        dict(type="scatter", x=t_s, y=tl[column].to_numpy(), name=name, xaxis="x2", yaxis="y2")
+        | dict(line=dict(color=colour, dash=dash))
+        for name, column, colour, dash in (
+            ("answered", "goodput", theme.BLUE, "solid"),
+            ("failed fast (breaker open)", "short_circuited", theme.ORANGE, "solid"),
+            ("timed out", "timeouts", theme.VERMILLION, "solid"),
+            ("errors", "errors", theme.PURPLE, "solid"),
+            ("dependency's work", "throughput", theme.GREY, "dash"),
+        )
+    ]
     edges = np.arange(0.0, result.horizon_s + bin_s, bin_s)
-    sums = np.histogram(result.run.arrive_s, edges, weights=np.nan_to_num(latency))[0]
+    sums = np.histogram(result.run.arrive_s, edges, weights=np.nan_to_num(result.run.response_s))[0]
     counts = np.histogram(result.run.arrive_s, edges)[0]
-    fig.add_scatter(
+    wait = dict(
+        type="scatter",
         x=edges[:-1],
         y=np.where(counts > 0, sums / np.maximum(counts, 1), np.nan),
         name="mean wait of callers",
         line=dict(color=theme.SKY),
         showlegend=False,
-        row=3,
-        col=1,
+        xaxis="x3",
+        yaxis="y3",
     )
-    fig.update_layout(  # plain shapes: add_vrect's subplot bookkeeping costs more than the figure
-        shapes=[
-            dict(
-                type="rect",
-                x0=result.degrade_start_s,
-                x1=result.degrade_end_s,
-                xref="x",
-                y0=0,
-                y1=1,
-                yref=f"y{row} domain" if row > 1 else "y domain",
-                fillcolor=theme.YELLOW,
-                opacity=0.25,
-                line_width=0,
-                layer="below",
-            )
-            for row in (1, 2, 3)
-        ],
-        bargap=0,
+    fault = dict(  # plain shapes: add_vrect's subplot bookkeeping costs more than the figure
+        type="rect",
+        x0=result.degrade_start_s,
+        x1=result.degrade_end_s,
+        xref="x",
+        y0=0,
+        y1=1,
+        fillcolor=theme.YELLOW,
+        opacity=0.25,
+        line=dict(width=0),
+        layer="below",
     )
-    fig.update_yaxes(showticklabels=False, range=[0, 1], row=1, col=1)
-    fig.update_yaxes(figures.axis("calls", "per s", rangemode="tozero"), row=2, col=1)
-    fig.update_yaxes(figures.axis("mean wait", "s", rangemode="tozero"), row=3, col=1)
-    fig.update_xaxes(figures.axis("time", "s; shaded: the dependency is degraded"), row=3, col=1)
-    return fig
+    frame = _breaker_frame()
+    return _on(
+        frame,
+        [strip, *outcomes, wait],
+        title=dict(text=f"Breaker: {result.breaker}"),
+        annotations=[*frame["annotations"], *labels],
+        shapes=[fault | dict(yref=f"y{row} domain" if row > 1 else "y domain") for row in (1, 2, 3)],
+    )
 
 
 def breaker_outcomes(table: pd.DataFrame) -> go.Figure:
@@ -423,6 +482,16 @@ def breaker_outcomes(table: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@functools.lru_cache(maxsize=1)
+def _summary_frame() -> dict:
+    """:func:`breaker_summary`'s two panels and axes, built once: only the bars and the title change."""
+    fig = _side_by_side("", ("answered, by the dependency or a fallback", "mean wait of callers"), 340)
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(figures.axis("calls", "%", tickformat=".0%", range=[0, 1.05]), row=1, col=1)
+    fig.update_yaxes(figures.axis("wait", "s"), row=1, col=2)
+    return fig.layout.to_plotly_json()
+
+
 def breaker_summary(result: BreakerResult, baseline: BreakerResult | None = None) -> go.Figure:
     """What callers got during the fault and after the repair, with this breaker and without one.
 
@@ -448,39 +517,27 @@ def breaker_summary(result: BreakerResult, baseline: BreakerResult | None = None
     if baseline is not None and baseline.breaker == result.breaker:
         runs = [result]
     names = [("no breaker" if r.breaker == "none" else f"breaker: {r.breaker}") for r in runs]
-    fig = _side_by_side(
-        f"Callers' view: {' against '.join(reversed(names))}",
-        ("answered, by the dependency or a fallback", "mean wait of callers"),
-        340,
-    )
     phases = ("during the fault", "after the repair")
+    bars = []
     for run, name in zip(runs, names, strict=True):
         seen = [
             run.outcomes(run.degrade_start_s, run.degrade_end_s),
             run.outcomes(run.degrade_end_s, run.horizon_s),
         ]
-        colour = theme.GREY if run.breaker == "none" else theme.BLUE
         hover = [
             f"{p['success']:.0%} by the dependency, {p['fast_failed']:.0%} failed fast, "
             f"{p['timed_out']:.0%} timed out"
             for p in seen
         ]
-        for col, key in ((1, "with_fallback"), (2, "mean_latency_s")):
-            fig.add_bar(
-                x=phases,
-                y=[p[key] for p in seen],
-                name=name,
-                marker_color=colour,
-                hovertext=hover,
-                legendgroup=name,
-                showlegend=col == 1,
-                row=1,
-                col=col,
-            )
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(figures.axis("calls", "%", tickformat=".0%", range=[0, 1.05]), row=1, col=1)
-    fig.update_yaxes(figures.axis("wait", "s"), row=1, col=2)
-    return fig
+        colour = theme.GREY if run.breaker == "none" else theme.BLUE
+        bar = dict(
+            type="bar", x=phases, name=name, marker=dict(color=colour), hovertext=hover, legendgroup=name
+        )
+        bars += [
+            bar | dict(y=[p["with_fallback"] for p in seen], showlegend=True, xaxis="x", yaxis="y"),
+            bar | dict(y=[p["mean_latency_s"] for p in seen], showlegend=False, xaxis="x2", yaxis="y2"),
+        ]
+    return _on(_summary_frame(), bars, title=dict(text=f"Callers' view: {' against '.join(reversed(names))}"))
 
 
 def bulkheads(shared: BulkheadResult, isolated: BulkheadResult, bin_s: float = 2.0) -> go.Figure:

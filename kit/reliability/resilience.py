@@ -19,7 +19,7 @@ isolation) keep the healthy one's calls flowing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -96,6 +96,25 @@ class BreakerResult:
             "mean_latency_s": float(np.mean(r.response_s[mask])),
         }
 
+    def with_fallback_hit(self, fallback_hit: float) -> BreakerResult:
+        """The same run with another share of failed calls answered by a stale value.
+
+        The fallback's draws come from their own stream of the run's seed, so the
+        result is the one :func:`breaker_demo` gives with this ``fallback_hit``.
+
+        Parameters
+        ----------
+        fallback_hit : float
+            Share of failed calls a stale cached value can answer, between 0 and 1.
+
+        Returns
+        -------
+        BreakerResult
+            The same ``run``, a new ``fallback``.
+        """
+        hit = validate.probability("fallback_hit", fallback_hit)
+        return replace(self, fallback_hit=hit, fallback=_fallback(self.run, hit))
+
     def recovered_at_s(self) -> float:
         """When callers are served again after the repair.
 
@@ -114,6 +133,13 @@ class BreakerResult:
             return self.degrade_end_s
         last_bad = bad[-1]
         return float(tl.t_s.iloc[last_bad] + 5.0) if last_bad + 1 < len(tl) else float("inf")
+
+
+def _fallback(run: queueing.StationResult, hit: float) -> np.ndarray:
+    """Per call: a stale value answered it; only failed calls, each with probability ``hit``."""
+    failed = np.isfinite(run.reply_s) & (run.status != queueing.OK)
+    draws = np.random.default_rng(derive_seed(run.seed, FALLBACK_STREAM)).random(run.attempts)
+    return failed & (draws < hit)
 
 
 def _pair(name: str, value, default, check) -> tuple[float, float]:
@@ -150,19 +176,126 @@ def _from_config(name: str, value, default, check):
     return check(name, default if value is None else value)
 
 
+_BREAKER_CHECKS = {
+    "rate": validate.positive,
+    "workers": lambda n, v: validate.integer(n, v, 1, 10_000),
+    "service_s": validate.positive,
+    "timeout_s": validate.positive,
+    "degrade": lambda n, v: _pair(n, v, None, validate.number),
+    "slowdown": validate.positive,
+    "error_p": validate.probability,
+    "fallback_hit": validate.probability,
+    "horizon_s": validate.positive,
+}
+_BREAKER_DEFAULTS = {  # field -> its default in kit.config, read when a run starts
+    "rate": "RELIABILITY_BREAKER_RATE",
+    "workers": "RELIABILITY_BREAKER_WORKERS",
+    "service_s": "RELIABILITY_BREAKER_SERVICE_S",
+    "timeout_s": "RELIABILITY_BREAKER_TIMEOUT_S",
+    "degrade": "RELIABILITY_BREAKER_DEGRADE_S",
+    "slowdown": "RELIABILITY_BREAKER_SLOWDOWN",
+    "error_p": "RELIABILITY_BREAKER_ERROR_P",
+    "fallback_hit": "RELIABILITY_BREAKER_FALLBACK_HIT",
+    "horizon_s": "RELIABILITY_BREAKER_HORIZON_S",
+}
+
+
+@dataclass(frozen=True)
+class BreakerSettings:
+    """The breaker scenario of :func:`breaker_demo`; a field left None is read from ``kit.config``.
+
+    Parameters
+    ----------
+    rate : float, optional
+        Calls per second, Poisson (``RELIABILITY_BREAKER_RATE``).
+    workers : int, optional
+        The dependency's workers (``RELIABILITY_BREAKER_WORKERS``).
+    service_s : float, optional
+        Their mean service time, exponential, seconds (capacity: workers / service_s
+        calls per second; ``RELIABILITY_BREAKER_SERVICE_S``).
+    timeout_s : float, optional
+        The callers' timeout, seconds (``RELIABILITY_BREAKER_TIMEOUT_S``).
+    degrade : (start_s, end_s), optional
+        When the dependency is degraded, seconds, within the run
+        (``RELIABILITY_BREAKER_DEGRADE_S``).
+    slowdown : float, optional
+        How much slower it serves then, a factor (``RELIABILITY_BREAKER_SLOWDOWN``).
+    error_p : float, optional
+        The share of its answers that are errors then (``RELIABILITY_BREAKER_ERROR_P``).
+    fallback_hit : float, optional
+        Share of failed calls a stale cached value can stand in for
+        (``RELIABILITY_BREAKER_FALLBACK_HIT``).
+    horizon_s : float, optional
+        Length of the run, seconds (``RELIABILITY_BREAKER_HORIZON_S``).
+
+    Examples
+    --------
+    >>> BreakerSettings(slowdown=20.0).resolved().rate == config.RELIABILITY_BREAKER_RATE
+    True
+    """
+
+    rate: float | None = None
+    workers: int | None = None
+    service_s: float | None = None
+    timeout_s: float | None = None
+    degrade: tuple[float, float] | None = None
+    slowdown: float | None = None
+    error_p: float | None = None
+    fallback_hit: float | None = None
+    horizon_s: float | None = None
+
+    def __post_init__(self):
+        for name, check in _BREAKER_CHECKS.items():
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, check(name, value))
+
+    def resolved(self) -> BreakerSettings:
+        """Every field set (unset ones from ``kit.config``, read now) and the run within the limits.
+
+        Returns
+        -------
+        BreakerSettings
+            No field None; ``degrade`` lies within ``horizon_s``.
+
+        Raises
+        ------
+        ValueError
+            ``degrade`` outside the run, or a run beyond ``config.QUEUEING_MAX_EVENTS``
+            or ``config.QUEUEING_MAX_MEMORY_MB`` (named by ``rate`` and ``horizon_s``).
+        """
+        unset = {
+            name: getattr(config, key)
+            for name, key in _BREAKER_DEFAULTS.items()
+            if getattr(self, name) is None
+        }
+        s = replace(self, **unset)  # checked again: kit.config may have been edited
+        _window("degrade", s.degrade, None, s.horizon_s)
+        calls = s.rate * s.horizon_s
+        queueing.check_size(3.0 * calls, calls, rate=s.rate, horizon_s=s.horizon_s)
+        return s
+
+
+def _breaker_settings(settings, overrides: dict) -> BreakerSettings:
+    """``settings`` (None: every default) with ``overrides`` applied; an unknown name is refused."""
+    if settings is None:
+        settings = BreakerSettings()
+    elif not isinstance(settings, BreakerSettings):
+        raise ValueError(f"settings must be a BreakerSettings (got settings={settings!r})")
+    unknown = sorted(set(overrides) - set(_BREAKER_CHECKS))
+    if unknown:
+        raise ValueError(
+            f"{unknown[0]} is not a setting of breaker_demo; the settings are {', '.join(_BREAKER_CHECKS)}"
+        )
+    return replace(settings, **overrides).resolved()
+
+
 def breaker_demo(
     breaker: str | policies.Breaker = "resilience4j",
+    settings: BreakerSettings | None = None,
     *,
-    rate: float | None = None,
-    workers: int | None = None,
-    service_s: float | None = None,
-    timeout_s: float | None = None,
-    degrade: tuple[float, float] | None = None,
-    slowdown: float | None = None,
-    error_p: float | None = None,
-    fallback_hit: float | None = None,
-    horizon_s: float | None = None,
     seed: int | None = None,
+    **overrides,
 ) -> BreakerResult:
     """A dependency degrades for a while; its callers use ``breaker`` (or "none").
 
@@ -170,26 +303,14 @@ def breaker_demo(
     ----------
     breaker : {"none", "resilience4j", "hystrix", "polly"} or Breaker
         A preset of ``BREAKER_CHOICES`` or your own ``kit.queueing.Breaker``.
-    rate : float, optional
-        Calls per second (default ``config.RELIABILITY_BREAKER_RATE``).
-    workers : int, optional
-        The dependency's workers.
-    service_s : float, optional
-        Their mean service time, seconds (capacity: workers / service_s calls per second).
-    timeout_s : float, optional
-        The callers' timeout, seconds.
-    degrade : (start_s, end_s), optional
-        When the dependency is degraded, seconds.
-    slowdown : float, optional
-        How much slower it serves then (a factor).
-    error_p : float, optional
-        The share of its answers that are errors then.
-    fallback_hit : float, optional
-        Share of failed calls a stale cached value can stand in for.
-    horizon_s : float, optional
-        Length of the run, seconds.
+    settings : BreakerSettings, optional
+        The scenario: load, the dependency, the fault, the fallback, the run's
+        length; unset fields come from ``kit.config``.
     seed : int, optional
         Random seed (default ``config.SEED``).
+    **overrides
+        Any field of :class:`BreakerSettings` by name, e.g. ``slowdown=20.0``,
+        ``degrade=(10.0, 30.0)``, ``horizon_s=60.0``.
 
     Returns
     -------
@@ -215,41 +336,27 @@ def breaker_demo(
     True
     """
     name, chosen = _breaker(breaker)
-    rate = _from_config("rate", rate, config.RELIABILITY_BREAKER_RATE, validate.positive)
-    workers = validate.integer(
-        "workers", config.RELIABILITY_BREAKER_WORKERS if workers is None else workers, 1, 10_000
-    )
-    service = _from_config("service_s", service_s, config.RELIABILITY_BREAKER_SERVICE_S, validate.positive)
-    timeout = _from_config("timeout_s", timeout_s, config.RELIABILITY_BREAKER_TIMEOUT_S, validate.positive)
-    slow = _from_config("slowdown", slowdown, config.RELIABILITY_BREAKER_SLOWDOWN, validate.positive)
-    p_err = _from_config("error_p", error_p, config.RELIABILITY_BREAKER_ERROR_P, validate.probability)
-    hit = _from_config(
-        "fallback_hit", fallback_hit, config.RELIABILITY_BREAKER_FALLBACK_HIT, validate.probability
-    )
-    horizon = _from_config("horizon_s", horizon_s, config.RELIABILITY_BREAKER_HORIZON_S, validate.positive)
-    start, end = _window("degrade", degrade, config.RELIABILITY_BREAKER_DEGRADE_S, horizon)
+    s = _breaker_settings(settings, overrides)
     seed = resolve_seed(seed)
-    queueing.check_size(3.0 * rate * horizon, rate * horizon, rate=rate, horizon_s=horizon)
+    start, end = s.degrade
     run = queueing.simulate(
-        queueing.Poisson(rate),
-        Exponential(service),
-        workers,
-        timeout_s=timeout,
+        queueing.Poisson(s.rate),
+        Exponential(s.service_s),
+        s.workers,
+        timeout_s=s.timeout_s,
         breaker=chosen,
-        degradations=[queueing.Degradation(start, end, slow, p_err)],
-        horizon_s=horizon,
+        degradations=[queueing.Degradation(start, end, s.slowdown, s.error_p)],
+        horizon_s=s.horizon_s,
         seed=seed,
     )
-    failed = np.isfinite(run.reply_s) & (run.status != queueing.OK)
-    fallback = failed & (np.random.default_rng(derive_seed(seed, FALLBACK_STREAM)).random(run.attempts) < hit)
     return BreakerResult(
         breaker=name,
-        fallback_hit=hit,
+        fallback_hit=s.fallback_hit,
         degrade_start_s=start,
         degrade_end_s=end,
-        horizon_s=horizon,
+        horizon_s=s.horizon_s,
         run=run,
-        fallback=fallback,
+        fallback=_fallback(run, s.fallback_hit),
     )
 
 
@@ -261,7 +368,8 @@ def breaker_comparison(seed: int | None = None, **scenario) -> pd.DataFrame:
     seed : int, optional
         Random seed, the same for every choice (the same arrivals and faults).
     **scenario
-        Keywords of :func:`breaker_demo` (``rate``, ``degrade``, ``horizon_s``...).
+        ``settings`` (a :class:`BreakerSettings`) or any of its fields by name
+        (``rate``, ``degrade``, ``horizon_s``...), as :func:`breaker_demo` takes them.
 
     Returns
     -------

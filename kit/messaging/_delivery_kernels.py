@@ -50,7 +50,7 @@ Run = namedtuple(
 )
 # Per-message tables keep a row per field and a column per message (message i is [FIELD, i]): each
 # field is contiguous, as separate arrays would be, so a run over many messages streams through memory.
-M_KEY, M_VERSION, M_PART, M_POISON = range(4)  # the messages (built once by delivery.deliver)
+M_KEY, M_VERSION, M_PART, M_POISON = range(4)  # the messages (int32, built once by delivery.deliver)
 # what happened to each message, and the next message in the return queue it waits in
 DELIVERIES, ATTEMPTS, APPLIED, DEAD, SUPERSEDED, RET_NEXT = range(6)
 # per partition (a row each): next offset of its log, the log's end, its queue of returned messages,

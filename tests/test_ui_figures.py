@@ -1,9 +1,12 @@
 """The figure rules and the helpers that make them the default: each rule catches its planted fault."""
 
+import copy
+import json
 import math
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -57,6 +60,44 @@ def test_highlight_leaves_a_small_legend_alone():
     fig = good()
     figures.highlight(fig, "theory")
     assert fig.data[0].marker.color is None and len(fig.data) == 2
+
+
+def test_highlighted_traces_draw_what_highlight_draws():
+    colours = theme.colours(10)
+    traces = [
+        dict(
+            type="scatter",
+            x=[1, 2],
+            y=[i, i + 1],
+            name=f"policy {i}",
+            line=dict(color=colours[i]),
+            marker=dict(size=6),
+        )
+        for i in range(10)
+    ] + [dict(type="bar", x=[1, 2], y=[3, 4], name="bars", marker=dict(color=theme.BLUE))]
+    untouched = copy.deepcopy(traces)
+    drawn = theme.figure(title="t")
+    for trace in traces:
+        drawn.add_trace(trace)
+    figures.highlight(drawn, ["policy 3"], others="other policies")
+    built = theme.figure(data=figures.highlighted(traces, ["policy 3"], others="other policies"), title="t")
+    assert json.loads(pio.to_json(built)) == json.loads(pio.to_json(drawn))
+    assert traces == untouched  # the caller's traces are not greyed in place
+    assert figures.highlighted(traces[:3], "policy 0") == traces[:3]  # a small legend is left alone
+
+
+def test_theme_figure_with_traces_equals_one_built_trace_by_trace():
+    layout = dict(title="t", xaxis=figures.axis("load", "requests/s"), barmode="group")
+    traces = [
+        dict(type="bar", x=["a", "b"], y=[1, 2], name="one"),
+        dict(type="scatter", x=[1], y=[2], name="two"),
+    ]
+    drawn = theme.figure(**layout)
+    for trace in traces:
+        drawn.add_trace(trace)
+    built = theme.figure(data=traces, **layout)
+    assert json.loads(pio.to_json(built)) == json.loads(pio.to_json(drawn))
+    assert built.layout.template.layout.colorway == tuple(theme.PALETTE)  # the kit's template, not plotly's
 
 
 def test_axis_without_title_or_unit_is_caught():

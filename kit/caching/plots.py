@@ -226,7 +226,7 @@ def stampede_latency(results: list[StampedeResult]) -> go.Figure:
     latencies = [v for v in latencies if v > 0 and math.isfinite(v)] or [1.0]
     fig = theme.figure(
         title="What each protection costs the users",
-        yaxis=figures.log_axis("latency", "ms", min(latencies), max(latencies)),
+        yaxis=figures.log_bar_axis("latency", "ms", min(latencies), max(latencies)),
         yaxis2=figures.axis("served stale", "%", tickformat=".1%", **_RIGHT_AXIS),
         barmode="group",
         legend=_LEGEND_BELOW,
@@ -280,7 +280,7 @@ def write_latency(table: pd.DataFrame) -> go.Figure:
     fig = theme.figure(
         title="Latency per strategy, and what a crash would lose",
         xaxis=dict(tickmode="array", tickvals=list(table.strategy), ticktext=names),
-        yaxis=figures.log_axis("latency", "ms", lo, hi),
+        yaxis=figures.log_bar_axis("latency", "ms", lo, hi),
         barmode="group",
     )
     bars = (("read_p50_ms", "read p50", theme.SKY), ("read_p99_ms", "read p99", theme.BLUE))

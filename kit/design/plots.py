@@ -7,7 +7,6 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import config
 from ..ui import figures, theme
 
 NINES_SHOWN = 12  # a bar beyond 12 nines (a millisecond a century) is drawn at 12
@@ -28,15 +27,10 @@ def bill(table: pd.DataFrame, title: str = "") -> go.Figure:
     """
     t = table.sort_values("monthly_usd")
     total = float(t["monthly_usd"].sum())
-    fig = theme.figure(
-        title=title or f"Monthly bill: {total:,.0f} USD",
-        xaxis=figures.axis("cost", "USD per month", rangemode="tozero"),
-        yaxis=dict(title="", automargin=True),
-        showlegend=False,
-    )
-    fig.add_bar(
-        x=t["monthly_usd"],
-        y=t["line"],
+    cost = dict(
+        type="bar",
+        x=t["monthly_usd"].to_numpy(),
+        y=t["line"].to_numpy(),
         orientation="h",
         marker_color=theme.PALETTE[0],
         text=[f"{v:,.0f}" for v in t["monthly_usd"]],
@@ -44,7 +38,13 @@ def bill(table: pd.DataFrame, title: str = "") -> go.Figure:
         hovertemplate="%{y}: %{x:,.0f} USD per month<extra></extra>",
         name="cost",
     )
-    return fig
+    return theme.figure(
+        data=[cost],
+        title=title or f"Monthly bill: {total:,.0f} USD",
+        xaxis=figures.axis("cost", "USD per month", rangemode="tozero"),
+        yaxis=dict(title="", automargin=True),
+        showlegend=False,
+    )
 
 
 def availability(table: pd.DataFrame, objective: float | None, title: str = "") -> go.Figure:
@@ -62,11 +62,40 @@ def availability(table: pd.DataFrame, objective: float | None, title: str = "") 
     -------
     plotly.graph_objects.Figure
     """
-    nines = table["nines"].clip(upper=NINES_SHOWN)
-    whole = table["part"].isin(["request path"]) | table["part"].str.endswith("regions")
-    final = float(table["availability"].iloc[-1])
+    part, available = table["part"].to_numpy(), table["availability"].to_numpy()
+    nines = table["nines"].clip(upper=NINES_SHOWN).to_numpy()
+    whole = (table["part"].isin(["request path"]) | table["part"].str.endswith("regions")).to_numpy()
+    final = float(available[-1])
     meets = objective is None or final >= objective
-    fig = theme.figure(
+    traces = [
+        dict(
+            type="bar",
+            x=part[rows],
+            y=nines[rows],
+            marker_color=colour,
+            name=name,
+            customdata=available[rows],
+            hovertemplate="%{x}: %{customdata:.8%}<extra></extra>",
+        )
+        for rows, colour, name in (
+            (~whole, theme.PALETTE[0], "one unit (replicas in parallel)"),
+            (whole, theme.PALETTE[1], "units in series"),
+        )
+    ]
+    if objective is not None:
+        level = -math.log10(1.0 - objective)
+        traces.append(
+            dict(
+                type="scatter",
+                x=list(part),
+                y=[level] * len(table),
+                mode="lines",
+                line=theme.THEORY_LINE,
+                name=f"objective {objective:.3%}",
+            )
+        )
+    return theme.figure(
+        data=traces,
         title=title
         or (
             f"Availability {final:.6%}: {'meets' if meets else 'below'} the objective"
@@ -75,33 +104,6 @@ def availability(table: pd.DataFrame, objective: float | None, title: str = "") 
         yaxis=figures.axis("availability", "nines: 3 = 99.9%", range=[0, NINES_SHOWN + 0.5]),
         xaxis=dict(title="", automargin=True),
     )
-    fig.add_bar(
-        x=table["part"][~whole],
-        y=nines[~whole],
-        marker_color=theme.PALETTE[0],
-        name="one unit (replicas in parallel)",
-        customdata=table["availability"][~whole],
-        hovertemplate="%{x}: %{customdata:.8%}<extra></extra>",
-    )
-    fig.add_bar(
-        x=table["part"][whole],
-        y=nines[whole],
-        marker_color=theme.PALETTE[1],
-        name="units in series",
-        customdata=table["availability"][whole],
-        hovertemplate="%{x}: %{customdata:.8%}<extra></extra>",
-    )
-    if objective is not None:
-        level = -math.log10(1.0 - objective)
-        fig.add_scatter(
-            x=list(table["part"]),
-            y=[level] * len(table),
-            mode="lines",
-            line=theme.THEORY_LINE,
-            name=f"objective {objective:.3%}",
-        )
-    fig.update_layout(height=config.UI_FIGURE_HEIGHT)
-    return fig
 
 
 def steps(table: pd.DataFrame, title: str = "") -> go.Figure:
@@ -117,11 +119,12 @@ def steps(table: pd.DataFrame, title: str = "") -> go.Figure:
     -------
     plotly.graph_objects.Figure
     """
-    fig = theme.figure(title=title or "The design, step by step", height=config.UI_FIGURE_HEIGHT)
-    fig.add_table(
+    rows = dict(
+        type="table",
         columnwidth=[1.1, 2.2, 4.6, 1.6],
         header=dict(values=[f"<b>{c}</b>" for c in table.columns], align="left", fill_color="#EEEEEE"),
-        cells=dict(values=[table[c] for c in table.columns], align="left", height=26),
+        cells=dict(values=[table[c].to_numpy() for c in table.columns], align="left", height=26),
     )
-    fig.update_layout(margin=dict(l=10, r=10, t=50, b=10))
-    return fig
+    return theme.figure(
+        data=[rows], title=title or "The design, step by step", margin=dict(l=10, r=10, t=50, b=10)
+    )

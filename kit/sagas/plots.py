@@ -66,7 +66,7 @@ def _time_ticks(real: np.ndarray, shown: np.ndarray, most: int = 8) -> tuple[lis
     return values, text
 
 
-def _crashes(fig: go.Figure, downs: pd.DataFrame, at, width: float, top_row: str) -> tuple[list, list]:
+def _crashes(downs: pd.DataFrame, at, width: float, top_row: str) -> tuple[list, list, list]:
     """A shaded band per crash (shapes), its length above it where there is room (notes), all on hover."""
     bands = [(float(at(d.t0_ms)), float(at(d.t1_ms)), d) for d in downs.itertuples()]
     shapes = [  # plain shapes: add_vrect's subplot bookkeeping costs more than the whole figure
@@ -101,25 +101,28 @@ def _crashes(fig: go.Figure, downs: pd.DataFrame, at, width: float, top_row: str
                 text=text,
             )
         )
-    if bands:  # every band named on hover, also those left without a label
-        fig.add_scatter(
-            x=[(x0 + x1) / 2 for x0, x1, _ in bands],
-            y=[top_row] * len(bands),
-            mode="markers",
-            marker=dict(color=DOWN_FILL, size=10, symbol="square"),
-            hovertext=[f"{d.src} down {d.t0_ms:,.0f} to {d.t1_ms:,.0f} ms" for _, _, d in bands],
-            hoverinfo="text",
-            showlegend=False,
-        )
-    return shapes, notes
+    if not bands:
+        return shapes, notes, []
+    hover = dict(  # every band named on hover, also those left without a label
+        type="scatter",
+        x=[(x0 + x1) / 2 for x0, x1, _ in bands],
+        y=[top_row] * len(bands),
+        mode="markers",
+        marker=dict(color=DOWN_FILL, size=10, symbol="square"),
+        hovertext=[f"{d.src} down {d.t0_ms:,.0f} to {d.t1_ms:,.0f} ms" for _, _, d in bands],
+        hoverinfo="text",
+        showlegend=False,
+    )
+    return shapes, notes, [hover]
 
 
-def _steps(fig: go.Figure, ev: pd.DataFrame, at, width: float) -> None:
+def _steps(ev: pd.DataFrame, at, width: float) -> list[dict]:
     """Actions, compensations and timeouts as bars per service, one trace per legend entry."""
     boxes = ev[(ev.kind != "message") & (ev.kind != "down")]
     kind, result, step, src = (boxes[c].astype(str).to_numpy() for c in ("kind", "result", "step", "src"))
     attempt, t0, t1 = boxes.attempt.to_numpy(), boxes.t0_ms.to_numpy(float), boxes.t1_ms.to_numpy(float)
     label = np.array([_BAR.get(key, (None, ""))[1] for key in zip(kind, result, strict=True)])
+    bars = []
     for colour, name in dict.fromkeys(_BAR.values()):
         sel = np.flatnonzero(label == name)
         if not sel.size:
@@ -131,39 +134,45 @@ def _steps(fig: go.Figure, ev: pd.DataFrame, at, width: float) -> None:
             for i in sel
         ]
         x0, x1 = at(t0[sel]), at(t1[sel])
-        fig.add_bar(
-            x=np.maximum(x1 - x0, width / 400),  # at least a visible sliver
-            base=x0,
-            y=src[sel],
-            orientation="h",
-            name=name,
-            marker=dict(color=colour, line=dict(color="white", width=1)),
-            text=text,
-            textposition="inside",
-            insidetextanchor="start",
-            width=0.5,
-            customdata=np.c_[t0[sel], t1[sel]],
-            hovertemplate="%{text}<br>%{customdata[0]:,.0f} to %{customdata[1]:,.0f} ms<extra>"
-            + name
-            + "</extra>",
+        bars.append(
+            dict(
+                type="bar",
+                x=np.maximum(x1 - x0, width / 400),  # at least a visible sliver
+                base=x0,
+                y=src[sel],
+                orientation="h",
+                name=name,
+                marker=dict(color=colour, line=dict(color="white", width=1)),
+                text=text,
+                textposition="inside",
+                insidetextanchor="start",
+                width=0.5,
+                customdata=np.c_[t0[sel], t1[sel]],
+                hovertemplate="%{text}<br>%{customdata[0]:,.0f} to %{customdata[1]:,.0f} ms<extra>"
+                + name
+                + "</extra>",
+            )
         )
+    return bars
 
 
 def _arrows(ev: pd.DataFrame, at) -> list[dict]:
     """The messages (at most ``MAX_ARROWS``) as arrows from sender to receiver, red when lost."""
     messages = ev[ev.kind == "message"].head(MAX_ARROWS)
     arrow = dict(xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2, arrowwidth=1, text="")
+    x, ax = at(messages.t1_ms).tolist(), at(messages.t0_ms).tolist()
+    lost = (messages.result == "lost").to_numpy()
     return [
         dict(
             arrow,
-            x=float(at(m.t1_ms)),
-            y=m.dst,
-            ax=float(at(m.t0_ms)),
-            ay=m.src,
-            arrowcolor=theme.VERMILLION if m.result == "lost" else theme.GREY,
+            x=x[i],
+            y=dst,
+            ax=ax[i],
+            ay=src,
+            arrowcolor=theme.VERMILLION if lost[i] else theme.GREY,
             opacity=0.8,
         )
-        for m in messages.itertuples()
+        for i, (src, dst) in enumerate(zip(messages.src.tolist(), messages.dst.tolist(), strict=True))
     ]
 
 
@@ -197,7 +206,9 @@ def gantt(events: pd.DataFrame, run: int = 0, outcome: str | None = None) -> go.
     ticks, labels = _time_ticks(real, shown)
     label = events.attrs.get("mode", "")
     title = f"One {label} run (#{run})" + (f": {outcome}" if outcome else "")
-    fig = theme.figure(
+    shapes, notes, hover = _crashes(downs, at, shown[-1], rows[0])
+    return theme.figure(
+        data=[*hover, *_steps(ev, at, shown[-1])],
         title=title + "<br><sup>arrows are messages (red: lost); a shaded band is a process down</sup>",
         xaxis=figures.axis(
             "time since the saga started",
@@ -212,11 +223,9 @@ def gantt(events: pd.DataFrame, run: int = 0, outcome: str | None = None) -> go.
         hovermode="closest",
         height=max(300, 60 * len(rows) + 160),
         margin=dict(l=110, t=96),
+        shapes=shapes,
+        annotations=[*notes, *_arrows(ev, at)],
     )
-    shapes, notes = _crashes(fig, downs, at, shown[-1], rows[0])
-    _steps(fig, ev, at, shown[-1])
-    fig.update_layout(shapes=shapes, annotations=[*notes, *_arrows(ev, at)])  # one update: arrows are slow
-    return fig
 
 
 def outcomes(runs: dict[str, pd.DataFrame], title: str | None = None) -> go.Figure:
@@ -241,31 +250,35 @@ def outcomes(runs: dict[str, pd.DataFrame], title: str | None = None) -> go.Figu
         "aborted": theme.ORANGE,
     }
     n = max(len(df) for df in runs.values())
-    fig = theme.figure(
-        title=title or f"Outcomes over {n:,} runs",
-        barmode="stack",
-        yaxis=figures.axis("share of runs", "%", tickformat=".0%", range=[0, 1]),
-        xaxis=dict(title=""),
-        hovermode="closest",
-    )
     # the labels carry what the bars cannot: message cost and duplicate side effects
     shares = {
         f"{label}<br>{df.messages.mean():.1f} msgs/run, "
         f"{1000 * df.duplicates.mean() if 'duplicates' in df else 0:.0f} dups/1k": api.outcome_shares(df)
         for label, df in runs.items()
     }
+    bars = []
     for outcome, colour in colours.items():
         y = [float(s.get(outcome, 0.0)) for s in shares.values()]
         if any(y):
-            fig.add_bar(
-                x=list(shares),
-                y=y,
-                name=outcome,
-                marker_color=colour,
-                text=[f"{v:.1%}" if v >= 0.005 else "" for v in y],
-                textposition="inside",
+            bars.append(
+                dict(
+                    type="bar",
+                    x=list(shares),
+                    y=y,
+                    name=outcome,
+                    marker_color=colour,
+                    text=[f"{v:.1%}" if v >= 0.005 else "" for v in y],
+                    textposition="inside",
+                )
             )
-    return fig
+    return theme.figure(
+        data=bars,
+        title=title or f"Outcomes over {n:,} runs",
+        barmode="stack",
+        yaxis=figures.axis("share of runs", "%", tickformat=".0%", range=[0, 1]),
+        xaxis=dict(title=""),
+        hovermode="closest",
+    )
 
 
 def cdf(compared: pd.DataFrame, column: str = "latency_ms", title: str | None = None) -> go.Figure:
@@ -303,13 +316,8 @@ def cdf(compared: pd.DataFrame, column: str = "latency_ms", title: str | None = 
         if timed and positive.size
         else figures.axis(what, unit)
     )
-    fig = theme.figure(
-        title=title or f"CDF of {names.get(column, column)}",
-        xaxis=xaxis,
-        yaxis=figures.axis("runs at or below", "%", range=[0, 1.02], tickformat=".0%"),
-        hovermode="closest",
-    )
     colours = dict(zip(api.PROTOCOLS, (theme.BLUE, theme.ORANGE, theme.GREEN), strict=True))
+    curves = []
     for protocol in api.PROTOCOLS:
         x = np.sort(compared.loc[compared.protocol == protocol, column].to_numpy(dtype=float))
         if x.size == 0:
@@ -319,14 +327,23 @@ def cdf(compared: pd.DataFrame, column: str = "latency_ms", title: str | None = 
         step = max(1, finite.sum() // 400)  # 400 points draw the same curve as 10,000
         kept = np.flatnonzero(finite)
         idx = np.unique(np.r_[kept[::step], kept[-1:]])  # always the last point: where the curve stops
-        fig.add_scatter(
-            x=x[idx],  # arrays, not lists: plotly checks a list element by element
-            y=y[idx],
-            mode="lines",
-            name=protocol,
-            line=dict(color=colours[protocol], shape="hv"),
+        curves.append(
+            dict(
+                type="scatter",
+                x=x[idx],  # arrays, not lists: plotly checks a list element by element
+                y=y[idx],
+                mode="lines",
+                name=protocol,
+                line=dict(color=colours[protocol], shape="hv"),
+            )
         )
-    return fig
+    return theme.figure(
+        data=curves,
+        title=title or f"CDF of {names.get(column, column)}",
+        xaxis=xaxis,
+        yaxis=figures.axis("runs at or below", "%", range=[0, 1.02], tickformat=".0%"),
+        hovermode="closest",
+    )
 
 
 def moved(table: pd.DataFrame, start: pd.DataFrame, title: str | None = None) -> go.Figure:
@@ -345,30 +362,35 @@ def moved(table: pd.DataFrame, start: pd.DataFrame, title: str | None = None) ->
         its starting value (hover: both values in ms); an explanation instead
         while nothing has moved.
     """
-    fig = theme.figure(
-        title=title or "What moved since the starting settings? Medians, per design",
-        yaxis=figures.axis("change of the median", "%", tickformat="+.0%"),
-        xaxis=dict(title=""),
-        barmode="group",
-        hovermode="closest",
-    )
     protocols = [str(p) for p in table.index]
+    bars = []
     for column, name, colour in (
         ("latency_p50_ms", "latency", theme.BLUE),
         ("inconsistency_p50_ms", "inconsistency window", theme.ORANGE),
     ):
         now, then = table[column].to_numpy(float), start.loc[table.index, column].to_numpy(float)
         change = np.divide(now - then, then, out=np.zeros_like(now), where=then > 0)
-        fig.add_bar(
-            x=protocols,
-            y=change.tolist(),
-            name=f"median {name}",
-            marker_color=colour,
-            customdata=np.c_[then, now],
-            hovertemplate="%{customdata[0]:,.0f} ms → %{customdata[1]:,.0f} ms (%{y:+.0%})<extra>"
-            + name
-            + "</extra>",
+        bars.append(
+            dict(
+                type="bar",
+                x=protocols,
+                y=change.tolist(),
+                name=f"median {name}",
+                marker_color=colour,
+                customdata=np.c_[then, now],
+                hovertemplate="%{customdata[0]:,.0f} ms → %{customdata[1]:,.0f} ms (%{y:+.0%})<extra>"
+                + name
+                + "</extra>",
+            )
         )
+    fig = theme.figure(
+        data=bars,
+        title=title or "What moved since the starting settings? Medians, per design",
+        yaxis=figures.axis("change of the median", "%", tickformat="+.0%"),
+        xaxis=dict(title=""),
+        barmode="group",
+        hovermode="closest",
+    )
     if table.equals(start):
         figures.explain_empty(
             fig,
@@ -407,12 +429,12 @@ def summary(table: pd.DataFrame, title: str | None = None) -> go.Figure:
     cells = [list(rows)]
     for protocol in table.index:
         cells.append([fmt.format(table.loc[protocol, col]) for col, fmt in rows.values()])
-    fig = theme.figure(title=title or "The numbers behind the curves", height=440)
-    fig.add_table(
+    numbers = dict(
+        type="table",
         header=dict(values=["", *map(str, table.index)], align="left"),
         cells=dict(values=cells, align=["left", *["right"] * len(table.index)]),
     )
-    return fig
+    return theme.figure(data=[numbers], title=title or "The numbers behind the curves", height=440)
 
 
 def anomalies(table: pd.DataFrame, title: str | None = None) -> go.Figure:
@@ -439,14 +461,15 @@ def anomalies(table: pd.DataFrame, title: str | None = None) -> go.Figure:
         "reread_conflicts": ("cost: reread conflicts", theme.SKY),
     }
     runs = table.attrs.get("runs")
-    fig = theme.figure(
+    labels = [str(c).replace("_", " ") for c in table.index]
+    return theme.figure(
+        data=[
+            dict(type="bar", x=labels, y=table[col].tolist(), name=name, marker_color=colour)
+            for col, (name, colour) in series.items()
+        ],
         title=title or "Concurrent sagas on shared records" + (f" ({runs:,} sagas)" if runs else ""),
         barmode="group",
         xaxis=dict(title="countermeasure"),
         yaxis=figures.axis("anomalies and refused writes", "per 1,000 sagas"),
         hovermode="closest",
     )
-    labels = [str(c).replace("_", " ") for c in table.index]
-    for col, (name, colour) in series.items():
-        fig.add_bar(x=labels, y=table[col].tolist(), name=name, marker_color=colour)
-    return fig

@@ -133,20 +133,17 @@ def policies(
     """
     label = "mean" if measure == "mean_ms" else "p99"
     theory = measure == "mean_ms" and service_ms is not None and isinstance(servers, int | np.integer)
-    fig = theme.figure(
-        title=f"{label} response time as the servers fill up" + (" (dotted black: theory)" if theory else ""),
-        xaxis=figures.axis("utilisation", "offered load / capacity", tickformat=".0%"),
-        yaxis=figures.log_axis(f"{label} response", "ms", *_span(table[measure])),
-        **_legend_below(520),
-    )
     traces, theory_x, theory_y, theory_of = [], [], [], []  # one theory trace, NaN between policies
-    for name in [p for p in balancing.POLICIES if p in set(table.policy)]:
-        part = table[table.policy == name].sort_values("utilisation")
-        u = part.utilisation.to_numpy()
+    policy, utilisation, value = (table[c].to_numpy() for c in ("policy", "utilisation", measure))
+    for name in [p for p in balancing.POLICIES if p in set(policy)]:
+        rows = np.flatnonzero(policy == name)
+        rows = rows[np.argsort(utilisation[rows])]
+        u = utilisation[rows]
         traces.append(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=u,
-                y=part[measure].to_numpy(),
+                y=value[rows],
                 mode="lines+markers",
                 name=name,
                 line=dict(color=POLICY_COLOURS[name]),
@@ -160,7 +157,8 @@ def policies(
             theory_of += [name] * len(u) + [""]
     if theory_x:
         traces.append(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=theory_x,
                 y=theory_y,
                 mode="lines",
@@ -171,26 +169,32 @@ def policies(
                 showlegend=False,  # named in the title: the legend keeps one entry per policy
             )
         )
-    fig.add_traces(traces)  # at once: each add_trace re-runs plotly's checks of the whole figure
-    return figures.highlight(fig, featured, others="other policies")
+    return theme.figure(
+        data=figures.highlighted(traces, featured, others="other policies"),
+        title=f"{label} response time as the servers fill up" + (" (dotted black: theory)" if theory else ""),
+        xaxis=figures.axis("utilisation", "offered load / capacity", tickformat=".0%"),
+        yaxis=figures.log_axis(f"{label} response", "ms", *_span(table[measure])),
+        **_legend_below(520),
+    )
 
 
 def queue_lengths(results: dict[str, BalanceResult], k_max: int = 20) -> go.Figure:
     """Time-average distribution of requests at a server, one bar series per policy."""
-    fig = theme.figure(
-        title="How many requests does a server hold? (share of server-time)",
-        xaxis=figures.axis("requests at the server", "in service + waiting"),
-        yaxis=figures.axis("share of server-time", "%", tickformat=".0%"),
-        barmode="group",
-    )
     bars = []
     for name, r in results.items():
         q = r.queue_lengths()
         q = q[q.k <= k_max]
         colour = POLICY_COLOURS.get(name, theme.GREY)
-        bars.append(go.Bar(x=q.k.to_numpy(), y=q.fraction.to_numpy(), name=name, marker_color=colour))
-    fig.add_traces(bars)  # at once: each add_trace re-runs plotly's checks of the whole figure
-    return fig
+        bars.append(
+            dict(type="bar", x=q.k.to_numpy(), y=q.fraction.to_numpy(), name=name, marker_color=colour)
+        )
+    return theme.figure(
+        data=bars,
+        title="How many requests does a server hold? (share of server-time)",
+        xaxis=figures.axis("requests at the server", "in service + waiting"),
+        yaxis=figures.axis("share of server-time", "%", tickformat=".0%"),
+        barmode="group",
+    )
 
 
 def servers(result: BalanceResult) -> go.Figure:

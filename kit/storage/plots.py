@@ -187,7 +187,7 @@ def lsm_shape(result: LSMResult, title: str | None = None) -> go.Figure:
         or f"{result.policy}, T={result.size_ratio}: write amp {result.write_amp:.1f}, read amp "
         f"{result.read_amp:.1f} runs, space amp {result.space_amp:.2f}",
         xaxis=dict(title=""),
-        yaxis=figures.log_axis("held", "entries", shown.min(), shown.max()),
+        yaxis=figures.log_bar_axis("held", "entries", shown.min(), shown.max()),
         hovermode="closest",
         barmode="overlay",
     )

@@ -80,6 +80,31 @@ def log_axis(title: str, unit: str, lo: float, hi: float, pad: float = 0.05, **p
     )
 
 
+def log_bar_axis(title: str, unit: str, lo: float, hi: float, **props) -> dict:
+    """A log axis for bars over [lo, hi]: it starts at the power of ten below ``lo``.
+
+    A bar on a log axis rises from the axis' bottom; starting there, the
+    smallest bar is at least a decade tall, not a stub whatever it holds.
+
+    Parameters
+    ----------
+    title, unit : str
+        As for :func:`axis`.
+    lo, hi : float
+        The smallest and largest bar, both > 0, in the axis' unit.
+    **props
+        Further plotly axis properties.
+
+    Returns
+    -------
+    dict
+        As :func:`log_axis` gives.
+    """
+    lo, hi = _positive_range(lo, hi)
+    bottom = 10.0 ** math.floor(math.log10(lo) - 1e-9)
+    return log_axis(title, unit, bottom, hi * 10**0.05, pad=0.0, **props)
+
+
 def right_axis(title: str, unit: str, log_range: tuple[float, float] | None = None, **props) -> dict:
     """A second y axis on the right, over the first: its own ticks and no grid of its own.
 
@@ -214,33 +239,84 @@ def highlight(fig: go.Figure, chosen: str | Iterable[str], others: str = "others
     plotly.graph_objects.Figure
         ``fig``, changed in place.
     """
+    shown = [t for t in fig.data if in_legend(t)]
+    greyed = _greyed(shown, chosen, most)
+    for trace in greyed:
+        # set one property at a time: trace.update() goes through the figure's batch machinery,
+        # about three times the cost, on every redraw of an app
+        for key, value in _grey(trace.type, trace.name).items():
+            if isinstance(value, dict):
+                for sub, v in value.items():
+                    trace[key][sub] = v
+            else:
+                trace[key] = value
+    if greyed:
+        fig.add_trace(_others_entry(others, len(greyed)))
+    return fig
+
+
+def highlighted(
+    traces: list[dict], chosen: str | Iterable[str], others: str = "others", most: int | None = None
+):
+    """:func:`highlight` for traces not yet in a figure (dicts), to build the figure in one pass.
+
+    Parameters
+    ----------
+    traces : list of dict
+        Plotly traces as dicts (``dict(type="scatter", name=..., ...)``).
+    chosen, others, most
+        As for :func:`highlight`.
+
+    Returns
+    -------
+    list of dict
+        The traces, those greyed updated, and the grey legend entry after them.
+    """
+    shown = [t for t in traces if t.get("name") and t.get("showlegend") is not False]
+    greyed = {id(t) for t in _greyed(shown, chosen, most)}
+    out = [_merged(t, _grey(t.get("type", "scatter"), t["name"])) if id(t) in greyed else t for t in traces]
+    return [*out, _others_entry(others, len(greyed))] if greyed else out
+
+
+def _greyed(shown: list, chosen, most: int | None) -> list:
+    """The legend entries to grey: none while they fit, else those not ``chosen``."""
     most = config.UI_LEGEND_MAX if most is None else most
     keep = {chosen} if isinstance(chosen, str) else set(chosen)
-    shown = [t for t in fig.data if in_legend(t)]
-    if len(shown) <= most:
-        return fig
-    greyed = 0
-    for trace in shown:
-        if trace.name in keep:
-            continue
-        grey = dict(marker=dict(color=theme.MUTED))
-        if trace.type == "scatter":
-            grey["line"] = dict(color=theme.MUTED, width=1)
-        # one update per trace: each costs a validation pass, the bulk of a figure's build time
-        trace.update(
-            showlegend=False, hovertemplate=f"{trace.name}: %{{y}}<extra></extra>", opacity=0.9, **grey
+    return [] if len(shown) <= most else [t for t in shown if t["name"] not in keep]
+
+
+def _grey(kind: str, name: str) -> dict:
+    grey = dict(
+        showlegend=False,
+        hovertemplate=f"{name}: %{{y}}<extra></extra>",
+        opacity=0.9,
+        marker=dict(color=theme.MUTED),
+    )
+    if kind == "scatter":
+        grey["line"] = dict(color=theme.MUTED, width=1)
+    return grey
+
+
+def _merged(trace: dict, props: dict) -> dict:
+    """``trace`` with ``props`` set, nested dicts merged as plotly's ``update`` merges them."""
+    out = dict(trace)
+    for key, value in props.items():
+        out[key] = (
+            {**out[key], **value} if isinstance(value, dict) and isinstance(out.get(key), dict) else value
         )
-        greyed += 1
-    if greyed:
-        fig.add_scatter(
-            x=[None],
-            y=[None],
-            mode="lines",
-            line=dict(color=theme.MUTED, width=1),
-            name=f"{others} ({greyed}): hover for names",
-            hoverinfo="skip",
-        )
-    return fig
+    return out
+
+
+def _others_entry(others: str, greyed: int) -> dict:
+    return dict(
+        type="scatter",
+        x=[None],
+        y=[None],
+        mode="lines",
+        line=dict(color=theme.MUTED, width=1),
+        name=f"{others} ({greyed}): hover for names",
+        hoverinfo="skip",
+    )
 
 
 def thin_labels(fig: go.Figure, width_px: float | None = None) -> go.Figure:

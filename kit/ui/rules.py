@@ -13,7 +13,9 @@ axes
     parentheses, "latency (ms)"; category and date axes are exempt.
 log ticks
     a log axis labels its ticks in full (explicit ``tickvals``, ``ticktext``
-    that reads as the value, or whole decades), never plotly's bare "2, 5".
+    that reads as the value, or whole decades), never plotly's bare "2, 5";
+    bars on a log axis rise from a bottom at most half their smallest value
+    (or the smallest bar is a stub, whatever it holds).
 styles
     no two legend entries look alike (colour, dash, marker); colours never
     repeat silently by cycling the colourway; a solid black line is reserved
@@ -183,8 +185,27 @@ def _axes(fig: go.Figure) -> list[str]:
         elif not _UNIT.search(title):
             found.append(f"{name} title '{title}' has no unit: add it in parentheses, 'latency (ms)'")
         if kind == "log":
-            found += _log_ticks(name, axis)
+            found += _log_ticks(name, axis) + _log_bars(name, axis, traces)
     return found
+
+
+def _log_bars(name: str, axis, traces) -> list[str]:
+    """A bar on a log axis rises from the axis' bottom: it must start well below the smallest bar."""
+    if axis.range is None or axis.autorange not in (None, False):
+        return []
+    bottom = 10.0 ** axis.range[0]
+    for trace in traces:
+        along = "x" if getattr(trace, "orientation", None) == "h" else "y"
+        if trace.type != "bar" or along != name[0] or getattr(trace, along) is None:
+            continue
+        values = np.asarray(getattr(trace, along), dtype=float)
+        values = values[np.isfinite(values) & (values > 0)]
+        if values.size and values.min() < 2 * bottom:
+            return [
+                f"log {name} starts at {bottom:.3g}, so the bar of {values.min():.3g} ('{trace.name}') "
+                "is a stub: start a bar axis at a power of ten below the smallest bar"
+            ]
+    return []
 
 
 def _parse_label(text: str) -> float | None:

@@ -450,20 +450,38 @@ def deliver(
     log = np.argsort(part, kind="stable").astype(np.int64)
     log_start = np.searchsorted(part[log], np.arange(P + 1)).astype(np.int64)
     if competing:
-        owner = np.full(P, -1, np.int64)
         own, own_start = np.empty(0, np.int64), np.zeros(C + 1, np.int64)
     else:
         owner = parts.assign(P, C, s.assignor)
         own = np.argsort(owner, kind="stable").astype(np.int64)
         own_start = np.searchsorted(owner[own], np.arange(C + 1)).astype(np.int64)
+    msgs = np.empty((4, n), np.int32)  # rows kk.M_*, a column per message; int32: half the memory to stream
+    msgs[kk.M_KEY], msgs[kk.M_VERSION], msgs[kk.M_PART], msgs[kk.M_POISON] = key, version, part, poison
     r = s.retry
+    idem = DEDUP[s.dedup] if idempotent else kk.NONE
+    run = kk.Run(
+        keys=n_keys,
+        consumers=C,
+        batch=s.batch,
+        amo=semantics == "at_most_once",
+        ack_batch=s.ack == "batch",
+        idem=idem,
+        retry_topic=s.retry_mode == "retry_topic",
+        fail_p=float(s.fail_p),
+        crash_p=float(crash_p),
+        crash_before=float(s.crash_before_effect),
+        vt=float(s.visibility_timeout_s),
+        max_attempts=r.max_retries + 1,
+        backoff=policies.backoff_code(r.backoff),
+        base=float(r.base_s),
+        cap=float(r.cap_s),
+        multiplier=float(r.multiplier),
+        max_events=int(config.MESSAGING_MAX_EVENTS),
+        seed=seed,
+    )
     out = kk.deliver_run(
-        key, version, part.astype(np.int64), produced, poison, log, log_start, owner, own, own_start, n_keys,
-        C, s.batch, semantics == "at_most_once", s.ack == "batch", DEDUP[s.dedup] if idempotent else kk.NONE,
-        s.retry_mode == "retry_topic", s.fail_p, crash_p, s.crash_before_effect, plan,
-        Exponential(s.service_s).spec, s.visibility_timeout_s, r.max_retries + 1,
-        policies.backoff_code(r.backoff), r.base_s, r.cap_s, r.multiplier, config.MESSAGING_MAX_EVENTS, seed,
-    )  # fmt: skip
+        msgs, produced, log, log_start, own, own_start, plan, Exponential(s.service_s).spec, run
+    )
     deliveries, attempts, applied, dead, superseded, first_t, eff_t, eff_m, counters = out
     return DeliveryResult(
         semantics=semantics,

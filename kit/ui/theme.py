@@ -62,6 +62,8 @@ pio.templates[TEMPLATE] = go.layout.Template(
             orientation="v", x=1.02, xanchor="left", y=1.0, yanchor="top", bgcolor="rgba(255,255,255,0.8)"
         ),
         hovermode="x unified",
+        # a label inside a bar too narrow for it is hidden (it stays in the hover), not shrunk unreadable
+        uniformtext=dict(minsize=10, mode="hide"),
         autosize=True,
     )
 )

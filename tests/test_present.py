@@ -124,13 +124,17 @@ def test_presenter_view_shows_the_app_without_code_in_large_type(presenter):
         assert min(plots.evaluate_all("els => els.map(el => el._fullLayout.font.size)")) >= 20
 
         assert marked_k(plots) == {100}
-        slider.locator(".noUi-handle").focus()
-        for _ in range(5):
-            page.keyboard.press("ArrowRight")
-        deadline = time.monotonic() + 30
-        while 105 not in marked_k(plots) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert 105 in marked_k(plots), "moving the k slider did not redraw the figure"
+        moved = set()
+        for _ in range(2):  # a key pressed while a loaded machine is still wiring the page may be lost
+            slider.locator(".noUi-handle").focus()
+            for _ in range(5):
+                page.keyboard.press("ArrowRight")
+            deadline = time.monotonic() + 30
+            while not (moved := marked_k(plots) - {100}) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            if moved:
+                break
+        assert moved & {105, 110}, f"moving the k slider did not redraw the figure; console:\n{console}"
         assert page.get_by_text("Error displaying widget").count() == 0, "\n".join(console)
         assert_no_errors(page)
         if os.environ.get("KIT_SCREENSHOT_DIR"):

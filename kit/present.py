@@ -16,6 +16,8 @@ import os
 import sys
 from pathlib import Path
 
+from . import warmup
+
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 TEMPLATES = Path(__file__).resolve().parent / "ui" / "share"
 TEMPLATE = "kit-presenter"
@@ -61,7 +63,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
     args = parser.parse_args(argv)
-    cmd = command(notebook(args.lab), args.port, not args.no_browser)
+    path = notebook(args.lab)
+    # Compile the lab's kernels first (numba caches them): Voila runs the whole notebook before the
+    # page shows, and widgets made by cells that run long after the page connects fail to display.
+    warmup.main([path.stem[:2], "--quiet"])
+    cmd = command(path, args.port, not args.no_browser)
     os.execve(cmd[0], cmd, environment())
 
 

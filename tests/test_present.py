@@ -60,7 +60,7 @@ def presenter(tmp_path_factory):
     server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 300  # kit.present compiles the lab's kernels first (cold: minutes)
         while True:
             try:  # a connection, not a page: each page load starts a kernel
                 socket.create_connection(("127.0.0.1", port), timeout=2).close()

@@ -77,7 +77,8 @@ def test_customers_are_skewed_and_lookups_follow_the_orders(found):
     assert min(sizes) >= 1 and sum(sizes) / len(sizes) > 3 * per_customer.mean()
 
 
-def test_benchmark_measures_every_pair_and_removes_its_files():
+def test_benchmark_measures_every_pair_and_removes_its_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this call's folders alone, not another worker's
     before = set(Path(tempfile.gettempdir()).glob("kit-storage-*"))
     table = storage.benchmark(
         None,

@@ -6,7 +6,8 @@ large type and controls, dark on white, prose reduced to the headings and
 the learning goals so the room reads the apps while the presenter talks.
 Figures switch to the presenter's plotly look (``KIT_PRESENTER=1``, read by
 :mod:`kit.ui.theme`); the palette stays Okabe-Ito, safe for colour-blind
-viewers. The server listens on 127.0.0.1 only.
+viewers. The server listens on 127.0.0.1 only. The lab's kernels are compiled
+first (:mod:`kit.warmup`; cached, so only the first start on a machine waits).
 """
 
 from __future__ import annotations

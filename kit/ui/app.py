@@ -95,7 +95,7 @@ def _display_data(spec: str, fig: go.Figure) -> dict:
 def _freeze_what_is_loaded() -> None:
     """Once per process: keep the objects alive now (modules, plotly's validators) out of collections.
 
-    A full collection scans every tracked object, about a million once plotly, pandas
+    A full collection scans every tracked object, about 200,000 once plotly, pandas
     and numba are loaded: 100 ms or more in whichever update triggers it. Frozen objects
     are never scanned again (``gc.freeze``); what becomes garbage later is collected as before.
     """

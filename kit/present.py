@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     path = notebook(args.lab)
     # Compile the lab's kernels first (numba caches them): Voila runs the whole notebook before the
-    # page shows, and widgets made by cells that run long after the page connects fail to display.
+    # page shows, so on a new machine the first page would otherwise wait minutes on a spinner.
     warmup.main([path.stem[:2], "--quiet"])
     cmd = command(path, args.port, not args.no_browser)
     os.execve(cmd[0], cmd, environment())

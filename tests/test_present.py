@@ -82,28 +82,22 @@ def presenter(tmp_path_factory):
 def opened(browser, url: str):
     """The presenter page once every widget has loaded, and the browser console's messages.
 
-    Widgets load from the kernel after Voila has run the notebook; ipywidgets asks for
-    all their states at once and falls back to one request per widget if the kernel has
-    not answered within 4 s (``CONTROL_COMM_TIMEOUT``), which a machine busy with other
-    tests can miss. A page whose widgets failed that way is loaded once more; a widget
-    that fails for any other reason fails the test, with the console in its message.
+    The template holds widget outputs back until the widget manager has loaded the models
+    (Voila alone races the two on a loaded machine: "model not found"); a widget that fails
+    to display fails the test, with the console in its message.
     """
-    for attempt in (1, 2):
-        page = browser.new_page(viewport={"width": 1600, "height": 900})
-        page.set_default_timeout(300_000)  # Voila runs the whole notebook before the last cell shows
-        console: list[str] = []
-        page.on("console", lambda m, console=console: console.append(f"{m.type}: {m.text}"))
-        page.goto(url)
-        page.locator(".widget-slider", has_text="servers k").first.wait_for()
-        deadline = time.monotonic() + 120
-        while page.get_by_text("Loading widget...").count() and time.monotonic() < deadline:
-            time.sleep(0.5)
-        failed = page.get_by_text("Error displaying widget").count()
-        if failed and attempt == 1 and any("did not respond in time" in m for m in console):
-            page.close()
-            continue
-        assert not failed, f"{failed} widgets failed to display; console:\n" + "\n".join(console)
-        return page, console
+    page = browser.new_page(viewport={"width": 1600, "height": 900})
+    page.set_default_timeout(300_000)  # Voila runs the whole notebook before the last cell shows
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.goto(url)
+    page.locator(".widget-slider", has_text="servers k").first.wait_for()
+    deadline = time.monotonic() + 120
+    while page.get_by_text("Loading widget...").count() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    failed = page.get_by_text("Error displaying widget").count()
+    assert not failed, f"{failed} widgets failed to display; console:\n" + "\n".join(console)
+    return page, console
 
 
 @pytest.mark.slow

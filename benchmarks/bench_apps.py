@@ -10,10 +10,11 @@ the numbers are what a new setting costs; what an app keeps with
 for a learner. The goal (issue 20): median under 100 ms, every
 update under 300 ms at default sizes.
 
-Each update is also measured in CPU seconds of this process (all threads):
-on a shared machine the wall time includes waiting for cores others use,
-while the CPU time is about what an idle machine's wall time would be (at
-most: parallel kernels spend CPU on two cores at once).
+The wall time is what the learner waits; run the benchmark on an idle
+machine. Each update is also measured in CPU seconds of this process (all
+threads): on a shared machine it stays near what an idle machine's wall time
+would be for a serial update, and above the wall time where kernels run on
+several cores at once (``prange`` kernels, ``kit.core.threads``).
 
 An app has no peer library a learner would pick instead, so the peer
 column is the goal: the ratio is goal / ours, above 1 within it.

@@ -292,7 +292,7 @@ def _first_events(p):
     return h
 
 
-@njit
+@njit(nogil=True)  # strategies run side by side (kit.core.threads)
 def serve(p):
     """Reads and writes of keys drawn from ``p.cdf`` against a cache and a database.
 

@@ -176,7 +176,7 @@ def _recomputed(t, c, p, s):
         r = s.waiter[r]
 
 
-@njit
+@njit(nogil=True)  # protections run side by side (kit.core.threads)
 def stampede(p):
     """One hot key requested at ``p.rate`` per second, cached for ``p.ttl_s`` after each recompute.
 

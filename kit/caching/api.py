@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..core import validate
+from ..core import threads, validate
 from ..core.rng import Constant, derive_seed, resolve_seed
 from . import _kernels as kk
 from ._checks import budget, expected_requests, positive_array
@@ -165,11 +165,8 @@ def strategy_table(invalidation: str = "delete", seed: int | None = None, **over
     """
     without_crash = {k: v for k, v in overrides.items() if k != "crash_at_s"}
     _sweep_budget("duration_s", len(STRATEGIES), "write-behind", without_crash)
-    rows = []
-    for strategy in STRATEGIES:
-        result = serve(strategy, invalidation, seed=seed, **overrides)
-        rows.append({"strategy": strategy, **result.summary()})
-    return pd.DataFrame(rows)
+    results = threads.map_calls(lambda s: serve(s, invalidation, seed=seed, **overrides), STRATEGIES)
+    return pd.DataFrame([{"strategy": s, **r.summary()} for s, r in zip(STRATEGIES, results, strict=True)])
 
 
 def policy_race(
@@ -205,7 +202,12 @@ def policy_race(
     names = policy_names(policies)
     budget("policies", len(names) * len(trace), "CACHING_MAX_SIMULATED", "requests to simulate")
     window = max(1, -(-len(trace) // windows))
-    return {p: simulate(trace, p, capacity, by=by, seed=seed, window=window) for p in names}
+
+    def one(policy):
+        return simulate(trace, policy, capacity, by=by, seed=seed, window=window)
+
+    results = threads.map_calls(one, names)
+    return dict(zip(names, results, strict=True))
 
 
 def warm() -> None:

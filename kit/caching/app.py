@@ -1,6 +1,7 @@
 """The caching apps: eviction policies on a workload, stampede protections, write paths."""
 
 from .. import config
+from ..core import threads
 from ..ui import controls
 from ..ui.app import App
 from . import api, plots
@@ -139,18 +140,10 @@ class StampedeApp(App):
                 f"At {rate:,.0f} requests/s the app simulates {duration_s:.3g} s (at least "
                 f"{config.CACHING_APP_STAMPEDE_EXPIRIES} TTLs), not {config.CACHING_STAMPEDE_DURATION_S:g} s",
             )
-        results = {
-            p: api.stampede(
-                p,
-                rate=rate,
-                recompute=api.latency(recompute_ms),
-                ttl_s=ttl_s,
-                beta=beta,
-                duration_s=duration_s,
-                seed=config.SEED,
-            )
-            for p in api.PROTECTIONS
-        }
+        settings = dict(rate=rate, ttl_s=ttl_s, beta=beta, duration_s=duration_s, seed=config.SEED)
+        recompute = api.latency(recompute_ms)
+        runs = threads.map_calls(lambda p: api.stampede(p, recompute=recompute, **settings), api.PROTECTIONS)
+        results = dict(zip(api.PROTECTIONS, runs, strict=True))
         xfetch, none = results["xfetch"].db_load_per_s, results["none"].db_load_per_s
         if beta > 0 and xfetch > none:
             self.note(

@@ -10,15 +10,13 @@ objects (``by="objects"``, every object counts 1) or bytes (``by="bytes"``).
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .. import config
-from ..core import validate
+from ..core import threads, validate
 from ..core.rng import resolve_seed
 from . import _kernels as kk
 from ._checks import budget
@@ -288,7 +286,7 @@ def capacity_grid(
 
 
 def _workers(workers: int | None) -> int:
-    default = config.CACHING_WORKERS or os.cpu_count() or 1
+    default = config.CACHING_WORKERS or threads.cores()
     return validate.integer("workers", default if workers is None else workers, 1, 1024)
 
 
@@ -351,8 +349,7 @@ def miss_ratio_curve(
         hits, hit_bytes = kernel(trace.keys, sizes, by == "objects", capacity, future, seed, window)
         return int(hits.sum()), int(hit_bytes.sum())
 
-    with ThreadPoolExecutor(max_workers=min(_workers(workers), len(caps))) as pool:
-        results = list(pool.map(one, caps))
+    results = threads.map_calls(one, caps, _workers(workers))
     n, total_bytes = len(trace), _total_bytes(trace)
     hits = np.array([h for h, _ in results], dtype=np.int64)
     hit_bytes = np.array([b for _, b in results], dtype=np.int64)

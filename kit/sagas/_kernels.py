@@ -641,7 +641,7 @@ def _simulate_result(P, runs, n_trace, trace_cap, keep_steps):
     )
 
 
-@njit
+@njit(nogil=True)  # protocols run side by side (kit.core.threads)
 def simulate(P, runs, seeds, n_trace, trace_cap, keep_steps):
     """``runs`` executions of one saga under ``P.mode``, on one core.
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from ..core import validate
+from ..core import threads, validate
 from ..core.rng import derive_seed, resolve_seed, stream_seeds
 from . import _kernels as kk
 from .model import KINDS, MODES, Faults, Saga, SagaDefinitionError, Step, check, pack, parallel
@@ -355,12 +355,17 @@ def compare(
     faults = check(saga, faults)
     cols = ["protocol", "outcome", "latency_ms", "messages", "attempts", "retries", "crashes", "duplicates"]
     cols += ["inconsistency_ms", "dirty_ms", "lock_ms"]
-    frames = []
-    for mode in PROTOCOLS[:2]:
-        df = simulate(saga, runs, seed, faults, mode=mode)
-        frames.append(df.assign(protocol=mode, lock_ms=np.nan, outcome=df.outcome.astype(str))[cols])
-    tpc = simulate_2pc(saga, runs, seed, faults)
-    frames.append(tpc.assign(protocol="2pc", dirty_ms=0.0, outcome=tpc.outcome.astype(str))[cols])
+
+    def run(protocol: str) -> pd.DataFrame:
+        if protocol == "2pc":
+            df = simulate_2pc(saga, runs, seed, faults)
+            return df.assign(protocol=protocol, dirty_ms=0.0, outcome=df.outcome.astype(str))[cols]
+        df = simulate(saga, runs, seed, faults, mode=protocol)
+        return df.assign(protocol=protocol, lock_ms=np.nan, outcome=df.outcome.astype(str))[cols]
+
+    # serial kernels side by side; from SAGAS_PARALLEL_MIN_RUNS up each run uses every core itself
+    serial = (config.SAGAS_RUNS if runs is None else runs) < config.SAGAS_PARALLEL_MIN_RUNS
+    frames = threads.map_calls(run, PROTOCOLS) if serial else [run(p) for p in PROTOCOLS]
     out = pd.concat(frames, ignore_index=True)
     out["protocol"] = pd.Categorical(out.protocol, PROTOCOLS)
     return out

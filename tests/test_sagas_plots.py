@@ -8,6 +8,7 @@ import pytest
 
 from kit import sagas
 from kit.sagas import Faults, examples
+from kit.ui import theme
 from tests.conftest import ROOT
 
 
@@ -64,6 +65,34 @@ def test_gantt_rows_are_services_and_the_starter_on_top():
     fig = sagas.plots.gantt(sagas.trace(saga, 1, seed=2), 0)
     assert list(fig.layout.yaxis.categoryarray)[-1] == "initiator"
     assert set(fig.layout.yaxis.categoryarray) == {"initiator", *saga.services}
+
+
+def arrows(fig) -> dict[str, tuple[list, str]]:
+    """``{trace name: ([(sender, receiver) per arrowhead], colour)}`` of a timeline's message traces."""
+    out = {}
+    for t in fig.data:
+        if t.type == "scatter" and t.marker.symbol == "arrow":
+            heads = [i for i, size in enumerate(t.marker.size) if size]
+            out[t.name] = ([(t.y[i - 1], t.y[i]) for i in heads], t.line.color)
+    return out
+
+
+def test_gantt_draws_each_message_as_an_arrow_from_sender_to_receiver_red_when_lost():
+    # catches: arrows reversed, lost messages drawn grey, messages dropped or drawn twice
+    events = sagas.trace(examples.travel_booking(), 3, seed=5, faults=Faults(loss_p=0.3))
+    drawn = {"message": 0, "lost message": 0}
+    for run in range(3):
+        messages = events[(events.run == run) & (events.kind == "message")].head(sagas.plots.MAX_ARROWS)
+        got = arrows(sagas.plots.gantt(events, run))
+        for name, colour, rows in (
+            ("message", theme.GREY, messages[messages.result != "lost"]),
+            ("lost message", theme.VERMILLION, messages[messages.result == "lost"]),
+        ):
+            pairs, drawn_colour = got.get(name, ([], colour))
+            assert sorted(pairs) == sorted(zip(rows.src, rows.dst, strict=True))
+            assert drawn_colour == colour
+            drawn[name] += len(pairs)
+    assert all(drawn.values())  # both kinds occur
 
 
 def test_kernels_run_as_plain_python():

@@ -23,7 +23,7 @@ import pandas as pd
 from ..core import validate
 from ._checks import budget
 
-_GRID = 256  # log-T grid for the starting point
+_GRID = 64  # log-T grid for the starting point (coarse: the Newton steps below polish it)
 _ITERATIONS = 100  # safeguarded Newton in log T: a few steps from the grid start; the cap bounds the work
 _CELLS = 1 << 20  # objects x columns evaluated at once: the memory of one step stays near 8 MB per array
 

@@ -448,7 +448,8 @@ def test_trace_draws_a_timeline():
     assert {"action", "message"} <= set(events.kind.astype(str))
     assert set(events.src) <= {*examples.travel_booking().services, "coordinator"}
     fig = sagas.plots.gantt(events, 0)
-    assert len(fig.data) >= 1 and len(fig.layout.annotations) > 0
+    assert any(t.type == "bar" for t in fig.data)  # the steps
+    assert any(t.type == "scatter" and t.marker.symbol == "arrow" for t in fig.data)  # the messages
 
 
 # --- the DSL and bad input ---------------------------------------------------------------

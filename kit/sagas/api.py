@@ -353,6 +353,7 @@ def compare(
     ['2pc', 'choreography', 'orchestration']
     """
     faults = check(saga, faults)
+    runs = _bounded_runs(runs, config.SAGAS_RUNS, len(saga.steps), kk.OUT_COLS)
     cols = ["protocol", "outcome", "latency_ms", "messages", "attempts", "retries", "crashes", "duplicates"]
     cols += ["inconsistency_ms", "dirty_ms", "lock_ms"]
 
@@ -364,7 +365,7 @@ def compare(
         return df.assign(protocol=protocol, lock_ms=np.nan, outcome=df.outcome.astype(str))[cols]
 
     # serial kernels side by side; from SAGAS_PARALLEL_MIN_RUNS up each run uses every core itself
-    serial = (config.SAGAS_RUNS if runs is None else runs) < config.SAGAS_PARALLEL_MIN_RUNS
+    serial = runs < config.SAGAS_PARALLEL_MIN_RUNS
     frames = threads.map_calls(run, PROTOCOLS) if serial else [run(p) for p in PROTOCOLS]
     out = pd.concat(frames, ignore_index=True)
     out["protocol"] = pd.Categorical(out.protocol, PROTOCOLS)

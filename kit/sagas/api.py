@@ -364,10 +364,13 @@ def compare(
         df = simulate(saga, runs, seed, faults, mode=protocol)
         return df.assign(protocol=protocol, lock_ms=np.nan, outcome=df.outcome.astype(str))[cols]
 
-    # serial kernels side by side; from SAGAS_PARALLEL_MIN_RUNS up each run uses every core itself
+    # serial kernels side by side, 2PC (the longest, twice a saga's rounds) first; from
+    # SAGAS_PARALLEL_MIN_RUNS up each run uses every core itself
+    order = ("2pc", "orchestration", "choreography")
     serial = runs < config.SAGAS_PARALLEL_MIN_RUNS
-    frames = threads.map_calls(run, PROTOCOLS) if serial else [run(p) for p in PROTOCOLS]
-    out = pd.concat(frames, ignore_index=True)
+    frames = threads.map_calls(run, order) if serial else [run(p) for p in order]
+    frames = dict(zip(order, frames, strict=True))
+    out = pd.concat([frames[p] for p in PROTOCOLS], ignore_index=True)
     out["protocol"] = pd.Categorical(out.protocol, PROTOCOLS)
     return out
 

@@ -240,6 +240,11 @@ def test_start_notebook_runs_and_slider_moves_figure(browser, lab):
     figure = app_cell.locator(".js-plotly-plot").first
     figure.wait_for()
     photograph_apps(page, NOTEBOOK, ["defaults"])
+    # the app builds its figures unvalidated (kit.ui.theme.unchecked_figures): plotly.js draws the titles
+    plots = app_cell.locator(".js-plotly-plot")
+    titles = [t.strip() for t in app_cell.locator(".js-plotly-plot .gtitle").all_text_contents()]
+    assert len(titles) == plots.count() and all(titles), f"figure titles drawn: {titles}"
+    assert all(t.strip() for t in app_cell.locator(".js-plotly-plot .xtitle").all_text_contents())
     width = figure.evaluate("el => el.getBoundingClientRect().width")
     assert width > 0.9 * app.bounding_box()["width"], (
         f"the figure is {width:.0f} px wide, not the cell's width"

@@ -100,6 +100,32 @@ def test_theme_figure_with_traces_equals_one_built_trace_by_trace():
     assert built.layout.template.layout.colorway == tuple(theme.PALETTE)  # the kit's template, not plotly's
 
 
+def test_an_unchecked_figure_sends_what_plotly_would_validate():
+    layout = dict(title="t", xaxis=dict(title="load (requests/s)"), yaxis=figures.axis("latency", "ms"))
+    traces = [dict(type="scatter", x=np.arange(3.0), y=[1.0, np.nan, 3.0], name="one", marker_color="red")]
+    with theme.unchecked_figures():
+        fast = theme.figure(data=traces, **layout)
+    assert fast._validate is False and theme.figure()._validate  # unchecked only inside the block
+    assert fast.layout.title.text == "t" and fast.layout.xaxis.title.text == "load (requests/s)"
+    assert rules.problems(fast) == []
+    assert json.loads(pio.to_json(fast)) == json.loads(pio.to_json(theme.figure(data=traces, **layout)))
+
+
+@pytest.mark.parametrize(
+    "plant, found",
+    [
+        (lambda: good().update_layout(title="bare"), "layout.title is 'bare'"),  # plotly.js 3 ignores it
+        (lambda: good().update_layout(annotations=[dict(text="a", font_size=11)]), "annotations[0].font"),
+        (lambda: theme.figure(title="t", xaxis=dict(tittle="x")), "plotly rejects the spec"),
+    ],
+    ids=["bare title", "underscore in a nested dict", "misspelt property"],
+)
+def test_what_validation_would_change_or_reject_is_caught(plant, found):
+    with theme.unchecked_figures():
+        fig = plant()
+    assert any(found in p for p in rules.problems(fig)), rules.problems(fig)
+
+
 def test_axis_without_title_or_unit_is_caught():
     fig = good().update_layout(xaxis_title_text="")
     assert any("xaxis has no title" in p for p in rules.problems(fig))

@@ -560,7 +560,7 @@ def _fault_shapes(result: SimResult, axis: str = "") -> list[dict]:
             y1=1,
             yref=f"y{axis} domain",
             fillcolor=fill,
-            line_width=0,
+            line=dict(width=0),
             layer="below",
         )
         for f, fill in spans

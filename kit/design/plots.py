@@ -124,7 +124,7 @@ def steps(table: pd.DataFrame, title: str = "") -> go.Figure:
     rows = dict(
         type="table",
         columnwidth=widths,
-        header=dict(values=[f"<b>{c}</b>" for c in table.columns], align="left", fill_color="#EEEEEE"),
+        header=dict(values=[f"<b>{c}</b>" for c in table.columns], align="left", fill=dict(color="#EEEEEE")),
         cells=dict(values=columns, align="left", height=26),
     )
     return theme.figure(

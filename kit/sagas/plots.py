@@ -79,7 +79,7 @@ def _crashes(downs: pd.DataFrame, at, width: float, top_row: str) -> tuple[list,
             xref="x",
             yref="paper",
             fillcolor=DOWN_FILL,
-            line_width=0,
+            line=dict(width=0),
             layer="below",
         )
         for x0, x1, _ in bands
@@ -97,7 +97,7 @@ def _crashes(downs: pd.DataFrame, at, width: float, top_row: str) -> tuple[list,
                 yref="paper",
                 yanchor="bottom",
                 showarrow=False,
-                font_size=11,
+                font=dict(size=11),
                 text=text,
             )
         )

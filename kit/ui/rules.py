@@ -30,10 +30,17 @@ data
 size
     no fixed width (the figure takes the cell's width); a height is set; a
     table's height holds all its rows (:func:`kit.ui.figures.table_height`).
+spec
+    the spec is what plotly's validator makes of it: apps build their
+    figures without validation (:func:`kit.ui.theme.unchecked_figures`), so a
+    misspelt property or a bare-string title would otherwise reach the
+    browser unnoticed.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -71,7 +78,7 @@ def problems(fig: go.Figure, width_px: float | None = None) -> list[str]:
         Empty when the figure follows every rule.
     """
     found: list[str] = []
-    for rule in (_legend, _axes, _styles, _data, _tables, _size):
+    for rule in (_legend, _axes, _styles, _data, _tables, _size, _spec):
         found += rule(fig)
     found += _labels(fig, width_px) + _clipped(fig, width_px)
     title = _text(fig.layout.title.text) or "untitled figure"
@@ -317,6 +324,53 @@ def _size(fig: go.Figure) -> list[str]:
     if _layout_value(fig, "height") is None:
         found.append("no height: start from kit.ui.theme.figure(), which sets one")
     return found
+
+
+def _sent(fig: go.Figure) -> dict:
+    """The spec the browser gets, template aside, typed arrays as lists, no empty properties.
+
+    Plotly.js reads an empty or null property as an absent one (validation drops them), and
+    NaN as null (a gap).
+    """
+
+    def plain(node):
+        if isinstance(node, dict):
+            if set(node) in ({"dtype", "bdata"}, {"dtype", "bdata", "shape"}):
+                values = np.frombuffer(base64.b64decode(node["bdata"]), node["dtype"])
+                shape = [int(n) for n in node["shape"].split(",")] if "shape" in node else -1
+                return plain(values.reshape(shape).tolist())
+            return {k: plain(v) for k, v in node.items() if k != "template" and v not in (None, [], {})}
+        if isinstance(node, list):
+            return [plain(v) for v in node]
+        return None if isinstance(node, float) and math.isnan(node) else node  # a gap, however written
+
+    return plain(json.loads(pio.to_json(fig, validate=False)))
+
+
+def _first_difference(a, b, path: str = "") -> str:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            if a.get(key) != b.get(key):
+                return _first_difference(a.get(key), b.get(key), f"{path}.{key}" if path else key)
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            if x != y:
+                return _first_difference(x, y, f"{path}[{i}]")
+    return f"{path} is {str(a)[:60]!r}, validated {str(b)[:60]!r}"
+
+
+def _spec(fig: go.Figure) -> list[str]:
+    """The figure as sent equals the figure plotly's validator builds from it."""
+    spec = fig.to_dict()
+    spec["layout"].pop("template", None)
+    try:
+        validated = go.Figure(spec)
+    except ValueError as e:
+        return [f"plotly rejects the spec: {str(e).strip().splitlines()[0]}"]
+    sent, expected = _sent(fig), _sent(validated)
+    if sent == expected:
+        return []
+    return [f"plotly's validator changes the spec: {_first_difference(sent, expected)}"]
 
 
 # --- label geometry (shared with kit.ui.figures.thin_labels) ------------------------------------

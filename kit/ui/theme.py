@@ -16,7 +16,10 @@ figure takes its container's width and ``config.UI_FIGURE_HEIGHT`` pixels.
 from __future__ import annotations
 
 import colorsys
+import contextlib
+import contextvars
 import os
+import re
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -99,6 +102,47 @@ def colours(n: int) -> list[str]:
     return out
 
 
+_UNCHECKED = contextvars.ContextVar("kit_unchecked_figures", default=False)
+_AXIS = re.compile(r"^[xy]axis\d*$")
+
+
+@contextlib.contextmanager
+def unchecked_figures():
+    """Within it, :func:`figure` skips plotly's validation: about half of a figure's build time.
+
+    For app updates (``kit.ui.app.App`` builds its figures inside it), where
+    the learner waits for every millisecond. What validation would catch is
+    caught by the tests instead: ``kit.ui.rules`` checks that every app's
+    figures, at the extremes of every control, are what plotly's validator
+    makes of them. Figures built anywhere else are validated as usual.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        ``with unchecked_figures(): fig = plots.cdf(...)``
+    """
+    token = _UNCHECKED.set(True)
+    try:
+        yield
+    finally:
+        _UNCHECKED.reset(token)
+
+
+def _titles_as_dicts(layout: dict) -> dict:
+    """The figure's and its axes' string titles as ``{"text": ...}``.
+
+    Validation makes the same change; an unchecked figure would send the bare
+    string, which plotly.js 3 ignores (the title would vanish).
+    """
+    out = dict(layout)
+    for key, value in layout.items():
+        if key == "title" and isinstance(value, str):
+            out[key] = {"text": value}
+        elif _AXIS.match(key) and isinstance(value, dict) and isinstance(value.get("title"), str):
+            out[key] = {**value, "title": {"text": value["title"]}}
+    return out
+
+
 def figure(data=(), **layout) -> go.Figure:
     """A figure in the kit's template; every ``plots`` function starts here.
 
@@ -107,7 +151,8 @@ def figure(data=(), **layout) -> go.Figure:
     data : sequence of dict or plotly trace, optional
         The traces (``dict(type="bar", x=..., y=...)``), validated with the
         layout in one pass: much cheaper than an ``add_trace`` per trace,
-        each of which validates the figure again.
+        each of which validates the figure again. Not validated inside
+        :func:`unchecked_figures`.
     **layout
         Plotly layout properties (``title``, ``xaxis``, ``height``...);
         ``height`` defaults to ``config.UI_FIGURE_HEIGHT`` pixels, and the
@@ -118,14 +163,15 @@ def figure(data=(), **layout) -> go.Figure:
     plotly.graph_objects.Figure
     """
     layout.setdefault("height", config.UI_FIGURE_HEIGHT)
+    checked = not _UNCHECKED.get()
     # An empty template keeps plotly from copying in its default one (half a blank figure's cost);
     # ours replaces it below.
-    fig = go.Figure(data=list(data), layout={**layout, "template": {}})
+    fig = go.Figure(data=list(data), layout={**_titles_as_dicts(layout), "template": {}}, _validate=checked)
     # The registered template is valid already: share it as plotly shares its default template,
     # instead of the deep copy and validation an assignment makes.
     fig.layout._validate = False
     try:
         fig.layout.template = pio.templates[TEMPLATE]
     finally:
-        fig.layout._validate = True
+        fig.layout._validate = checked
     return fig

@@ -105,7 +105,10 @@ def test_an_unchecked_figure_sends_what_plotly_would_validate():
     traces = [dict(type="scatter", x=np.arange(3.0), y=[1.0, np.nan, 3.0], name="one", marker_color="red")]
     with theme.unchecked_figures():
         fast = theme.figure(data=traces, **layout)
-    assert fast._validate is False and theme.figure()._validate  # unchecked only inside the block
+        assert fast._validate is False and fast.data[0]._validate is False
+    assert fast._validate and fast.layout._validate and fast.data[0]._validate  # edits after it are checked
+    with pytest.raises(ValueError, match="tittle"):
+        fast.update_layout(xaxis=dict(tittle="x"))
     assert fast.layout.title.text == "t" and fast.layout.xaxis.title.text == "load (requests/s)"
     assert rules.problems(fast) == []
     assert json.loads(pio.to_json(fast)) == json.loads(pio.to_json(theme.figure(data=traces, **layout)))

@@ -102,7 +102,7 @@ def colours(n: int) -> list[str]:
     return out
 
 
-_UNCHECKED = contextvars.ContextVar("kit_unchecked_figures", default=False)
+_UNCHECKED: contextvars.ContextVar[list | None] = contextvars.ContextVar("kit_unchecked", default=None)
 _AXIS = re.compile(r"^[xy]axis\d*$")
 
 
@@ -114,18 +114,23 @@ def unchecked_figures():
     the learner waits for every millisecond. What validation would catch is
     caught by the tests instead: ``kit.ui.rules`` checks that every app's
     figures, at the extremes of every control, are what plotly's validator
-    makes of them. Figures built anywhere else are validated as usual.
+    makes of them. Figures built anywhere else are validated as usual, and so
+    are changes made to these after the block.
 
     Returns
     -------
     contextlib.AbstractContextManager
         ``with unchecked_figures(): fig = plots.cdf(...)``
     """
-    token = _UNCHECKED.set(True)
+    built: list[go.Figure] = []
+    token = _UNCHECKED.set(built)
     try:
         yield
     finally:
         _UNCHECKED.reset(token)
+        for fig in built:
+            for part in (fig, fig.layout, *fig.data):
+                part._validate = True
 
 
 def _titles_as_dicts(layout: dict) -> dict:
@@ -163,7 +168,8 @@ def figure(data=(), **layout) -> go.Figure:
     plotly.graph_objects.Figure
     """
     layout.setdefault("height", config.UI_FIGURE_HEIGHT)
-    checked = not _UNCHECKED.get()
+    unchecked = _UNCHECKED.get()
+    checked = unchecked is None
     # An empty template keeps plotly from copying in its default one (half a blank figure's cost);
     # ours replaces it below.
     fig = go.Figure(data=list(data), layout={**_titles_as_dicts(layout), "template": {}}, _validate=checked)
@@ -174,4 +180,6 @@ def figure(data=(), **layout) -> go.Figure:
         fig.layout.template = pio.templates[TEMPLATE]
     finally:
         fig.layout._validate = checked
+    if not checked:
+        unchecked.append(fig)
     return fig

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from kit.ui.app import UPDATING
 from tests.conftest import NOTEBOOKS, ROOT, require
 
 CHROMIUM = Path(os.environ.get("KIT_CHROMIUM", "/usr/bin/chromium"))
@@ -165,13 +166,25 @@ def assert_no_errors(page) -> None:
     assert page.get_by_text("Something went wrong").count() == 0
 
 
-def wait_idle(page) -> None:
-    """Wait until the kernel has handled every message and the figures have redrawn."""
-    from playwright.sync_api import expect
+def wait_settled(page, app, quiet_s: float = 0.5, timeout_s: float = 120) -> None:
+    """Until every change sent to ``app`` is computed and its figures drawn.
 
-    time.sleep(0.5)  # the last change's debounce
-    expect(page.locator("#jp-main-statusbar")).to_contain_text("Idle", timeout=120_000)
-    time.sleep(1.0)
+    An app says "updating…" from a change's arrival until its update ends, and
+    the kernel is Idle once no message waits; both must hold ``quiet_s`` in a
+    row (a change still in flight turns the status back within that time).
+    """
+    status, kernel = app.locator(".kit-status"), page.locator("#jp-main-statusbar")
+    calm_since, deadline = None, time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if "Idle" not in kernel.inner_text() or UPDATING in status.inner_text():
+            calm_since = None
+        elif calm_since is None:
+            calm_since = time.monotonic()
+        elif time.monotonic() - calm_since >= quiet_s:
+            wait_for_figures(app)
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the app was still updating after {timeout_s:.0f} s")
 
 
 def wait_for_figures(app, timeout_s: float = 30) -> None:
@@ -187,19 +200,22 @@ def wait_for_figures(app, timeout_s: float = 30) -> None:
 
 
 def set_everything(page, app, end: str) -> None:
-    """Every control of ``app`` to one end: typed into the value boxes, first/last menu option."""
+    """Every control of ``app`` to one end: typed into the value boxes, first/last menu option.
+
+    One change after another as fast as a person could not: the app updates
+    for the last of a burst (and queues what arrives while it works).
+    """
     single, ranged = TYPED[end]
     boxes = app.locator(".kit-entry")
     for i in range(boxes.count()):
         box = boxes.nth(i)
         box.locator("input").fill(ranged if "kit-range" in (box.get_attribute("class") or "") else single)
         box.locator("input").press("Enter")
-        wait_idle(page)
     menus = app.locator("select")
     for i in range(menus.count()):
         count = menus.nth(i).locator("option").count()
         menus.nth(i).select_option(index=0 if end == "min" else count - 1)
-        wait_idle(page)
+    wait_settled(page, app)
 
 
 def photograph_apps(page, notebook: str, settings=("defaults", "min", "max")) -> None:
@@ -230,7 +246,7 @@ def type_into(page, app, control: int, text: str) -> None:
     box = app.locator(".kit-entry input").nth(control)
     box.fill(text)
     box.press("Enter")
-    wait_idle(page)
+    wait_settled(page, app)
 
 
 def test_start_notebook_runs_and_slider_moves_figure(browser, lab):

@@ -5,7 +5,7 @@ import pytest
 
 from kit import config
 from kit.ui import controls, theme
-from kit.ui.app import PLOTLY_MIME, App
+from kit.ui.app import PLOTLY_MIME, UPDATING, App
 
 
 class Toy(App):
@@ -116,10 +116,24 @@ def test_debounce_runs_once_after_a_burst():
         for n in (3, 4, 5, 4):
             app.controls["n"].value = n
         assert app.calls == calls  # nothing yet: waiting for a pause
+        assert UPDATING in app.status.value  # ... and saying so
         await asyncio.sleep(config.UI_DEBOUNCE_S * 3)
 
     asyncio.run(burst())
     assert app.calls == calls + 1 and app.result == 4
+    assert UPDATING not in app.status.value and "updated in" in app.status.value
+
+
+def test_a_failed_update_clears_the_updating_status():
+    app = Toy()
+
+    async def fail():
+        app.controls["mode"].value = "bad"
+        assert UPDATING in app.status.value
+        await asyncio.sleep(config.UI_DEBOUNCE_S * 3)
+
+    asyncio.run(fail())
+    assert app.last_error and app.status.value == ""  # the banner says why
 
 
 def test_sliders_run_on_release_and_show_full_labels():

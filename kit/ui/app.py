@@ -68,6 +68,7 @@ _BANNER_STYLE = (
 )
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _NOTE_STYLE = "color:#8A3B00;font-size:12px;line-height:1.3;white-space:normal"
+UPDATING = "updating…"  # the status while a change waits for its update: the change was received
 CELL_WIDTH = "340px"  # one control with its typed-value box and its note
 
 
@@ -124,6 +125,7 @@ class App:
         self.controls: dict[str, w.ValueWidget] = self.make_controls()
         self.banner = w.HTML(layout=w.Layout(display="none"))
         self.status = w.HTML()
+        self.status.add_class("kit-status")
         self.progress_bar = w.FloatProgress(
             min=0.0, max=1.0, description="Working", layout=w.Layout(display="none")
         )
@@ -264,18 +266,22 @@ class App:
         self._notes = {}
         try:
             ok, (result, figures) = self._guarded(self._compute_and_plot)
+            if ok:
+                self.result = result
+                ok = self._guarded(lambda: self._draw(figures))[0]
         finally:
             self.progress_bar.layout.display = "none"
             self._show_notes()
         if not ok:
-            return
-        self.result = result
-        if not self._guarded(lambda: self._draw(figures))[0]:
+            self._show_status("")  # the banner says why
             return
         self.last_error = None
         self.banner.layout.display = "none"
         self.last_update_ms = (time.perf_counter() - self._started) * 1e3
-        self.status.value = f"<small style='color:#666'>updated in {self.last_update_ms:.0f} ms</small>"
+        self._show_status(f"updated in {self.last_update_ms:.0f} ms")
+
+    def _show_status(self, text: str) -> None:
+        self.status.value = f"<small style='color:#666'>{text}</small>" if text else ""
 
     def _compute_and_plot(self):
         values = self.values()
@@ -431,6 +437,7 @@ class App:
             return
         if self._pending is not None:
             self._pending.cancel()
+        self._show_status(UPDATING)
         self._pending = loop.call_later(config.UI_DEBOUNCE_S, self.update)
 
     def _repr_mimebundle_(self, **kwargs):

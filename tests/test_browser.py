@@ -232,7 +232,7 @@ def photograph_apps(page, notebook: str, settings=("defaults", "min", "max")) ->
     apps = page.locator(".kit-app")
     for i in range(apps.count()):
         app = apps.nth(i)
-        title = app.locator("b").first.inner_text() if app.locator("b").count() else f"app {i + 1}"
+        title = app.locator("b").first.text_content() if app.locator("b").count() else f"app {i + 1}"
         name = f"{i + 1}-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40]
         if "defaults" in settings:
             photograph(app, folder / f"{name}-defaults.png")

@@ -166,3 +166,14 @@ def test_measurement_shows_a_lock_serialising_and_sleeping_work_overlapping():
     assert x_locked[3] < 1.5 * x_locked[1]
     assert x_overlap[3] > 2.0 * x_overlap[1]
     assert isinstance(locked, pd.DataFrame) and (locked.operations > 0).all()
+
+
+def test_a_worker_that_gets_no_cpu_in_its_window_still_counts_one_operation_and_its_time():
+    """A window shorter than one operation stands for a machine too busy to run the workers in time:
+    each level still reports an operation per worker, over the longer time it took, so a fit never
+    meets a zero throughput (a busy Binder or CI machine once stopped lab 07 that way)."""
+    runs = scaling.measure(processes=3, duration_s=1e-6, rounds=1, work_ms=5.0, serial_us=0.0)
+    assert (runs.operations >= runs.n).all()
+    assert (runs.seconds >= 0.005).all()  # at least the one operation's 5 ms of work
+    assert (runs.throughput < 1 / 0.005 * runs.n + 1e-9).all()
+    scaling.fit_usl(runs.n, runs.throughput)

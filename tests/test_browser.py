@@ -171,12 +171,13 @@ def wait_settled(page, app, quiet_s: float = 0.5, timeout_s: float = 120) -> Non
 
     An app says "updating…" from a change's arrival until its update ends, and
     the kernel is Idle once no message waits; both must hold ``quiet_s`` in a
-    row (a change still in flight turns the status back within that time).
+    row (a change still in flight turns the status back within that time). The
+    status is read from the DOM: an app scrolled out of view renders no text.
     """
     status, kernel = app.locator(".kit-status"), page.locator("#jp-main-statusbar")
     calm_since, deadline = None, time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if "Idle" not in kernel.inner_text() or UPDATING in status.inner_text():
+        if "Idle" not in kernel.inner_text() or UPDATING in (status.text_content() or ""):
             calm_since = None
         elif calm_since is None:
             calm_since = time.monotonic()

@@ -171,7 +171,7 @@ def test_measurement_shows_a_lock_serialising_and_sleeping_work_overlapping():
 def test_a_worker_that_gets_no_cpu_in_its_window_still_counts_one_operation_and_its_time():
     """A window shorter than one operation stands for a machine too busy to run the workers in time:
     each level still reports an operation per worker, over the longer time it took, so a fit never
-    meets a zero throughput (a busy Binder or CI machine once stopped lab 07 that way)."""
+    meets a zero throughput (which fit_usl refuses, stopping lab 07 on a machine that busy)."""
     runs = scaling.measure(processes=3, duration_s=1e-6, rounds=1, work_ms=5.0, serial_us=0.0)
     assert (runs.operations >= runs.n).all()
     assert (runs.seconds >= 0.005).all()  # at least the one operation's 5 ms of work

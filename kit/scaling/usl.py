@@ -566,7 +566,9 @@ def measure(
     processes : int, optional
         Largest level k (default ``config.SCALING_MEASURE_PROCESSES``).
     duration_s : float, optional
-        Length of each level (default ``config.SCALING_MEASURE_DURATION_S``).
+        Length of each level (default ``config.SCALING_MEASURE_DURATION_S``); longer
+        only where a worker has not finished one operation by then (a machine too
+        busy to run it), which goes on until it has: ``seconds`` says how long.
     rounds : int, optional
         Passes over the levels (default ``config.SCALING_MEASURE_ROUNDS``).
     mode : {"sleep", "spin"}
